@@ -1,0 +1,77 @@
+"""Agency metadata from content/agencies.toml, and permanent ASCII slugs for agencies without an entry."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from site_builder.exceptions import SiteBuilderError
+from site_builder.model import Agency
+
+_SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(name: str) -> str:
+    """建国门街道 -> jianguomen-jiedao: pinyin without tones, ASCII, lowercase, hyphens."""
+    from pypinyin import Style, lazy_pinyin
+
+    parts = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: [s])
+    text = "-".join(p for p in parts if p)
+    text = text.lower().replace("ü", "v")
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text or "agency"
+
+
+class AgencyBook:
+    """Looks up an agency by any of its names."""
+
+    def __init__(self, agencies: list[Agency], aliases: dict[str, str]):
+        self._by_name = {a.name: a for a in agencies}
+        self._aliases = aliases
+        self._derived: dict[str, Agency] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> "AgencyBook":
+        if not path.exists():
+            return cls([], {})
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SiteBuilderError(f"{path}: {exc}") from None
+        agencies: list[Agency] = []
+        aliases: dict[str, str] = {}
+        seen_slugs: dict[str, str] = {}
+        for name, entry in (data.get("agencies") or {}).items():
+            slug = entry.get("slug") or slugify(name)
+            if not _SLUG_OK.match(slug):
+                raise SiteBuilderError(f"{path}: agency {name!r}: slug {slug!r} must be lowercase ASCII letters, digits and hyphens")
+            if slug in seen_slugs:
+                raise SiteBuilderError(f"{path}: agencies {seen_slugs[slug]!r} and {name!r} share the slug {slug!r}")
+            seen_slugs[slug] = name
+            agencies.append(
+                Agency(
+                    name=name,
+                    slug=slug,
+                    district=entry.get("district", ""),
+                    city=entry.get("city", ""),
+                    level=entry.get("level", ""),
+                    website=entry.get("website", ""),
+                )
+            )
+            for alias in entry.get("aliases", []):
+                aliases[alias] = name
+        return cls(agencies, aliases)
+
+    def find(self, name: str) -> Agency:
+        canonical = self._aliases.get(name, name)
+        if canonical in self._by_name:
+            return self._by_name[canonical]
+        if canonical not in self._derived:
+            self._derived[canonical] = Agency(name=canonical, slug=slugify(canonical), known=False)
+        return self._derived[canonical]

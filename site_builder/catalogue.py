@@ -1,0 +1,73 @@
+"""The metric catalogue: the one list of figures that parser, tables, charts and downloads read.
+
+It is a copy of the data contract's ``metrics.csv``; its ``id`` column is public (downloads,
+page anchors) and is never renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    tables: tuple[str, ...]
+    eras: tuple[str, ...]
+    label_zh: str
+    label_en: str
+    unit: str
+    notes: str
+
+    @property
+    def has_columns(self) -> bool:
+        """Table 三 figures are reported per applicant column."""
+        return "t3" in self.tables
+
+    @property
+    def group(self) -> str:
+        return self.id.split(".")[0]
+
+
+@lru_cache(maxsize=1)
+def metrics() -> tuple[Metric, ...]:
+    text = resources.files("site_builder").joinpath("metrics.csv").read_text(encoding="utf-8")
+    out = []
+    for row in csv.DictReader(text.splitlines()):
+        out.append(
+            Metric(
+                id=row["id"],
+                tables=tuple(row["table"].split("|")),
+                eras=tuple(row["eras"].split("|")),
+                label_zh=row["label_zh"],
+                label_en=row["label_en"],
+                unit=row["unit"],
+                notes=row["notes"],
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def by_id() -> dict[str, Metric]:
+    return {m.id: m for m in metrics()}
+
+
+def metric(metric_id: str) -> Metric:
+    try:
+        return by_id()[metric_id]
+    except KeyError:
+        raise KeyError(f"unknown metric id {metric_id!r}: not in metrics.csv") from None
+
+
+def order(metric_id: str) -> int:
+    """Catalogue order, used to sort tables and downloads the way the template reads."""
+    return _order()[metric_id]
+
+
+@lru_cache(maxsize=1)
+def _order() -> dict[str, int]:
+    return {m.id: i for i, m in enumerate(metrics())}

@@ -1,0 +1,150 @@
+"""The template's own consistency rules (勾稽关系), evaluated on every report.
+
+A broken rule is the report's own inconsistency: the printed figures are kept, and the break
+is recorded so pages and data/quality.csv can show it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from site_builder.model import APPLICANTS, CheckResult, Figure
+from site_builder.parser.stat import StatRow
+from site_builder.parser.template import OTHER_ROWS_2021, T3_ROWS, WITHHELD_ROWS
+
+COLUMNS = APPLICANTS[:-1]
+
+OUTCOME_ROWS_2019 = (
+    ("outcome.disclosed", "outcome.partial") + WITHHELD_ROWS
+    + ("outcome.unable.not_held", "outcome.unable.needs_creation", "outcome.unable.unclear")
+    + tuple(r.metric for r in T3_ROWS if r.metric.startswith("outcome.not_processed."))
+)
+
+RULE_TEXT = {
+    "t3.balance": "本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理",
+    "t3.row_total": "总计 = 六类申请人之和",
+    "t3.outcome_total": "办理结果总计 = 各项办理结果之和",
+    "t4.total": "总计 = 维持 + 纠正 + 其他 + 尚未审结",
+    "stat.requests": "收到申请数 = 当面 + 传真 + 网络 + 信函",
+    "stat.closed": "申请办结数 = 按时办结数 + 延期办结数",
+    "stat.replies": "申请答复数 = 各类答复之和",
+    "stat.review": "行政复议数量 = 维持 + 纠错 + 其他情形",
+    "stat.litigation": "行政诉讼数量 = 维持 + 纠错 + 其他情形",
+}
+
+
+class _Index:
+    def __init__(self, figures: Iterable[Figure]):
+        self.map: dict[tuple[str, str], Figure] = {}
+        for f in figures:
+            self.map.setdefault((f.metric, f.applicant), f)
+
+    def get(self, metric: str, applicant: str = "total") -> Figure | None:
+        return self.map.get((metric, applicant))
+
+    def values(self, metrics: Iterable[str], applicant: str) -> list[Decimal] | None:
+        out = []
+        for m in metrics:
+            f = self.get(m, applicant)
+            if f is None:
+                return None
+            out.append(f.value)
+        return out
+
+
+def derive(figures: list[Figure], era: str) -> list[Figure]:
+    """Totals the catalogue defines as sums of printed rows (outcome.withheld, outcome.other in 2021,
+    litigation.total), per column, when every row they add up is present."""
+    idx = _Index(figures)
+    out: list[Figure] = []
+    sums = [("outcome.withheld", WITHHELD_ROWS)]
+    if era == "2021":
+        sums.append(("outcome.other", OTHER_ROWS_2021))
+    for metric, parts in sums:
+        for applicant in APPLICANTS:
+            if idx.get(metric, applicant):
+                continue
+            values = idx.values(parts, applicant)
+            if values is None:
+                continue
+            first = idx.get(parts[0], applicant)
+            out.append(Figure(metric, sum(values, Decimal(0)), first.line, applicant, origin="derived",
+                              recovered=any(idx.get(p, applicant).recovered for p in parts)))
+    if not idx.get("litigation.total"):
+        values = idx.values(("litigation.direct.total", "litigation.after_review.total"), "total")
+        if values is not None:
+            first = idx.get("litigation.direct.total")
+            out.append(Figure("litigation.total", sum(values, Decimal(0)), first.line, origin="derived"))
+    return out
+
+
+def check_template(figures: list[Figure], era: str) -> list[CheckResult]:
+    idx = _Index(figures)
+    results: list[CheckResult] = []
+    outcome_rows = OUTCOME_ROWS_2019 + (OTHER_ROWS_2021 if era == "2021" else ("outcome.other",))
+    for applicant in APPLICANTS:
+        new = idx.values(("requests.new", "requests.carried_over"), applicant)
+        out = idx.values(("outcome.total", "requests.carried_forward"), applicant)
+        if new is not None and out is not None:
+            results.append(CheckResult("t3.balance", applicant, sum(new, Decimal(0)), sum(out, Decimal(0)),
+                                       idx.get("outcome.total", applicant).line, RULE_TEXT["t3.balance"]))
+        parts = idx.values(outcome_rows, applicant)
+        total = idx.get("outcome.total", applicant)
+        if parts is not None and total is not None:
+            results.append(CheckResult("t3.outcome_total", applicant, sum(parts, Decimal(0)), total.value, total.line,
+                                       RULE_TEXT["t3.outcome_total"]))
+    for spec in T3_ROWS:
+        if era not in spec.eras:
+            continue
+        total = idx.get(spec.metric, "total")
+        cols = [idx.get(spec.metric, c) for c in COLUMNS]
+        if total is None or any(c is None for c in cols):
+            continue
+        results.append(CheckResult(f"t3.row_total:{spec.metric}", "total", sum((c.value for c in cols), Decimal(0)),
+                                   total.value, total.line, RULE_TEXT["t3.row_total"]))
+    for group in ("review", "litigation.direct", "litigation.after_review"):
+        parts = idx.values([f"{group}.{c}" for c in ("upheld", "corrected", "other", "pending")], "total")
+        total = idx.get(f"{group}.total")
+        if parts is not None and total is not None:
+            results.append(CheckResult(f"t4.total:{group}", "total", sum(parts, Decimal(0)), total.value, total.line,
+                                       RULE_TEXT["t4.total"]))
+    return results
+
+
+# 统计表 rows that add up (the rows are labelled the same in every 统计表 we have seen)
+_STAT_SUMS = (
+    ("stat.requests", r"^收到申请数", (r"^当面申请数", r"^传真申请数", r"^网络申请数", r"^信函申请数"), ""),
+    ("stat.closed", r"^申请办结数", (r"^按时办结数", r"^延期办结数"), ""),
+    (
+        "stat.replies",
+        r"^申请答复数",
+        (r"^属于已主动公开范围数", r"^同意公开答复数", r"^同意部分公开答复数", r"^不同意公开答复数",
+         r"^不属于本行政机关公开数", r"^申请信息不存在数", r"^告知作出更改补充数", r"^告知通过其他途径办理数"),
+        "",
+    ),
+    ("stat.review", r"^行政复议数量", (r"^维持具体行政行为数", r"^被依法纠错数", r"^其他情形数"), "行政复议"),
+    ("stat.litigation", r"^行政诉讼数量", (r"^维持具体行政行为或者驳回原告诉讼请求数|^维持具体行政行为数", r"^被依法纠错数", r"^其他情形数"), "行政诉讼"),
+)
+
+
+def check_stat(rows: list[StatRow]) -> list[CheckResult]:
+    import re
+
+    results = []
+    for rule, total_pat, part_pats, section in _STAT_SUMS:
+        total = next((r for r in rows if re.search(total_pat, r.label)), None)
+        if total is None:
+            continue
+        parts = []
+        for pat in part_pats:
+            row = next(
+                (r for r in rows if re.search(pat, r.label) and r.line > total.line and (not section or section in r.section)),
+                None,
+            )
+            if row is None:
+                break
+            parts.append(row.value)
+        else:
+            results.append(CheckResult(rule, "total", sum(parts, Decimal(0)), total.value, total.line, RULE_TEXT[rule]))
+    return results

@@ -1,0 +1,37 @@
+"""Command line: site-builder build | parse | (more commands live in site_builder/commands/)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from site_builder.exceptions import SiteBuilderError
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from site_builder.commands import build, parse
+
+    parser = argparse.ArgumentParser(prog="site-builder", description="Build the comparative site of 政府信息公开工作年度报告.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build.add_parser(sub)
+    parse.add_parser(sub)
+    try:
+        from site_builder.commands import synth
+    except ImportError:
+        synth = None
+    if synth is not None:
+        synth.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except SiteBuilderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,63 @@
+"""data/records.csv, data/records.json and data/quality.csv: the data contract's downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from site_builder.model import Agency, Record, Report
+from site_builder.numbers import format_number
+
+RECORD_COLUMNS = ("agency", "agency_slug", "year", "metric", "applicant", "value", "approximate", "source")
+QUALITY_COLUMNS = ("agency_slug", "year", "rule", "applicant", "expected", "printed", "source")
+
+
+def records_csv(records: list[Record]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(RECORD_COLUMNS)
+    for r in records:
+        w.writerow([r.agency, r.agency_slug, r.year, r.metric, r.applicant, format_number(r.value),
+                    "true" if r.approximate else "false", r.source])
+    return buf.getvalue()
+
+
+def _json_number(value):
+    text = format_number(value)
+    return int(text) if "." not in text else float(text)
+
+
+def records_json(records: list[Record]) -> str:
+    rows = [
+        {
+            "agency": r.agency,
+            "agency_slug": r.agency_slug,
+            "year": r.year,
+            "metric": r.metric,
+            "applicant": r.applicant,
+            "value": _json_number(r.value),
+            "approximate": r.approximate,
+            "source": r.source,
+        }
+        for r in records
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def quality_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tuple]:
+    rows = []
+    for rep in reports:
+        slug = agency_of[rep.path].slug
+        for c in rep.quality:
+            rows.append((slug, rep.year, c.rule, c.applicant, format_number(c.expected), format_number(c.printed), rep.source(c.line)))
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
+    return rows
+
+
+def quality_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(QUALITY_COLUMNS)
+    w.writerows(quality_rows(reports, agency_of))
+    return buf.getvalue()

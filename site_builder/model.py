@@ -1,0 +1,134 @@
+"""Plain records that flow from the load phase to the render phase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+APPLICANTS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
+
+ERAS = ("pre2019", "2019", "2021")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number read from a report."""
+
+    metric: str
+    value: Decimal
+    line: int  # 1-based line in the report's text (for PDFs, the line of the extracted text)
+    applicant: str = "total"
+    approximate: bool = False
+    # "table" (t2/t3/t4), "stat" (pre-2019 统计表), "prose", or "derived" (computed from other rows)
+    origin: str = "table"
+    # set when a run-together cell was split with the template's own identities
+    recovered: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning about a report: something the parser noticed but could still handle."""
+
+    path: str
+    line: int | None
+    message: str
+    code: str = "warning"
+
+    def __str__(self) -> str:
+        loc = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{loc}: {self.message}"
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    """A consistency rule (勾稽关系) that the report's own figures break."""
+
+    rule: str
+    applicant: str
+    expected: Decimal
+    printed: Decimal
+    line: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Every consistency rule evaluated on a report, passed or broken (pages show both)."""
+
+    rule: str
+    applicant: str
+    expected: Decimal
+    printed: Decimal
+    line: int
+    description: str
+
+    @property
+    def passed(self) -> bool:
+        return self.expected == self.printed
+
+
+@dataclass
+class Report:
+    """Everything read from one report file."""
+
+    path: str  # relative to the content folder, e.g. "reports/jianguomen-2024.txt"
+    agency: str
+    year: int
+    era: str  # one of ERAS
+    has_stat_table: bool
+    encoding: str
+    lines: list[str]
+    title_line: int
+    figures: list[Figure] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    original: str | None = None  # the original file (docx/pdf/html) when the text was extracted
+    line_labels: dict[int, str] | None = None  # e.g. {12: "p.2 l.5"} for PDFs
+
+    @property
+    def quality(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    def figure(self, metric: str, applicant: str = "total") -> Figure | None:
+        for f in self.figures:
+            if f.metric == metric and f.applicant == applicant:
+                return f
+        return None
+
+    def source(self, line: int) -> str:
+        return f"{self.path}:{line}"
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    slug: str
+    district: str = ""
+    city: str = ""
+    level: str = ""
+    website: str = ""
+    known: bool = True  # False when derived from a report alone (no agencies.toml entry)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of data/records.csv."""
+
+    agency: str
+    agency_slug: str
+    year: int
+    metric: str
+    applicant: str
+    value: Decimal
+    approximate: bool
+    source: str
+    recovered: bool = False

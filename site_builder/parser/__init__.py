@@ -1,0 +1,105 @@
+"""Report text -> Report: agency, year, era, every figure of the data contract with its line,
+and the consistency checks. One entry point, parse_document()."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from site_builder.checks import check_stat, check_template, derive
+from site_builder.catalogue import by_id
+from site_builder.exceptions import ReportError
+from site_builder.model import Diagnostic, Figure, Report
+from site_builder.parser.era import detect_era
+from site_builder.parser.prose import parse_prose
+from site_builder.parser.runtogether import split_run
+from site_builder.parser.stat import parse_stat_table
+from site_builder.parser.template import locate_tables, parse_t2, parse_t3, parse_t4
+from site_builder.parser.title import find_title
+from site_builder.readers import Document
+
+FIRST_YEAR = 2007  # the regulation took effect on 2008-05-01; 2007 covers reports of the run-up
+
+
+def parse_document(doc: Document, today: _dt.date | None = None) -> Report:
+    lines = doc.lines
+    path = doc.path
+    title = find_title(lines, path)
+    today = today or _dt.date.today()
+    if title.year > today.year:
+        raise ReportError(path, title.line, f"the report's year {title.year} is in the future")
+    if title.year < FIRST_YEAR:
+        raise ReportError(path, title.line, f"the report's year {title.year} is before the regulation existed (2008)")
+    era, has_stat = detect_era(lines)
+    report = Report(
+        path=path,
+        agency=title.agency,
+        year=title.year,
+        era=era,
+        has_stat_table=has_stat,
+        encoding=doc.encoding,
+        lines=lines,
+        title_line=title.line,
+        original=doc.original,
+        line_labels=doc.line_labels or None,
+    )
+    figures: list[Figure] = []
+    warnings: list[Diagnostic] = []
+    table_lines: set[int] = set()
+
+    if era in ("2019", "2021"):
+        regions = locate_tables(lines)
+        if "t3" not in regions:
+            raise ReportError(path, None, f"the {era} template's table 三 (收到和处理政府信息公开申请情况) was not found")
+        for key, (a, b) in regions.items():
+            table_lines.update(range(a, b))
+        if "t2" in regions:
+            t2 = parse_t2(lines, regions["t2"], era, path)
+            figures += t2.figures
+            warnings += t2.warnings
+        t3 = parse_t3(lines, regions["t3"], era, path, split_run)
+        if t3.truncated_at:
+            raise ReportError(path, t3.truncated_at, "table 三 is cut off: the text ends before its 总计 row")
+        figures += t3.figures
+        warnings += t3.warnings
+        if "t4" in regions:
+            t4 = parse_t4(lines, regions["t4"], path, split_run)
+            if t4.truncated_at:
+                raise ReportError(path, t4.truncated_at, "table 四 is cut off: the text ends before its 15 cells")
+            figures += t4.figures
+            warnings += t4.warnings
+        else:
+            warnings.append(Diagnostic(path, None, "table 四 (行政复议、行政诉讼) was not found"))
+    elif has_stat:
+        stat = parse_stat_table(lines, path)
+        figures += stat.figures
+        warnings += stat.warnings
+        report.checks += check_stat(stat.rows)
+        if stat.rows:
+            table_lines.update(range(stat.rows[0].line - 3, len(lines)))
+
+    if era in ("2019", "2021"):
+        figures += derive(figures, era)
+        report.checks += check_template(figures, era)
+
+    # Prose fills in what the tables do not give (tables are what the template defines).
+    have = {(f.metric, f.applicant) for f in figures}
+    catalogue = by_id()
+    for fig in parse_prose(lines, skip=table_lines):
+        if (fig.metric, fig.applicant) in have:
+            continue
+        if era not in catalogue[fig.metric].eras:
+            continue
+        figures.append(fig)
+        have.add((fig.metric, fig.applicant))
+
+
+    for fig in figures:
+        if fig.value < 0 and not fig.metric.startswith(("rules.", "normative_docs.")):
+            warnings.append(Diagnostic(path, fig.line, f"{fig.metric} ({fig.applicant}) is negative: {fig.value}"))
+        if fig.value > 10_000_000:
+            warnings.append(Diagnostic(path, fig.line, f"{fig.metric} ({fig.applicant}) = {fig.value} is implausibly large"))
+    if not figures:
+        warnings.append(Diagnostic(path, report.title_line, "no figures found in this report"))
+    report.figures = figures
+    report.warnings = warnings
+    return report

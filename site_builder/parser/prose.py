@@ -1,0 +1,102 @@
+"""Figures stated in sentences: 主动公开 totals and channels, 咨询, requests, replies, reviews, suits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterator
+
+from site_builder.model import Figure
+from site_builder.numbers import CN_NUMERAL_CHARS, is_approximate, parse_number
+from site_builder.parser.text import norm
+
+# A number as prose prints it: 303 / 1,234 / 184.8083 / 十七 / 两
+N = r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_NUMERAL_CHARS + r"]+)"
+APPROX = r"(?P<approx>余|多)?"
+GAP = r"[^。；;，,\d]"  # inside one clause, no other number
+
+
+@dataclass(frozen=True)
+class ProseRule:
+    metric: str
+    pattern: re.Pattern[str]
+    value: Decimal | None = None  # fixed value for negative statements ("未收到…申请" = 0)
+
+
+def _r(expr: str) -> re.Pattern[str]:
+    return re.compile(expr)
+
+
+RULES: tuple[ProseRule, ...] = (
+    ProseRule("proactive.total", _r(r"主动公开" + GAP + r"{0,12}?政府信息(?:总数|数量|共计|共)?(?:为|达)?" + N + APPROX + r"条")),
+    ProseRule("proactive.total", _r(r"主动公开(?:了)?(?:各类)?信息(?:共|总数)?(?:为|达)?" + N + APPROX + r"条")),
+    ProseRule("proactive.website", _r(r"(?:政府|门户|部门)?网站(?:上)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
+    ProseRule("proactive.weibo", _r(r"微博(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
+    ProseRule("proactive.wechat", _r(r"微信(?:公众号)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
+    ProseRule("proactive.e_rate", _r(r"全文电子化率(?:达到|达|为)?" + N + r"%")),
+    ProseRule("consultations.total", _r(r"咨询" + r"[^。；;\d]{0,30}?(?P<before>近|约)?" + N + APPROX + r"人次")),
+    ProseRule("requests.new", _r(r"(?:收到|受理|新收|接到)(?:各类|有关|涉及)?(?:政府)?信息公开(?:的)?申请(?:数量|数|共)?(?:为|共|计)?" + N + r"件")),
+    ProseRule("requests.new", _r(r"(?:收到|受理|新收)(?:各类)?" + N + r"件(?:政府信息公开)?(?:的)?申请")),
+    ProseRule("requests.new", _r(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何|有关|涉及)?(?:政府)?信息公开(?:的|方面的)?申请"), Decimal(0)),
+    ProseRule("outcome.disclosed", _r(r"[“\"]?同意公开[”\"]?(?:答复)?的?" + N + r"件")),
+    ProseRule("outcome.partial", _r(r"[“\"]?(?:同意)?部分公开[”\"]?(?:答复)?的?" + N + r"件")),
+    ProseRule("outcome.withheld", _r(r"[“\"]?不(?:同意|予)公开[”\"]?(?:答复)?的?" + N + r"件")),
+    ProseRule("outcome.unable.not_held", _r(r"[“\"]?(?:非本(?:单位|机关)掌握|不属于本(?:行政)?机关(?:公开)?(?:范围)?)[”\"]?的?" + N + r"件")),
+    ProseRule("review.total", _r(r"行政复议(?:申请|案件|案)?(?:共|数为|数|为)?" + N + r"(?:件|次|起)")),
+    ProseRule("review.total", _r(N + r"(?:件|次|起)" + GAP + r"{0,14}?行政复议")),
+    ProseRule("review.total", _r(r"(?:未|没有|无)" + r"[^。；;\d]{0,30}?行政复议"), Decimal(0)),
+    ProseRule("litigation.total", _r(r"行政诉讼(?:案件|案)?(?:共|数为|数|为)?" + N + r"(?:件|次|起)")),
+    ProseRule("litigation.total", _r(N + r"(?:件|次|起)" + GAP + r"{0,14}?行政诉讼")),
+    ProseRule("litigation.total", _r(r"(?:未|没有|无)" + r"[^。；;\d]{0,40}?行政诉讼"), Decimal(0)),
+)
+
+# "政务微博和微信公开信息分别为 340 条和 300 条": two channels in one clause
+_PAIR = re.compile(
+    r"微博(?:和|及|、)微信(?:公众号)?(?:公开|发布)?(?:政府|政务)?信息(?:数)?分别(?:为|是)?"
+    r"(?P<a>\d+(?:,\d{3})*)条?(?:和|、)(?P<b>\d+(?:,\d{3})*)条"
+)
+
+_SENTENCE_END = re.compile(r"[。；;]")
+
+
+def _sentences(lines: list[str], skip: set[int]) -> Iterator[tuple[int, str]]:
+    """(1-based line, normalised sentence) for every sentence of every prose line."""
+    for i, raw in enumerate(lines):
+        if i in skip:
+            continue
+        text = norm(raw)
+        if not text:
+            continue
+        for piece in _SENTENCE_END.split(text):
+            if piece:
+                yield i + 1, piece
+
+
+def parse_prose(lines: list[str], skip: set[int] | None = None) -> list[Figure]:
+    """First statement of each metric wins: reports state the headline figure first."""
+    found: dict[str, Figure] = {}
+    for line, sentence in _sentences(lines, skip or set()):
+        pair = _PAIR.search(sentence)
+        if pair:
+            for metric, group in (("proactive.weibo", "a"), ("proactive.wechat", "b")):
+                if metric not in found:
+                    found[metric] = Figure(metric, parse_number(pair.group(group)), line, origin="prose")
+        for rule in RULES:
+            if rule.metric in found:
+                continue
+            m = rule.pattern.search(sentence)
+            if not m:
+                continue
+            if rule.value is not None:
+                value = rule.value
+                approximate = False
+            else:
+                value = parse_number(m.group("n"))
+                if value is None:
+                    continue
+                before = sentence[: m.start("n")]
+                after = sentence[m.end("n") :]
+                approximate = is_approximate(before, after)
+            found[rule.metric] = Figure(rule.metric, value, line, approximate=approximate, origin="prose")
+    return list(found.values())

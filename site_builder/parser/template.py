@@ -1,0 +1,333 @@
+"""Tables 二, 三 and 四 of the 2019 and 2021 templates.
+
+Rows are found by the meaning of their labels, not by position: the text between two runs of
+numbers is the label of the numbers that follow it. Where extraction displaced a row's label
+(PDF converted to Markdown), an unlabelled row takes the next row of the template's fixed
+order, so the template itself settles what the text left unsaid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from site_builder.model import APPLICANTS, Diagnostic, Figure
+from site_builder.parser.text import Token, find_line, norm, tokenize
+
+T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
+T4_WIDTH = 15
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    metric: str
+    pattern: re.Pattern[str]
+    eras: tuple[str, ...] = ("2019", "2021")
+
+
+def _p(expr: str) -> re.Pattern[str]:
+    return re.compile(expr)
+
+
+T3_ROWS: tuple[RowSpec, ...] = (
+    RowSpec("requests.new", _p(r"本年新收")),
+    RowSpec("requests.carried_over", _p(r"上年结转")),
+    RowSpec("outcome.disclosed", _p(r"予以公开")),
+    RowSpec("outcome.partial", _p(r"部分公开")),
+    RowSpec("outcome.withheld.state_secret", _p(r"国家秘密")),
+    RowSpec("outcome.withheld.prohibited_by_law", _p(r"禁止公开")),
+    RowSpec("outcome.withheld.security_stability", _p(r"三安全|安全一稳定|稳定")),
+    RowSpec("outcome.withheld.third_party", _p(r"第三方")),
+    RowSpec("outcome.withheld.internal_affairs", _p(r"内部事务")),
+    RowSpec("outcome.withheld.process_info", _p(r"过程性")),
+    RowSpec("outcome.withheld.enforcement_file", _p(r"执法案卷")),
+    RowSpec("outcome.withheld.admin_query", _p(r"行政查询")),
+    RowSpec("outcome.unable.not_held", _p(r"不掌握")),
+    RowSpec("outcome.unable.needs_creation", _p(r"另行制作|现成信息")),
+    RowSpec("outcome.unable.unclear", _p(r"不明确")),
+    RowSpec("outcome.not_processed.petition", _p(r"信访|举报投诉")),
+    RowSpec("outcome.not_processed.duplicate", _p(r"重复申请")),
+    RowSpec("outcome.not_processed.publication", _p(r"出版物")),
+    RowSpec("outcome.not_processed.vexatious", _p(r"大量反复|反复申请")),
+    RowSpec("outcome.not_processed.confirm_existing", _p(r"重新出具|确认或")),
+    RowSpec("outcome.other", _p(r"其他处理$|^\(六\)其他处理"), ("2019",)),
+    RowSpec("outcome.other.no_correction", _p(r"不补正"), ("2021",)),
+    RowSpec("outcome.other.unpaid_fee", _p(r"缴纳费用|收费通知"), ("2021",)),
+    RowSpec("outcome.other.other", _p(r"(?:^|[\d.、)])其他$"), ("2021",)),
+    RowSpec("outcome.total", _p(r"总计$")),
+    RowSpec("requests.carried_forward", _p(r"结转下(?:一)?年度")),
+)
+
+WITHHELD_ROWS = tuple(r.metric for r in T3_ROWS if r.metric.startswith("outcome.withheld."))
+OTHER_ROWS_2021 = ("outcome.other.no_correction", "outcome.other.unpaid_fee", "outcome.other.other")
+
+T4_METRICS = tuple(
+    f"{group}.{col}"
+    for group in ("review", "litigation.direct", "litigation.after_review")
+    for col in ("upheld", "corrected", "other", "pending", "total")
+)
+
+
+@dataclass(frozen=True)
+class T2Row:
+    pattern: re.Pattern[str]
+    # metric per printed column, None where the column has no metric
+    columns_2019: tuple[str | None, ...]
+    columns_2021: tuple[str | None, ...]
+
+
+T2_ROWS: tuple[T2Row, ...] = (
+    T2Row(_p(r"规章"), ("rules.made_2019", "rules.published_2019", "rules.public_total_2019"), ("rules.issued", "rules.repealed", "rules.in_force")),
+    T2Row(_p(r"规范性文件"), ("normative_docs.made_2019", "normative_docs.published_2019", "normative_docs.public_total_2019"), ("normative_docs.issued", "normative_docs.repealed", "normative_docs.in_force")),
+    T2Row(_p(r"行政许可"), (None, None, "licensing.decisions"), ("licensing.decisions",)),
+    T2Row(_p(r"行政处罚"), (None, None, "penalty.decisions"), ("penalty.decisions",)),
+    T2Row(_p(r"行政强制"), (None, None, "coercion.decisions"), ("coercion.decisions",)),
+    T2Row(_p(r"行政事业性收费"), (None, None), ("fees.amount_wan",)),
+    T2Row(_p(r"政府集中采购|集中采购"), ("procurement.projects", "procurement.amount_wan"), ()),
+)
+
+_T2_START = re.compile(r"主动公开政府信息(?:情况)?$|主动公开政府信息情况|第二十条第\(一\)项")
+_T3_START = re.compile(r"收到和处理政府信息公开申请")
+_T3_FIRST_ROW = re.compile(r"本年新收")
+_T4_START = re.compile(r"行政复议.*行政诉讼|政府信息公开行政复议|行政复议$")
+_AFTER_TABLES = re.compile(r"存在的主要问题|主要问题及改进|其他需要报告")
+
+
+@dataclass
+class Group:
+    """Numbers that stand together after one label."""
+
+    label: str  # normalised text before the numbers
+    tokens: list[Token] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.tokens[0].line
+
+
+@dataclass
+class TableResult:
+    figures: list[Figure] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # metric -> line, rows found in order
+    truncated_at: int | None = None  # 1-based line where the text ends inside the table
+
+
+def group_tokens(tokens: list[Token], width: int) -> list[Group]:
+    """Split a token stream into label + numbers groups of at most `width` numbers.
+
+    A new group starts at a label, when a group is full, and at a line that holds a whole row
+    of numbers (PDF text and Markdown print one row per line), so a stray number on its own
+    line does not shift the next row.
+    """
+    groups: list[Group] = []
+    label: list[str] = []
+    current: Group | None = None
+    for tok in tokens:
+        if tok.kind == "TEXT":
+            if current is not None:
+                groups.append(current)
+                current = None
+            label.append(norm(tok.text))
+            continue
+        starts_row_line = tok.row_line and current is not None and current.tokens[-1].line != tok.line
+        if current is not None and (len(current.tokens) >= width or starts_row_line):
+            groups.append(current)
+            current = None
+        if current is None:
+            current = Group(label="".join(label))
+            label = []
+        current.tokens.append(tok)
+    if current is not None:
+        groups.append(current)
+    return groups
+
+
+def _values(group: Group) -> list[Decimal | None]:
+    return [t.value for t in group.tokens]
+
+
+def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
+    """0-based [start, end) line ranges of tables 二, 三 and 四 where the text has them."""
+    regions: dict[str, tuple[int, int]] = {}
+    first_row = find_line(lines, _T3_FIRST_ROW)
+    if first_row is None:
+        return regions
+    t3_start = first_row
+    for i in range(first_row, -1, -1):
+        if _T3_START.search(norm(lines[i])):
+            t3_start = i
+            break
+    t4_start = find_line(lines, _T4_START, first_row + 1)
+    after = find_line(lines, _AFTER_TABLES, (t4_start or first_row) + 1)
+    t3_end = t4_start if t4_start is not None else (after if after is not None else len(lines))
+    regions["t3"] = (t3_start, t3_end)
+    if t4_start is not None:
+        regions["t4"] = (t4_start, after if after is not None else len(lines))
+    # Table 二 sits before table 三, after the last "主动公开政府信息情况" heading that precedes it.
+    t2_start = None
+    for i in range(t3_start - 1, -1, -1):
+        if _T2_START.search(norm(lines[i])):
+            t2_start = i
+            if "第二十条" not in norm(lines[i]):
+                break
+    if t2_start is not None:
+        regions["t2"] = (t2_start, t3_start)
+    return regions
+
+
+def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, split_run) -> TableResult:
+    result = TableResult()
+    rows = [r for r in T3_ROWS if era in r.eras]
+    tokens = tokenize(lines, *region)
+    groups = group_tokens(tokens, T3_WIDTH)
+    cursor = 0
+    for group in groups:
+        values = _group_values(group, T3_WIDTH, "t3", path, result, split_run)
+        if values is None:
+            continue
+        if len(values) < T3_WIDTH - 1:
+            if len(values) > 0:
+                result.warnings.append(Diagnostic(path, group.line, f"table 三: {len(values)} number(s) with no row of seven to belong to ({' '.join(t.text for t in group.tokens)}); ignored"))
+            continue
+        target = _pick_row(group.label, rows, cursor)
+        if target is None:
+            result.warnings.append(Diagnostic(path, group.line, "table 三: a row of numbers past the template's last row; ignored"))
+            continue
+        cursor = target + 1
+        spec = rows[target]
+        result.rows[spec.metric] = group.line
+        missing = []
+        for col, applicant in enumerate(APPLICANTS):
+            value = values[col] if col < len(values) else None
+            if value is None:
+                missing.append(applicant)
+                continue
+            tok = group.tokens[min(col, len(group.tokens) - 1)]
+            result.figures.append(
+                Figure(spec.metric, value, tok.line, applicant, origin="table", recovered=values.recovered)
+            )
+        if missing:
+            result.warnings.append(
+                Diagnostic(path, group.line, f"table 三 row {spec.metric}: cell(s) missing for {', '.join(missing)} (left out, not counted as 0)")
+            )
+    last = rows[-1].metric
+    if last not in result.rows and "outcome.total" not in result.rows:
+        end_line = region[1]
+        if end_line >= len(lines) or not any(l.strip() for l in lines[region[1]:]):
+            result.truncated_at = _last_nonempty(lines, region)
+    return result
+
+
+class _Values(list):
+    recovered = False
+
+
+def _group_values(group: Group, width: int, table: str, path: str, result: TableResult, split_run) -> _Values | None:
+    vals = _Values()
+    runs = [t for t in group.tokens if t.kind == "RUN"]
+    if runs:
+        if len(group.tokens) == 1 and split_run is not None:
+            split = split_run(group.tokens[0].text, width, table)
+            if split.values is None:
+                result.warnings.append(Diagnostic(path, group.line, split.message))
+                return None
+            vals.extend(split.values)
+            vals.recovered = split.recovered
+            return vals
+        for t in group.tokens:
+            if t.kind == "RUN":
+                vals.extend(Decimal(d) for d in [t.text])  # a glued number that needs no split
+            else:
+                vals.append(t.value)
+        return vals
+    vals.extend(t.value for t in group.tokens)
+    return vals
+
+
+def _pick_row(label: str, rows: tuple[RowSpec, ...] | list[RowSpec], cursor: int) -> int | None:
+    """The row a group of numbers belongs to: the first row from the cursor on that its label
+    names, else (no label, or a label naming no row) the next row in the template's order."""
+    if label:
+        for i in range(cursor, len(rows)):
+            if rows[i].pattern.search(label):
+                return i
+    return cursor if cursor < len(rows) else None
+
+
+def _last_nonempty(lines: list[str], region: tuple[int, int]) -> int:
+    for i in range(min(region[1], len(lines)) - 1, region[0] - 1, -1):
+        if lines[i].strip():
+            return i + 1
+    return region[0] + 1
+
+
+def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) -> TableResult:
+    result = TableResult()
+    tokens = tokenize(lines, *region)
+    nums = [t for t in tokens if t.kind != "TEXT"]
+    values: list[Decimal | None]
+    recovered = False
+    if len(nums) == 1 and nums[0].kind == "RUN" and split_run is not None:
+        split = split_run(nums[0].text, T4_WIDTH, "t4")
+        if split.values is None:
+            result.warnings.append(Diagnostic(path, nums[0].line, split.message))
+            return result
+        values = list(split.values)
+        recovered = split.recovered
+        toks = [nums[0]] * T4_WIDTH
+    else:
+        values = [t.value if t.kind == "NUM" else Decimal(t.text) for t in nums[:T4_WIDTH]]
+        toks = nums[:T4_WIDTH]
+    if len(values) < T4_WIDTH:
+        if region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:]):
+            result.truncated_at = _last_nonempty(lines, region)
+        result.warnings.append(
+            Diagnostic(path, toks[-1].line if toks else region[0] + 1, f"table 四 has {len(values)} of its 15 numbers; the missing cells are left out")
+        )
+    for metric, value, tok in zip(T4_METRICS, values, toks):
+        if value is not None:
+            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered))
+            result.rows.setdefault(metric, tok.line)
+    return result
+
+
+def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> TableResult:
+    result = TableResult()
+    tokens = tokenize(lines, *region)
+    for group in group_tokens(tokens, 4):
+        row = _t2_row(group.label)
+        if row is None:
+            continue
+        columns = row.columns_2021 if era == "2021" else row.columns_2019
+        values = [t.value if t.kind == "NUM" else Decimal(t.text) for t in group.tokens]
+        if len(values) != len(columns):
+            if len(values) < len(columns):
+                result.warnings.append(
+                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} number(s), the template has {len(columns)}; missing cells are left out")
+                )
+            else:
+                result.warnings.append(
+                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} numbers, the template has {len(columns)}; the extra ones are ignored")
+                )
+        for metric, value, tok in zip(columns, values, group.tokens):
+            if metric is None or value is None:
+                continue
+            if any(f.metric == metric for f in result.figures):
+                continue
+            result.figures.append(Figure(metric, value, tok.line, origin="table"))
+    return result
+
+
+def _t2_row(label: str) -> T2Row | None:
+    """The row named last in the label (headers come before it in the same text)."""
+    best: tuple[int, T2Row] | None = None
+    for row in T2_ROWS:
+        for m in row.pattern.finditer(label):
+            if best is None or m.end() > best[0] or (m.end() == best[0] and m.start() < 0):
+                best = (m.end(), row)
+    if best is None:
+        return None
+    # "规范性文件" also ends in the text "行政规范性文件"; "规章" must be the whole tail
+    return best[1]

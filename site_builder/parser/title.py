@@ -1,0 +1,73 @@
+"""Finding the agency and the year reported on from a report's title, wherever its line breaks fall."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from site_builder.exceptions import ReportError
+from site_builder.parser.text import norm
+
+# The title ends with some form of "政府信息公开工作年度报告"; agencies write it many ways.
+_TAIL = r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报|工作报告)"
+_YEAR = r"(?P<year>(?:19|20)\d{2})年度?"
+_AGENCY_FIRST = re.compile(r"(?P<agency>[^\d《》<>]{2,40}?)" + _YEAR + _TAIL)
+_YEAR_FIRST = re.compile(_YEAR + r"(?P<agency>[^\d《》<>]{2,40}?)" + _TAIL)
+_SCRAPED_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<title>.+)$", re.I)
+# Lines that head a scraped page or a converted file but are not the title
+_NOISE = re.compile(r"^(?:正文|当前位置|首页|来源|发布时间|发布机构|文号|栏目|原文链接|本地目录|页面链接|={3,})")
+
+MAX_TITLE_LINES = 4
+SEARCH_LINES = 40
+
+
+@dataclass(frozen=True)
+class Title:
+    agency: str
+    year: int
+    line: int  # 1-based
+
+
+def clean_agency(name: str) -> str:
+    name = name.strip(" ：:，,、\u3000")
+    name = re.sub(r"^(?:关于)", "", name)
+    # "建国门街道办事处" and "建国门街道" are one agency: the office is how the 街道 reports.
+    name = re.sub(r"(街道|乡|镇)办事处$", r"\1", name)
+    name = re.sub(r"(?:关于|的)$", "", name)
+    return name
+
+
+def find_title(lines: list[str], path: str) -> Title:
+    """The agency and year of a report. Raises ReportError when no title can be found."""
+    candidates: list[tuple[int, str]] = []
+    # A scraped page states its title in a header line: trust it first.
+    for i, line in enumerate(lines[:SEARCH_LINES]):
+        m = _SCRAPED_TITLE.match(line)
+        if m:
+            candidates.append((i, norm(m.group("title"))))
+            break
+    nonempty = [(i, norm(l)) for i, l in enumerate(lines[:SEARCH_LINES]) if norm(l)]
+    for k, (i, text) in enumerate(nonempty):
+        if _NOISE.match(text):
+            continue
+        joined = ""
+        for _, piece in nonempty[k : k + MAX_TITLE_LINES]:
+            joined += piece
+            candidates.append((i, joined))
+            if "报告" in piece or "年报" in piece:
+                break
+    for i, text in candidates:
+        for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+            m = pattern.search(text)
+            if m:
+                agency = clean_agency(m.group("agency"))
+                if len(agency) >= 2:
+                    return Title(agency=agency, year=int(m.group("year")), line=i + 1)
+    first = nonempty[0][0] + 1 if nonempty else 1
+    if any(re.search(_TAIL, t) for _, t in nonempty[:10]):
+        raise ReportError(path, first, "the title names no year: expected e.g. '建国门街道2019年政府信息公开工作年度报告'")
+    raise ReportError(
+        path,
+        first,
+        "no report title found in the first lines: expected '<agency><year>年政府信息公开工作年度报告'",
+    )
