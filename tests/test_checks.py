@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
 from site_builder.parser import parse_document
 from site_builder.readers import Document
 from site_builder.readers.text import split_lines
@@ -228,10 +227,9 @@ def test_stat_review_and_litigation_rows_not_confused():
 # --- data/quality.csv --------------------------------------------------------------------------
 
 
-def test_quality_csv_lists_the_2019_break(tmp_path, root):
-    out = tmp_path / "site"
-    assert main(["build", "--content", str(root / "content"), "--out", str(out)]) == 0
-    with open(out / "data" / "quality.csv", encoding="utf-8", newline="") as fh:
+def test_quality_csv_lists_the_2019_break(seed_site):
+    """Built into a temporary folder by the session fixture seed_site (tests/conftest.py)."""
+    with open(seed_site / "data" / "quality.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows == [
         ["agency_slug", "year", "rule", "applicant", "expected", "printed", "source"],

@@ -153,6 +153,9 @@ def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
     regions: dict[str, tuple[int, int]] = {}
     first_row = find_line(lines, _T3_FIRST_ROW)
     if first_row is None:
+        # PDF text may break the first row's label over two lines ("一、本" / "年新收…")
+        first_row = _find_across_break(lines, _T3_FIRST_ROW)
+    if first_row is None:
         return regions
     t3_start = first_row
     for i in range(first_row, -1, -1):
@@ -175,6 +178,18 @@ def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
     if t2_start is not None:
         regions["t2"] = (t2_start, t3_start)
     return regions
+
+
+def _find_across_break(lines: list[str], pattern: re.Pattern[str]) -> int | None:
+    """Index of the line where a label that matches only across a line break begins."""
+    for i in range(len(lines) - 1):
+        head = norm(lines[i])
+        if not head:
+            continue
+        j = next((k for k in range(i + 1, min(i + 3, len(lines))) if norm(lines[k])), None)
+        if j is not None and pattern.search(head + norm(lines[j])):
+            return i
+    return None
 
 
 def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, split_run) -> TableResult:

@@ -1,0 +1,504 @@
+"""Variants of the seed texts that a parser which memorised the seeds would get wrong.
+
+Each test transforms a seed programmatically — other numbers, other spacing, other line breaks,
+other numbering and brackets, a docx-style table turned PDF-style and back — and asserts the
+exact numbers the transformed text prints. Random choices use seeded generators, so a failure
+reproduces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from site_builder.parser import parse_document
+from site_builder.readers import Document
+from site_builder.readers.text import split_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT / "content" / "reports"
+TODAY = dt.date(2026, 6, 1)
+
+APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+WITHHELD = ("state_secret", "prohibited_by_law", "security_stability", "third_party", "internal_affairs",
+            "process_info", "enforcement_file", "admin_query")
+# The rows of table 三 in the order the templates print them (written from the templates, not the parser)
+T3_HEAD = ["requests.new", "requests.carried_over", "outcome.disclosed", "outcome.partial"]
+T3_MIDDLE = (
+    [f"outcome.withheld.{w}" for w in WITHHELD]
+    + ["outcome.unable.not_held", "outcome.unable.needs_creation", "outcome.unable.unclear"]
+    + [f"outcome.not_processed.{p}" for p in ("petition", "duplicate", "publication", "vexatious", "confirm_existing")]
+)
+T3_ROWS_2019 = T3_HEAD + T3_MIDDLE + ["outcome.other", "outcome.total", "requests.carried_forward"]
+T3_ROWS_2021 = T3_HEAD + T3_MIDDLE + [
+    "outcome.other.no_correction", "outcome.other.unpaid_fee", "outcome.other.other",
+    "outcome.total", "requests.carried_forward",
+]
+T4 = [f"{g}.{c}" for g in ("review", "litigation.direct", "litigation.after_review")
+      for c in ("upheld", "corrected", "other", "pending", "total")]
+
+DH2019 = "donghuashi-2019.txt"  # PDF-like: one table row per line
+JG2024 = "jianguomen-2024.txt"  # docx-like: one cell per line
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NUM_CELL = re.compile(r"^\t?-?\d+(?:\.\d+)?$")
+
+
+def seed_lines(name: str) -> list[str]:
+    return split_lines((REPORTS / name).read_text(encoding="utf-8"))
+
+
+def parse_lines(lines: list[str]):
+    return parse_document(Document(path="reports/variant.txt", lines=lines, encoding="utf-8"), today=TODAY)
+
+
+def index_of(lines: list[str], needle: str, start: int = 0) -> int:
+    for i in range(start, len(lines)):
+        if needle in lines[i]:
+            return i
+    raise AssertionError(f"{needle!r} not found")
+
+
+def t3_region(lines: list[str]) -> tuple[int, int]:
+    """0-based [start, end) of table 三: from its first row to table 四's heading."""
+    start = index_of(lines, "本年新收")
+    return start, index_of(lines, "行政复议、行政诉讼情况", start)
+
+
+def t4_region(lines: list[str]) -> tuple[int, int]:
+    start = index_of(lines, "行政复议、行政诉讼情况")
+    return start, index_of(lines, "存在的主要问题", start)
+
+
+def table_values(report, rows: list[str]) -> list[list[Decimal | None]]:
+    out = []
+    for metric in rows:
+        out.append([(f.value if (f := report.figure(metric, a)) else None) for a in APPLICANTS])
+    return out
+
+
+def as_decimals(rows: list[list[int]]) -> list[list[Decimal]]:
+    return [[Decimal(v) for v in row] for row in rows]
+
+
+# --- row structure of the two table styles --------------------------------------------------------
+
+
+def pdf_row_cells(line: str) -> tuple[str, list[str]] | None:
+    """('label', [numbers]) of a PDF-like row 'label<TAB>n<TAB>n...'; None for a line without numbers."""
+    cells = [c for c in line.split("\t")]
+    nums = [c.strip() for c in cells if NUM_CELL.match(c.strip() or "x")]
+    if not nums:
+        return None
+    label = " ".join(c.strip() for c in cells if c.strip() and not NUM_CELL.match(c.strip()))
+    return label, nums
+
+
+def replace_pdf_numbers(lines: list[str], region: tuple[int, int], new_rows: list[list[int]], width: int) -> list[str]:
+    """Write new numbers into the rows of a PDF-like table, keeping every label and tab."""
+    out = list(lines)
+    k = 0
+    for i in range(*region):
+        cells = out[i].split("\t")
+        positions = [j for j, c in enumerate(cells) if NUM_CELL.match(c.strip() or "x")]
+        if len(positions) != width:
+            continue
+        for j, v in zip(positions, new_rows[k]):
+            cells[j] = str(v)
+        out[i] = "\t".join(cells)
+        k += 1
+    assert k == len(new_rows), (k, len(new_rows))
+    return out
+
+
+def replace_docx_numbers(lines: list[str], region: tuple[int, int], values: list[int]) -> list[str]:
+    """Write new numbers into the one-cell-per-line cells of a docx-like table, in order."""
+    out = list(lines)
+    cells = [i for i in range(*region) if NUM_CELL.match(out[i])]
+    assert len(cells) == len(values), (len(cells), len(values))
+    for i, v in zip(cells, values):
+        out[i] = f"\t{v}"
+    return out
+
+
+def random_rows(rng: random.Random, n: int, width: int = 7) -> list[list[int]]:
+    return [[rng.choice([0, 0, 1, 2, rng.randint(0, 999)]) for _ in range(width)] for _ in range(n)]
+
+
+def consistent_rows(rng: random.Random, rows: list[str], other_rows: list[str]) -> list[list[int]]:
+    """Values for table 三 that satisfy every rule: row totals, outcome total, balance."""
+    cols: list[dict[str, int]] = []
+    for _ in range(6):
+        col = {}
+        outcome_parts = [m for m in rows if m.startswith("outcome.") and m != "outcome.total"]
+        for m in outcome_parts:
+            col[m] = rng.choice([0, 0, 0, 1, rng.randint(0, 40)])
+        col["outcome.total"] = sum(col[m] for m in outcome_parts)
+        col["requests.carried_forward"] = rng.randint(0, 5)
+        col["requests.carried_over"] = rng.randint(0, 5)
+        new = col["outcome.total"] + col["requests.carried_forward"] - col["requests.carried_over"]
+        if new < 0:
+            col["requests.carried_over"] += new
+            new = 0
+        col["requests.new"] = new
+        cols.append(col)
+    out = []
+    for m in rows:
+        vals = [c[m] for c in cols]
+        out.append(vals + [sum(vals)])
+    return out
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_numbers_pdf_style_table_three(seed):
+    rng = random.Random(1000 + seed)
+    lines = seed_lines(DH2019)
+    rows = random_rows(rng, len(T3_ROWS_2019))
+    r = parse_lines(replace_pdf_numbers(lines, t3_region(lines), rows, 7))
+    assert table_values(r, T3_ROWS_2019) == as_decimals(rows)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_numbers_docx_style_table_three(seed):
+    rng = random.Random(2000 + seed)
+    lines = seed_lines(JG2024)
+    rows = random_rows(rng, len(T3_ROWS_2021))
+    r = parse_lines(replace_docx_numbers(lines, t3_region(lines), [v for row in rows for v in row]))
+    assert table_values(r, T3_ROWS_2021) == as_decimals(rows)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_consistent_random_tables_pass_every_check(seed):
+    rng = random.Random(3000 + seed)
+    lines = seed_lines(JG2024)
+    rows = consistent_rows(rng, T3_ROWS_2021, [])
+    r = parse_lines(replace_docx_numbers(lines, t3_region(lines), [v for row in rows for v in row]))
+    assert table_values(r, T3_ROWS_2021) == as_decimals(rows)
+    assert [c for c in r.quality if c.rule.startswith("t3.")] == []
+    assert len([c for c in r.checks if c.rule.startswith("t3.")]) == 7 + 7 + 25
+
+    lines = seed_lines(DH2019)
+    rows = consistent_rows(rng, T3_ROWS_2019, [])
+    r = parse_lines(replace_pdf_numbers(lines, t3_region(lines), rows, 7))
+    assert table_values(r, T3_ROWS_2019) == as_decimals(rows)
+    assert r.quality == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_inconsistent_random_table_keeps_printed_numbers(seed):
+    """A broken rule is the report's own: the printed numbers are kept, the break recorded."""
+    rng = random.Random(4000 + seed)
+    lines = seed_lines(DH2019)
+    rows = consistent_rows(rng, T3_ROWS_2019, [])
+    row = rng.randrange(len(rows))
+    col = rng.randrange(6)
+    rows[row][col] += 1  # the printed 总计 of that row no longer adds up
+    r = parse_lines(replace_pdf_numbers(lines, t3_region(lines), rows, 7))
+    assert table_values(r, T3_ROWS_2019) == as_decimals(rows)
+    assert f"t3.row_total:{T3_ROWS_2019[row]}" in {c.rule for c in r.quality}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_numbers_table_four(seed):
+    rng = random.Random(5000 + seed)
+    values = [rng.randint(0, 30) for _ in range(15)]
+    lines = seed_lines(JG2024)
+    r = parse_lines(replace_docx_numbers(lines, t4_region(lines), values))
+    assert [r.figure(m).value for m in T4] == values
+    lines = seed_lines(DH2019)
+    r = parse_lines(replace_pdf_numbers(lines, t4_region(lines), [values], 15))
+    assert [r.figure(m).value for m in T4] == values
+    assert r.figure("litigation.total").value == values[9] + values[14]
+
+
+# --- spacing ------------------------------------------------------------------------------------
+
+
+def space_out(text: str, rng: random.Random, p: float = 0.5) -> str:
+    """Insert spaces between neighbouring CJK characters, as PDF extraction does."""
+    out = []
+    for a, b in zip(text, text[1:] + "\0"):
+        out.append(a)
+        if CJK.match(a) and CJK.match(b) and rng.random() < p:
+            out.append(" " * rng.randint(1, 2))
+    return "".join(out)
+
+
+def map_labels(lines: list[str], region: tuple[int, int], fn) -> list[str]:
+    """Apply fn to every non-number cell in the region."""
+    out = list(lines)
+    for i in range(*region):
+        cells = out[i].split("\t")
+        out[i] = "\t".join(c if NUM_CELL.match(c.strip() or "0") else fn(c) for c in cells)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("name", [DH2019, JG2024])
+def test_spaces_inside_labels(seed, name):
+    rng = random.Random(6000 + seed)
+    lines = seed_lines(name)
+    rows_metric = T3_ROWS_2019 if name == DH2019 else T3_ROWS_2021
+    expected = table_values(parse_lines(lines), rows_metric)
+    t4_expected = [parse_lines(lines).figure(m).value for m in T4]
+    for region in (t3_region(lines), t4_region(lines)):
+        lines = map_labels(lines, region, lambda c: space_out(c, rng))
+    r = parse_lines(lines)
+    assert table_values(r, rows_metric) == expected
+    assert [r.figure(m).value for m in T4] == t4_expected
+    assert r.era == ("2019" if name == DH2019 else "2021")
+
+
+def test_spaces_removed_from_labels():
+    """'结 果 维 持' written '结果维持', '商 业 企 业' as '商业企业': the same table."""
+    lines = seed_lines(DH2019)
+    squeezed = [re.sub(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])", "", l) for l in lines]
+    assert squeezed != lines
+    a, b = parse_lines(lines), parse_lines(squeezed)
+    assert {(f.metric, f.applicant, f.value, f.line) for f in a.figures} == {(f.metric, f.applicant, f.value, f.line) for f in b.figures}
+
+
+# --- line breaks --------------------------------------------------------------------------------
+
+
+def split_docx_labels(lines: list[str], region: tuple[int, int], rng: random.Random) -> list[str]:
+    """Break label cells over two lines, as Word wraps them ('\t商业' / '企业')."""
+    out = lines[: region[0]]
+    for line in lines[region[0] : region[1]]:
+        text = line.lstrip("\t")
+        cjk_positions = [k for k in range(1, len(text)) if CJK.match(text[k - 1]) and CJK.match(text[k])]
+        if not NUM_CELL.match(line) and cjk_positions and rng.random() < 0.7:
+            k = rng.choice(cjk_positions)
+            out += [line[: len(line) - len(text) + k], text[k:]]
+        else:
+            out.append(line)
+    return out + lines[region[1] :]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_labels_broken_over_lines_docx(seed):
+    rng = random.Random(7000 + seed)
+    lines = seed_lines(JG2024)
+    numbers = random_rows(rng, len(T3_ROWS_2021))
+    lines = replace_docx_numbers(lines, t3_region(lines), [v for row in numbers for v in row])
+    lines = split_docx_labels(lines, t3_region(lines), rng)
+    lines = split_docx_labels(lines, t4_region(lines), rng)
+    r = parse_lines(lines)
+    assert table_values(r, T3_ROWS_2021) == as_decimals(numbers)
+    for f in r.figures:
+        if f.origin == "table":
+            assert lines[f.line - 1].strip() == str(f.value), f
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_labels_broken_before_numbers_pdf(seed):
+    """PDF text often puts the start of a long row label on its own line above the numbers."""
+    rng = random.Random(8000 + seed)
+    lines = seed_lines(DH2019)
+    numbers = random_rows(rng, len(T3_ROWS_2019))
+    lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    start, end = t3_region(lines)
+    out = lines[:start]
+    for line in lines[start:end]:
+        cells = line.split("\t")
+        label_idx = [j for j, c in enumerate(cells) if c.strip() and not NUM_CELL.match(c.strip())]
+        if label_idx and rng.random() < 0.6:
+            j = label_idx[-1]
+            text = cells[j]
+            cut = [k for k in range(1, len(text)) if CJK.match(text[k - 1]) and CJK.match(text[k])]
+            if cut:
+                k = rng.choice(cut)
+                out.append("\t".join(cells[:j] + [text[:k]]))
+                cells[j] = text[k:]
+                line = "\t".join(cells[j:])
+        out.append(line)
+    lines = out + lines[end:]
+    r = parse_lines(lines)
+    assert table_values(r, T3_ROWS_2019) == as_decimals(numbers)
+
+
+@pytest.mark.parametrize(
+    "name, old, new, agency, year",
+    [
+        ("jianguomen-2011.txt", "建国门街道2011年政府信息公开工作\n\n年度报告", "建国门街道2011年政府信息公开工作年度报告", "建国门街道", 2011),
+        ("jianguomen-2011.txt", "建国门街道2011年政府信息公开工作\n\n年度报告", "建国门\n街道2011\n年政府信息公开工作年度报告", "建国门街道", 2011),
+        ("donghuashi-2019.txt", "东花市街道\n\n2019 年政府信息公开工作年度报告", "东花市街道2019年政府信息公开工作年度报告", "东花市街道", 2019),
+        ("donghuashi-2019.txt", "东花市街道\n\n2019 年政府信息公开工作年度报告", "东 花 市 街 道\n2019\n年政府信息公开工作年度报告", "东花市街道", 2019),
+        ("jianguomen-2024.txt", "建国门街道办事处2024年政府信息公开\n工作年度报告", "建国门街道办事处\n\n2024年政府信息公开工作年度报告", "建国门街道", 2024),
+        ("xinqi-2013.txt", "新碶街道2013年度政府信息公开工作年度报告", "新碶街道\n2013年度政府信息\n公开工作年度报告", "新碶街道", 2013),
+    ],
+)
+def test_title_line_breaks(name, old, new, agency, year):
+    text = (REPORTS / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    r = parse_lines(split_lines(text.replace(old, new)))
+    assert (r.agency, r.year) == (agency, year)
+    base = parse_lines(split_lines(text))
+    # the same figures, wherever the title's lines fell
+    shift = new.count("\n") - old.count("\n")
+    assert sorted((f.metric, f.applicant, f.value, f.line) for f in r.figures) == sorted(
+        (f.metric, f.applicant, f.value, f.line + shift) for f in base.figures
+    )
+
+
+# --- numbering and brackets ---------------------------------------------------------------------
+
+CN = "一二三四五六七八"
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        lambda k: f"({CN[k]})",  # half-width brackets
+        lambda k: f"（{CN[k]}）",  # full-width brackets
+        lambda k: f"{CN[k]}、",  # 一、
+        lambda k: f"{k + 1}.",  # 1.
+        lambda k: "",  # no numbering at all
+    ],
+    ids=["half", "full", "dun", "arabic", "none"],
+)
+@pytest.mark.parametrize("name", [DH2019, JG2024])
+def test_numbering_styles_of_outcome_groups(style, name):
+    rng = random.Random(9000)
+    lines = seed_lines(name)
+    rows = T3_ROWS_2019 if name == DH2019 else T3_ROWS_2021
+    numbers = random_rows(rng, len(rows))
+    if name == DH2019:
+        lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    else:
+        lines = replace_docx_numbers(lines, t3_region(lines), [v for row in numbers for v in row])
+    group = re.compile(r"[(（]\s*([一二三四五六七])\s*[)）]")
+    start, end = t3_region(lines)
+    lines = lines[:start] + [group.sub(lambda m: style(CN.index(m.group(1))), l) for l in lines[start:end]] + lines[end:]
+    r = parse_lines(lines)
+    assert table_values(r, rows) == as_decimals(numbers)
+
+
+@pytest.mark.parametrize("style", ["（{n}）", "{n}、", "{n}．", "({n})", "{n} . "])
+def test_numbering_styles_of_sub_rows(style):
+    rng = random.Random(9100)
+    lines = seed_lines(DH2019)
+    numbers = random_rows(rng, len(T3_ROWS_2019))
+    lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    start, end = t3_region(lines)
+    sub = re.compile(r"(?<![\d])([1-8])\.\s*(?=[\u4e00-\u9fff])")
+    lines = lines[:start] + [sub.sub(lambda m: style.format(n=m.group(1)), l) for l in lines[start:end]] + lines[end:]
+    r = parse_lines(lines)
+    assert table_values(r, T3_ROWS_2019) == as_decimals(numbers)
+
+
+# --- docx-style <-> PDF-style --------------------------------------------------------------------
+
+
+def docx_to_pdf(lines: list[str], regions: list[tuple[int, int]]) -> list[str]:
+    """One cell per line -> one row per line: the label, then its numbers separated by spaces."""
+    out = lines[: regions[0][0]]
+    for start, end in regions:
+        label: list[str] = []
+        nums: list[str] = []
+        for line in lines[start:end]:
+            cell = line.strip()
+            if NUM_CELL.match(cell or "x"):
+                nums.append(cell)
+                continue
+            if nums:
+                out.append((" ".join(label) + " " + " ".join(nums)).strip())
+                label, nums = [], []
+            if cell:
+                label.append(cell)
+        if nums:
+            out.append((" ".join(label) + " " + " ".join(nums)).strip())
+        elif label:
+            out.append(" ".join(label))
+    return out + lines[regions[-1][1] :]
+
+
+def pdf_to_docx(lines: list[str], regions: list[tuple[int, int]]) -> list[str]:
+    """One row per line -> one cell per line, as text extracted from a Word table."""
+    out = lines[: regions[0][0]]
+    for start, end in regions:
+        for line in lines[start:end]:
+            for cell in line.split("\t"):
+                if cell.strip():
+                    out.append("\t" + cell.strip())
+            out.append("")
+    return out + lines[regions[-1][1] :]
+
+
+def tables(lines: list[str]) -> list[tuple[int, int]]:
+    t2 = index_of(lines, "主动公开政府信息情况")
+    return [(t2 + 1, t3_region(lines)[0] - 1), t3_region(lines), t4_region(lines)]
+
+
+def table_figures(report) -> dict:
+    return {(f.metric, f.applicant): f.value for f in report.figures if f.origin != "prose"}
+
+
+def test_docx_table_converted_to_pdf_style():
+    lines = seed_lines(JG2024)
+    rng = random.Random(9200)
+    numbers = random_rows(rng, len(T3_ROWS_2021))
+    lines = replace_docx_numbers(lines, t3_region(lines), [v for row in numbers for v in row])
+    base = parse_lines(lines)
+    converted = docx_to_pdf(lines, [(index_of(lines, "主动公开政府信息情况") + 1, t4_region(lines)[1])])
+    assert len(converted) < len(lines) - 200  # really one row per line now
+    assert not any("\t" in l for l in converted[index_of(converted, "第二十条") : index_of(converted, "存在的主要问题")])
+    r = parse_lines(converted)
+    assert r.era == "2021"
+    assert table_values(r, T3_ROWS_2021) == as_decimals(numbers)
+    assert table_figures(r) == table_figures(base)
+    assert r.figure("penalty.decisions").value == 139
+
+
+def test_pdf_table_converted_to_docx_style():
+    lines = seed_lines(DH2019)
+    rng = random.Random(9300)
+    numbers = random_rows(rng, len(T3_ROWS_2019))
+    lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    base = parse_lines(lines)
+    converted = pdf_to_docx(lines, [(index_of(lines, "主动公开政府信息情况") + 1, t4_region(lines)[1])])
+    assert len(converted) > len(lines) + 200
+    r = parse_lines(converted)
+    assert r.era == "2019"
+    assert table_values(r, T3_ROWS_2019) == as_decimals(numbers)
+    assert table_figures(r) == table_figures(base)
+    assert r.figure("procurement.amount_wan").value == Decimal("184.8083")
+    for f in r.figures:
+        if f.origin == "table":
+            assert converted[f.line - 1].strip() == str(f.value)
+
+
+# --- rows matched by meaning, not position -------------------------------------------------------
+
+
+def test_missing_row_does_not_shift_the_others():
+    """A table that leaves out one row: the rows after it keep their own labels' numbers."""
+    lines = seed_lines(DH2019)
+    rng = random.Random(9400)
+    numbers = random_rows(rng, len(T3_ROWS_2019))
+    lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    drop = index_of(lines, "其他法律行政法规禁止公开")
+    lines = lines[:drop] + lines[drop + 1 :]
+    r = parse_lines(lines)
+    expected = as_decimals(numbers)
+    k = T3_ROWS_2019.index("outcome.withheld.prohibited_by_law")
+    got = table_values(r, T3_ROWS_2019)
+    assert got[k] == [None] * 7
+    assert got[:k] + got[k + 1 :] == expected[:k] + expected[k + 1 :]
+
+
+def test_prose_numbers_changed():
+    text = (REPORTS / DH2019).read_text(encoding="utf-8")
+    text = text.replace("全年主动公开政府信息 282 条", "全年主动公开政府信息 1,024 条")
+    text = text.replace("在政府网站公开信息 282 条", "在政府网站公开信息 777 条")
+    text = text.replace("分别为 340 条和 300 条", "分别为 12 条和 0 条")
+    r = parse_lines(split_lines(text))
+    assert [r.figure(m).value for m in ("proactive.total", "proactive.website", "proactive.weibo", "proactive.wechat")] == [1024, 777, 12, 0]
