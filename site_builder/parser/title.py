@@ -13,9 +13,15 @@ _TAIL = r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报�
 _YEAR = r"(?P<year>(?:19|20)\d{2})年度?"
 _AGENCY_FIRST = re.compile(r"(?P<agency>[^\d《》<>]{2,40}?)" + _YEAR + _TAIL)
 _YEAR_FIRST = re.compile(_YEAR + r"(?P<agency>[^\d《》<>]{2,40}?)" + _TAIL)
+# "…政府信息公开工作年度报告（2019年度）": the year in brackets after the title
+_YEAR_AFTER = re.compile(r"(?P<agency>[^\d《》<>]{2,40}?)" + _TAIL + r"[(（]" + _YEAR + r"[)）]")
+_BRACKETED_YEAR = re.compile(r"^[(（](?:19|20)\d{2}年度?[)）]")
+# A year written in Chinese numerals (二〇一九年) is read as digits
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_CN_DIGIT = {c: str(d) for d, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _SCRAPED_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<title>.+)$", re.I)
 # Lines that head a scraped page or a converted file but are not the title
-_NOISE = re.compile(r"^(?:正文|当前位置|首页|来源|发布时间|发布机构|文号|栏目|原文链接|本地目录|页面链接|={3,})")
+_NOISE = re.compile(r"^(?:正文|当前位置|首页|来源|发布时间|发布机构|文号|栏目|原文链接|本地目录|页面链接|={3,}|附件[\d一二三四五六七八九十]*[:：]?$)")
 
 MAX_TITLE_LINES = 4
 SEARCH_LINES = 40
@@ -26,6 +32,10 @@ class Title:
     agency: str
     year: int
     line: int  # 1-based
+
+
+def _digits(m: re.Match[str]) -> str:
+    return "".join(_CN_DIGIT[c] for c in m.group(0))
 
 
 def clean_agency(name: str) -> str:
@@ -46,18 +56,21 @@ def find_title(lines: list[str], path: str) -> Title:
         if m:
             candidates.append((i, norm(m.group("title"))))
             break
-    nonempty = [(i, norm(l)) for i, l in enumerate(lines[:SEARCH_LINES]) if norm(l)]
+    nonempty = [(i, _CN_YEAR.sub(_digits, norm(l))) for i, l in enumerate(lines[:SEARCH_LINES]) if norm(l)]
     for k, (i, text) in enumerate(nonempty):
         if _NOISE.match(text):
             continue
         joined = ""
-        for _, piece in nonempty[k : k + MAX_TITLE_LINES]:
+        for n, (_, piece) in enumerate(nonempty[k : k + MAX_TITLE_LINES]):
             joined += piece
             candidates.append((i, joined))
             if "报告" in piece or "年报" in piece:
+                following = nonempty[k + n + 1][1] if k + n + 1 < len(nonempty) else ""
+                if _BRACKETED_YEAR.match(following):
+                    candidates.append((i, joined + following))
                 break
     for i, text in candidates:
-        for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+        for pattern in (_AGENCY_FIRST, _YEAR_FIRST, _YEAR_AFTER):
             m = pattern.search(text)
             if m:
                 agency = clean_agency(m.group("agency"))
