@@ -58,7 +58,7 @@ def parse_document(doc: Document, today: _dt.date | None = None) -> Report:
             warnings += t2.warnings
         t3 = parse_t3(lines, regions["t3"], era, path, split_run)
         if t3.truncated_at:
-            raise ReportError(path, t3.truncated_at, "table 三 is cut off: the text ends before its 总计 row")
+            raise ReportError(path, t3.truncated_at, "table 三 is cut off: the text ends before its last row (结转下年度继续办理) is complete")
         figures += t3.figures
         warnings += t3.warnings
         if "t4" in regions:

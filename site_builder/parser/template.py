@@ -228,10 +228,11 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
                 Diagnostic(path, group.line, f"table 三 row {spec.metric}: cell(s) missing for {', '.join(missing)} (left out, not counted as 0)")
             )
     last = rows[-1].metric
-    if last not in result.rows and "outcome.total" not in result.rows:
-        end_line = region[1]
-        if end_line >= len(lines) or not any(l.strip() for l in lines[region[1]:]):
-            result.truncated_at = _last_nonempty(lines, region)
+    text_ends = region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:])
+    # The text ends inside the table: before its last row, or within it (cells missing)
+    last_cells = sum(1 for f in result.figures if f.metric == last)
+    if text_ends and (last not in result.rows or last_cells < T3_WIDTH):
+        result.truncated_at = _last_nonempty(lines, region)
     return result
 
 
