@@ -49,7 +49,10 @@ def read_document(path: Path, cite_as: str) -> Document:
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         raise ReportError(cite_as, None, f"unsupported file type {path.suffix!r} (supported: {', '.join(supported_suffixes())})")
-    return reader(path, cite_as)
+    try:
+        return reader(path, cite_as)
+    except OSError as exc:  # missing, a folder, no permission: the user's to fix, not a crash
+        raise ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}") from None
 
 
 _loaded = False
