@@ -502,3 +502,165 @@ def test_prose_numbers_changed():
     text = text.replace("分别为 340 条和 300 条", "分别为 12 条和 0 条")
     r = parse_lines(split_lines(text))
     assert [r.figure(m).value for m in ("proactive.total", "proactive.website", "proactive.weibo", "proactive.wechat")] == [1024, 777, 12, 0]
+
+
+# --- prose phrasings ------------------------------------------------------------------------------
+
+# (sentence, metric, value): ways reports state the prose figures, written into the 2011 report
+PHRASINGS = [
+    ("主动公开各类政府信息共计303条", "proactive.total", "303"),
+    ("主动公开政府信息数为303条", "proactive.total", "303"),
+    ("本年度共主动公开信息303条", "proactive.total", "303"),
+    ("全年主动公开政府信息共1，303条", "proactive.total", "1303"),
+    ("全年累计主动公开政府信息三百零三条", "proactive.total", "303"),
+    ("通过门户网站公开政府信息120条", "proactive.website", "120"),
+    ("在区政府网站发布信息120条", "proactive.website", "120"),
+    ("政务微博发布信息50条", "proactive.weibo", "50"),
+    ("微信公众号发布信息80条", "proactive.wechat", "80"),
+    ("通过政务微信公开政府信息80条", "proactive.wechat", "80"),
+    ("全文电子化率达到100％", "proactive.e_rate", "100"),
+    ("全文电子化率为98.5%", "proactive.e_rate", "98.5"),
+    ("接待咨询约500人次", "consultations.total", "500"),
+    ("受理咨询500余人次", "consultations.total", "500"),
+    ("提供政府信息公开咨询服务近500人次", "consultations.total", "500"),
+    ("接受公众咨询共计500人次", "consultations.total", "500"),
+    ("共受理政府信息公开申请5件", "requests.new", "5"),
+    ("全年共收到5件政府信息公开申请", "requests.new", "5"),
+    ("共收到各类政府信息公开申请五件", "requests.new", "5"),
+    ("收到政府信息公开申请共计5件", "requests.new", "5"),
+    ("本年度共收到依申请公开申请5件", "requests.new", "5"),
+    ("全年共受理依申请公开5件", "requests.new", "5"),
+    ("本年度未收到政府信息公开申请", "requests.new", "0"),
+    ("没有收到政府信息公开申请", "requests.new", "0"),
+    ("本年度未受理依申请公开事项", "requests.new", "0"),
+    ("发生行政复议案件2起，行政诉讼案件1起", "review.total", "2"),
+    ("发生行政复议案件2起，行政诉讼案件1起", "litigation.total", "1"),
+    ("未发生因政府信息公开引起的行政复议和行政诉讼", "review.total", "0"),
+    ("未发生因政府信息公开引起的行政复议和行政诉讼", "litigation.total", "0"),
+    ("因政府信息公开申请提起行政复议2件", "review.total", "2"),
+    ("行政复议申请1件，行政诉讼0件", "litigation.total", "0"),
+    ("涉及政府信息公开的行政诉讼案件3件", "litigation.total", "3"),
+    ("本机关被申请行政复议1件", "review.total", "1"),
+    ("全年没有发生行政复议、行政诉讼案件", "litigation.total", "0"),
+]
+
+
+@pytest.mark.parametrize("sentence, metric, expected", PHRASINGS)
+def test_prose_phrasings(sentence, metric, expected):
+    lines = seed_lines("jianguomen-2011.txt")
+    # the report's own statements of these figures are on L62 (主动公开, 电子化率) and L66
+    target = 62 if metric.startswith("proactive.") else 66
+    lines[target - 1] = f"2011年，{sentence}。"
+    f = parse_lines(lines).figure(metric)
+    assert f is not None and (str(f.value), f.line) == (expected, target)
+    assert f.approximate == any(m in sentence for m in ("余", "约", "近"))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "无正当理由大量反复申请的，不予处理",
+        "组织依法行政复议的程序规定学习培训2次",
+        "收到区长信箱信件13件，办结13件",
+        "接待来访群众300人次",
+        "公开栏访问量近千次",
+        "行政复议决定书公开3件",
+        "编制公开指南2册，发放宣传材料500份",
+    ],
+)
+def test_prose_sentences_without_a_contract_figure(sentence):
+    """Sentences with numbers that are not the contract's figures add nothing."""
+    lines = seed_lines("jianguomen-2011.txt")
+    base = {(f.metric, f.value, f.line) for f in parse_lines(lines).figures}
+    lines[63] = sentence + "。"  # L64 lists 主动公开 categories, none of them a contract figure
+    assert {(f.metric, f.value, f.line) for f in parse_lines(lines).figures} == base
+
+
+# --- the pre-2019 统计表 -----------------------------------------------------------------------------
+
+TR2017 = "taoranting-2017.txt"
+# row label (as the 统计表 prints it) -> metric, written from the 2017 report's 统计表
+STAT_ROWS = {
+    "（一）主动公开政府信息数": "proactive.total",
+    "2.政府网站公开政府信息数": "proactive.website",
+    "3.政务微博公开政府信息数": "proactive.weibo",
+    "4.政务微信公开政府信息数": "proactive.wechat",
+    "（一）收到申请数": "requests.new",
+    "2.同意公开答复数": "outcome.disclosed",
+    "3.同意部分公开答复数": "outcome.partial",
+    "4.不同意公开答复数": "outcome.withheld",
+    "5.不属于本行政机关公开数": "outcome.unable.not_held",
+    "6.申请信息不存在数": "outcome.unable.not_exist",
+    "四、行政复议数量": "review.total",
+    "五、行政诉讼数量": "litigation.total",
+}
+
+
+def stat_start(lines: list[str]) -> int:
+    return next(i for i, l in enumerate(lines) if "统计指标" in re.sub(r"\s", "", l))
+
+
+def stat_rows_one_per_line(lines: list[str], sep: str) -> list[str]:
+    """The 统计表 with one cell per line (blank line between rows) rewritten one row per line."""
+    start = stat_start(lines)
+    out, row = lines[:start], []
+    for line in lines[start:] + [""]:
+        if line.strip():
+            row.append(line.strip())
+        elif row:
+            out.append(sep.join(row))
+            row = []
+    return out
+
+
+def stat_figures(report) -> dict[str, Decimal]:
+    return {f.metric: f.value for f in report.figures if f.origin == "stat"}
+
+
+@pytest.mark.parametrize("sep", [" ", "\t", "   ", " | "], ids=["space", "tab", "spaces", "pipes"])
+def test_stat_table_one_row_per_line(sep):
+    base = parse_lines(seed_lines(TR2017))
+    lines = stat_rows_one_per_line(seed_lines(TR2017), sep)
+    if sep == " | ":
+        start = stat_start(lines)
+        lines = lines[:start] + [f"| {l} |" for l in lines[start:]]
+    r = parse_lines(lines)
+    assert r.has_stat_table
+    assert stat_figures(r) == stat_figures(base)
+    assert len(stat_figures(r)) == 12
+    assert [(c.rule, c.passed) for c in r.checks] == [(c.rule, c.passed) for c in base.checks]
+    for f in r.figures:
+        if f.origin == "stat":
+            assert lines[f.line - 1].rstrip(" |").endswith(str(f.value)), (f, lines[f.line - 1])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_stat_table_random_numbers(seed):
+    rng = random.Random(9500 + seed)
+    lines = seed_lines(TR2017)
+    start = stat_start(lines)
+    expected: dict[str, int] = {}
+    label = ""
+    for i in range(start, len(lines)):
+        cell = lines[i].strip()
+        if re.fullmatch(r"\d+", cell):
+            v = rng.randint(0, 5000)
+            lines[i] = f"\t{v}"
+            for printed, metric in STAT_ROWS.items():
+                if label.startswith(printed) or label == printed:
+                    expected[metric] = v
+        elif cell and cell not in ("条", "件", "次", "篇", "个", "人", "人次", "元"):
+            label = re.sub(r"\s", "", cell).replace("其中：", "")
+    assert len(expected) == 12
+    r = parse_lines(lines)
+    assert stat_figures(r) == {m: Decimal(v) for m, v in expected.items()}
+
+
+def test_stat_table_without_unit_column():
+    units = {"条", "件", "次", "篇", "个", "人", "人次", "元"}
+    lines = seed_lines(TR2017)
+    start = stat_start(lines)
+    stripped = lines[:start] + [l for l in lines[start:] if l.strip() not in units and l.strip() != "单位"]
+    base = parse_lines(seed_lines(TR2017))
+    r = parse_lines(stripped)
+    assert {m: v for m, v in stat_figures(r).items()} == stat_figures(base)
