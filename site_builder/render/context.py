@@ -1,0 +1,396 @@
+"""View models: the loaded records arranged the way the pages show them.
+
+Nothing here writes HTML. Table layouts come from the catalogue and from the parser's own
+template description (T2_ROWS, T3_ROWS, T4_METRICS), so a metric added there shows up here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from site_builder import catalogue
+from site_builder.catalogue import Metric
+from site_builder.model import APPLICANTS, Agency, CheckResult, Figure, Report
+from site_builder.parser.template import T2_ROWS, T3_ROWS, T4_METRICS
+
+# Column ids of table 三 (data contract), in Chinese and English.
+APPLICANT_LABELS: dict[str, tuple[str, str]] = {
+    "natural_person": ("自然人", "Natural persons"),
+    "commercial": ("商业企业", "Commercial enterprises"),
+    "research": ("科研机构", "Research institutions"),
+    "social_welfare": ("社会公益组织", "Social welfare organisations"),
+    "legal_service": ("法律服务机构", "Legal service organisations"),
+    "other_org": ("其他", "Other organisations"),
+    "total": ("总计", "Total"),
+}
+
+ERA_LABELS: dict[str, tuple[str, str]] = {
+    "pre2019": ("2019年前（条例2008）", "pre-2019 (2008 regulation)"),
+    "2019": ("2019年模板", "2019 template"),
+    "2021": ("2021年模板", "2021 template"),
+}
+
+ORIGIN_LABELS: dict[str, tuple[str, str]] = {
+    "table": ("表格", "table"),
+    "stat": ("统计表", "statistics table"),
+    "prose": ("正文", "text"),
+    "derived": ("计算所得", "derived"),
+}
+
+# Headings of table 三 that are not figures themselves (the template prints them as row groups).
+T3_HEADINGS: dict[str, tuple[str, str]] = {
+    "outcome": ("三、本年度办理结果", "Outcomes this year"),
+    "outcome.unable": ("（四）无法提供", "Unable to provide"),
+    "outcome.not_processed": ("（五）不予处理", "Not processed"),
+}
+
+
+def anchor(metric: str, applicant: str = "total") -> str:
+    """The element id of one figure: the bare metric id for totals, metric--applicant otherwise."""
+    return metric if applicant == "total" else f"{metric}--{applicant}"
+
+
+def split_label(text: str, sep: str) -> tuple[str, str]:
+    """'行政复议 结果维持' -> ('行政复议', '结果维持'); no separator -> ('', text)."""
+    head, found, tail = text.rpartition(sep)
+    return (head, tail) if found else ("", text)
+
+
+# ---------------------------------------------------------------- one report
+
+
+@dataclass
+class Cell:
+    """One figure slot in a laid-out table: the figure, or None where the report printed nothing."""
+
+    metric: str
+    applicant: str
+    figure: Figure | None
+
+    @property
+    def id(self) -> str:
+        return anchor(self.metric, self.applicant)
+
+
+@dataclass
+class T3Row:
+    level: int  # 0: top-level row, 1: outcome row, 2: a ground under an outcome group
+    label_zh: str
+    label_en: str
+    metric: str | None  # None for a heading that carries no figure
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class T2Group:
+    name: str  # 规章, 行政许可 ...
+    cells: list[tuple[Metric, str, Cell]]  # metric, column label (zh), cell
+
+
+@dataclass
+class T4Group:
+    metric_prefix: str
+    label_zh: str
+    label_en: str
+    cells: list[tuple[Metric, str, str, Cell]]  # metric, column zh, column en, cell
+
+
+@dataclass
+class FigureItem:
+    metric: Metric
+    cell: Cell
+
+
+@dataclass
+class ReportView:
+    report: Report
+    agency: Agency
+    t2: list[T2Group]
+    t3: list[T3Row]
+    t4: list[T4Group]
+    others: list[tuple[str, list[FigureItem]]]  # (origin, figures) not placed in a table
+    checks: list["CheckView"]
+    lines: list["SourceLine"]
+
+    @property
+    def broken(self) -> list["CheckView"]:
+        return [c for c in self.checks if not c.check.passed]
+
+
+@dataclass
+class SourceLine:
+    number: int
+    label: str
+    text: str
+    cited: list[str]  # anchors of the figures read from this line (first of each metric)
+
+
+class _Placer:
+    """Hands out each figure once, so every figure gets exactly one element (ids stay unique)."""
+
+    def __init__(self, report: Report):
+        self.index = {(f.metric, f.applicant): f for f in report.figures}
+        self.placed: set[tuple[str, str]] = set()
+
+    def cell(self, metric: str, applicant: str = "total") -> Cell:
+        key = (metric, applicant)
+        fig = self.index.get(key)
+        if fig is not None:
+            self.placed.add(key)
+        return Cell(metric, applicant, fig)
+
+    def has(self, metric: str) -> bool:
+        return any(m == metric for m, _ in self.index)
+
+    def rest(self) -> list[Figure]:
+        return [f for f in self.index.values() if (f.metric, f.applicant) not in self.placed]
+
+
+def t2_layout(report: Report, placer: _Placer) -> list[T2Group]:
+    if report.era not in ("2019", "2021"):
+        return []
+    groups = []
+    for row in T2_ROWS:
+        columns = row.columns_2021 if report.era == "2021" else row.columns_2019
+        cells = []
+        for metric_id in columns:
+            if metric_id is None:
+                continue
+            m = catalogue.metric(metric_id)
+            name, column = split_label(m.label_zh, " ")
+            cells.append((m, column, placer.cell(metric_id)))
+        if cells and any(c.figure for _, _, c in cells):
+            name = split_label(cells[0][0].label_zh, " ")[0] or cells[0][0].label_zh
+            groups.append(T2Group(name, cells))
+    return groups
+
+
+def _t3_parent(metric_id: str) -> str | None:
+    parts = metric_id.split(".")
+    return ".".join(parts[:2]) if metric_id.startswith("outcome.") and len(parts) == 3 else None
+
+
+def t3_layout(report: Report, placer: _Placer) -> list[T3Row]:
+    if report.era not in ("2019", "2021") or not placer.has("requests.new") and not placer.has("outcome.total"):
+        return []
+    rows: list[T3Row] = []
+    seen_groups: set[str] = set()
+
+    def figure_row(metric_id: str, level: int, label_zh: str | None = None, label_en: str | None = None) -> T3Row:
+        m = catalogue.metric(metric_id)
+        cells = [placer.cell(metric_id, a) for a in APPLICANTS]
+        return T3Row(level, label_zh or m.label_zh, label_en or m.label_en, metric_id, cells)
+
+    for spec in T3_ROWS:
+        if report.era not in spec.eras:
+            continue
+        mid = spec.metric
+        if mid.startswith("outcome.") and "outcome" not in seen_groups:
+            seen_groups.add("outcome")
+            zh, en = T3_HEADINGS["outcome"]
+            rows.append(T3Row(0, zh, en, None))
+        parent = _t3_parent(mid)
+        if parent and parent not in seen_groups:
+            seen_groups.add(parent)
+            if parent in catalogue.by_id():
+                # the group's own total (不予公开, 2021's 其他处理) is derived from its rows
+                rows.append(figure_row(parent, 1))
+            else:
+                zh, en = T3_HEADINGS.get(parent, (parent, parent))
+                rows.append(T3Row(1, zh, en, None))
+        level = 2 if parent else (1 if mid.startswith("outcome.") else 0)
+        rows.append(figure_row(mid, level))
+    return rows
+
+
+def t4_layout(report: Report, placer: _Placer) -> list[T4Group]:
+    # before 2019 review/litigation totals come from the 统计表 or prose, not a table 四
+    if report.era not in ("2019", "2021") or not any(placer.has(m) for m in T4_METRICS):
+        return []
+    groups: dict[str, T4Group] = {}
+    for metric_id in T4_METRICS:
+        m = catalogue.metric(metric_id)
+        prefix = metric_id.rsplit(".", 1)[0]
+        group_zh, col_zh = split_label(m.label_zh, " ")
+        group_en, col_en = split_label(m.label_en, ": ")
+        if prefix not in groups:
+            groups[prefix] = T4Group(prefix, group_zh, group_en, [])
+        groups[prefix].cells.append((m, col_zh, col_en, placer.cell(metric_id)))
+    return list(groups.values())
+
+
+def report_view(report: Report, agency: Agency) -> ReportView:
+    placer = _Placer(report)
+    t2 = t2_layout(report, placer)
+    t3 = t3_layout(report, placer)
+    t4 = t4_layout(report, placer)
+    by_origin: dict[str, list[FigureItem]] = {}
+    for f in sorted(placer.rest(), key=lambda f: (catalogue.order(f.metric), APPLICANTS.index(f.applicant))):
+        cell = placer.cell(f.metric, f.applicant)
+        by_origin.setdefault(f.origin, []).append(FigureItem(catalogue.metric(f.metric), cell))
+    others = [(o, by_origin[o]) for o in ORIGIN_LABELS if o in by_origin]
+    return ReportView(report, agency, t2, t3, t4, others, check_views(report), source_lines(report))
+
+
+def source_lines(report: Report) -> list[SourceLine]:
+    # one back-link per metric and line: the total column's cell when it was read from that line
+    per_line: dict[int, dict[str, list[Figure]]] = {}
+    for f in sorted(report.figures, key=lambda f: (catalogue.order(f.metric), APPLICANTS.index(f.applicant))):
+        if f.origin == "derived":
+            continue  # a derived figure was not read from its line
+        per_line.setdefault(f.line, {}).setdefault(f.metric, []).append(f)
+    cited: dict[int, list[str]] = {}
+    for line, by_metric in per_line.items():
+        ids = []
+        for metric, figs in by_metric.items():
+            total = next((f for f in figs if f.applicant == "total"), None)
+            ids.append(anchor(metric) if total is not None else anchor(metric, figs[0].applicant))
+        cited[line] = ids
+    labels = report.line_labels or {}
+    return [SourceLine(i, labels.get(i, ""), text, cited.get(i, [])) for i, text in enumerate(report.lines, start=1)]
+
+
+# ---------------------------------------------------------------- one agency over its years
+
+
+@dataclass
+class YoYCell:
+    year: int
+    figure: Figure | None
+    change: Decimal | None = None  # against the agency's previous report, when both printed it
+    previous_year: int | None = None
+    approximate_change: bool = False  # one side is a lower bound: the change is not exact
+
+    @property
+    def direction(self) -> str:
+        if self.change is None:
+            return ""
+        return "up" if self.change > 0 else "down" if self.change < 0 else "same"
+
+
+@dataclass
+class YoYRow:
+    metric: Metric
+    cells: list[YoYCell]
+
+
+def yoy_rows(reports: list[Report]) -> list[YoYRow]:
+    """Rows: every metric the agency reports (total column), catalogue order; columns: its reports by year."""
+    reports = sorted(reports, key=lambda r: r.year)
+    present = {f.metric for r in reports for f in r.figures if f.applicant == "total"}
+    rows = []
+    for m in catalogue.metrics():
+        if m.id not in present:
+            continue
+        cells = []
+        previous: Report | None = None
+        for r in reports:
+            fig = r.figure(m.id)
+            cell = YoYCell(r.year, fig)
+            prev_fig = previous.figure(m.id) if previous is not None else None
+            if fig is not None and prev_fig is not None:
+                cell.change = fig.value - prev_fig.value
+                cell.previous_year = previous.year
+                cell.approximate_change = fig.approximate or prev_fig.approximate
+            cells.append(cell)
+            previous = r
+        rows.append(YoYRow(m, cells))
+    return rows
+
+
+# ---------------------------------------------------------------- across agencies
+
+
+def comparable_metrics() -> list[Metric]:
+    """Figures that every era reports with the same meaning (the catalogue's eras column)."""
+    from site_builder.model import ERAS
+
+    return [m for m in catalogue.metrics() if set(ERAS) <= set(m.eras)]
+
+
+def share(part: Figure | None, whole: Figure | None) -> Decimal | None:
+    """part / whole as a percentage with one decimal, None when either is missing or whole is 0."""
+    if part is None or whole is None or whole.value == 0:
+        return None
+    return (part.value * 100 / whole.value).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Headline:
+    agency: Agency
+    report: Report
+    requests: Figure | None
+    withheld: Figure | None
+    handled: Figure | None  # outcome.total: the base of the withheld share
+    withheld_share: Decimal | None
+
+
+def headlines(site) -> list[Headline]:
+    """Each agency's latest report: requests received and the share of outcomes withheld."""
+    out = []
+    for a in site.agencies:
+        latest = site.reports_of(a.slug)[-1]
+        withheld = latest.figure("outcome.withheld")
+        handled = latest.figure("outcome.total")
+        out.append(Headline(a, latest, latest.figure("requests.new"), withheld, handled, share(withheld, handled)))
+    return out
+
+
+def metrics_with_data(site) -> list[Metric]:
+    present = {f.metric for r in site.reports for f in r.figures}
+    return [m for m in catalogue.metrics() if m.id in present]
+
+
+@dataclass
+class MetricRow:
+    agency: Agency
+    cells: list[tuple[int, Report | None, Figure | None]]  # (year, report, figure)
+
+
+def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
+    """Agencies x years for one metric (total column); years where any agency printed it."""
+    years = sorted({r.year for r in site.reports if r.figure(metric_id) is not None})
+    rows = []
+    for a in site.agencies:
+        by_year = {r.year: r for r in site.reports_of(a.slug)}
+        if not any(by_year.get(y) and by_year[y].figure(metric_id) for y in years):
+            continue
+        cells = []
+        for y in years:
+            r = by_year.get(y)
+            cells.append((y, r, r.figure(metric_id) if r else None))
+        rows.append(MetricRow(a, cells))
+    return years, rows
+
+
+# ---------------------------------------------------------------- consistency checks
+
+
+@dataclass
+class CheckView:
+    check: CheckResult
+    target: str | None  # anchor of the figure the rule is about, when the page has it
+    metric: Metric | None
+
+    @property
+    def applicant_label(self) -> tuple[str, str]:
+        return APPLICANT_LABELS.get(self.check.applicant, (self.check.applicant, self.check.applicant))
+
+
+def check_views(report: Report) -> list[CheckView]:
+    out = []
+    for c in report.checks:
+        rule, _, subject = c.rule.partition(":")
+        if rule == "t3.row_total":
+            metric_id, applicant = subject, "total"
+        elif rule == "t4.total":
+            metric_id, applicant = f"{subject}.total", "total"
+        elif rule.startswith("t3."):
+            metric_id, applicant = "outcome.total", c.applicant
+        else:
+            metric_id, applicant = "", "total"
+        has = metric_id and report.figure(metric_id, applicant) is not None
+        m = catalogue.by_id().get(subject) if rule == "t3.row_total" else None
+        out.append(CheckView(c, anchor(metric_id, applicant) if has else None, m))
+    return out

@@ -1,0 +1,52 @@
+"""sitemap.xml and the Atom feed of reports: absolute URLs, no clock (dates come from report years)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from site_builder.load import Site
+from site_builder.render import urls
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def _xml(root: ET.Element) -> str:
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def sitemap(base: str, page_urls: list[str]) -> str:
+    root = ET.Element("urlset", xmlns=SITEMAP_NS)
+    for url in sorted(page_urls):
+        ET.SubElement(ET.SubElement(root, "url"), "loc").text = urls.absolute(base, url)
+    return _xml(root)
+
+
+def _stamp(year: int) -> str:
+    # a report is dated by the year it reports on: the feed never depends on when it was built
+    return f"{year}-01-01T00:00:00Z"
+
+
+def atom(base: str, site: Site, title: str) -> str:
+    entries = sorted(site.reports, key=lambda r: (r.year, site.agency_of[r.path].slug))
+    root = ET.Element("feed", xmlns=ATOM_NS)
+    root.set("xml:lang", "zh-CN")
+    ET.SubElement(root, "title").text = title
+    ET.SubElement(root, "id").text = urls.absolute(base, "/")
+    ET.SubElement(root, "link", href=urls.absolute(base, "/feed.xml"), rel="self")
+    ET.SubElement(root, "link", href=urls.absolute(base, "/"))
+    ET.SubElement(root, "updated").text = _stamp(max((r.year for r in entries), default=2008))
+    ET.SubElement(ET.SubElement(root, "author"), "name").text = title
+    for r in entries:
+        agency = site.agency_of[r.path]
+        url = urls.absolute(base, urls.report(agency.slug, r.year))
+        entry = ET.SubElement(root, "entry")
+        ET.SubElement(entry, "title").text = f"{agency.name} {r.year}年政府信息公开工作年度报告"
+        ET.SubElement(entry, "id").text = url
+        ET.SubElement(entry, "link", href=url)
+        ET.SubElement(entry, "updated").text = _stamp(r.year)
+        ET.SubElement(entry, "summary").text = (
+            f"{len(r.figures)} 项数据 figures; {len(r.quality)} 处勾稽关系不符 broken consistency check(s)"
+        )
+    return _xml(root)

@@ -1,0 +1,189 @@
+"""One function per page type: the loaded Site -> Page (URL, template, metadata, context).
+
+Pages only choose what to show; context.py arranges it, templates lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from site_builder import catalogue
+from site_builder.load import Site
+from site_builder.model import Agency, Report
+from site_builder.render import charts_hook, context, urls
+from site_builder.render.prose import ProsePage
+
+SITE_NAME = "政府信息公开年度报告对照"
+SITE_NAME_EN = "Government Information Disclosure Reports Compared"
+
+
+@dataclass
+class Page:
+    url: str
+    template: str
+    title: str
+    description: str
+    context: dict = field(default_factory=dict)
+    og_type: str = "website"
+    in_sitemap: bool = True
+
+
+def _years_text(reports: list[Report]) -> str:
+    years = [r.year for r in reports]
+    if not years:
+        return ""
+    return f"{years[0]}–{years[-1]}" if years[0] != years[-1] else str(years[0])
+
+
+def index_page(site: Site) -> Page:
+    agencies = [(a, site.reports_of(a.slug)) for a in site.agencies]
+    latest = site.years[-1] if site.years else None
+    return Page(
+        urls.home(),
+        "index.html",
+        SITE_NAME,
+        f"{len(site.agencies)} 个机构、{len(site.reports)} 份政府信息公开工作年度报告的数据对照 / "
+        f"figures of {len(site.reports)} annual disclosure reports by {len(site.agencies)} agencies, compared",
+        {
+            "agencies": agencies,
+            "latest_year": latest,
+            "latest_reports": [r for r in site.reports if r.year == latest],
+            "headlines": context.headlines(site),
+            "metrics": context.metrics_with_data(site),
+            "years_text": _years_text,
+        },
+    )
+
+
+def agencies_page(site: Site) -> Page:
+    return Page(
+        urls.agencies(),
+        "agencies.html",
+        "机构 Agencies",
+        "本站收录的机构及其年度报告 / the agencies and their annual reports",
+        {"agencies": [(a, site.reports_of(a.slug)) for a in site.agencies], "years_text": _years_text},
+    )
+
+
+def agency_page(site: Site, agency: Agency) -> Page:
+    reports = site.reports_of(agency.slug)
+    broken = [(r, c) for r in reports for c in context.check_views(r) if not c.check.passed]
+    return Page(
+        urls.agency(agency.slug),
+        "agency.html",
+        f"{agency.name} {_years_text(reports)}",
+        f"{agency.name}历年政府信息公开工作年度报告数据 / {agency.name}: every figure of its annual reports, year over year",
+        {
+            "agency": agency,
+            "reports": reports,
+            "rows": context.yoy_rows(reports),
+            "broken": broken,
+            "warnings": [(r, w) for r in reports for w in r.warnings],
+            "charts": charts_hook.agency_charts(site, agency.slug),
+        },
+    )
+
+
+def report_page(site: Site, report: Report) -> Page:
+    agency = site.agency_of[report.path]
+    siblings = site.reports_of(agency.slug)
+    i = siblings.index(report)
+    view = context.report_view(report, agency)
+    return Page(
+        urls.report(agency.slug, report.year),
+        "report.html",
+        f"{agency.name} {report.year}年政府信息公开工作年度报告",
+        f"{agency.name} {report.year} 年报：{len(report.figures)} 项数据，{len(view.broken)} 处勾稽关系不符 / "
+        f"{agency.name} {report.year}: {len(report.figures)} figures, {len(view.broken)} broken consistency check(s)",
+        {
+            "view": view,
+            "report": report,
+            "agency": agency,
+            "previous": siblings[i - 1] if i > 0 else None,
+            "next": siblings[i + 1] if i + 1 < len(siblings) else None,
+            "original": original_url(site, report),
+        },
+        og_type="article",
+    )
+
+
+def original_url(site: Site, report: Report) -> str | None:
+    if not report.original:
+        return None
+    agency = site.agency_of[report.path]
+    return urls.report(agency.slug, report.year) + report.original.rsplit("/", 1)[-1]
+
+
+def years_page(site: Site) -> Page:
+    return Page(
+        urls.years(),
+        "years.html",
+        "年度 Years",
+        "按年度对照各机构的报告 / reports by year, side by side",
+        {"years": [(y, [r for r in site.reports if r.year == y]) for y in site.years]},
+    )
+
+
+def year_page(site: Site, year: int) -> Page:
+    reports = [r for r in site.reports if r.year == year]
+    present = {f.metric for r in reports for f in r.figures if f.applicant == "total"}
+    columns = [m for m in context.comparable_metrics() if m.id in present]
+    rows = []
+    for r in reports:
+        withheld, handled = r.figure("outcome.withheld"), r.figure("outcome.total")
+        rows.append((site.agency_of[r.path], r, [r.figure(m.id) for m in columns], context.share(withheld, handled)))
+    return Page(
+        urls.year(year),
+        "year.html",
+        f"{year}年 各机构对照",
+        f"{year} 年 {len(reports)} 个机构的年度报告对照 / {year}: {len(reports)} agencies side by side",
+        {"year": year, "columns": columns, "rows": rows, "show_share": any(row[3] is not None for row in rows)},
+    )
+
+
+def metrics_page(site: Site) -> Page:
+    with_data = {m.id for m in context.metrics_with_data(site)}
+    return Page(
+        urls.metrics(),
+        "metrics.html",
+        "指标 Figures",
+        "数据目录：本站比较的每一项数据 / the catalogue of figures compared on this site",
+        {"metrics": catalogue.metrics(), "with_data": with_data},
+    )
+
+
+def metric_page(site: Site, metric: catalogue.Metric) -> Page:
+    years, rows = context.metric_table(site, metric.id)
+    return Page(
+        urls.metric(metric.id),
+        "metric.html",
+        f"{metric.label_zh} {metric.label_en}",
+        f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years",
+        {"metric": metric, "years": years, "rows": rows, "charts": charts_hook.metric_charts(site, metric.id)},
+    )
+
+
+def prose_page(page: ProsePage) -> Page:
+    ctx = {"body": page.html, "stem": page.stem}
+    if page.stem == "methodology":
+        # the catalogue's eras column, shown where the text explains comparability
+        ctx["catalogue_metrics"] = catalogue.metrics()
+    return Page(urls.page(page.stem), "page.html", page.title, page.description, ctx)
+
+
+def not_found_page() -> Page:
+    return Page("/404.html", "404.html", "页面不存在 Page not found", "页面不存在 / page not found", in_sitemap=False)
+
+
+def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:
+    pages = [index_page(site), agencies_page(site)]
+    for a in site.agencies:
+        pages.append(agency_page(site, a))
+        pages.extend(report_page(site, r) for r in site.reports_of(a.slug))
+    pages.append(years_page(site))
+    pages.extend(year_page(site, y) for y in site.years)
+    pages.append(metrics_page(site))
+    pages.extend(metric_page(site, m) for m in context.metrics_with_data(site))
+    pages.extend(prose_page(p) for p in prose)
+    pages.append(not_found_page())
+    return pages

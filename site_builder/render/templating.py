@@ -1,0 +1,44 @@
+"""Filters and globals the templates share (number formatting, URLs, labels)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jinja2 import Environment
+
+from site_builder import catalogue
+from site_builder.numbers import format_number
+from site_builder.render import context, urls
+from site_builder.render.pages import SITE_NAME, SITE_NAME_EN
+
+
+def num(value: Decimal | None) -> str:
+    return "" if value is None else format_number(value)
+
+
+def signed(value: Decimal) -> str:
+    """An absolute change, always with its sign (the arrow beside it is not read by everyone)."""
+    text = format_number(abs(value))
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def sort_key(value: Decimal | None) -> str:
+    # data-sort attribute for site.js: empty for a gap so gaps sort last whichever way
+    return "" if value is None else format_number(value)
+
+
+def install(env: Environment) -> None:
+    env.filters["num"] = num
+    env.filters["signed"] = signed
+    env.filters["sort_key"] = sort_key
+    env.globals.update(
+        urls=urls,
+        anchor=context.anchor,
+        metric_of=catalogue.metric,
+        APPLICANTS=context.APPLICANTS,
+        APPLICANT_LABELS=context.APPLICANT_LABELS,
+        ERA_LABELS=context.ERA_LABELS,
+        ORIGIN_LABELS=context.ORIGIN_LABELS,
+        SITE_NAME=SITE_NAME,
+        SITE_NAME_EN=SITE_NAME_EN,
+    )
