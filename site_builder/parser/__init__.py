@@ -10,9 +10,11 @@ from site_builder.catalogue import by_id
 from site_builder.exceptions import ReportError
 from site_builder.model import Diagnostic, Figure, Report
 from site_builder.parser.era import detect_era
+from site_builder.parser.flat import physical_line, to_physical, virtual_lines
 from site_builder.parser.prose import parse_prose
 from site_builder.parser.runtogether import split_run
 from site_builder.parser.stat import parse_stat_table
+from site_builder.parser.stat import table_start as stat_table_start
 from site_builder.parser.template import locate_tables, parse_t2, parse_t3, parse_t4
 from site_builder.parser.title import find_title
 from site_builder.readers import Document
@@ -21,6 +23,29 @@ FIRST_YEAR = 2007  # the regulation took effect on 2008-05-01; 2007 covers repor
 
 
 def parse_document(doc: Document, today: _dt.date | None = None) -> Report:
+    # Scraped web text holds the whole body on one line: read it cut at its headings, and
+    # cite the file's own lines (parser/flat.py).
+    cut = virtual_lines(doc.lines)
+    if cut is None:
+        return _parse_lines(doc, today)
+    vlines, physical = cut
+    vdoc = Document(path=doc.path, lines=vlines, encoding=doc.encoding, original=doc.original,
+                    line_labels=doc.line_labels)
+    try:
+        report = _parse_lines(vdoc, today)
+    except ReportError as exc:
+        raise ReportError(exc.path, physical_line(physical, exc.line), exc.message) from None
+    return to_physical(report, doc.lines, physical)
+
+
+def _stated_before_table(lines: list[str]) -> dict:
+    """Figures the prose states before the 统计表: they settle a row whose cells ran together."""
+    start = stat_table_start(lines)
+    skip = set(range(start, len(lines))) if start is not None else set()
+    return {f.metric: f.value for f in parse_prose(lines, skip=skip) if not f.approximate}
+
+
+def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
     lines = doc.lines
     path = doc.path
     title = find_title(lines, path)
@@ -70,7 +95,7 @@ def parse_document(doc: Document, today: _dt.date | None = None) -> Report:
         else:
             warnings.append(Diagnostic(path, None, "table 四 (行政复议、行政诉讼) was not found"))
     elif has_stat:
-        stat = parse_stat_table(lines, path)
+        stat = parse_stat_table(lines, path, hints=_stated_before_table(lines))
         figures += stat.figures
         warnings += stat.warnings
         report.checks += check_stat(stat.rows)

@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from site_builder.model import Diagnostic, Figure
-from site_builder.parser.text import find_line, norm, tokenize
+from site_builder.numbers import format_number
+from site_builder.parser.runtogether import enumerate_splits
+from site_builder.parser.text import Token, find_line, norm, tokenize
 
 _START = re.compile(r"统计指标|指标名称|政府信息公开情况统计表")
+_HEADER_START = re.compile(r"统计指标|指标名称")
 _UNITS = {"条", "件", "次", "篇", "个", "人", "人次", "元", "万元", "项", "件次"}
+_ROW_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、]|其中)")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 
 
@@ -20,18 +24,111 @@ class StatRow:
     section: str  # the top-level heading it sits under (一、主动公开情况 ...)
     value: Decimal
     line: int
+    recovered: bool = False  # the year's cell was split from cells run together
+    note: str = ""
+    cumulative: Decimal | None = None  # the 历年累计 cell beside it, where the table has one
+    child: bool = False  # a "其中" row: bounded by the row above it
+
+
+# The header's columns: the year's own (2011年度 / 本年 / 统计数) and the cumulative one.
+_YEAR_COLUMN = re.compile(r"(?:19|20)\d{2}年度?|本年度?|当年|统计数")
+_CUMULATIVE_COLUMN = re.compile(r"历年累计|累计")
+_HEADER_WORDS = re.compile(r"历年累计|累计数?|统计数|(?:19|20)\d{2}年度?|本年度?|计量单位|单位")
+_TRAILING_UNIT = re.compile(r"(?<=[数额量开])(?:人次|件次|万元|条|件|次|篇|个|人|元|项)$")
+_CHILD = re.compile(r"^(?:其中[:：]?)?\d+[.、]|^其中")
+
+
+@dataclass
+class _Columns:
+    """Which printed cell of a row is the year's: decided from the header's own order."""
+
+    count: int  # value cells a row has: 1, or 2 with 历年累计
+    year: int  # index of the year's cell
+    hints: dict[str, Decimal]
+    parent: StatRow | None = None
+
+    @classmethod
+    def of(cls, tokens: list[Token], hints: dict[str, Decimal]) -> "_Columns":
+        header = ""
+        for tok in tokens:
+            if tok.kind != "TEXT":
+                break
+            header += norm(tok.text)
+        year = _YEAR_COLUMN.search(header)
+        cumulative = _CUMULATIVE_COLUMN.search(header)
+        if not cumulative:
+            return cls(1, 0, hints)
+        year_first = year is None or year.start() < cumulative.start()
+        return cls(2, 0 if year_first else 1, hints)
+
+    def row(self, raw_label: str, section: str, numbers: list[Token], result: "StatResult", path: str) -> StatRow | None:
+        label = _clean(raw_label)
+        child = bool(_CHILD.match(_header_removed(norm(raw_label))))
+        row = self._read(label, section, numbers, child, result, path)
+        if not child:
+            self.parent = row  # None when unread: its 其中 rows then have no bound
+        return row
+
+    def _read(self, label, section, numbers, child, result, path) -> StatRow | None:
+        runs = any(t.kind == "RUN" for t in numbers)
+        if self.count == 1:
+            value = numbers[0]
+            if value.kind != "NUM":
+                return None
+            return StatRow(label, section, value.value, value.line, child=child)
+        if not runs or len(numbers) >= self.count:
+            if len(numbers) < self.count:
+                result.warnings.append(Diagnostic(path, numbers[0].line, f"统计表 row {label}: one number where the table has a year's and a cumulative column; which one it is cannot be told, so it is left out", code="missing_cell"))
+                return None
+            cells = [t.value if t.kind == "NUM" else Decimal(t.text) for t in numbers]
+            return StatRow(label, section, cells[self.year], numbers[0].line, cumulative=cells[1 - self.year], child=child)
+        # cells run together ("346085376" for 3460 / 85376): the year's never exceeds the
+        # cumulative figure, a "其中" row never exceeds the row above it
+        digits = " ".join(t.text for t in numbers)
+        found = []
+        for cand in enumerate_splits(digits, self.count, "stat"):
+            year, cum = cand[self.year], cand[1 - self.year]
+            if year > cum:
+                continue
+            if child and self.parent is not None and self.parent.cumulative is not None:
+                if year > self.parent.value or cum > self.parent.cumulative:
+                    continue
+            found.append((year, cum))
+        how = "the year's cell is never above the cumulative one" + (", nor a 其中 row above its parent" if child else "")
+        if len(found) > 1:
+            metric = _metric_of(label, section)
+            stated = self.hints.get(metric) if metric else None
+            same = [c for c in found if stated is not None and c[0] == stated]
+            if len(same) == 1:
+                found = same
+                how += f"; the text states {format_number(stated)}"
+        if len(found) == 1:
+            year, cum = found[0]
+            return StatRow(label, section, year, numbers[0].line, True, f'split from "{digits}": {how}', cum, child)
+        shown = " | ".join(f"{format_number(y)},{format_number(c)}" for y, c in found[:4])
+        why = f"{len(found)} splits fit: {shown}" if found else "no split fits"
+        result.warnings.append(Diagnostic(path, numbers[0].line, f'统计表 row {label}: cells run together in "{digits}" ({how}); {why}; none published',
+                                          code="ambiguous_split" if found else "unsplittable"))
+        return None
+
+
+def _metric_of(label: str, section: str) -> str | None:
+    for pattern, sec, metric in _MAP:
+        if pattern.search(label) and (not sec or sec in section):
+            return metric
+    return None
 
 
 # (pattern on the row's label, required section keyword or "", metric id)
 _MAP: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"^主动公开政府信息数"), "", "proactive.total"),
-    (re.compile(r"政府网站公开政府信息数"), "", "proactive.website"),
+    (re.compile(r"^主动公开政府信息数|^主动公开(?:信息|文件)数"), "", "proactive.total"),
+    (re.compile(r"政府网站公开政府信息数|^(?:政府)?网站公开(?:政府信息|信息)?数?$"), "", "proactive.website"),
     (re.compile(r"政务微博公开政府信息数"), "", "proactive.weibo"),
     (re.compile(r"政务微信公开政府信息数"), "", "proactive.wechat"),
-    (re.compile(r"^收到申请数|^收到政府信息公开申请数|^申请总数"), "", "requests.new"),
+    (re.compile(r"^收到申请数|^收到政府信息公开申请数|^申请总数|^受理(?:依申请公开信息|政府信息公开申请|申请)总?数"), "", "requests.new"),
     (re.compile(r"^同意公开答复数"), "", "outcome.disclosed"),
     (re.compile(r"^同意部分公开答复数|^部分公开答复数"), "", "outcome.partial"),
-    (re.compile(r"^不同意公开答复数|^不予公开答复数"), "", "outcome.withheld"),
+    (re.compile(r"^不同意公开答复数|^不予公开答复数|^否决公开答复数"), "", "outcome.withheld"),
     (re.compile(r"^不属于本行政机关公开数|^不属于本机关公开"), "", "outcome.unable.not_held"),
     (re.compile(r"^申请信息不存在数"), "", "outcome.unable.not_exist"),
     (re.compile(r"^行政复议数量|^因政府信息公开申请行政复议数|^行政复议"), "", "review.total"),
@@ -46,32 +143,53 @@ class StatResult:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
+def _header_removed(label: str) -> str:
+    if "指标名称" in label or "统计指标" in label:
+        # the header and the first row's label arrive as one text: keep what follows the header
+        ends = [m.end() for m in _HEADER_WORDS.finditer(label)]
+        if ends:
+            label = label[max(ends):]
+    return label
+
+
 def _clean(label: str) -> str:
-    label = norm(label)
+    label = _header_removed(norm(label))
+    label = _TRAILING_UNIT.sub("", label)
     label = re.sub(r"^其中[:：]", "", label)
     label = _NUMBERING.sub("", label)
     label = re.sub(r"^其中[:：]", "", label)
     return label
 
 
-def parse_stat_table(lines: list[str], path: str) -> StatResult:
+def table_start(lines: list[str]) -> int | None:
+    """0-based line where the 统计表 starts: its header row, else its title."""
+    start = find_line(lines, _HEADER_START)
+    return start if start is not None else find_line(lines, _START)
+
+
+def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | None = None) -> StatResult:
+    """`hints`: figures the report's prose states (metric -> value), which settle a row whose
+    year and cumulative cells ran together when the column order alone does not."""
     result = StatResult()
-    start = find_line(lines, _START)
+    # The header row ("指标名称 … 统计数") starts the table; "政府信息公开情况统计表" may also
+    # be named in the report's opening sentence, long before it.
+    start = table_start(lines)
     if start is None:
         return result
     tokens = tokenize(lines, start, len(lines))
     texts: list[str] = []
     section = ""
-    # With columns <year>年度 / 历年累计 the year's own figure comes first; never the cumulative one.
-    value_column = 0
+    # With columns <year>年度 / 历年累计 the year's own figure is read, never the cumulative one.
+    columns = _Columns.of(tokens, hints or {})
     row_numbers: list = []
     pending_label = ""
+    last_text_line = -1
     for tok in tokens + [None]:
         if tok is None or tok.kind == "TEXT":
             if row_numbers:
-                value = row_numbers[min(value_column, len(row_numbers) - 1)]
-                if value.kind == "NUM":
-                    result.rows.append(StatRow(_clean(pending_label), section, value.value, value.line))
+                row = columns.row(pending_label, section, row_numbers, result, path)
+                if row is not None:
+                    result.rows.append(row)
                 row_numbers = []
             if tok is None:
                 break
@@ -80,8 +198,15 @@ def parse_stat_table(lines: list[str], path: str) -> StatResult:
                 continue
             if re.match(r"^[一二三四五六七八九十]+、", text):
                 section = text
-            pending_label = tok.text
+            # A label that PDF text wrapped onto the next line continues the one before it
+            # (a new row starts with its numbering, "其中", or follows the previous row's numbers).
+            if pending_label and last_text_line == tok.line - 1 and not _ROW_START.match(text):
+                pending_label += tok.text
+            else:
+                pending_label = tok.text
+            last_text_line = tok.line
             continue
+        last_text_line = -1
         row_numbers.append(tok)
     seen: set[str] = set()
     for row in result.rows:
@@ -90,6 +215,6 @@ def parse_stat_table(lines: list[str], path: str) -> StatResult:
                 continue
             if pattern.search(row.label) and (not sec or sec in row.section):
                 seen.add(metric)
-                result.figures.append(Figure(metric, row.value, row.line, origin="stat"))
+                result.figures.append(Figure(metric, row.value, row.line, origin="stat", recovered=row.recovered, note=row.note))
                 break
     return result

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from site_builder.model import APPLICANTS, Diagnostic, Figure
+from site_builder.parser.runtogether import split_run
 from site_builder.parser.text import Token, find_line, norm, tokenize
 
 T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
@@ -156,6 +157,9 @@ def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
         # PDF text may break the first row's label over two lines ("一、本" / "年新收…")
         first_row = _find_across_break(lines, _T3_FIRST_ROW)
     if first_row is None:
+        # ... or wrap it around its own numbers: the table's heading still anchors it
+        first_row = find_line(lines, _T3_START)
+    if first_row is None:
         return regions
     t3_start = first_row
     for i in range(first_row, -1, -1):
@@ -198,8 +202,28 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     tokens = tokenize(lines, *region)
     groups = group_tokens(tokens, T3_WIDTH)
     cursor = 0
+    pending: list[_Pending] = []
     for group in groups:
-        values = _group_values(group, T3_WIDTH, "t3", path, result, split_run)
+        if split_run is not None and _needs_split(group, T3_WIDTH):
+            target = _pick_row(group.label, rows, cursor)
+            where = f"table 三 row {rows[target].metric}" if target is not None else "table 三"
+            digits = " ".join(t.text for t in group.tokens)
+            split = split_run(digits, T3_WIDTH, "t3")
+            if split.values is None:
+                if target is not None:
+                    cursor = target + 1
+                    result.rows[rows[target].metric] = group.line
+                    if split.candidates:
+                        # the columns' own sums may still settle it once every row is read
+                        pending.append(_Pending(rows[target].metric, group.line, digits, split, where))
+                        continue
+                result.warnings.append(Diagnostic(path, group.line, f"{where}: {split.message}", code=split.code))
+                continue
+            values = _Values(split.values)
+            values.recovered = True
+            values.note = f'split from "{digits}" by the row total'
+        else:
+            values = _group_values(group, T3_WIDTH, "t3", path, result, split_run)
         if values is None:
             continue
         if len(values) < T3_WIDTH - 1:
@@ -221,12 +245,16 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
                 continue
             tok = group.tokens[min(col, len(group.tokens) - 1)]
             result.figures.append(
-                Figure(spec.metric, value, tok.line, applicant, origin="table", recovered=values.recovered)
+                Figure(spec.metric, value, tok.line, applicant, origin="table", recovered=values.recovered,
+                       note=values.note)
             )
         if missing:
             result.warnings.append(
-                Diagnostic(path, group.line, f"table 三 row {spec.metric}: cell(s) missing for {', '.join(missing)} (left out, not counted as 0)")
+                Diagnostic(path, group.line, f"table 三 row {spec.metric}: cell(s) missing for {', '.join(missing)} (left out, not counted as 0)",
+                           code="missing_cell")
             )
+    if pending:
+        _resolve_by_columns(pending, result, era, path)
     last = rows[-1].metric
     text_ends = region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:])
     # The text ends inside the table: before its last row, or within it (cells missing)
@@ -238,19 +266,83 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
 
 class _Values(list):
     recovered = False
+    note = ""
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A table 三 row whose run-together cells the row total alone did not settle."""
+
+    metric: str
+    line: int
+    digits: str
+    split: object  # runtogether.Split with its candidates
+    where: str
+
+
+def _needs_split(group: Group, width: int) -> bool:
+    """Cells run together: a glued number in a group short of the row's cells."""
+    return any(t.kind == "RUN" for t in group.tokens) and len(group.tokens) < width
+
+
+# Column rules (勾稽关系) a row takes part in: its candidates are checked against these.
+_BALANCE_ROWS = {"requests.new", "requests.carried_over", "outcome.total", "requests.carried_forward"}
+MAX_COMBINATIONS = 4096
+
+
+def _resolve_by_columns(pending: list[_Pending], result: TableResult, era: str, path: str) -> None:
+    """Rows the row total left ambiguous, settled by the columns: per applicant column,
+    新收 + 结转 = 总计 + 结转下年度 and 总计 = the sum of the outcome rows. Only a combination of
+    candidates for which every such rule is checked and holds, and which is the only one, is used."""
+    from itertools import product
+
+    from site_builder.checks import check_template
+
+    def rules_of(metric: str) -> tuple[str, ...]:
+        rules = ("t3.balance",) if metric in _BALANCE_ROWS else ()
+        if metric.startswith("outcome."):
+            rules += ("t3.outcome_total",)
+        return rules
+
+    fitting = []
+    combos = product(*[p.split.candidates for p in pending])
+    for n, combo in enumerate(combos):
+        if n >= MAX_COMBINATIONS:
+            fitting = []
+            break
+        figures = list(result.figures)
+        for p, values in zip(pending, combo):
+            figures += [Figure(p.metric, v, p.line, a, origin="table") for a, v in zip(APPLICANTS, values)]
+        checks = [c for c in check_template(figures, era) if c.rule.startswith("t3.")]
+        if not all(c.passed for c in checks):
+            continue
+        checked = {(c.rule, c.applicant) for c in checks}
+        if all(any(all((r, a) in checked for a in APPLICANTS) for r in rules_of(p.metric)) for p in pending):
+            fitting.append(combo)
+    if len(fitting) == 1:
+        for p, values in zip(pending, fitting[0]):
+            for applicant, value in zip(APPLICANTS, values):
+                result.figures.append(Figure(p.metric, value, p.line, applicant, origin="table", recovered=True,
+                                             note=f'split from "{p.digits}" by the row total and the column sums'))
+        return
+    why = "the column sums do not settle it either" if not fitting else f"{len(fitting)} combinations fit the column sums"
+    for p in pending:
+        result.warnings.append(Diagnostic(path, p.line, f"{p.where}: {p.split.message} ({why})", code=p.split.code))
 
 
 def _group_values(group: Group, width: int, table: str, path: str, result: TableResult, split_run) -> _Values | None:
     vals = _Values()
     runs = [t for t in group.tokens if t.kind == "RUN"]
     if runs:
-        if len(group.tokens) == 1 and split_run is not None:
-            split = split_run(group.tokens[0].text, width, table)
+        if _needs_split(group, width) and split_run is not None:
+            digits = " ".join(t.text for t in group.tokens)
+            split = split_run(digits, width, table)
             if split.values is None:
-                result.warnings.append(Diagnostic(path, group.line, split.message))
+                result.warnings.append(Diagnostic(path, group.line, split.message, code=split.code))
                 return None
             vals.extend(split.values)
             vals.recovered = split.recovered
+            vals.note = f'split from "{digits}" by the template identities'
             return vals
         for t in group.tokens:
             if t.kind == "RUN":
@@ -285,14 +377,17 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
     nums = [t for t in tokens if t.kind != "TEXT"]
     values: list[Decimal | None]
     recovered = False
-    if len(nums) == 1 and nums[0].kind == "RUN" and split_run is not None:
-        split = split_run(nums[0].text, T4_WIDTH, "t4")
+    note = ""
+    if split_run is not None and any(t.kind == "RUN" for t in nums) and len(nums) < T4_WIDTH:
+        digits = " ".join(t.text for t in nums)
+        split = split_run(digits, T4_WIDTH, "t4")
         if split.values is None:
-            result.warnings.append(Diagnostic(path, nums[0].line, split.message))
+            result.warnings.append(Diagnostic(path, nums[0].line, f"table 四: {split.message}", code=split.code))
             return result
         values = list(split.values)
         recovered = split.recovered
         toks = [nums[0]] * T4_WIDTH
+        note = f'split from "{digits}" by the totals'
     else:
         values = [t.value if t.kind == "NUM" else Decimal(t.text) for t in nums[:T4_WIDTH]]
         toks = nums[:T4_WIDTH]
@@ -304,7 +399,8 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
         )
     for metric, value, tok in zip(T4_METRICS, values, toks):
         if value is not None:
-            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered))
+            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered,
+                                         note=note if recovered else ""))
             result.rows.setdefault(metric, tok.line)
     return result
 
@@ -318,6 +414,20 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
             continue
         columns = row.columns_2021 if era == "2021" else row.columns_2019
         values = [t.value if t.kind == "NUM" else Decimal(t.text) for t in group.tokens]
+        toks = list(group.tokens)
+        recovered, note = False, ""
+        if _needs_split(group, len(columns)):
+            if not any(columns):
+                continue  # cells the data contract has no figure for
+            digits = " ".join(t.text for t in group.tokens)
+            split = split_run(digits, len(columns), "t2")
+            if split.values is None:
+                name = "/".join(m for m in columns if m)
+                result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {split.message}", code=split.code))
+                continue
+            values = list(split.values)
+            toks = [group.tokens[-1]] * len(values)
+            recovered, note = True, f'split from "{digits}": the only way to cut it'
         if len(values) != len(columns):
             if len(values) < len(columns):
                 result.warnings.append(
@@ -327,13 +437,30 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                 result.warnings.append(
                     Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} numbers, the template has {len(columns)}; the extra ones are ignored")
                 )
-        for metric, value, tok in zip(columns, values, group.tokens):
+        for metric, value, tok in zip(columns, values, toks):
             if metric is None or value is None:
                 continue
             if any(f.metric == metric for f in result.figures):
                 continue
-            result.figures.append(Figure(metric, value, tok.line, origin="table"))
+            fig_note = note
+            if metric in AMOUNT_WAN and _in_yuan(tok, group.label):
+                # the template asks for 万元; this one is printed in 元
+                fig_note = "; ".join(x for x in (f"printed {tok.text}元", note) if x)
+                value = value.scaleb(-4)
+            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered, note=fig_note))
     return result
+
+
+AMOUNT_WAN = ("fees.amount_wan", "procurement.amount_wan")
+# a column header "(单位：元)" / "（元）" / "金额(元)"; "（单位：万元）" is the template's own
+_YUAN_HEADER = re.compile(r"单位[:：]?元|[（(]元[）)]")
+
+
+def _in_yuan(tok: Token, label: str) -> bool:
+    """An amount printed in 元: its own unit says so, or, printed bare, its column header does."""
+    if tok.unit:
+        return tok.unit == "元"
+    return bool(_YUAN_HEADER.search(label))
 
 
 def _t2_row(label: str) -> T2Row | None:

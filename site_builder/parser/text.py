@@ -36,6 +36,8 @@ class Token:
     row_line: bool = False
     # True when the cell sits in a Markdown table row ("| 规章 | 22 |")
     markdown: bool = False
+    # "元" or "万元" when the number is printed with its unit ("1848083元"); amounts only
+    unit: str = ""
 
 
 # A number in a table cell. Digits followed by a unit (2019年, 计1条) are text, not a cell;
@@ -44,6 +46,12 @@ _NUM_IN_CELL = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 _UNIT_AFTER = re.compile(r"\s*(?:年|月|日|号|条|件|项|次|个|人|万|元|%|周|期|批|位|小时|天|篇)")
 _NUMBERING_AFTER = re.compile(r"\s*[.、]\s*(?=[^\d\s])")
 _MD_SEPARATOR = re.compile(r"^:?-{2,}:?$")
+# digits that may hold several cells run together (a decimal can close the run: "13575394432.52")
+_RUNNABLE = re.compile(r"\d+(?:\.\d+)?")
+# An amount printed with its unit: a cell, not a label (table 二's 收费金额 / 采购总金额)
+_AMOUNT_AFTER = re.compile(r"\s*(万元|元)")
+# A page footer that PDF conversion left inside a table: "— 4 —", "- 12 -", "第 3 页", "3/12"
+_PAGE_FOOTER = re.compile(r"^(?:[—–\-－―]+\s*\d{1,3}\s*[—–\-－―]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
 
 
 def cells_of_line(line: str) -> tuple[list[str], bool]:
@@ -62,12 +70,15 @@ def cells_of_line(line: str) -> tuple[list[str], bool]:
 def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
     """Tokens of lines[start:end] (0-based indices; Token.line is 1-based)."""
     out: list[Token] = []
+    state = _Numbering()
     for idx in range(start, min(end, len(lines))):
         raw = unicodedata.normalize("NFKC", _HTML_COMMENT.sub(" ", lines[idx]))
         cells, markdown = cells_of_line(raw)
         line_tokens: list[Token] = []
         for cell in cells:
-            line_tokens.extend(_tokenize_cell(cell, idx + 1, markdown))
+            if _PAGE_FOOTER.match(cell.strip()):
+                continue  # the page's number, not the table's
+            line_tokens.extend(_tokenize_cell(cell, idx + 1, markdown, state))
         nums = sum(1 for t in line_tokens if t.kind != "TEXT")
         if nums >= 2:
             line_tokens = [
@@ -78,32 +89,69 @@ def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
     return out
 
 
-def _tokenize_cell(cell: str, line: int, markdown: bool) -> list[Token]:
+class _Numbering:
+    """The last row numbering seen ("2.重复申请" -> 2), to tell the next one from the figures
+    glued before it ("00000003.要求提供…" is 0000000 then 3.)."""
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+
+    def split(self, digits: str, glued: bool) -> int:
+        """How many trailing digits of `digits` (followed by "." or "、" and a label) number the row.
+        `glued`: the digits follow other text with no space, as cells run together do."""
+        if not digits.isdigit():
+            return len(digits)
+        expected = [str(self.last + 1)] if self.last is not None else []
+        expected.append("1")
+        for want in expected:
+            if digits == want or (glued and digits.endswith(want)):
+                return len(want)
+        # Out of sequence: glued to text, a list numbers its rows with one digit far more often
+        # than with two; standing alone, the whole number is the label's.
+        return 1 if glued else len(digits)
+
+
+def _tokenize_cell(cell: str, line: int, markdown: bool, state: _Numbering | None = None) -> list[Token]:
+    state = state if state is not None else _Numbering()
     tokens: list[Token] = []
     pos = 0
     text_buf = []
     for m in _NUM_IN_CELL.finditer(cell):
         after = cell[m.end():]
         before = cell[: m.start()]
-        if _UNIT_AFTER.match(after) or _NUMBERING_AFTER.match(after) or (before and before[-1] in "第（(" and not before.endswith("（)")):
+        start, end = m.start(), m.end()
+        digits = m.group(0)
+        unit = ""
+        amount = _AMOUNT_AFTER.match(after)
+        if _NUMBERING_AFTER.match(after) and "," not in digits and "." not in digits:
+            # "1.属于国家秘密" is a label; in "00000002.其他…" only the 2 is (see _Numbering)
+            plain = digits.lstrip("-")
+            k = state.split(plain, (start > 0 and not cell[start - 1].isspace()) or (len(plain) > 1 and plain[0] == "0"))
+            state.last = int(digits[len(digits) - k:])
+            end = end - k
+            if end <= start or digits[: end - start] in ("", "-"):
+                continue  # the whole number is the row's numbering: part of the label
+            digits = digits[: end - start]
+        elif amount and not before.rstrip().endswith(("第", "（", "(")):
+            unit = amount.group(1)
+        elif _UNIT_AFTER.match(after) or _NUMBERING_AFTER.match(after) or (before and before[-1] in "第（(" and not before.endswith("（)")):
             continue  # part of the label
-        if m.start() > 0 and cell[m.start() - 1] in ".":
+        if start > 0 and cell[start - 1] in ".":
             continue
-        text_buf.append(cell[pos : m.start()])
+        text_buf.append(cell[pos:start])
         label = "".join(text_buf).strip()
         if label:
             tokens.append(Token("TEXT", label, line, markdown=markdown))
         text_buf = []
-        digits = m.group(0)
-        glued = (
-            m.start() > 0 and not cell[m.start() - 1].isspace()
-        ) or (m.end() < len(cell) and not cell[m.end()].isspace())
+        glued = (start > 0 and not cell[start - 1].isspace()) or (end < len(cell) and not cell[end].isspace())
         plain = digits.lstrip("-")
-        if glued and plain.isdigit() and len(plain) > 1:
-            tokens.append(Token("RUN", digits, line, None, markdown=markdown))
+        # "00" or "023" cannot be one cell: a number never starts with 0 unless it is 0
+        leading_zero = len(plain) > 1 and plain[0] == "0" and plain.isdigit()
+        if (glued or leading_zero) and _RUNNABLE.fullmatch(plain) and len(plain) > 1:
+            tokens.append(Token("RUN", digits, line, None, markdown=markdown, unit=unit))
         else:
-            tokens.append(Token("NUM", digits, line, parse_number(digits), markdown=markdown))
-        pos = m.end()
+            tokens.append(Token("NUM", digits, line, parse_number(digits), markdown=markdown, unit=unit))
+        pos = end
     rest = (("".join(text_buf)) + cell[pos:]).strip()
     if rest:
         tokens.append(Token("TEXT", rest, line, markdown=markdown))
