@@ -664,3 +664,55 @@ def test_stat_table_without_unit_column():
     base = parse_lines(seed_lines(TR2017))
     r = parse_lines(stripped)
     assert {m: v for m, v in stat_figures(r).items()} == stat_figures(base)
+
+
+# --- PDF rows whose label and numbers fall on different lines -----------------------------------
+
+
+def relayout_pdf_rows(lines: list[str], mode: str, rng: random.Random) -> list[str]:
+    """Rewrite each row of table 三 ('label<TAB>n…n') as PDF text extraction may lay it out:
+    'separate' label line then a numbers line; 'middle' the label wrapped around its numbers
+    (vertically centred cells); 'after' the numbers line first, the label below it."""
+    start, end = t3_region(lines)
+    out = lines[:start]
+    for line in lines[start:end]:
+        cells = [c.strip() for c in line.split("\t") if c.strip()]
+        nums = [c for c in cells if NUM_CELL.match(c)]
+        if len(nums) != 7:
+            out.append(line)
+            continue
+        label = "".join(c for c in cells if not NUM_CELL.match(c))
+        row = " ".join(nums)
+        if mode == "separate":
+            out += [label, row]
+        elif mode == "middle":
+            cut = [k for k in range(1, len(label)) if CJK.match(label[k - 1]) and CJK.match(label[k])]
+            k = rng.choice(cut) if len(label) > 4 and cut else len(label)
+            out += [label[:k], row] + ([label[k:]] if label[k:] else [])
+        else:
+            out += [row, label]
+    return out + lines[end:]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("mode", ["separate", "middle", "after"])
+def test_pdf_row_label_and_numbers_on_different_lines(mode, seed):
+    rng = random.Random(9600 + seed)
+    lines = seed_lines(DH2019)
+    numbers = random_rows(rng, len(T3_ROWS_2019))
+    lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    r = parse_lines(relayout_pdf_rows(lines, mode, rng))
+    assert table_values(r, T3_ROWS_2019) == as_decimals(numbers)
+    assert r.warnings == []
+
+
+@pytest.mark.parametrize("split_at", [5, 10, 3])
+def test_pdf_table_four_over_two_lines(split_at):
+    values = list(range(1, 16))
+    lines = seed_lines(DH2019)
+    start, end = t4_region(lines)
+    row = index_of(lines, "1\t0\t0\t0\t1\t0", start)
+    lines[row : row + 1] = [" ".join(map(str, values[:split_at])), " ".join(map(str, values[split_at:]))]
+    r = parse_lines(lines)
+    assert [r.figure(m).value for m in T4] == values
+    assert [r.figure(m).line for m in T4] == [row + 1] * split_at + [row + 2] * (15 - split_at)
