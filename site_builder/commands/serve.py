@@ -1,0 +1,241 @@
+"""site-builder build --serve: build, serve the output on localhost, rebuild on change, reload.
+
+Like `mkdocs serve` and `zola serve`: every rebuild renders into a staging folder that replaces the
+served one only when it is whole (commands/build.build does that), so a broken template or a bug
+leaves the last good site in place. The error is printed in the terminal and shown in the
+browser: every HTML page served gets a banner with the message (and /_build_error.html holds it
+in full), until a rebuild succeeds. Reports that could not be read are a normal, successful build
+(one broken report never takes the site down); their messages get the same banner as warnings.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.exceptions import SiteBuilderError
+
+ERROR_PAGE = "_build_error.html"
+SETTLE_SECONDS = 0.3  # an editor's save is often several writes: wait until the files are quiet
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    seconds: float
+    error: str | None = None  # why the build failed (the served site is the previous one)
+    report_errors: list[str] = field(default_factory=list)  # reports left out of a successful build
+    pages: int = 0
+
+    @property
+    def problems(self) -> list[str]:
+        return ([self.error] if self.error else []) + self.report_errors
+
+
+class Rebuilder:
+    """Runs builds for the dev server and remembers the outcome of the last one."""
+
+    def __init__(self, content: Path, out: Path, templates: Path, static: Path, base_url: str | None = None,
+                 search: bool = True, log=None):
+        self.content = Path(content)
+        self.out = Path(out)
+        self.templates = Path(templates)
+        self.static = Path(static)
+        self.base_url = base_url
+        self.search = search
+        self.log = log or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.last: BuildResult | None = None
+        self._built_state: tuple | None = None
+
+    def watched(self) -> list[Path]:
+        return [p for p in (self.content, self.templates, self.static) if p.exists()]
+
+    def state(self) -> tuple:
+        """Every watched file with its size and mtime: equal states need no rebuild."""
+        entries = []
+        for root in self.watched():
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    p = Path(dirpath, name)
+                    try:
+                        st = p.stat()
+                    except FileNotFoundError:  # removed while we looked: the next check sees it
+                        continue
+                    entries.append((str(p), st.st_size, st.st_mtime_ns))
+        return tuple(entries)
+
+    def rebuild(self) -> BuildResult:
+        from site_builder.commands.build import build
+
+        self._built_state = self.state()
+        t0 = time.perf_counter()
+        try:
+            site = build(self.content, self.out, self.templates, self.static, quiet=True,
+                         base_url=self.base_url, search=self.search)
+        except Exception as exc:  # any failure, a template syntax error as much as a bug: keep serving
+            result = BuildResult(False, time.perf_counter() - t0, error=describe(exc))
+            self.log(f"build failed ({result.seconds:.2f}s); still serving the previous site:\n{result.error}")
+            self._write_error_page(result)
+        else:
+            result = BuildResult(True, time.perf_counter() - t0, report_errors=[str(e) for e in site.errors],
+                                 pages=len(site.reports))
+            for message in result.report_errors:
+                self.log(f"error: {message}")
+            for w in site.all_warnings:
+                self.log(f"warning: {w}")
+            self.log(f"rebuilt {len(site.reports)} report(s) in {result.seconds:.2f}s"
+                     + (f"; {len(result.report_errors)} report(s) could not be read" if result.report_errors else ""))
+        self.last = result
+        return result
+
+    def rebuild_if_changed(self) -> BuildResult | None:
+        """The watcher's callback: one rebuild per burst of changes, however many folders saw it.
+
+        livereload calls this once for each watched folder that changed; the second and third call
+        of a burst find the files as the first rebuild saw them and do nothing.
+        """
+        state = self.state()
+        if state == self._built_state:
+            return None
+        newest = max((mtime for _, _, mtime in state), default=0) / 1e9
+        quiet_for = time.time() - newest
+        if 0 <= quiet_for < SETTLE_SECONDS:
+            time.sleep(SETTLE_SECONDS - quiet_for)
+        return self.rebuild()
+
+    def _write_error_page(self, result: BuildResult) -> None:
+        # the previous site stays; the page with the full message goes beside it (the next
+        # successful build replaces the whole folder, page included)
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / ERROR_PAGE).write_text(error_page(result), encoding="utf-8")
+
+
+def describe(exc: BaseException) -> str:
+    """The message a maintainer needs: ours are self-explanatory, anything else gets its traceback."""
+    if isinstance(exc, SiteBuilderError):
+        return str(exc)
+    location = ""
+    # Jinja's errors name the template file and line: put that first
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    if name and line:
+        location = f"{name}:{line}: "
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-8))
+    return f"{location}{type(exc).__name__}: {exc}\n\n{trace}"
+
+
+_BANNER_STYLE = (
+    "position:relative;z-index:2147483647;margin:0;padding:1rem;font:14px/1.5 monospace;"
+    "white-space:pre-wrap;word-break:break-word;border-bottom:3px solid {border};background:{bg};color:#111"
+)
+
+
+def banner(result: BuildResult) -> str:
+    """HTML put at the top of every page while the last build failed or left reports out."""
+    if result.error:
+        head = "构建失败，显示的是上一次成功构建的网站 · Build failed; you are looking at the last good build"
+        body = result.error
+        colours = {"border": "#b00020", "bg": "#fde7ea"}
+    elif result.report_errors:
+        head = f"{len(result.report_errors)} 份报告无法读取，未收入网站 · report(s) could not be read and were left out"
+        body = "\n".join(result.report_errors)
+        colours = {"border": "#b26a00", "bg": "#fff4e0"}
+    else:
+        return ""
+    # the dev server sends no Content-Security-Policy, so an inline style is fine here (and only here)
+    return (
+        f'<div id="site-builder-build-error" role="alert" style="{_BANNER_STYLE.format(**colours)}">'
+        f"<strong>{html.escape(head)}</strong>\n{html.escape(body)}</div>"
+    )
+
+
+def error_page(result: BuildResult) -> str:
+    return (
+        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>构建失败 Build failed</title></head>'
+        f"<body>{banner(result)}</body></html>\n"
+    )
+
+
+def with_banner(page: str, result: BuildResult | None) -> str:
+    """The page with the build's problems shown first thing in <body> (unchanged when there are none)."""
+    text = banner(result) if result else ""
+    if not text:
+        return page
+    lower = page.lower()
+    at = lower.find("<body")
+    if at == -1:
+        return text + page
+    end = page.find(">", at) + 1
+    return page[:end] + text + page[end:]
+
+
+# --- the server ------------------------------------------------------------------------------------
+
+
+def make_handler(rebuilder: Rebuilder):
+    """livereload's static file handler, with the banner injected into HTML while there are problems."""
+    from livereload.handlers import StaticFileHandler
+
+    class DevHandler(StaticFileHandler):
+        async def get(self, path: str, include_body: bool = True) -> None:
+            result = rebuilder.last
+            if result is None or not result.problems:
+                return await super().get(path, include_body)
+            target = self._html_file(path)
+            if target is None:
+                if result.error and not (rebuilder.out / path).exists():
+                    return self._send(error_page(result), 500)  # nothing to fall back on yet
+                return await super().get(path, include_body)
+            self._send(with_banner(target.read_text(encoding="utf-8"), result), 200)
+
+        def _html_file(self, path: str) -> Path | None:
+            root = rebuilder.out.resolve()
+            candidate = (root / path).resolve()
+            if candidate.is_dir():
+                if path and not path.endswith("/"):
+                    return None  # tornado redirects /x to /x/ first
+                candidate = candidate / "index.html"
+            if root not in candidate.parents or candidate.suffix != ".html" or not candidate.is_file():
+                return None
+            return candidate
+
+        def _send(self, text: str, status: int) -> None:
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(text)
+
+        def write_error(self, status_code: int, **kwargs) -> None:
+            if status_code == 404 and (rebuilder.out / "404.html").is_file():
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(with_banner((rebuilder.out / "404.html").read_text(encoding="utf-8"), rebuilder.last))
+            else:
+                super().write_error(status_code, **kwargs)
+
+    return DevHandler
+
+
+def make_server(rebuilder: Rebuilder):
+    from livereload import Server
+
+    server = Server()
+    server.SFH = make_handler(rebuilder)
+    for folder in rebuilder.watched():
+        server.watch(str(folder), rebuilder.rebuild_if_changed)
+    return server
+
+
+def serve(content: Path, out: Path, templates: Path, static: Path, host: str = "127.0.0.1", port: int = 8000,
+          base_url: str | None = None) -> None:
+    rebuilder = Rebuilder(content, out, templates, static, base_url=base_url or f"http://{host}:{port}")
+    rebuilder.rebuild()
+    server = make_server(rebuilder)
+    print(f"serving {Path(out).resolve()} on http://{host}:{port}/ (watching "
+          + ", ".join(str(p) for p in rebuilder.watched()) + "; Ctrl-C to stop)", file=sys.stderr, flush=True)
+    server.serve(host=host, port=port, root=str(Path(out).resolve()), restart_delay=0)
