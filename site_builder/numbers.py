@@ -61,6 +61,10 @@ def parse_number(text: str) -> Decimal | None:
             return Decimal(s.replace(",", ""))
         except InvalidOperation:
             return None
+    # "2.3万" (23000), "1亿": digits scaled by a Chinese unit
+    if s[-1] in _CN_BIG and re.fullmatch(NUMBER_RE, s[:-1]):
+        scaled = Decimal(s[:-1].replace(",", "")) * _CN_BIG[s[-1]]
+        return scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value() else scaled.normalize()
     cn = parse_chinese_numeral(s)
     return Decimal(cn) if cn is not None else None
 

@@ -64,6 +64,10 @@ def replace_once(text: str, old: str, new: str) -> str:
         ("三万二千", "32000"),
         ("一千零一", "1001"),
         ("零", "0"),
+        ("2.3万", "23000"),  # digits scaled by 万 / 亿
+        ("2万", "20000"),
+        ("1.25万", "12500"),
+        ("0.5亿", "50000000"),
     ],
 )
 def test_parse_number(printed, expected):
@@ -146,6 +150,10 @@ def test_requests_in_prose_taoranting_without_stat_table():
         ("咨询23000人次", 23000, False),
         ("咨询23,000人次", 23000, False),
         ("咨询２３０００余人次", 23000, True),
+        ("咨询2.3万人次", 23000, False),
+        ("咨询2.3万余人次", 23000, True),
+        ("咨询两万余人次", 20000, True),
+        ("咨询约2万人次", 20000, True),
     ],
 )
 def test_consultations_approximate_markers(printed, expected, approximate):

@@ -12,7 +12,7 @@ from site_builder.numbers import CN_NUMERAL_CHARS, is_approximate, parse_number
 from site_builder.parser.text import norm
 
 # A number as prose prints it: 303 / 1,234 / 184.8083 / 十七 / 两
-N = r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_NUMERAL_CHARS + r"]+)"
+N = r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?(?:万|亿)?|[" + CN_NUMERAL_CHARS + r"]+)"
 APPROX = r"(?P<approx>余|多)?"
 GAP = r"[^。；;，,\d]"  # inside one clause, no other number
 
