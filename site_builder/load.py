@@ -5,6 +5,7 @@ Nothing here renders. One broken report becomes an error entry and the rest stil
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,20 +27,36 @@ class Site:
     errors: list[ReportError] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
 
-    @property
-    def agencies(self) -> list[Agency]:
+    # content hash of every report file read (cite path -> hash), for incremental rebuilds
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    def _index(self) -> tuple[list[Agency], dict[str, list[Report]], list[int]]:
+        # Pages ask for agencies and reports_of() once per agency: index once, not per call
+        # (a scan per call is quadratic in the number of reports). Rebuilt if reports change.
+        stamp = (id(self.reports), len(self.reports), id(self.agency_of))
+        cached = self.__dict__.get("_index_cache")
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         seen: dict[str, Agency] = {}
+        by_slug: dict[str, list[Report]] = {}
         for r in self.reports:
             a = self.agency_of[r.path]
             seen.setdefault(a.slug, a)
-        return sorted(seen.values(), key=lambda a: a.slug)
+            by_slug.setdefault(a.slug, []).append(r)
+        value = (sorted(seen.values(), key=lambda a: a.slug), by_slug, sorted({r.year for r in self.reports}))
+        self.__dict__["_index_cache"] = (stamp, value)
+        return value
+
+    @property
+    def agencies(self) -> list[Agency]:
+        return list(self._index()[0])
 
     def reports_of(self, slug: str) -> list[Report]:
-        return [r for r in self.reports if self.agency_of[r.path].slug == slug]
+        return list(self._index()[1].get(slug, ()))
 
     @property
     def years(self) -> list[int]:
-        return sorted({r.year for r in self.reports})
+        return list(self._index()[2])
 
     def records(self) -> list[Record]:
         return records_of(self.reports, self.agency_of)
@@ -94,17 +111,121 @@ def parse_file(path: Path, content_dir: Path) -> Report:
     return parse_document(read_document(path, cite_as))
 
 
-def load_site(content_dir: Path) -> Site:
+def _parse_one(path: Path, content_dir: Path) -> tuple[str, Report | ReportError]:
+    """(content hash, Report or the ReportError it gave) for one file."""
+    from site_builder.cache import file_hash
+
+    cite_as = path.relative_to(content_dir).as_posix()
+    try:
+        digest = file_hash(path.read_bytes())
+    except OSError as exc:
+        return "", ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}")
+    try:
+        return digest, parse_file(path, content_dir)
+    except ReportError as exc:
+        return digest, exc
+
+
+def _parse_chunk(args: tuple[list[str], str, str | None]) -> list[tuple[str, Report | ReportError]]:
+    """Worker: parse a chunk of files and store each result in the cache."""
+    from site_builder.cache import ReportCache, report_key
+
+    paths, content_dir, cache_root = args
+    cache = ReportCache(Path(cache_root) if cache_root else None)
+    out = []
+    for p in paths:
+        path = Path(p)
+        digest, result = _parse_one(path, Path(content_dir))
+        if digest:
+            cache.put(report_key(digest, path.relative_to(content_dir).as_posix()), result)
+        out.append((digest, result))
+    return out
+
+
+PARALLEL_MIN = 48  # below this many files to parse, a process pool costs more than it saves
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | None = None,
+                 known: dict[str, tuple[str, Report | ReportError]] | None = None) -> list[tuple[str, Report | ReportError]]:
+    """(content hash, Report or ReportError) per file, in the files' order.
+
+    A file whose bytes hash to a cached entry is not parsed again; `known` (cite path ->
+    (hash, result)) is what an earlier build in this process already holds. The rest are parsed
+    on every core (processes: parsing is Python code) when there are many, in order otherwise.
+    """
+    from site_builder.cache import file_hash, report_key
+
+    content_dir = Path(content_dir)
+    results: list[tuple[str, Report | ReportError] | None] = [None] * len(files)
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        cite_as = path.relative_to(content_dir).as_posix()
+        if known is None and cache is None:
+            todo.append(i)
+            continue
+        try:
+            digest = file_hash(path.read_bytes())
+        except OSError:
+            todo.append(i)  # the parse reports the unreadable file
+            continue
+        if known is not None and cite_as in known and known[cite_as][0] == digest:
+            results[i] = known[cite_as]
+            continue
+        hit = cache.get(report_key(digest, cite_as)) if cache is not None else None
+        if hit is not None:
+            results[i] = (digest, hit)
+        else:
+            todo.append(i)
+    jobs = jobs or default_jobs()
+    cache_root = str(cache.root) if cache is not None and cache.root is not None else None
+    if jobs > 1 and len(todo) >= PARALLEL_MIN:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Chunks of a few dozen files: few round trips, yet both cores stay busy to the end.
+        size = max(8, min(64, len(todo) // (jobs * 8) or 1))
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            args = [([str(files[i]) for i in chunk], str(content_dir), cache_root) for chunk in chunks]
+            for chunk, got in zip(chunks, pool.map(_parse_chunk, args)):
+                for i, res in zip(chunk, got):
+                    results[i] = res
+    else:
+        for i in todo:
+            digest, result = _parse_one(files[i], content_dir)
+            if cache is not None and digest:
+                cache.put(report_key(digest, files[i].relative_to(content_dir).as_posix()), result)
+            results[i] = (digest, result)
+    return results  # type: ignore[return-value]
+
+
+def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known=None) -> Site:
+    """Every report of the content folder, parsed (or taken from `cache` / `known`), assembled."""
     content_dir = Path(content_dir)
     book = AgencyBook.load(content_dir / "agencies.toml")
+    files = report_files(content_dir)
+    if timings is not None:
+        with timings.stage("parse"):
+            loaded = load_reports(files, content_dir, cache, jobs, known)
+    else:
+        loaded = load_reports(files, content_dir, cache, jobs, known)
     reports: list[Report] = []
     errors: list[ReportError] = []
-    for path in report_files(content_dir):
-        try:
-            reports.append(parse_file(path, content_dir))
-        except ReportError as exc:
-            errors.append(exc)
-    return assemble(content_dir, reports, errors, book)
+    hashes: dict[str, str] = {}
+    for path, (digest, result) in zip(files, loaded):
+        hashes[path.relative_to(content_dir).as_posix()] = digest
+        if isinstance(result, ReportError):
+            errors.append(result)
+        else:
+            reports.append(result)
+    site = assemble(content_dir, reports, errors, book)
+    site.hashes = hashes
+    return site
 
 
 def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError], book: AgencyBook) -> Site:

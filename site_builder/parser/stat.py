@@ -78,7 +78,8 @@ class _Columns:
             return StatRow(label, section, value.value, value.line, child=child)
         if not runs or len(numbers) >= self.count:
             if len(numbers) < self.count:
-                result.warnings.append(Diagnostic(path, numbers[0].line, f"统计表 row {label}: one number where the table has a year's and a cumulative column; which one it is cannot be told, so it is left out", code="missing_cell"))
+                result.warnings.append(Diagnostic(path, numbers[0].line, f"统计表 row {label}: one number where the table has a year's and a cumulative column; which one it is cannot be told, so it is left out", code="missing_cell",
+                                                  metrics=_metrics_of(label, section)))
                 return None
             cells = [t.value if t.kind == "NUM" else Decimal(t.text) for t in numbers]
             return StatRow(label, section, cells[self.year], numbers[0].line, cumulative=cells[1 - self.year], child=child)
@@ -108,8 +109,14 @@ class _Columns:
         shown = " | ".join(f"{format_number(y)},{format_number(c)}" for y, c in found[:4])
         why = f"{len(found)} splits fit: {shown}" if found else "no split fits"
         result.warnings.append(Diagnostic(path, numbers[0].line, f'统计表 row {label}: cells run together in "{digits}" ({how}); {why}; none published',
-                                          code="ambiguous_split" if found else "unsplittable"))
+                                          code="ambiguous_split" if found else "unsplittable",
+                                          metrics=_metrics_of(label, section)))
         return None
+
+
+def _metrics_of(label: str, section: str) -> tuple[str, ...]:
+    metric = _metric_of(label, section)
+    return (metric,) if metric else ()
 
 
 def _metric_of(label: str, section: str) -> str | None:
