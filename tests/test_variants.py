@@ -716,3 +716,62 @@ def test_pdf_table_four_over_two_lines(split_at):
     r = parse_lines(lines)
     assert [r.figure(m).value for m in T4] == values
     assert [r.figure(m).line for m in T4] == [row + 1] * split_at + [row + 2] * (15 - split_at)
+
+
+# --- a row with one cell too few or too many: left out, never shifted ------------------------------
+
+
+def _row_cells(lines: list[str], metric_row: int) -> list[int]:
+    """0-based indices of the seven cell lines of table 三's row number `metric_row` (docx text)."""
+    start, end = t3_region(lines)
+    cells = [i for i in range(start, end) if NUM_CELL.match(lines[i])]
+    return cells[7 * metric_row : 7 * metric_row + 7]
+
+
+@pytest.mark.parametrize("row", [0, 5, 13, 24])
+@pytest.mark.parametrize("change", ["drop", "extra"])
+def test_docx_row_with_a_cell_too_few_or_too_many(row, change):
+    rng = random.Random(9700 + row)
+    lines = seed_lines(JG2024)
+    numbers = [[rng.randint(1, 99) for _ in range(7)] for _ in T3_ROWS_2021]
+    lines = replace_docx_numbers(lines, t3_region(lines), [v for r in numbers for v in r])
+    cells = _row_cells(lines, row)
+    col = rng.randrange(7)
+    if change == "drop":
+        del lines[cells[col]]
+    else:
+        lines.insert(cells[col], "\t77")
+    r = parse_lines(lines)
+    got = table_values(r, T3_ROWS_2021)
+    metric = T3_ROWS_2021[row]
+    # left out: its cells cannot be placed (the prose may still state a total: 新收申请 17 件)
+    assert [f for f in r.figures if f.metric == metric and f.origin != "prose"] == []
+    assert got[:row] + got[row + 1 :] == as_decimals(numbers[:row] + numbers[row + 1 :])
+    n = 6 if change == "drop" else 8
+    assert any(
+        w.message == f"table 三 row {metric}: {n} numbers for its 7 cells; which one is missing or extra cannot be told, "
+        "so the row is left out" for w in r.warnings
+    ), [str(w) for w in r.warnings]
+
+
+@pytest.mark.parametrize("change", ["drop", "extra"])
+def test_pdf_row_with_a_cell_too_few_or_too_many(change):
+    lines = seed_lines(DH2019)
+    row = index_of(lines, "本机关不掌握相关政府信")
+    assert lines[row].endswith("\t2\t0\t0\t0\t0\t0\t2")
+    lines[row] = lines[row].replace("\t2\t0\t0\t0\t0\t0\t2", "\t2\t0\t0\t0\t0\t2" if change == "drop" else "\t2\t0\t0\t9\t0\t0\t0\t2")
+    r = parse_lines(lines)
+    assert table_values(r, ["outcome.unable.not_held"]) == [[None] * 7]
+    assert r.figure("outcome.unable.needs_creation", "total").value == 0
+    assert r.figure("outcome.withheld.admin_query", "total").value == 0
+    assert [w.line for w in r.warnings if "cannot be told" in w.message] == [row + 1]
+
+
+def test_pdf_stray_number_after_a_row_is_not_an_extra_cell():
+    """A page number printed on its own line after a row does not unsettle that row."""
+    lines = seed_lines(DH2019)
+    row = index_of(lines, "本机关不掌握相关政府信")
+    lines.insert(row + 1, "12")
+    r = parse_lines(lines)
+    assert table_values(r, ["outcome.unable.not_held"]) == [as_decimals([[2, 0, 0, 0, 0, 0, 2]])[0]]
+    assert not [w for w in r.warnings if "cannot be told" in w.message]

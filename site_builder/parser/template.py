@@ -203,6 +203,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     groups = group_tokens(tokens, T3_WIDTH)
     cursor = 0
     pending: list[_Pending] = []
+    misfits = _misfit_rows(groups)
     for group in groups:
         if split_run is not None and _needs_split(group, T3_WIDTH):
             target = _pick_row(group.label, rows, cursor)
@@ -225,6 +226,17 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
         else:
             values = _group_values(group, T3_WIDTH, "t3", path, result, split_run)
         if values is None:
+            continue
+        if id(group) in misfits and not values.recovered:
+            # One cell too few or too many: which one cannot be told, and a guess would shift the row.
+            target = _pick_row(group.label, rows, cursor)
+            name = rows[target].metric if target is not None else "?"
+            if target is not None:
+                cursor = target + 1
+                result.rows[name] = group.line
+            result.warnings.append(Diagnostic(
+                path, group.line, f"table 三 row {name}: {misfits[id(group)]} numbers for its {T3_WIDTH} cells; "
+                "which one is missing or extra cannot be told, so the row is left out", code="missing_cell"))
             continue
         if len(values) < T3_WIDTH - 1:
             if len(values) > 0:
@@ -262,6 +274,27 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     if text_ends and (last not in result.rows or last_cells < T3_WIDTH):
         result.truncated_at = _last_nonempty(lines, region)
     return result
+
+
+def _misfit_rows(groups: list[Group]) -> dict[int, int]:
+    """id(group) -> how many numbers its row really has, for rows one cell short (six numbers)
+    or with extra numbers that spill into an unlabelled scrap right after it (on the same line,
+    or, for one-cell-per-line text, the next lines)."""
+    out: dict[int, int] = {}
+    for k, group in enumerate(groups):
+        # Markdown rows mark their empty cells ("| 1 | 0 |  |"): left to the Markdown reading
+        if any(t.kind == "RUN" or t.markdown for t in group.tokens):
+            continue
+        if len(group.tokens) == T3_WIDTH - 1:
+            out[id(group)] = T3_WIDTH - 1
+        nxt = groups[k + 1] if k + 1 < len(groups) else None
+        if len(group.tokens) == T3_WIDTH and nxt is not None and not nxt.label and len(nxt.tokens) < T3_WIDTH - 1:
+            last, first = group.tokens[-1], nxt.tokens[0]
+            same_line = first.line == last.line
+            next_cells = not last.row_line and not first.row_line and first.line - last.line <= 2
+            if (same_line or next_cells) and not any(t.kind == "RUN" for t in nxt.tokens):
+                out[id(group)] = T3_WIDTH + len(nxt.tokens)
+    return out
 
 
 class _Values(list):
