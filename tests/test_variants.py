@@ -775,3 +775,90 @@ def test_pdf_stray_number_after_a_row_is_not_an_extra_cell():
     r = parse_lines(lines)
     assert table_values(r, ["outcome.unable.not_held"]) == [as_decimals([[2, 0, 0, 0, 0, 0, 2]])[0]]
     assert not [w for w in r.warnings if "cannot be told" in w.message]
+
+
+# --- table 二 ----------------------------------------------------------------------------------------
+
+# row label -> the metric of each printed number (None: a column without a metric), from the templates
+T2_2021 = {
+    "规章": ["rules.issued", "rules.repealed", "rules.in_force"],
+    "行政规范性文件": ["normative_docs.issued", "normative_docs.repealed", "normative_docs.in_force"],
+    "行政许可": ["licensing.decisions"],
+    "行政处罚": ["penalty.decisions"],
+    "行政强制": ["coercion.decisions"],
+    "行政事业性收费": ["fees.amount_wan"],
+}
+T2_2019 = {
+    "规章": ["rules.made_2019", "rules.published_2019", "rules.public_total_2019"],
+    "规范性文件": ["normative_docs.made_2019", "normative_docs.published_2019", "normative_docs.public_total_2019"],
+    "行政许可": [None, None, "licensing.decisions"],  # 上一年项目数量, 本年增/减, 处理决定数量
+    "行政 检查": [None, None],
+    "行政 确认": [None, None],
+    "行政处罚": [None, None, "penalty.decisions"],
+    "行政强制": [None, None, "coercion.decisions"],
+    "行政事业性收费": [None, None],  # the 2019 form counts fee items, not amounts
+    "政府集中采购": ["procurement.projects", "procurement.amount_wan"],
+}
+
+
+def t2_region(lines: list[str]) -> tuple[int, int]:
+    return index_of(lines, "主动公开政府信息情况"), t3_region(lines)[0]
+
+
+def random_amount(rng: random.Random) -> str:
+    return rng.choice(["0", str(rng.randint(1, 500)), f"{rng.randint(0, 999)}.{rng.randint(0, 9999):04d}"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_table_two_random_numbers_docx(seed):
+    rng = random.Random(9800 + seed)
+    lines = seed_lines(JG2024)
+    start, end = t2_region(lines)
+    expected: dict[str, str] = {}
+    label, k = None, 0
+    for i in range(start, end):
+        cell = lines[i].strip()
+        if cell in T2_2021:
+            label, k = cell, 0
+        elif NUM_CELL.match(cell) and label:
+            metric = T2_2021[label][k]
+            v = random_amount(rng) if metric == "fees.amount_wan" else str(rng.randint(0, 300))
+            lines[i] = f"\t{v}"
+            expected[metric] = v
+            k += 1
+    assert len(expected) == 10
+    r = parse_lines(lines)
+    assert {m: str(r.figure(m).value) for m in expected} == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("layout", ["tabs", "spaces"])
+def test_table_two_random_numbers_pdf(seed, layout):
+    rng = random.Random(9900 + seed)
+    lines = seed_lines(DH2019)
+    start, end = t2_region(lines)
+    expected: dict[str, str] = {}
+    for i in range(start, end):
+        cells = lines[i].split("\t")
+        label = next((c.strip() for c in cells if c.strip() in T2_2019), None)
+        if label is None:
+            continue
+        metrics = T2_2019[label]
+        k = 0
+        for j, c in enumerate(cells):
+            if NUM_CELL.match(c.strip() or "x"):
+                metric = metrics[k]
+                if metric == "procurement.amount_wan":
+                    v = random_amount(rng)
+                elif metric is None and k == 1 and "增" not in label:
+                    v = str(rng.randint(-20, 20))  # 本年增/减 may be negative
+                else:
+                    v = str(rng.randint(0, 300))
+                cells[j] = v
+                if metric:
+                    expected[metric] = v
+                k += 1
+        lines[i] = "\t".join(cells) if layout == "tabs" else " ".join(c for c in cells if c.strip())
+    assert len(expected) == 11
+    r = parse_lines(lines)
+    assert {m: str(r.figure(m).value) for m in expected} == expected
