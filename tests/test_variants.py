@@ -862,3 +862,24 @@ def test_table_two_random_numbers_pdf(seed, layout):
     assert len(expected) == 11
     r = parse_lines(lines)
     assert {m: str(r.figure(m).value) for m in expected} == expected
+
+
+# --- rows printed out of the template's order ---------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rows_out_of_template_order_follow_their_labels(seed):
+    """The eight 不予公开 rows shuffled: each row's numbers still go to the row its label names,
+    and the rows after them are not shifted."""
+    rng = random.Random(10_000 + seed)
+    lines = seed_lines(DH2019)
+    numbers = [[rng.randint(1, 99) for _ in range(7)] for _ in T3_ROWS_2019]
+    lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    a, b = index_of(lines, "1.属于国家秘密"), index_of(lines, "8.属于行政查询事项")
+    block = ["\t".join(c for c in l.split("\t") if c.strip()).replace("(三) 不 予 公 开\t", "") for l in lines[a : b + 1]]
+    order = list(range(len(block)))
+    while order == sorted(order):
+        rng.shuffle(order)
+    lines[a : b + 1] = [block[k] for k in order]
+    r = parse_lines(lines)
+    assert table_values(r, T3_ROWS_2019) == as_decimals(numbers)

@@ -206,7 +206,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     misfits = _misfit_rows(groups)
     for group in groups:
         if split_run is not None and _needs_split(group, T3_WIDTH):
-            target = _pick_row(group.label, rows, cursor)
+            target = _pick_row(group.label, rows, cursor, result.rows)
             where = f"table 三 row {rows[target].metric}" if target is not None else "table 三"
             digits = " ".join(t.text for t in group.tokens)
             split = split_run(digits, T3_WIDTH, "t3")
@@ -229,7 +229,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
             continue
         if id(group) in misfits and not values.recovered:
             # One cell too few or too many: which one cannot be told, and a guess would shift the row.
-            target = _pick_row(group.label, rows, cursor)
+            target = _pick_row(group.label, rows, cursor, result.rows)
             name = rows[target].metric if target is not None else "?"
             if target is not None:
                 cursor = target + 1
@@ -242,7 +242,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
             if len(values) > 0:
                 result.warnings.append(Diagnostic(path, group.line, f"table 三: {len(values)} number(s) with no row of seven to belong to ({' '.join(t.text for t in group.tokens)}); ignored"))
             continue
-        target = _pick_row(group.label, rows, cursor)
+        target = _pick_row(group.label, rows, cursor, result.rows)
         if target is None:
             result.warnings.append(Diagnostic(path, group.line, "table 三: a row of numbers past the template's last row; ignored"))
             continue
@@ -387,13 +387,16 @@ def _group_values(group: Group, width: int, table: str, path: str, result: Table
     return vals
 
 
-def _pick_row(label: str, rows: tuple[RowSpec, ...] | list[RowSpec], cursor: int) -> int | None:
-    """The row a group of numbers belongs to: the first row from the cursor on that its label
-    names, else (no label, or a label naming no row) the next row in the template's order."""
+def _pick_row(label: str, rows: tuple[RowSpec, ...] | list[RowSpec], cursor: int, taken=()) -> int | None:
+    """The row a group of numbers belongs to: the first row not yet read (`taken`) that its label
+    names, from the cursor on and then before it (a report may print rows out of the template's
+    order); else (no label, or a label naming no row) the next unread row in the template's order."""
     if label:
-        for i in range(cursor, len(rows)):
-            if rows[i].pattern.search(label):
+        for i in [*range(cursor, len(rows)), *range(cursor)]:
+            if rows[i].metric not in taken and rows[i].pattern.search(label):
                 return i
+    while cursor < len(rows) and rows[cursor].metric in taken:
+        cursor += 1
     return cursor if cursor < len(rows) else None
 
 
