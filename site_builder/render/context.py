@@ -26,7 +26,7 @@ APPLICANT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 ERA_LABELS: dict[str, tuple[str, str]] = {
-    "pre2019": ("2019年前（条例2008）", "pre-2019 (2008 regulation)"),
+    "pre2019": ("2019年前", "pre-2019"),
     "2019": ("2019年模板", "2019 template"),
     "2021": ("2021年模板", "2021 template"),
 }

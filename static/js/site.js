@@ -15,10 +15,8 @@
   function applyLanguage(hide) {
     root.classList.toggle("hide-en", hide);
     var button = document.getElementById("lang-toggle");
-    if (button) {
-      button.setAttribute("aria-pressed", hide ? "false" : "true");
-      button.textContent = hide ? "显示英文 Show English" : "隐藏英文 Hide English";
-    }
+    // a toggle button keeps its label; aria-pressed (and the check mark in CSS) tells the state
+    if (button) button.setAttribute("aria-pressed", hide ? "false" : "true");
   }
   // before the first paint where possible (the script is deferred, so this runs once parsed)
   applyLanguage(stored());
