@@ -380,3 +380,32 @@ def test_two_builds_are_byte_identical(seed_site, tmp_path):
     assert sorted(first) == sorted(second)
     different = [k for k in first if first[k] != second[k]]
     assert different == []
+
+
+def test_original_file_is_offered_and_pdf_lines_are_labelled(tmp_path, no_charts):
+    """A report read from a .pdf: the file is copied next to its page and linked, and each line of
+    the extracted text shows where it sits in the PDF (Report.line_labels)."""
+    from fixtures_build import build_pdf, seed_blocks
+
+    from site_builder.load import load_site
+
+    content = tmp_path / "content"
+    (content / "reports").mkdir(parents=True)
+    shutil.copy(CONTENT / "agencies.toml", content / "agencies.toml")
+    text = (CONTENT / "reports" / "donghuashi-2019.txt").read_text(encoding="utf-8")
+    pdf = build_pdf(seed_blocks(text), content / "reports" / "donghuashi-2019.pdf")
+    out = tmp_path / "_site"
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    report = load_site(content).reports[0]
+    assert report.original == "reports/donghuashi-2019.pdf" and report.line_labels
+
+    doc = page(out, "/agencies/donghuashi/2019/")
+    link = doc.find("a", href="/agencies/donghuashi/2019/donghuashi-2019.pdf")
+    assert link is not None and "download" in link.attrs
+    assert (out / "agencies" / "donghuashi" / "2019" / "donghuashi-2019.pdf").read_bytes() == pdf.read_bytes()
+    number, label = sorted(report.line_labels.items())[0]
+    line = cell(doc, f"L{number}")
+    assert line.find("span", class_="ll").text == label
+    # the figures still link to their lines
+    assert figure_text(doc, "procurement.amount_wan") == "184.8083"
+    assert "184.8083" in line_text(doc, figure_link(doc, "procurement.amount_wan"))
