@@ -883,3 +883,26 @@ def test_rows_out_of_template_order_follow_their_labels(seed):
     lines[a : b + 1] = [block[k] for k in order]
     r = parse_lines(lines)
     assert table_values(r, T3_ROWS_2019) == as_decimals(numbers)
+
+
+@pytest.mark.parametrize("name", [DH2019, JG2024])
+def test_table_two_found_by_its_column_headers(name):
+    """Another heading ("二、主动公开情况") and no 第二十条 labels: the column headers anchor the table."""
+    lines = seed_lines(name)
+    base = parse_lines(lines)
+    lines = ["二、主动公开情况" if l.strip() == "二、主动公开政府信息情况" else l for l in lines]
+    lines = [re.sub(r"第二十条第（[一二三四五六七八九]）项", "", l) for l in lines]
+    r = parse_lines(lines)
+    assert sorted((f.metric, f.applicant, f.value, f.line) for f in r.figures) == sorted(
+        (f.metric, f.applicant, f.value, f.line) for f in base.figures
+    )
+    assert r.warnings == []
+
+
+def test_missing_table_two_is_a_warning():
+    lines = seed_lines(JG2024)
+    start, end = index_of(lines, "二、主动公开政府信息情况"), t3_region(lines)[0]
+    r = parse_lines(lines[:start] + lines[end - 1 :])
+    assert [str(w) for w in r.warnings] == ["reports/variant.txt: table 二 (主动公开政府信息情况) was not found"]
+    assert r.figure("penalty.decisions") is None
+    assert r.figure("requests.new", "total").value == 17

@@ -81,6 +81,8 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
             t2 = parse_t2(lines, regions["t2"], era, path)
             figures += t2.figures
             warnings += t2.warnings
+        else:
+            warnings.append(Diagnostic(path, None, "table 二 (主动公开政府信息情况) was not found"))
         t3 = parse_t3(lines, regions["t3"], era, path, split_run)
         if t3.truncated_at:
             raise ReportError(path, t3.truncated_at, "table 三 is cut off: the text ends before its last row (结转下年度继续办理) is complete")

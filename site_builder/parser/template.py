@@ -89,6 +89,7 @@ T2_ROWS: tuple[T2Row, ...] = (
 )
 
 _T2_START = re.compile(r"主动公开政府信息(?:情况)?$|主动公开政府信息情况|第二十条第\(一\)项")
+_T2_HEADER = re.compile(r"本年制发件数|本年新制作数量|本年新公开数量|对外公开总数量")
 _T3_START = re.compile(r"收到和处理政府信息公开申请")
 _T3_FIRST_ROW = re.compile(r"本年新收")
 _T4_START = re.compile(r"行政复议.*行政诉讼|政府信息公开行政复议|行政复议$")
@@ -179,6 +180,9 @@ def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
             t2_start = i
             if "第二十条" not in norm(lines[i]):
                 break
+    if t2_start is None:
+        # no heading the parser knows ("二、主动公开情况"): the table's own column headers anchor it
+        t2_start = next((i for i in range(t3_start - 1, -1, -1) if _T2_HEADER.search(norm(lines[i]))), None)
     if t2_start is not None:
         regions["t2"] = (t2_start, t3_start)
     return regions
