@@ -232,6 +232,49 @@ def _col_widths(table: Table, usable: float) -> list[float]:
     return [rest * weights[i] / total if i in weights else fixed for i in range(table.width)]
 
 
+def find_cjk_font() -> str | None:
+    """A Chinese font file on this machine (.ci/run installs fonts-noto-cjk), or None."""
+    import shutil
+    import subprocess
+
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if noto.is_file():
+        return str(noto)
+    if shutil.which("fc-list"):
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False).stdout
+        for line in sorted(out.splitlines()):
+            file = line.split(":")[0].strip()
+            if file.lower().endswith((".ttf", ".ttc", ".otf")):
+                return file
+    return None
+
+
+def build_pdf_fpdf2(blocks: list, path: Path, font_file: str) -> Path:
+    """The same report written by fpdf2 with an embedded CJK font. For an OpenType (CFF) font
+    fpdf2 writes an embedded encoding CMap, which pdfminer cannot decode: the reader must fall
+    back to pdfium's characters, keeping pdfminer's ruling lines for the tables."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.add_font("cjk", "", font_file)
+    pdf.add_page()
+    for block in blocks:
+        if isinstance(block, str):
+            pdf.set_font("cjk", size=10)
+            pdf.multi_cell(0, 6, block, align="L", new_x="LMARGIN", new_y="NEXT")
+            continue
+        pdf.set_font("cjk", size=7)
+        with pdf.table(first_row_as_headings=False, line_height=4, text_align="LEFT", repeat_headings=0) as table:
+            for cells in block.rows:
+                row = table.row()
+                for cell in cells:
+                    if not cell.covered:  # fpdf2 leaves the positions a rowspan covers alone
+                        row.cell(cell.text, colspan=cell.span, rowspan=cell.rowspan)
+        pdf.ln(4)
+    pdf.output(str(path))
+    return path
+
+
 # --- .html ------------------------------------------------------------------------------------
 
 

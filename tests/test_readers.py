@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_build import build_docx, build_html, build_pdf, merge_counts, seed_blocks
+from fixtures_build import (
+    build_docx,
+    build_html,
+    build_pdf,
+    build_pdf_fpdf2,
+    find_cjk_font,
+    merge_counts,
+    seed_blocks,
+)
 from site_builder.exceptions import ReportError
 from site_builder.parser import parse_document
 from site_builder.parser.text import norm
@@ -163,6 +171,51 @@ def test_pdf_table_three_comes_out_as_rows_of_seven_numbers(tmp_path):
     assert numbers_in(t4)[3:5] == ["1", "1"]
     # A paragraph that wrapped at the margin is one line again (prose figures need the clause).
     assert any("全年在数字东城网站上公开信息269条" in norm(line) for line in doc.lines)
+
+
+def test_pdf_with_fonts_pdfminer_cannot_decode_falls_back_to_pdfium(tmp_path):
+    name = "jianguomen-2024"  # one seed: fpdf2 subsetting a CJK font takes seconds
+    font = find_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed (fonts-noto-cjk)")
+    path = build_pdf_fpdf2(blocks_of(name), tmp_path / f"{name}.pdf", font)
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        assert not any(page.chars for page in pdf.pages)  # pdfminer alone sees no text at all
+    doc, report = read(path)
+    assert figures(report) == figures(seed_report(name))
+    assert all(re.fullmatch(r"p\.\d+ l\.\d+", report.line_labels[f.line]) for f in report.figures)
+
+
+def test_pdf_exported_by_libreoffice_from_a_justified_word_document(tmp_path):
+    """The realistic case: a Word report (justified paragraphs with first-line indents, tables
+    with merged cells) exported to PDF by an office suite."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    import subprocess
+
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    name = "jianguomen-2024"
+    source = build_docx(blocks_of(name), tmp_path / f"{name}.docx")
+    document = docx.Document(str(source))
+    for paragraph in document.paragraphs:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Pt(22)
+    document.save(str(source))
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+         "--convert-to", "pdf", "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    doc, report = read(out / f"{name}.pdf")
+    assert figures(report) == figures(seed_report(name))
+    assert numbers_in(t3_row(doc, "本年新收")) == ["16", "1", "0", "0", "0", "0", "17"]
 
 
 def _image_only_pdf(path: Path) -> Path:

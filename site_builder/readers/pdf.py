@@ -36,6 +36,7 @@ _PAGE_NUMBER = re.compile(
 # A line that starts a heading or a numbered item never continues the paragraph above it.
 _STARTS_ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、．.]|[（(]\d+[)）]|\d+[、.．](?!\d))")
 _SENTENCE_END = "。；;：:！!？?"
+_CID = re.compile(r"\(cid:\d+\)")
 MARGIN_ZONE = 0.08  # page numbers sit in the top or bottom 8% of the page
 
 
@@ -50,8 +51,9 @@ class _Item:
     is_row: bool  # a table row (never joined with its neighbours)
     size: float = 10.0
     page_line: int = 0  # 1-based position among the page's lines and table rows
-    # the page's text column: a line reaching its right edge wrapped; one starting right of
-    # its left edge is indented
+    # the page's text column: a line ending within three characters of its right edge wrapped
+    # (left-aligned Chinese text stops short where a number and its unit must stay together);
+    # one starting right of its left edge is indented
     left: float = 0.0
     right: float = 0.0
     page_width: float = 0.0
@@ -64,17 +66,24 @@ def read_pdf(path: Path, cite_as: str) -> Document:
         pdf = pdfplumber.open(str(path))
     except PdfminerException as exc:
         raise ReportError(cite_as, None, _open_failure(exc)) from None
+    fallback = _PdfiumChars(path)
     try:
         with pdf:
-            pages = [_page_items(page, number) for number, page in enumerate(pdf.pages, start=1)]
+            pages = [
+                _page_items(_decodable(page, number, fallback), number)
+                for number, page in enumerate(pdf.pages, start=1)
+            ]
     except (PdfminerException, PDFSyntaxError, PSException) as exc:
         raise ReportError(cite_as, None, f"this PDF is damaged and cannot be read: {_reason(exc)}") from None
+    finally:
+        fallback.close()
 
     items = [it for page in pages for it in page]
     if not any(it.text.strip() for it in items):
         raise ReportError(cite_as, None, NO_TEXT_LAYER)
-    undecodable = sum(it.text.count("(cid:") for it in items)
-    if undecodable * 4 > sum(len(it.text) for it in items) / 6:
+    # pdfminer prints a glyph it cannot map to Unicode as "(cid:123)"
+    undecodable = sum(len(m) for it in items for m in _CID.findall(it.text))
+    if undecodable > 0.3 * sum(len(it.text) for it in items):
         raise ReportError(
             cite_as, None,
             "this PDF's fonts carry no Unicode mapping, so its text cannot be extracted; provide the text or a .docx",
@@ -98,6 +107,72 @@ def _open_failure(exc: PdfminerException) -> str:
     if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
         return "this PDF is encrypted (password-protected); save an unprotected copy or provide the text"
     return f"this is not a readable PDF: {_reason(exc)}"
+
+
+def _undecoded(chars: list[dict]) -> bool:
+    """pdfminer read no characters, or mostly "(cid:N)": fonts whose encoding it cannot map."""
+    if not chars:
+        return True
+    return sum(1 for c in chars if c.get("text", "").startswith("(cid:")) * 2 > len(chars)
+
+
+def _decodable(page, number: int, fallback: "_PdfiumChars"):
+    """The page, with pdfium's characters where pdfminer cannot decode the page's fonts (an
+    embedded encoding CMap, as fpdf2 writes for OpenType CJK fonts). Ruling lines still come
+    from pdfminer, so tables are rebuilt the same way."""
+    if not _undecoded(page.chars):
+        return page
+    chars = fallback.page_chars(number - 1, float(page.height), float(page.initial_doctop))
+    if not chars:
+        return page  # nothing there either: an image-only page
+    derived = page.filter(lambda obj: True)
+    derived._objects = {kind: objs for kind, objs in page.objects.items() if kind != "char"}
+    derived._objects["char"] = chars
+    return derived
+
+
+class _PdfiumChars:
+    """Characters with positions as pdfium (pdfplumber's own renderer) reads them, opened lazily."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.doc = None
+        self.failed = False
+
+    def page_chars(self, index: int, height: float, doctop: float) -> list[dict]:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+
+        if self.failed:
+            return []
+        if self.doc is None:
+            try:
+                self.doc = pdfium.PdfDocument(str(self.path))
+            except pdfium.PdfiumError:
+                self.failed = True
+                return []
+        textpage = self.doc[index].get_textpage()
+        chars = []
+        for i in range(textpage.count_chars()):
+            if raw.FPDFText_IsGenerated(textpage.raw, i):
+                continue  # spaces and line breaks pdfium inferred, not drawn
+            text = chr(raw.FPDFText_GetUnicode(textpage.raw, i))
+            if text in "\r\n\ufffe":
+                continue
+            # The loose box spans the font's ascent and descent, so "一" lines up with "二".
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            size = float(raw.FPDFText_GetFontSize(textpage.raw, i)) or (top - bottom)
+            chars.append({
+                "object_type": "char", "text": text, "upright": True, "fontname": "", "size": size,
+                "x0": left, "x1": right, "width": right - left,
+                "top": height - top, "bottom": height - bottom, "height": top - bottom,
+                "y0": bottom, "y1": top, "doctop": doctop + height - top,
+            })
+        return chars
+
+    def close(self) -> None:
+        if self.doc is not None:
+            self.doc.close()
 
 
 def _page_items(page, number: int) -> list[_Item]:
@@ -159,7 +234,9 @@ def _line_text(chars: list[dict]) -> str:
             gap = char["x0"] - prev["x1"]
             size = max(float(prev.get("size") or 0), float(char.get("size") or 0)) or 10.0
             digits = prev["text"].isdigit() and text.isdigit()
-            if gap > 1.8 * size:
+            # A space the PDF draws may be stretched by justification: only a gap of several
+            # characters is a column break then.
+            if gap > (4.0 if pending_space else 1.8) * size:
                 out += "\t"
             elif pending_space or gap > (0.6 if digits else 0.25) * size:
                 out += " "
@@ -197,7 +274,7 @@ def _continues(prev: _Item, it: _Item) -> bool:
     if prev.is_row or it.is_row or "\t" in prev.text or "\t" in it.text:
         return False
     size = max(prev.size, it.size)
-    if prev.x1 < prev.right - 1.5 * size or prev.x1 - prev.left < 0.5 * prev.page_width:
+    if prev.x1 < prev.right - 3 * size or prev.x1 - prev.left < 0.5 * prev.page_width:
         return False  # the line above ends short of the (full) text width: its paragraph ended
     if it.x0 > it.left + 0.8 * size:
         return False  # indented: a new paragraph
