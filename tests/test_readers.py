@@ -343,18 +343,20 @@ def test_html_colspan_rowspan_keep_numbers_in_their_columns(tmp_path):
 # --- the site ---------------------------------------------------------------------------------
 
 
-def test_a_docx_report_builds_into_the_site_with_sources_in_the_file(tmp_path):
+def test_docx_and_pdf_reports_build_into_the_site_with_sources_in_the_files(tmp_path):
     from site_builder.cli import main
 
     content = tmp_path / "content"
     (content / "reports").mkdir(parents=True)
     shutil.copy(CONTENT / "agencies.toml", content / "agencies.toml")
     docx_path = build_docx(blocks_of("jianguomen-2024"), content / "reports" / "jianguomen-2024.docx")
-    shutil.copy(REPORTS / "donghuashi-2019.txt", content / "reports")
+    pdf_path = build_pdf(blocks_of("donghuashi-2019"), content / "reports" / "donghuashi-2019.pdf")
+    shutil.copy(REPORTS / "taoranting-2017.txt", content / "reports")
     out = tmp_path / "site"
     assert main(["build", "--content", str(content), "--out", str(out)]) == 0
     with open(out / "data" / "records.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
+
     docx_rows = [r for r in rows if r["source"].startswith("reports/jianguomen-2024.docx:")]
     assert len(docx_rows) == len(seed_report("jianguomen-2024").figures)
     lines = read_document(docx_path, "reports/jianguomen-2024.docx").lines
@@ -362,4 +364,14 @@ def test_a_docx_report_builds_into_the_site_with_sources_in_the_file(tmp_path):
     assert new["value"] == "17"
     line = lines[int(new["source"].rsplit(":", 1)[1]) - 1]
     assert "本年新收" in line and line.split("\t")[-1] == "17"
-    assert any(r["source"].startswith("reports/donghuashi-2019.txt:") for r in rows)
+
+    pdf_rows = [r for r in rows if r["source"].startswith("reports/donghuashi-2019.pdf:")]
+    assert len(pdf_rows) == len(seed_report("donghuashi-2019").figures)
+    assert any(r["source"].startswith("reports/taoranting-2017.txt:") for r in rows)
+
+    # The originals are published beside their report pages and linked for download.
+    for original in (docx_path, pdf_path):
+        copies = list(out.rglob(original.name))
+        assert copies and copies[0].read_bytes() == original.read_bytes()
+        linking = [p for p in out.rglob("*.html") if f'{original.name}" download' in p.read_text(encoding="utf-8")]
+        assert linking, original.name
