@@ -278,9 +278,14 @@ def build_pdf_fpdf2(blocks: list, path: Path, font_file: str) -> Path:
 # --- .html ------------------------------------------------------------------------------------
 
 
-def build_html(blocks: list, title: str, charset: str = "utf-8") -> bytes:
+def build_html(blocks: list, title: str, charset: str = "utf-8", layout: str = "div") -> bytes:
     """A report page as a government site serves it: navigation, breadcrumbs, a sidebar and a
-    footer around the report's body, which sits in a TRS_Editor div with its tables."""
+    footer around the report's body, with its tables.
+
+    layout "div": classed divs, the body in a TRS_Editor div; "table": an older site laid out
+    with nested tables, unclassed menus with numbers, the body in <div id="zoom">; "semantic":
+    HTML5 <header>/<nav>/<aside>/<footer> around an unclassed <main>.
+    """
     body: list[str] = []
     for block in blocks:
         if isinstance(block, str):
@@ -297,7 +302,18 @@ def build_html(blocks: list, title: str, charset: str = "utf-8") -> bytes:
                 body.append(f"<td{attrs}><p>{text}</p></td>")
             body.append("</tr>")
         body.append("</table>")
-    page = f"""<!DOCTYPE html>
+    content = chr(10).join(body)
+    if layout == "table":
+        page = _table_layout_page(title, charset, content)
+    elif layout == "semantic":
+        page = _semantic_page(title, charset, content)
+    else:
+        page = _div_page(title, charset, content)
+    return page.encode("gb18030" if charset.lower() in ("gbk", "gb2312", "gb18030") else charset)
+
+
+def _div_page(title: str, charset: str, content: str) -> str:
+    return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta http-equiv="Content-Type" content="text/html; charset={charset}">
@@ -317,7 +333,7 @@ def build_html(blocks: list, title: str, charset: str = "utf-8") -> bytes:
 <h1 class="article-title">{html.escape(title)}</h1>
 <div class="info">发布时间：2020-01-20 来源：区政府办</div>
 <div class="TRS_Editor">
-{chr(10).join(body)}
+{content}
 </div>
 <div class="share">分享到：微信 微博</div>
 </div>
@@ -327,4 +343,30 @@ def build_html(blocks: list, title: str, charset: str = "utf-8") -> bytes:
 </body>
 </html>
 """
-    return page.encode("gb18030" if charset.lower() in ("gbk", "gb2312", "gb18030") else charset)
+
+
+def _table_layout_page(title: str, charset: str, content: str) -> str:
+    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
+<title>{html.escape(title)}</title></head>
+<body><table width="1000" border="0" align="center">
+<tr><td colspan="2"><table><tr><td><a href="/">首页</a></td><td><a href="/x">机构设置 23 个</a></td></tr></table></td></tr>
+<tr><td width="200" valign="top"><table><tr><td>信息公开目录</td></tr><tr><td>本年新收 99 件</td></tr>
+<tr><td>政府信息公开年报</td></tr></table></td>
+<td valign="top"><table><tr><td class="title" align="center">{html.escape(title)}</td></tr>
+<tr><td><div id="zoom">
+{content}
+</div></td></tr></table></td></tr>
+<tr><td colspan="2" align="center">版权所有：北京市东城区人民政府 京ICP备05063400号 总计访问量 123456 次</td></tr>
+</table></body></html>
+"""
+
+
+def _semantic_page(title: str, charset: str, content: str) -> str:
+    return f"""<!DOCTYPE html><html><head><meta charset="{charset}"><title>{html.escape(title)} - 政府网站</title></head>
+<body><header><h1>北京市东城区人民政府</h1><nav><a href="/">首页</a> <a href="/a">政务公开</a></nav></header>
+<aside><p>本年新收 99 件</p></aside>
+<main><h2>{html.escape(title)}</h2>
+{content}
+<form><input name="q"><button>搜索</button></form></main>
+<footer>京ICP备05063400号 总计访问量 123456 次</footer></body></html>
+"""

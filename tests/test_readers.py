@@ -285,6 +285,9 @@ def test_pdf_page_numbers_are_not_read_as_figures(tmp_path):
 # --- .html ------------------------------------------------------------------------------------
 
 
+HTML_NOISE = ("首页", "当前位置", "本年新收 99 件", "京ICP备", "总计访问量", "统计代码", "分享到", "机构设置", "搜索")
+
+
 @pytest.mark.parametrize("name", SEEDS)
 def test_html_page_parses_to_the_same_figures_as_the_text(tmp_path, name):
     expected = seed_report(name)
@@ -296,9 +299,22 @@ def test_html_page_parses_to_the_same_figures_as_the_text(tmp_path, name):
     assert doc.encoding == "html (utf-8)" and report.original == f"reports/{name}.html"
     text = "\n".join(doc.lines)
     # The site around the report is gone: menus, breadcrumbs, sidebar, footer, scripts.
-    for noise in ("首页", "当前位置", "本年新收 99 件", "京ICP备", "总计访问量", "统计代码", "分享到"):
+    for noise in HTML_NOISE:
         assert noise not in text, noise
     assert doc.lines[0] == title_of(blocks)
+
+
+@pytest.mark.parametrize("layout", ["table", "semantic"])
+def test_html_pages_of_other_site_layouts(tmp_path, layout):
+    name = "jianguomen-2024"
+    blocks = blocks_of(name)
+    path = tmp_path / f"{name}.html"
+    path.write_bytes(build_html(blocks, title_of(blocks), layout=layout))
+    doc, report = read(path)
+    assert figures(report) == figures(seed_report(name))
+    text = "\n".join(doc.lines)
+    for noise in HTML_NOISE:
+        assert noise not in text, noise
 
 
 def test_html_saved_in_gbk_decodes(tmp_path):
