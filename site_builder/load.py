@@ -6,6 +6,7 @@ Nothing here renders. One broken report becomes an error entry and the rest stil
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ class Site:
 
     # content hash of every report file read (cite path -> hash), for incremental rebuilds
     hashes: dict[str, str] = field(default_factory=dict)
+    # what the next build in this process may reuse (see load_reports)
+    known: dict = field(default_factory=dict, repr=False)
 
     def _index(self) -> tuple[list[Agency], dict[str, list[Report]], list[int]]:
         # Pages ask for agencies and reports_of() once per agency: index once, not per call
@@ -59,7 +62,13 @@ class Site:
         return list(self._index()[2])
 
     def records(self) -> list[Record]:
-        return records_of(self.reports, self.agency_of)
+        # Computed once per Site (the build times it as its own stage; pages ask again).
+        stamp = (id(self.reports), len(self.reports), id(self.agency_of))
+        cached = self.__dict__.get("_records_cache")
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, records_of(self.reports, self.agency_of))
+            self.__dict__["_records_cache"] = cached
+        return list(cached[1])
 
     @property
     def all_warnings(self) -> list[Diagnostic]:
@@ -111,6 +120,26 @@ def parse_file(path: Path, content_dir: Path) -> Report:
     return parse_document(read_document(path, cite_as))
 
 
+def compact(report: Report) -> Report:
+    """Share equal Decimal objects inside one report (most of its figures are 0, 1, 2 ...).
+
+    A whole province is tens of thousands of reports and millions of figures; one Decimal per
+    distinct printed value instead of one per figure keeps the build's memory in bounds, and
+    pickling (cache, worker processes) stores each shared value once. Equal values printed
+    differently (0 and 0.0) stay apart: the exponent is part of the key.
+    """
+    shared: dict[tuple, object] = {}
+    for objs, attrs in ((report.figures, ("value",)), (report.checks, ("expected", "printed"))):
+        for obj in objs:
+            for attr in attrs:
+                v = getattr(obj, attr)
+                key = (v, v.as_tuple().exponent)
+                same = shared.setdefault(key, v)
+                if same is not v:
+                    object.__setattr__(obj, attr, same)  # frozen dataclass: same value, one object
+    return report
+
+
 def _parse_one(path: Path, content_dir: Path) -> tuple[str, Report | ReportError]:
     """(content hash, Report or the ReportError it gave) for one file."""
     from site_builder.cache import file_hash
@@ -121,7 +150,7 @@ def _parse_one(path: Path, content_dir: Path) -> tuple[str, Report | ReportError
     except OSError as exc:
         return "", ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}")
     try:
-        return digest, parse_file(path, content_dir)
+        return digest, compact(parse_file(path, content_dir))
     except ReportError as exc:
         return digest, exc
 
@@ -149,22 +178,43 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | None = None,
-                 known: dict[str, tuple[str, Report | ReportError]] | None = None) -> list[tuple[str, Report | ReportError]]:
-    """(content hash, Report or ReportError) per file, in the files' order.
+Known = dict  # cite path -> (stat signature (size, mtime_ns), content hash, Report | ReportError)
 
-    A file whose bytes hash to a cached entry is not parsed again; `known` (cite path ->
-    (hash, result)) is what an earlier build in this process already holds. The rest are parsed
-    on every core (processes: parsing is Python code) when there are many, in order otherwise.
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns); None for a file modified in the last two seconds, whose next edit may
+    keep both (one mtime tick), so that its bytes are compared instead."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if time.time_ns() - st.st_mtime_ns < 2_000_000_000:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | None = None,
+                 known: Known | None = None) -> list[tuple[tuple[int, int] | None, str, Report | ReportError]]:
+    """(stat signature, content hash, Report or ReportError) per file, in the files' order.
+
+    A file an earlier build in this process read (`known`) is taken as it was when its size and
+    mtime, or else its bytes, are unchanged; a file whose bytes hash to a cached entry is not
+    parsed again. The rest are parsed on every core (processes: parsing is Python code) when
+    there are many, in order otherwise.
     """
     from site_builder.cache import file_hash, report_key
 
     content_dir = Path(content_dir)
-    results: list[tuple[str, Report | ReportError] | None] = [None] * len(files)
+    results: list = [None] * len(files)
+    sigs = [_signature(p) for p in files]
     todo: list[int] = []
     for i, path in enumerate(files):
         cite_as = path.relative_to(content_dir).as_posix()
-        if known is None and cache is None:
+        prev = known.get(cite_as) if known is not None else None
+        if prev is not None and sigs[i] is not None and prev[0] == sigs[i]:
+            results[i] = prev
+            continue
+        if prev is None and cache is None:
             todo.append(i)
             continue
         try:
@@ -172,12 +222,12 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
         except OSError:
             todo.append(i)  # the parse reports the unreadable file
             continue
-        if known is not None and cite_as in known and known[cite_as][0] == digest:
-            results[i] = known[cite_as]
+        if prev is not None and prev[1] == digest:
+            results[i] = (sigs[i], digest, prev[2])  # touched, not changed
             continue
         hit = cache.get(report_key(digest, cite_as)) if cache is not None else None
         if hit is not None:
-            results[i] = (digest, hit)
+            results[i] = (sigs[i], digest, hit)
         else:
             todo.append(i)
     jobs = jobs or default_jobs()
@@ -193,18 +243,18 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             args = [([str(files[i]) for i in chunk], str(content_dir), cache_root) for chunk in chunks]
             for chunk, got in zip(chunks, pool.map(_parse_chunk, args)):
-                for i, res in zip(chunk, got):
-                    results[i] = res
+                for i, (digest, result) in zip(chunk, got):
+                    results[i] = (sigs[i], digest, result)
     else:
         for i in todo:
             digest, result = _parse_one(files[i], content_dir)
             if cache is not None and digest:
                 cache.put(report_key(digest, files[i].relative_to(content_dir).as_posix()), result)
-            results[i] = (digest, result)
-    return results  # type: ignore[return-value]
+            results[i] = (sigs[i], digest, result)
+    return results
 
 
-def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known=None) -> Site:
+def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known: Known | None = None) -> Site:
     """Every report of the content folder, parsed (or taken from `cache` / `known`), assembled."""
     content_dir = Path(content_dir)
     book = AgencyBook.load(content_dir / "agencies.toml")
@@ -216,15 +266,16 @@ def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=No
         loaded = load_reports(files, content_dir, cache, jobs, known)
     reports: list[Report] = []
     errors: list[ReportError] = []
-    hashes: dict[str, str] = {}
-    for path, (digest, result) in zip(files, loaded):
-        hashes[path.relative_to(content_dir).as_posix()] = digest
-        if isinstance(result, ReportError):
-            errors.append(result)
+    site_known: Known = {}
+    for path, entry in zip(files, loaded):
+        site_known[path.relative_to(content_dir).as_posix()] = entry
+        if isinstance(entry[2], ReportError):
+            errors.append(entry[2])
         else:
-            reports.append(result)
+            reports.append(entry[2])
     site = assemble(content_dir, reports, errors, book)
-    site.hashes = hashes
+    site.known = site_known
+    site.hashes = {cite: entry[1] for cite, entry in site_known.items()}
     return site
 
 

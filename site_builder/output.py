@@ -3,29 +3,73 @@ so a failed or interrupted build leaves the previous site whole."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 
 class Output:
-    def __init__(self, root: Path):
+    """Files of one build. Every file's bytes are hashed as written, so the next build can tell
+    what changed. With `base` (an incremental build), a file whose bytes equal what the live
+    site at `base` already holds is not written again; only new or changed files go into
+    `root`, and commit_incremental() moves them into place and removes what is gone."""
+
+    def __init__(self, root: Path, previous: dict[str, str] | None = None, base: Path | None = None, timings=None):
         self.root = root
+        self.base = base
+        self.previous = previous or {}
         self.written: list[str] = []
+        self.hashes: dict[str, str] = {}  # relpath -> content hash, for the build manifest
+        self.changed: list[str] = []  # files whose bytes differ from the previous build's
+        self.timings = timings
 
     def write(self, relpath: str, data: str | bytes) -> None:
-        target = self.root / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        target.write_bytes(data)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if relpath in self.hashes:
+            self.written.remove(relpath)  # written twice: the last bytes win, as on disk
+        self.hashes[relpath] = digest
         self.written.append(relpath)
+        if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
+            target = self.root / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            self.changed.append(relpath)
+        if self.timings is not None:
+            self.timings.add("write", time.perf_counter() - t0)
 
     def copy(self, relpath: str, source: Path) -> None:
-        target = self.root / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        self.written.append(relpath)
+        self.write(relpath, Path(source).read_bytes())
+
+
+def commit_incremental(stage: Path, out: Path, keep: set[str], keep_prefixes: tuple[str, ...] = ()) -> list[str]:
+    """Move the changed files of `stage` into the live site `out` (one rename each) and delete
+    every file of `out` this build did not produce (`keep`), except under `keep_prefixes`.
+    Returns the removed files. The previous site stays whole until this runs: a build that fails
+    earlier leaves `out` untouched."""
+    out = out.resolve()
+    for dirpath, _dirnames, filenames in os.walk(stage):
+        for name in filenames:
+            src = Path(dirpath, name)
+            rel = src.relative_to(stage)
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, target)
+    shutil.rmtree(stage, ignore_errors=True)
+    removed = []
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        for name in filenames:
+            rel = Path(dirpath, name).relative_to(out).as_posix()
+            if rel not in keep and not rel.startswith(keep_prefixes):
+                os.unlink(Path(dirpath, name))
+                removed.append(rel)
+        if dirpath != str(out) and not os.listdir(dirpath):
+            os.rmdir(dirpath)  # a folder whose pages are all gone
+    return sorted(removed)
 
 
 def staging_dir(out: Path) -> Path:
@@ -42,9 +86,17 @@ def swap_in(stage: Path, out: Path) -> None:
     """Replace `out` with `stage` (two renames: the old site exists until the new one is whole)."""
     out = out.resolve()
     old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if old.exists():  # left by an earlier process of the same id that was killed mid-swap
+        shutil.rmtree(old)
     if out.exists():
         os.rename(out, old)
-    os.rename(stage, out)
+    try:
+        os.rename(stage, out)
+    except BaseException:
+        # Failed (or Ctrl-C) between the two renames: put the previous site back.
+        if old.exists() and not out.exists():
+            os.rename(old, out)
+        raise
     if old.exists():
         shutil.rmtree(old)
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from site_builder.exceptions import BuildAborted
 from site_builder.load import Site, load_site
-from site_builder.output import Output, discard, staging_dir, swap_in
+from site_builder.cache import ReportCache, default_cache_dir
+from site_builder.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
+from site_builder.incremental import current as current_manifest
+from site_builder.output import Output, commit_incremental, discard, staging_dir, swap_in
+from site_builder.timings import Timings
 from site_builder.render import PROJECT_ROOT, render_site
+from site_builder.charts import prerender, use_cache_dir
+from site_builder.search import OUTPUT_DIR as SEARCH_DIR, build_index
 
 
 def add_parser(sub) -> None:
@@ -20,6 +28,11 @@ def add_parser(sub) -> None:
     p.add_argument("--static", default=None, type=Path, help="static folder (default: ./static, else the bundled one)")
     p.add_argument("--strict", action="store_true", help="fail the build on any warning or unreadable report")
     p.add_argument("--serve", action="store_true", help="serve on localhost, rebuild on change, reload the browser")
+    p.add_argument("--base-url", default=None, help="absolute URL the site is served from, for canonical links, sitemap and feed (default: $SITE_URL, else https://example.org)")
+    p.add_argument("--full", action="store_true", help="rebuild everything, ignoring the previous build's manifest")
+    p.add_argument("--cache", default=None, type=Path, help="cache folder for parsed reports and the build manifest (default: $SITE_BUILDER_CACHE, else .cache/site-builder beside --out)")
+    p.add_argument("--no-cache", action="store_true", help="parse every report and render every page; keep no cache")
+    p.add_argument("--jobs", default=None, type=int, help="processes for parsing (default: one per core)")
     p.add_argument("--port", default=8000, type=int)
     p.add_argument("--host", default="127.0.0.1")
     p.set_defaults(func=run)
@@ -32,23 +45,90 @@ def resolve_dir(given: Path | None, name: str) -> Path:
     return local if local.is_dir() else PROJECT_ROOT / name
 
 
-def build(content: Path, out: Path, templates: Path, static: Path, strict: bool = False, quiet: bool = False) -> Site:
-    """Load, render into a staging folder, and swap it in. Raises BuildAborted under --strict."""
-    t0 = time.perf_counter()
-    site = load_site(content)
+# The last build of each output folder in this process (its manifest and Site): the dev server
+# rebuilds with these in memory, so one edited report is parsed again and nothing else is.
+_LAST: dict[str, tuple[Manifest, Site]] = {}
+_DEFAULT = object()
+
+
+def build(content: Path, out: Path, templates: Path, static: Path, strict: bool = False, quiet: bool = False,
+          base_url: str | None = None, search: bool = True, *, timings: Timings | None = None,
+          cache_dir=_DEFAULT, incremental: bool = True, jobs: int | None = None,
+          allow_up_to_date: bool = False) -> Site | None:
+    """Load, render and publish the site. Raises BuildAborted under --strict.
+
+    A first build renders into a staging folder and swaps it in. With a manifest of the
+    previous build (this process's, or the one in the cache folder), a build writes only the
+    files whose bytes changed and removes those no longer produced; when no input changed at
+    all it returns at once (None when `allow_up_to_date` and no Site is in memory: the CLI's
+    case, which needs no Site to say "up to date"). `cache_dir=None` disables the parse cache
+    and the manifest; `incremental=False` forces a clean build.
+    """
+    t = timings if timings is not None else Timings()
+    out = Path(out)
+    cache_root = default_cache_dir(out) if cache_dir is _DEFAULT else (Path(cache_dir) if cache_dir else None)
+    key = str(out.resolve())
+    options = {"base_url": base_url, "SITE_URL": os.environ.get("SITE_URL"), "search": search, "strict": strict}
+    with t.stage("scan"):
+        now = current_manifest(Path(content), Path(templates), Path(static), options)
+        last = _LAST.get(key) if incremental else None
+        previous = last[0] if last else (load_manifest(cache_root, out) if incremental else None)
+        if previous is not None and not output_intact(out, previous):
+            previous = None
+    if previous is not None and previous.same_inputs(now) and (last is not None or allow_up_to_date):
+        if not quiet:
+            for e in previous.summary.get("errors", []):
+                print(f"error: {e}", file=sys.stderr)
+            for w in previous.summary.get("warnings", []):
+                print(f"warning: {w}", file=sys.stderr)
+            print(f"{out} is up to date ({previous.summary.get('reports', '?')} report(s), {len(previous.outputs)} files; "
+                  f"no input changed) in {t.total():.2f}s")
+        return last[1] if last else None
+    _LAST.pop(key, None)
+    cache = ReportCache(cache_root) if cache_root is not None else None
+    site = load_site(content, cache=cache, jobs=jobs, timings=t, known=last[1].known if last else None)
     problems = [str(e) for e in site.errors] + [str(w) for w in site.all_warnings]
     if strict and problems:
         raise BuildAborted(f"--strict: {len(problems)} problem(s), the site was not written:\n  " + "\n  ".join(problems))
     stage = staging_dir(out)
+    live = out if previous is not None else None  # incremental: unchanged files stay where they are
     try:
-        output = Output(stage)
-        render_site(site, output, templates, static)
-        swap_in(stage, out)
+        output = Output(stage, previous.outputs if previous else None, base=live, timings=t)
+        with t.stage("records"):
+            site.records()  # computed once here, then taken from the Site by the pages
+        with t.stage("charts"):
+            prerender(site)  # every chart's SVG at once, in parallel; the pages then find them cached
+        with t.stage("render"):
+            render_site(site, output, templates, static, base_url=base_url)
+        if live is None:
+            if search:  # indexes the finished pages, so it runs last, still inside the staging folder
+                with t.stage("search"):
+                    build_index(stage)
+            with t.stage("commit"):
+                swap_in(stage, out)
+        else:
+            forget_manifest(cache_root, out)  # a commit cut short leaves no manifest to trust
+            with t.stage("commit"):
+                removed = commit_incremental(stage, out, set(output.hashes), keep_prefixes=(SEARCH_DIR + "/",))
+            pages_changed = any(r.endswith(".html") for r in output.changed + removed)
+            if search and (pages_changed or not (out / SEARCH_DIR).is_dir()):
+                with t.stage("search"):
+                    shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
+                    build_index(out)
     except BaseException:
         discard(stage)
         raise
+    finally:
+        site.__dict__.pop("_records_cache", None)  # millions of rows: not kept beyond the render
+    now.outputs = output.hashes
+    now.summary = {"reports": len(site.reports), "agencies": len(site.agencies),
+                   "errors": [str(e) for e in site.errors], "warnings": [str(w) for w in site.all_warnings]}
+    save_manifest(cache_root, out, now)
+    _LAST[key] = (now, site)
+    site.build_stats = {"files": len(output.written), "changed": len(output.changed), "incremental": live is not None}
     if not quiet:
-        report_summary(site, len(output.written), out, time.perf_counter() - t0)
+        print(f"stages: {t.line()}" + (f"; incremental, {len(output.changed)} file(s) changed" if live is not None else ""))
+        report_summary(site, len(output.written), out, t.total())
     return site
 
 
@@ -68,9 +148,15 @@ def report_summary(site: Site, files: int, out: Path, seconds: float) -> None:
 def run(args) -> int:
     templates = resolve_dir(args.templates, "templates")
     static = resolve_dir(args.static, "static")
-    build(args.content, args.out, templates, static, strict=args.strict)
+    # rendered chart SVGs are kept across builds (keyed by spec and vl-convert version)
+    use_cache_dir(Path(".cache") / "charts")
     if args.serve:
         from site_builder.commands.serve import serve
 
-        serve(args.content, args.out, templates, static, host=args.host, port=args.port)
+        # serve builds first itself, so that a broken first build still shows its error in the browser
+        serve(args.content, args.out, templates, static, host=args.host, port=args.port, base_url=args.base_url)
+        return 0
+    cache_dir = None if args.no_cache else (args.cache if args.cache is not None else _DEFAULT)
+    build(args.content, args.out, templates, static, strict=args.strict, base_url=args.base_url,
+          cache_dir=cache_dir, incremental=not (args.full or args.no_cache), jobs=args.jobs, allow_up_to_date=True)
     return 0

@@ -1,0 +1,136 @@
+"""What a rebuild may skip: the build manifest.
+
+A build records every input it read (each file of the content, templates and static folders
+with its size and mtime, the package's own code version, the build options) and every output
+file with the hash of its bytes. The next build compares:
+
+- nothing changed (and the output folder is still there): the site is up to date, done;
+- something changed: reports are taken from the previous build (same process) or the parse
+  cache, pages are rendered, and only files whose bytes differ are written into the live site,
+  files no longer produced are removed (see output.commit_incremental). The result is the same
+  tree a clean build gives; tests/test_incremental.py checks that byte for byte.
+
+The manifest lives in the cache folder (one per output folder), never in the published site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.cache import code_version
+
+MANIFEST_VERSION = 1
+
+
+def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every file under the roots (hidden ones skipped) -> (size, mtime_ns)."""
+    out: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        root = Path(root)
+        if not root.exists():
+            out[f"{root}\0missing"] = (0, 0)
+            continue
+        if root.is_file():
+            out[str(root.resolve())] = _entry(str(root), root.stat())
+            continue
+        for dirpath, dirnames, filenames in os.walk(root.resolve()):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.startswith("."):
+                    continue
+                full = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(full)
+                except FileNotFoundError:
+                    continue
+                out[full] = _entry(full, st)
+    return out
+
+
+RACY_NS = 2_000_000_000  # a file modified this recently may change again within one mtime tick
+
+
+def _entry(path: str, st: os.stat_result) -> tuple:
+    """(size, mtime_ns), or (size, content hash) for a file modified in the last two seconds:
+    an edit that keeps the size within the filesystem's timestamp granularity would otherwise
+    look unchanged (git's "racily clean" problem)."""
+    if time.time_ns() - st.st_mtime_ns < RACY_NS:
+        try:
+            with open(path, "rb") as fh:
+                return (st.st_size, "h:" + hashlib.blake2b(fh.read(), digest_size=16).hexdigest())
+        except OSError:
+            pass
+    return (st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class Manifest:
+    code: str
+    options: dict
+    inputs: dict[str, tuple[int, int]]
+    outputs: dict[str, str] = field(default_factory=dict)  # relpath -> blake2b of the bytes
+    summary: dict = field(default_factory=dict)  # counts for the "up to date" message
+
+    def same_inputs(self, other: "Manifest") -> bool:
+        return self.code == other.code and self.options == other.options and self.inputs == other.inputs
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "version": MANIFEST_VERSION, "code": self.code, "options": self.options,
+            "inputs": {k: list(v) for k, v in sorted(self.inputs.items())},
+            "outputs": dict(sorted(self.outputs.items())), "summary": self.summary,
+        }, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest | None":
+        data = json.loads(text)
+        if data.get("version") != MANIFEST_VERSION:
+            return None
+        return cls(data["code"], data["options"], {k: tuple(v) for k, v in data["inputs"].items()},
+                   data["outputs"], data.get("summary", {}))
+
+
+def current(content: Path, templates: Path, static: Path, options: dict) -> Manifest:
+    return Manifest(code_version(), options, scan([content, templates, static]))
+
+
+def manifest_path(cache_dir: Path, out: Path) -> Path:
+    key = hashlib.blake2b(str(Path(out).resolve()).encode(), digest_size=8).hexdigest()
+    return Path(cache_dir) / f"manifest-{key}.json"
+
+
+def load_manifest(cache_dir: Path | None, out: Path) -> Manifest | None:
+    if cache_dir is None:
+        return None
+    try:
+        return Manifest.from_json(manifest_path(cache_dir, out).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, KeyError):
+        return None  # no manifest or an unreadable one: build in full
+
+
+def save_manifest(cache_dir: Path | None, out: Path, manifest: Manifest) -> None:
+    if cache_dir is None:
+        return
+    path = manifest_path(cache_dir, out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(manifest.to_json(), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def forget_manifest(cache_dir: Path | None, out: Path) -> None:
+    if cache_dir is not None:
+        manifest_path(cache_dir, out).unlink(missing_ok=True)
+
+
+def output_intact(out: Path, manifest: Manifest) -> bool:
+    """The live site still holds every file the manifest says was written (existence only)."""
+    out = Path(out)
+    if not out.is_dir():
+        return False
+    return all(os.path.isfile(os.path.join(out, rel)) for rel in manifest.outputs)
