@@ -55,7 +55,10 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     env = environment(templates_dir)
     env.globals["asset_url"] = fingerprinted.url
     all_pages = pages.all_pages(site, read_pages(site.content_dir))
-    common = {"site": site, "base_url": base, "prose_pages": [p for p in all_pages if p.template == "page.html"]}
+    # whatever data/ files the build wrote before the pages are linked from them (the footer, the home page)
+    downloads = sorted(p for p in out.written if p.startswith("data/"))
+    common = {"site": site, "base_url": base, "prose_pages": [p for p in all_pages if p.template == "page.html"],
+              "downloads": downloads}
     for page in all_pages:
         html = env.get_template(page.template).render(page=page, **common, **page.context)
         out.write(urls.file_of(page.url), html)

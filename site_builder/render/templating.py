@@ -27,6 +27,15 @@ def sort_key(value: Decimal | None) -> str:
     return "" if value is None else format_number(value)
 
 
+# what each download holds (files not listed here are linked by name alone)
+DOWNLOAD_LABELS: dict[str, tuple[str, str]] = {
+    "data/records.csv": ("每项数据一行", "one row per figure"),
+    "data/records.json": ("同上，JSON 格式", "the same rows as JSON"),
+    "data/quality.csv": ("勾稽关系不符之处", "broken consistency checks"),
+    "data/notes.csv": ("数据附注：恢复值、单位换算、缺失的格", "notes: recovered values, unit conversions, missing cells"),
+}
+
+
 def install(env: Environment) -> None:
     env.filters["num"] = num
     env.filters["signed"] = signed
@@ -39,6 +48,7 @@ def install(env: Environment) -> None:
         APPLICANT_LABELS=context.APPLICANT_LABELS,
         ERA_LABELS=context.ERA_LABELS,
         ORIGIN_LABELS=context.ORIGIN_LABELS,
+        DOWNLOAD_LABELS=DOWNLOAD_LABELS,
         SITE_NAME=SITE_NAME,
         SITE_NAME_EN=SITE_NAME_EN,
     )
