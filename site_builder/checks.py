@@ -75,7 +75,8 @@ def derive(figures: list[Figure], era: str) -> list[Figure]:
         values = idx.values(("litigation.direct.total", "litigation.after_review.total"), "total")
         if values is not None:
             first = idx.get("litigation.direct.total")
-            out.append(Figure("litigation.total", sum(values, Decimal(0)), first.line, origin="derived"))
+            out.append(Figure("litigation.total", sum(values, Decimal(0)), first.line, origin="derived",
+                              recovered=first.recovered or idx.get("litigation.after_review.total").recovered))
     return out
 
 

@@ -61,3 +61,51 @@ def quality_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
     w.writerow(QUALITY_COLUMNS)
     w.writerows(quality_rows(reports, agency_of))
     return buf.getvalue()
+
+
+NOTES_COLUMNS = ("agency_slug", "year", "metric", "applicant", "note", "source")
+# Warnings about figures the data leaves out or holds with a caveat (model.Diagnostic.code)
+NOTE_CODES = ("ambiguous_split", "unsplittable", "missing_cell")
+
+
+def notes_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tuple]:
+    """data/notes.csv: what a figure's value alone does not say. Every figure recovered from
+    cells run together, every amount converted to the template's unit, and every cell left
+    out (missing, or run together past telling). An empty applicant means the whole row."""
+    from site_builder.catalogue import by_id, order
+    from site_builder.model import APPLICANTS
+
+    known = by_id()
+    rows = []
+    for rep in reports:
+        slug = agency_of[rep.path].slug
+        for f in rep.figures:
+            if f.recovered:
+                detail = f" ({f.note})" if f.note else ""
+                rows.append((slug, rep.year, f.metric, f.applicant, f"recovered: split by the template identities{detail}",
+                             rep.source(f.line)))
+            elif f.note:
+                rows.append((slug, rep.year, f.metric, f.applicant, f.note, rep.source(f.line)))
+        for w in rep.warnings:
+            if w.code not in NOTE_CODES:
+                continue
+            source = rep.source(w.line) if w.line else rep.path
+            for metric in w.metrics or ("",):
+                for applicant in w.applicants or ("",):
+                    rows.append((slug, rep.year, metric, applicant, f"{w.code}: {w.message}", source))
+
+    def key(r: tuple) -> tuple:
+        metric_rank = order(r[2]) if r[2] in known else len(known)
+        applicant_rank = APPLICANTS.index(r[3]) if r[3] in APPLICANTS else -1
+        return (r[0], r[1], metric_rank, r[2], applicant_rank, r[4], r[5])
+
+    rows.sort(key=key)
+    return rows
+
+
+def notes_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(NOTES_COLUMNS)
+    w.writerows(notes_rows(reports, agency_of))
+    return buf.getvalue()

@@ -42,6 +42,10 @@ class Diagnostic:
     line: int | None
     message: str
     code: str = "warning"
+    # the figures it concerns ("missing_cell", "ambiguous_split": data/notes.csv lists them);
+    # applicants empty = every column of the row
+    metrics: tuple[str, ...] = ()
+    applicants: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         loc = f"{self.path}:{self.line}" if self.line else self.path

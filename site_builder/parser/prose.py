@@ -29,9 +29,11 @@ def _r(expr: str) -> re.Pattern[str]:
 
 
 RULES: tuple[ProseRule, ...] = (
-    ProseRule("proactive.total", _r(r"主动公开" + GAP + r"{0,12}?政府信息(?:总数|数量|数|共计|共)?(?:为|达)?" + N + APPROX + r"条")),
+    # "其他应主动公开政府信息856条" is one category of the total, not the total
+    ProseRule("proactive.total", _r(r"(?<!应)主动公开" + GAP + r"{0,12}?政府信息(?:总数|数量|数|共计|共)?(?:为|达)?" + N + APPROX + r"条")),
     ProseRule("proactive.total", _r(r"主动公开(?:了)?(?:各类)?信息(?:共|总数)?(?:为|达)?" + N + APPROX + r"条")),
-    ProseRule("proactive.website", _r(r"(?:政府|门户|部门)?网站(?:上)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
+    ProseRule("proactive.total", _r(r"共(?:主动)?(?:公开|公布)(?:各类)?政府信息(?:共)?" + N + APPROX + r"条")),
+    ProseRule("proactive.website", _r(r"(?:政府|门户|部门)?网站(?:上)?(?:当年|全年|本年)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"(?:条|件)")),
     ProseRule("proactive.weibo", _r(r"微博(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
     ProseRule("proactive.wechat", _r(r"微信(?:公众号)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
     ProseRule("proactive.e_rate", _r(r"全文电子化率(?:达到|达|为)?" + N + r"%")),
@@ -39,6 +41,8 @@ RULES: tuple[ProseRule, ...] = (
     ProseRule("requests.new", _r(r"(?:收到|受理|新收|接到)(?:各类|有关|涉及)?(?:(?:政府)?信息公开(?:的)?申请|依申请公开(?:政府信息)?(?:的)?(?:申请)?)(?:数量|数|共)?(?:为|共|计)?" + N + r"件")),
     ProseRule("requests.new", _r(r"(?:收到|受理|新收)(?:各类)?" + N + r"件(?:政府信息公开)?(?:的)?申请")),
     ProseRule("requests.new", _r(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何|有关|涉及)?(?:(?:政府)?信息公开(?:的|方面的)?申请|依申请公开(?:的)?(?:申请|事项))"), Decimal(0)),
+    # "共受理申请1295件，办结1191件（含上年结转189件）": the outcomes total, carried-over included
+    ProseRule("outcome.total", _r(r"申请[^。；;]*?(?<!按时)(?<!延期)(?<!逾期)办结(?:了)?(?:各类)?(?:申请)?(?:共)?" + N + r"件")),
     ProseRule("outcome.disclosed", _r(r"[“\"]?同意公开[”\"]?(?:答复)?的?" + N + r"件")),
     ProseRule("outcome.partial", _r(r"[“\"]?(?:同意)?部分公开[”\"]?(?:答复)?的?" + N + r"件")),
     ProseRule("outcome.withheld", _r(r"[“\"]?不(?:同意|予)公开[”\"]?(?:答复)?的?" + N + r"件")),

@@ -156,7 +156,11 @@ def _header_removed(label: str) -> str:
         ends = [m.end() for m in _HEADER_WORDS.finditer(label)]
         if ends:
             label = label[max(ends):]
-    return label
+    # the header's last cells ("2012年度 历年累计") joined to the first label on the next line
+    return _LEADING_HEADER.sub("", label)
+
+
+_LEADING_HEADER = re.compile(r"^(?:历年累计|累计数?|统计数|(?:19|20)\d{2}年度?|本年度?|计量单位|单位)+")
 
 
 def _clean(label: str) -> str:

@@ -184,8 +184,23 @@ def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
         # no heading the parser knows ("二、主动公开情况"): the table's own column headers anchor it
         t2_start = next((i for i in range(t3_start - 1, -1, -1) if _T2_HEADER.search(norm(lines[i]))), None)
     if t2_start is not None:
-        regions["t2"] = (t2_start, t3_start)
+        regions["t2"] = (_t2_rows_above(lines, t2_start), t3_start)
     return regions
+
+
+# Lines that only table 二 prints: its row-group headers, column headers and row labels
+_T2_LINE = re.compile(r"^(?:第二十条|信息内容|规章|(?:行政)?规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购|其他对外管理服务事项)")
+
+
+def _t2_rows_above(lines: list[str], start: int) -> int:
+    """A converted PDF may repeat the table's heading in its middle ("## 表二：主动公开政府信息情况"
+    below the 第二十条 rows): rows above it, up to the heading before them, are the table's too."""
+    for i in range(start - 1, -1, -1):
+        text = norm(lines[i])
+        if not text or _T2_LINE.search(text):
+            continue
+        return i if _T2_START.search(text) and i < start - 1 else start
+    return start
 
 
 def _find_across_break(lines: list[str], pattern: re.Pattern[str]) -> int | None:
@@ -222,7 +237,8 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
                         # the columns' own sums may still settle it once every row is read
                         pending.append(_Pending(rows[target].metric, group.line, digits, split, where))
                         continue
-                result.warnings.append(Diagnostic(path, group.line, f"{where}: {split.message}", code=split.code))
+                result.warnings.append(Diagnostic(path, group.line, f"{where}: {split.message}", code=split.code,
+                                                  metrics=(rows[target].metric,) if target is not None else ()))
                 continue
             values = _Values(split.values)
             values.recovered = True
@@ -267,7 +283,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
         if missing:
             result.warnings.append(
                 Diagnostic(path, group.line, f"table 三 row {spec.metric}: cell(s) missing for {', '.join(missing)} (left out, not counted as 0)",
-                           code="missing_cell")
+                           code="missing_cell", metrics=(spec.metric,), applicants=tuple(missing))
             )
     if pending:
         _resolve_by_columns(pending, result, era, path)
@@ -364,7 +380,8 @@ def _resolve_by_columns(pending: list[_Pending], result: TableResult, era: str, 
         return
     why = "the column sums do not settle it either" if not fitting else f"{len(fitting)} combinations fit the column sums"
     for p in pending:
-        result.warnings.append(Diagnostic(path, p.line, f"{p.where}: {p.split.message} ({why})", code=p.split.code))
+        result.warnings.append(Diagnostic(path, p.line, f"{p.where}: {p.split.message} ({why})", code=p.split.code,
+                                          metrics=(p.metric,)))
 
 
 def _group_values(group: Group, width: int, table: str, path: str, result: TableResult, split_run) -> _Values | None:
@@ -422,7 +439,8 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
         digits = " ".join(t.text for t in nums)
         split = split_run(digits, T4_WIDTH, "t4")
         if split.values is None:
-            result.warnings.append(Diagnostic(path, nums[0].line, f"table 四: {split.message}", code=split.code))
+            result.warnings.append(Diagnostic(path, nums[0].line, f"table 四: {split.message}", code=split.code,
+                                              metrics=T4_METRICS))
             return result
         values = list(split.values)
         recovered = split.recovered
@@ -435,7 +453,8 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
         if region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:]):
             result.truncated_at = _last_nonempty(lines, region)
         result.warnings.append(
-            Diagnostic(path, toks[-1].line if toks else region[0] + 1, f"table 四 has {len(values)} of its 15 numbers; the missing cells are left out")
+            Diagnostic(path, toks[-1].line if toks else region[0] + 1, f"table 四 has {len(values)} of its 15 numbers; the missing cells are left out",
+                       code="missing_cell", metrics=T4_METRICS[len(values):])
         )
     for metric, value, tok in zip(T4_METRICS, values, toks):
         if value is not None:
@@ -463,7 +482,8 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
             split = split_run(digits, len(columns), "t2")
             if split.values is None:
                 name = "/".join(m for m in columns if m)
-                result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {split.message}", code=split.code))
+                result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {split.message}", code=split.code,
+                                                  metrics=tuple(m for m in columns if m)))
                 continue
             values = list(split.values)
             toks = [group.tokens[-1]] * len(values)
@@ -471,7 +491,8 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
         if len(values) != len(columns):
             if len(values) < len(columns):
                 result.warnings.append(
-                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} number(s), the template has {len(columns)}; missing cells are left out")
+                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} number(s), the template has {len(columns)}; missing cells are left out",
+                               code="missing_cell", metrics=tuple(m for m in columns[len(values):] if m))
                 )
             else:
                 result.warnings.append(

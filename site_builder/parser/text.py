@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from site_builder.numbers import parse_number
@@ -81,10 +81,7 @@ def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
             line_tokens.extend(_tokenize_cell(cell, idx + 1, markdown, state))
         nums = sum(1 for t in line_tokens if t.kind != "TEXT")
         if nums >= 2:
-            line_tokens = [
-                Token(t.kind, t.text, t.line, t.value, True, t.markdown) if t.kind != "TEXT" else t
-                for t in line_tokens
-            ]
+            line_tokens = [replace(t, row_line=True) if t.kind != "TEXT" else t for t in line_tokens]
         out.extend(line_tokens)
     return out
 
@@ -133,7 +130,7 @@ def _tokenize_cell(cell: str, line: int, markdown: bool, state: _Numbering | Non
                 continue  # the whole number is the row's numbering: part of the label
             digits = digits[: end - start]
         elif amount and not before.rstrip().endswith(("第", "（", "(")):
-            unit = amount.group(1)
+            unit = amount.group(1)  # the unit is part of the cell, not the next label
         elif _UNIT_AFTER.match(after) or _NUMBERING_AFTER.match(after) or (before and before[-1] in "第（(" and not before.endswith("（)")):
             continue  # part of the label
         if start > 0 and cell[start - 1] in ".":
@@ -143,7 +140,8 @@ def _tokenize_cell(cell: str, line: int, markdown: bool, state: _Numbering | Non
         if label:
             tokens.append(Token("TEXT", label, line, markdown=markdown))
         text_buf = []
-        glued = (start > 0 and not cell[start - 1].isspace()) or (end < len(cell) and not cell[end].isspace())
+        stop = end + (amount.end() if unit else 0)  # a unit printed with the cell is no glue
+        glued = (start > 0 and not cell[start - 1].isspace()) or (stop < len(cell) and not cell[stop].isspace())
         plain = digits.lstrip("-")
         # "00" or "023" cannot be one cell: a number never starts with 0 unless it is 0
         leading_zero = len(plain) > 1 and plain[0] == "0" and plain.isdigit()
@@ -151,7 +149,7 @@ def _tokenize_cell(cell: str, line: int, markdown: bool, state: _Numbering | Non
             tokens.append(Token("RUN", digits, line, None, markdown=markdown, unit=unit))
         else:
             tokens.append(Token("NUM", digits, line, parse_number(digits), markdown=markdown, unit=unit))
-        pos = end
+        pos = stop
     rest = (("".join(text_buf)) + cell[pos:]).strip()
     if rest:
         tokens.append(Token("TEXT", rest, line, markdown=markdown))

@@ -59,6 +59,8 @@ def find_title(lines: list[str], path: str) -> Title:
     nonempty = [(i, _CN_YEAR.sub(_digits, norm(l))) for i, l in enumerate(lines[:SEARCH_LINES]) if norm(l)]
     for k, (i, text) in enumerate(nonempty):
         if _NOISE.match(text):
+            # a breadcrumb ("当前位置：首页 … <title> 来源：…") holds the title as one of its pieces
+            candidates.extend((i, norm(piece)) for piece in lines[i].split()[1:])
             continue
         joined = ""
         for n, (_, piece) in enumerate(nonempty[k : k + MAX_TITLE_LINES]):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from site_builder.downloads import quality_csv, records_csv, records_json
+from site_builder.downloads import notes_csv, quality_csv, records_csv, records_json
 from site_builder.load import Site, records_of
 from site_builder.output import Output
 
@@ -45,6 +45,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     out.write("data/records.csv", records_csv(records))
     out.write("data/records.json", records_json(records))
     out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
+    out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
     for a in site.agencies:
         out.write(urls.file_of(urls.agency_records(a.slug)), records_csv(records_of(site.reports_of(a.slug), site.agency_of)))
     assets.copy_static(static_dir, out)
