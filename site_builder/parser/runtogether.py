@@ -76,10 +76,16 @@ def enumerate_splits(digits: str, width: int, table: str) -> list[tuple[Decimal,
         return []
     groups, has_identity = _identity_groups(width, table)
     out: list[tuple[Decimal, ...]] = []
+    # characters left from the start of each piece: prunes cuts that leave too many or too few
+    after = [sum(len(x) for x in pieces[i:]) for i in range(len(pieces) + 1)]
 
     def walk(p: int, pos: int, group: int, in_group: list[Decimal], done: list[Decimal]) -> None:
         if len(out) >= MAX_CANDIDATES:
             return
+        cells_left = width - len(done) - len(in_group)
+        chars_left = after[p] - pos
+        if chars_left > cells_left * (MAX_CELL_DIGITS + 6) or len(pieces) - p > cells_left:
+            return  # (a decimal cell may carry a point and up to five decimals more)
         if group == len(groups):
             if p == len(pieces):
                 out.append(tuple(done))
