@@ -55,16 +55,22 @@ def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
 RACY_NS = 2_000_000_000  # a file modified this recently may change again within one mtime tick
 
 
+def _hash_file(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return "h:" + hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
 def _entry(path: str, st: os.stat_result) -> tuple:
     """(size, mtime_ns), or (size, content hash) for a file modified in the last two seconds:
     an edit that keeps the size within the filesystem's timestamp granularity would otherwise
     look unchanged (git's "racily clean" problem)."""
     if time.time_ns() - st.st_mtime_ns < RACY_NS:
-        try:
-            with open(path, "rb") as fh:
-                return (st.st_size, "h:" + hashlib.blake2b(fh.read(), digest_size=16).hexdigest())
-        except OSError:
-            pass
+        digest = _hash_file(path)
+        if digest is not None:
+            return (st.st_size, digest)
     return (st.st_size, st.st_mtime_ns)
 
 
@@ -77,7 +83,20 @@ class Manifest:
     summary: dict = field(default_factory=dict)  # counts for the "up to date" message
 
     def same_inputs(self, other: "Manifest") -> bool:
-        return self.code == other.code and self.options == other.options and self.inputs == other.inputs
+        """Same code, options and input files. A file recorded by content hash (it was recent
+        when scanned) is compared by hashing it again, whichever side recorded it so."""
+        if self.code != other.code or self.options != other.options or self.inputs.keys() != other.inputs.keys():
+            return False
+        for path, mine in self.inputs.items():
+            theirs = other.inputs[path]
+            if tuple(mine) == tuple(theirs):
+                continue
+            if mine[0] != theirs[0]:
+                return False  # the size differs
+            digests = [e[1] for e in (mine, theirs) if isinstance(e[1], str)]
+            if not digests or _hash_file(path) != digests[0]:
+                return False
+        return True
 
     def to_json(self) -> str:
         return json.dumps({

@@ -174,3 +174,22 @@ def test_a_failed_incremental_build_leaves_the_site_whole(content, tmp_path):
         build_cmd.build(content, out, templates, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
     assert tree(out) == before
     assert not list(tmp_path.glob(".site.building-*")), "the staging folder was left behind"
+
+
+def test_a_recent_file_is_compared_by_its_bytes(tmp_path):
+    """An edit within one mtime tick that keeps the size must not look unchanged ("racily clean"),
+    and a file recorded by hash while recent is still the same file once it is older."""
+    from site_builder.incremental import Manifest, scan
+
+    f = tmp_path / "r.txt"
+    f.write_text("建国门街道2024年 17 件", encoding="utf-8")
+    first = Manifest("code", {}, scan([tmp_path]))
+    assert isinstance(next(iter(first.inputs.values()))[1], str)  # recorded by hash: it is new
+    old = f.stat().st_mtime_ns - 10_000_000_000
+    os.utime(f, ns=(old, old))
+    later = Manifest("code", {}, scan([tmp_path]))
+    assert isinstance(next(iter(later.inputs.values()))[1], int)  # by mtime now
+    assert later.same_inputs(first) and first.same_inputs(later)
+    f.write_text("建国门街道2024年 18 件", encoding="utf-8")  # same size
+    os.utime(f, ns=(old, old))  # and the same mtime
+    assert not first.same_inputs(Manifest("code", {}, scan([tmp_path])))

@@ -108,13 +108,18 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
                 swap_in(stage, out)
         else:
             forget_manifest(cache_root, out)  # a commit cut short leaves no manifest to trust
+
+            def reindex(next_site: Path, removed: list[str]) -> None:
+                # on the next site before it is swapped in: a failing index leaves `out` as it was
+                pages_changed = any(r.endswith(".html") for r in output.changed + removed)
+                if search and (pages_changed or not (next_site / SEARCH_DIR).is_dir()):
+                    t0 = time.perf_counter()
+                    shutil.rmtree(next_site / SEARCH_DIR, ignore_errors=True)  # links: the live index stays
+                    build_index(next_site)
+                    t.add("search", time.perf_counter() - t0)
+
             with t.stage("commit"):
-                removed = commit_incremental(stage, out, set(output.hashes), keep_prefixes=(SEARCH_DIR + "/",))
-            pages_changed = any(r.endswith(".html") for r in output.changed + removed)
-            if search and (pages_changed or not (out / SEARCH_DIR).is_dir()):
-                with t.stage("search"):
-                    shutil.rmtree(out / SEARCH_DIR, ignore_errors=True)
-                    build_index(out)
+                commit_incremental(stage, out, set(output.hashes), keep_prefixes=(SEARCH_DIR + "/",), finish=reindex)
     except BaseException:
         discard(stage)
         raise
@@ -149,7 +154,7 @@ def run(args) -> int:
     templates = resolve_dir(args.templates, "templates")
     static = resolve_dir(args.static, "static")
     # rendered chart SVGs are kept across builds (keyed by spec and vl-convert version)
-    use_cache_dir(Path(".cache") / "charts")
+    use_cache_dir((args.cache / "charts") if getattr(args, "cache", None) else Path(".cache") / "charts")
     if args.serve:
         from site_builder.commands.serve import serve
 

@@ -1,0 +1,216 @@
+"""Build the synthetic corpus at several sizes and time every stage.
+
+    python benchmarks/bench.py --sizes 200,2000,20000 [--work DIR] [--no-search] [--seed 1]
+
+For each size (number of reports; agencies x 2014-2024 as needed) it runs, each in a fresh
+Python process so import time and peak memory are the build's own:
+
+- a cold full build (empty caches), split by stage, with pages written, pages per second,
+  wall and CPU seconds and peak RSS (the build process, and the largest of its children);
+- in that same process, as the dev server does: a rebuild with no change, one after one report
+  is edited, and one after one template is edited;
+- a second `site-builder build` process with no change (the up-to-date check from the
+  manifest on disk) and one after a report edit (reports from the parse cache).
+
+Wall-clock figures depend on what else the machine runs; CPU seconds are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Runs inside a fresh interpreter: the build of one corpus, then the in-process rebuilds.
+WORKER = r'''
+import json, os, re, resource, sys, time
+t_start = time.perf_counter()
+from pathlib import Path
+from site_builder.commands import build as B
+from site_builder.timings import Timings
+from site_builder import charts
+t_import = time.perf_counter() - t_start
+content, out, templates, static, cache, search = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]), sys.argv[6] == "1"
+charts.use_cache_dir(cache / "charts")
+res = {"import": t_import}
+
+def cpu():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+def run(name):
+    t = Timings(); c0 = cpu(); w0 = time.perf_counter()
+    site = B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t)
+    res[name] = {"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "stages": t.seconds,
+                 "stats": getattr(site, "build_stats", None)}
+    return site
+
+site = run("full")
+res["reports"] = len(site.reports)
+res["pages"] = sum(1 for p in out.rglob("*.html") if not p.relative_to(out).as_posix().startswith("pagefind/"))
+res["files"] = sum(1 for p in out.rglob("*") if p.is_file())
+res["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+res["rss_child_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+run("nochange")
+# one report edited: its 主动公开 total (a prose figure every report states)
+report = sorted((content / "reports").glob("*.txt"))[len(site.reports) // 2]
+data = report.read_bytes()
+bom = data.startswith(b"\xef\xbb\xbf")
+try:
+    text, enc = data[3:].decode("utf-8") if bom else data.decode("utf-8"), "utf-8"
+except UnicodeDecodeError:
+    text, enc = data.decode("gb18030"), "gb18030"
+m = re.search(r"主动公开政府信息(?:总数为)?\s*(\d+)", text)
+text = text[: m.start(1)] + str(int(m.group(1)) + 7) + text[m.end(1):]
+report.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(enc))
+run("edit_report")
+tpl = templates / "base.html"
+tpl.write_text(tpl.read_text(encoding="utf-8").replace("</main>", "<!-- edited by the benchmark --></main>", 1), encoding="utf-8")
+run("edit_template")
+res["rss_self_mb_end"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("BENCH-JSON " + json.dumps(res))
+'''
+
+
+def corpus(work: Path, size: int, seed: int) -> Path:
+    from site_builder.synth import generate, parse_years
+
+    content = work / f"content-{size}-{seed}"
+    marker = content / ".complete"
+    if marker.exists():
+        return content
+    shutil.rmtree(content, ignore_errors=True)
+    years = parse_years("2014-2024")
+    agencies = -(-size // len(years))
+    t0 = time.perf_counter()
+    generate(content, agencies=agencies, years=years, seed=seed, reports=size)
+    marker.write_text("ok")
+    print(f"  generated {size} reports in {time.perf_counter() - t0:.1f}s", flush=True)
+    return content
+
+
+def cli_build(content: Path, out: Path, templates: Path, static: Path, cache: Path, search: bool) -> dict:
+    cmd = [sys.executable, "-m", "site_builder", "build", "--content", str(content), "--out", str(out),
+           "--templates", str(templates), "--static", str(static), "--cache", str(cache)]
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = dict(os.environ, SITE_URL="https://example.org")
+    env.pop("SITE_BUILDER_CACHE", None)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed: {proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": time.perf_counter() - t0, "cpu": cpu, "out": proc.stdout.strip().splitlines()[-1]}
+
+
+def bench(size: int, work: Path, seed: int, search: bool) -> dict:
+    print(f"== {size} reports", flush=True)
+    content = corpus(work, size, seed)
+    run_dir = work / f"run-{size}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    live = run_dir / "content"
+    shutil.copytree(content, live)
+    templates, static = run_dir / "templates", ROOT / "static"
+    shutil.copytree(ROOT / "templates", templates)
+    out, cache = run_dir / "site", run_dir / "cache"
+    env = dict(os.environ, SITE_URL="https://example.org")
+    env.pop("SITE_BUILDER_CACHE", None)
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", WORKER, str(live), str(out), str(templates), str(static), str(cache),
+                           "1" if search else "0"], capture_output=True, text=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - t0
+    line = next((l for l in proc.stdout.splitlines() if l.startswith("BENCH-JSON ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"benchmark process failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    res = json.loads(line[len("BENCH-JSON "):])
+    res["process_wall"] = wall
+    # A second process: the manifest on disk says nothing changed.
+    res["cli_nochange"] = cli_build(live, out, templates, static, cache, search)
+    # ... and after one more report edit: reports come from the parse cache.
+    report = sorted((live / "reports").glob("*.txt"))[0]
+    report.write_bytes(report.read_bytes() + b"\n")
+    res["cli_edit_report"] = cli_build(live, out, templates, static, cache, search)
+    res["size"] = size
+    return res
+
+
+def fmt_row(res: dict) -> list[str]:
+    full = res["full"]
+    st = full["stages"]
+    write = st.get("write", 0.0)
+    render = st.get("render", 0.0) - write  # the render stage's time includes its writes
+    return [
+        str(res["reports"]), str(res["pages"]), f"{full['wall']:.1f}", f"{full['cpu']:.1f}",
+        f"{st.get('parse', 0):.1f}", f"{st.get('records', 0):.1f}", f"{st.get('charts', 0):.1f}",
+        f"{render:.1f}", f"{write:.1f}", f"{st.get('search', 0):.1f}",
+        f"{res['pages'] / full['wall']:.0f}", f"{res['rss_self_mb']:.0f}/{res['rss_child_mb']:.0f}",
+        f"{res['nochange']['wall'] * 1000:.0f}", f"{res['edit_report']['wall'] * 1000:.0f}",
+        f"{res['edit_template']['wall']:.1f}", f"{res['cli_nochange']['wall']:.2f}", f"{res['cli_edit_report']['wall']:.1f}",
+    ]
+
+
+HEAD = ["reports", "pages", "full s", "cpu s", "parse", "records", "charts", "render", "write", "search",
+        "pages/s", "RSS MB main/child", "no-change ms", "1 report ms", "1 template s", "CLI no-change s", "CLI 1 report s"]
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEAD)]
+    lines = [" | ".join(h.rjust(w) for h, w in zip(HEAD, widths)), "-|-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, AttributeError):
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = ", load average %.1f %.1f %.1f" % os.getloadavg()
+    return f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores{mem}, Python {platform.python_version()}{load}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="200,2000,20000")
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "site-builder-bench")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-search", action="store_true", help="skip the pagefind index (stage 'search')")
+    ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}", flush=True)
+    results = []
+    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        res = bench(size, args.work, args.seed, not args.no_search)
+        results.append(res)
+        print(table([fmt_row(r) for r in results]), flush=True)
+    print()
+    print(f"machine after the runs: {machine()}")
+    print(table([fmt_row(r) for r in results]))
+    print("stage columns are seconds of the cold full build (render excludes write); RSS is peak resident memory of the"
+          " build process / of its largest child; no-change, 1 report and 1 template are rebuilds in the same process"
+          " (as --serve does); the CLI columns are a second `site-builder build` process.")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
