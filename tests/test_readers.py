@@ -133,6 +133,27 @@ def test_a_file_that_is_not_a_docx_is_a_clear_error(tmp_path):
     assert err.value.path == "reports/old.docx" and "not a Word .docx file" in err.value.message
 
 
+def test_a_damaged_docx_is_a_clear_error(tmp_path):
+    import io
+    import zipfile
+
+    good = build_docx(blocks_of("jianguomen-2024"), tmp_path / "good.docx").read_bytes()
+    truncated = tmp_path / "truncated.docx"
+    truncated.write_bytes(good[: len(good) // 2])
+    # A sound zip whose document.xml was cut off mid-element
+    cut_xml = tmp_path / "cut.docx"
+    source = zipfile.ZipFile(io.BytesIO(good))
+    with zipfile.ZipFile(cut_xml, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            out.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml" else data)
+    for path in (truncated, cut_xml):
+        with pytest.raises(ReportError) as err:
+            read_document(path, f"reports/{path.name}")
+        assert err.value.path == f"reports/{path.name}"
+        assert "damaged" in err.value.message or "not a Word .docx file" in err.value.message
+
+
 # --- .pdf -------------------------------------------------------------------------------------
 
 
@@ -256,6 +277,17 @@ def test_encrypted_and_broken_pdfs_are_clear_errors(tmp_path):
     with pytest.raises(ReportError) as err:
         read_document(locked, "reports/locked.pdf")
     assert "encrypted" in err.value.message and err.value.path == "reports/locked.pdf"
+
+    good = build_pdf(blocks_of("donghuashi-2019"), tmp_path / "good.pdf").read_bytes()
+    for cut in (len(good) // 3, len(good) - 40):
+        truncated = tmp_path / f"cut{cut}.pdf"
+        truncated.write_bytes(good[:cut])
+        try:
+            doc = read_document(truncated, "reports/cut.pdf")
+        except ReportError as exc:
+            assert exc.path == "reports/cut.pdf" and "PDF" in exc.message
+        else:
+            assert doc.lines  # pdfminer rebuilt what it could from a cut file
 
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a pdf at all\n")

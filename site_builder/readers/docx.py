@@ -8,6 +8,7 @@ emitted once and the positions it covers stay empty, so the numbers keep their c
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx as python_docx
@@ -26,6 +27,8 @@ _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customX
 _TC_PR, _TR_PR = qn("w:tcPr"), qn("w:trPr")
 _GRID_SPAN, _V_MERGE, _H_MERGE, _GRID_BEFORE = qn("w:gridSpan"), qn("w:vMerge"), qn("w:hMerge"), qn("w:gridBefore")
 _VAL = qn("w:val")
+# What a damaged package raises from the zip, zlib and XML layers under python-docx.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, ValueError, etree.XMLSyntaxError)
 # Runs under these are not part of the paragraph's visible text: deleted revisions, and text
 # boxes (a drawing anchored in the paragraph, with paragraphs of its own).
 _HIDDEN_ANCESTORS = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent")}
@@ -41,8 +44,8 @@ def read_docx(path: Path, cite_as: str) -> Document:
             "this is not a Word .docx file (not a zip package); an old .doc or a password-protected "
             "document must be saved as .docx first",
         ) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ReportError(cite_as, None, f"this Word file is damaged and cannot be read: {exc}") from None
+    except _DAMAGED as exc:
+        raise ReportError(cite_as, None, f"this Word file is damaged and cannot be read: {type(exc).__name__}: {exc}") from None
     lines: list[str] = []
     _blocks(document.element.body, lines)
     if not any(line.strip() for line in lines):

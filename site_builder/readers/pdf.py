@@ -12,6 +12,7 @@ source points into the PDF as a reader opens it.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,13 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from site_builder.exceptions import ReportError
+
+# pdfminer logs every oddity of a malformed file (missing FontBBox, default MediaBox) as a
+# warning; the build reports what matters about a report itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 from site_builder.readers import Document, register
 from site_builder.readers.cells import clean_cell, row_line
 
@@ -36,6 +41,12 @@ _PAGE_NUMBER = re.compile(
 # A line that starts a heading or a numbered item never continues the paragraph above it.
 _STARTS_ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、．.]|[（(]\d+[)）]|\d+[、.．](?!\d))")
 _SENTENCE_END = "。；;：:！!？?"
+# What pdfminer and pdfplumber raise on a malformed file: their own errors, and built-in ones
+# from deep inside object parsing (a MediaBox that is not four numbers, a missing key). One
+# damaged PDF must become a report error naming it, not stop the build.
+_DAMAGED = (
+    PdfminerException, MalformedPDFException, PDFSyntaxError, PSException, TypeError, ValueError, KeyError, IndexError,
+)
 _CID = re.compile(r"\(cid:\d+\)")
 MARGIN_ZONE = 0.08  # page numbers sit in the top or bottom 8% of the page
 
@@ -64,7 +75,7 @@ class _Item:
 def read_pdf(path: Path, cite_as: str) -> Document:
     try:
         pdf = pdfplumber.open(str(path))
-    except PdfminerException as exc:
+    except _DAMAGED as exc:
         raise ReportError(cite_as, None, _open_failure(exc)) from None
     fallback = _PdfiumChars(path)
     try:
@@ -73,7 +84,7 @@ def read_pdf(path: Path, cite_as: str) -> Document:
                 _page_items(_decodable(page, number, fallback), number)
                 for number, page in enumerate(pdf.pages, start=1)
             ]
-    except (PdfminerException, PDFSyntaxError, PSException) as exc:
+    except _DAMAGED as exc:
         raise ReportError(cite_as, None, f"this PDF is damaged and cannot be read: {_reason(exc)}") from None
     finally:
         fallback.close()
@@ -102,8 +113,8 @@ def _reason(exc: BaseException) -> str:
     return f"{type(inner).__name__}: {text}" if text else type(inner).__name__
 
 
-def _open_failure(exc: PdfminerException) -> str:
-    inner = exc.args[0] if exc.args else None
+def _open_failure(exc: Exception) -> str:
+    inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else None
     if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
         return "this PDF is encrypted (password-protected); save an unprotected copy or provide the text"
     return f"this is not a readable PDF: {_reason(exc)}"
@@ -151,7 +162,10 @@ class _PdfiumChars:
             except pdfium.PdfiumError:
                 self.failed = True
                 return []
-        textpage = self.doc[index].get_textpage()
+        try:
+            textpage = self.doc[index].get_textpage()
+        except pdfium.PdfiumError:
+            return []  # pdfium cannot load this page either: it stays without text
         chars = []
         for i in range(textpage.count_chars()):
             if raw.FPDFText_IsGenerated(textpage.raw, i):
