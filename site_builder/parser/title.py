@@ -39,6 +39,9 @@ def _digits(m: re.Match[str]) -> str:
 
 
 def clean_agency(name: str) -> str:
+    # Word bookmarks and Markdown or quotation marks around a title are not part of the name
+    name = re.sub(r"\[bookmark:[^\]]*\]", "", name)
+    name = re.sub(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff)）]+$", "", name)
     name = name.strip(" ：:，,、\u3000")
     name = re.sub(r"^(?:关于)", "", name)
     # "建国门街道办事处" and "建国门街道" are one agency: the office is how the 街道 reports.
