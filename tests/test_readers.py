@@ -125,6 +125,35 @@ def test_docx_nested_and_layout_tables(tmp_path):
     assert any(line.startswith("标签\t") and "甲 乙" in line for line in lines)
 
 
+def test_docx_paragraph_text_is_what_word_shows(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    document = docx.Document()
+    document.add_paragraph("某街道2020年政府信息公开工作年度报告")
+    body = document.element.body
+    paragraphs = [
+        # a tracked deletion is not shown; a tracked insertion is
+        f'<w:p {W}><w:r><w:t>收到申请</w:t></w:r><w:del w:id="1" w:author="a"><w:r><w:delText>99</w:delText></w:r></w:del>'
+        f'<w:ins w:id="2" w:author="a"><w:r><w:t>12</w:t></w:r></w:ins><w:r><w:t>件</w:t></w:r></w:p>',
+        # a tab stays a tab (tab-aligned columns); a line break starts a new line
+        f'<w:p {W}><w:r><w:t>行政处罚</w:t><w:tab/><w:t>139</w:t><w:br/><w:t>行政强制</w:t><w:tab/><w:t>0</w:t></w:r></w:p>',
+        # content Word shows once although the file carries it twice (Choice and Fallback)
+        f'<w:p {W} {MC}><mc:AlternateContent><mc:Choice Requires="w14"><w:r><w:t>一次</w:t></w:r></mc:Choice>'
+        f'<mc:Fallback><w:r><w:t>一次</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>',
+        # a content control around a paragraph
+        f'<w:sdt {W}><w:sdtContent><w:p><w:r><w:t>控件中的段落</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+    ]
+    for xml in paragraphs:
+        body.insert(len(body) - 1, parse_xml(xml))  # before the section properties
+    path = tmp_path / "runs.docx"
+    document.save(str(path))
+    lines = read_document(path, "reports/runs.docx").lines
+    assert lines == ["某街道2020年政府信息公开工作年度报告", "收到申请12件", "行政处罚\t139", "行政强制\t0", "一次", "控件中的段落"]
+
+
 def test_a_file_that_is_not_a_docx_is_a_clear_error(tmp_path):
     path = tmp_path / "old.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # an OLE .doc renamed

@@ -29,9 +29,11 @@ _GRID_SPAN, _V_MERGE, _H_MERGE, _GRID_BEFORE = qn("w:gridSpan"), qn("w:vMerge"),
 _VAL = qn("w:val")
 # What a damaged package raises from the zip, zlib and XML layers under python-docx.
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, ValueError, etree.XMLSyntaxError)
-# Runs under these are not part of the paragraph's visible text: deleted revisions, and text
-# boxes (a drawing anchored in the paragraph, with paragraphs of its own).
-_HIDDEN_ANCESTORS = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent")}
+# Runs under these are not part of the paragraph's visible text: deleted revisions, text
+# boxes (a drawing anchored in the paragraph, with paragraphs of its own), and the fallback
+# copy of markup-compatibility content (the same text again for older Word versions).
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_HIDDEN_ANCESTORS = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), _MC_FALLBACK}
 
 
 @register(".docx")
