@@ -438,3 +438,27 @@ def test_the_build_writes_notes_csv(tmp_path):
     site = load_site(CONTENT)
     assert text == notes_csv(site.reports, site.agency_of)
     assert 'pingtan,2021,requests.new,natural_person,"recovered: split by the template identities' in text
+
+
+def test_scraped_2019_form_with_spaces_kept_negative_change_and_amount_in_yuan():
+    """The 2019 page as another archive might have kept it: spaces between some cells, a negative
+    本年增/减, the procurement amount in 元 (the template asks for 万元)."""
+    text = seed("pingtan-2019.txt")
+    text = text.replace("行政许可3960181", "行政许可396 -2 181", 1)
+    text = text.replace("政府集中采购13575394432.52元", "政府集中采购135 75394432.52元", 1)
+    r = parse_text(text)
+    assert r.figure("licensing.decisions").value == 181
+    assert r.figure("procurement.projects").value == 135
+    f = r.figure("procurement.amount_wan")
+    assert (f.value, f.note) == (Decimal("7539.443252"), "printed 75394432.52元")
+    assert not [w for w in r.warnings if "negative" in w.message]
+
+
+@pytest.mark.parametrize("footer", ["— 4 —", "- 5 -", "第 6 页", "| — 7 — |"])
+def test_page_footer_inside_the_markdown_table_changes_nothing(reports, footer):
+    lines = split_lines(seed("shanghai-kewei-2024.txt"))
+    # between 4.保护第三方合法权益 (line 120) and the rows after it, and inside table 四
+    lines[120:120] = ["", footer, ""]
+    lines[188:188] = [footer]
+    r = parse_text("\n".join(lines))
+    assert figures(r) == figures(reports["shanghai-kewei-2024.txt"])
