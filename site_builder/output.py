@@ -46,30 +46,56 @@ class Output:
         self.write(relpath, Path(source).read_bytes())
 
 
-def commit_incremental(stage: Path, out: Path, keep: set[str], keep_prefixes: tuple[str, ...] = ()) -> list[str]:
-    """Move the changed files of `stage` into the live site `out` (one rename each) and delete
-    every file of `out` this build did not produce (`keep`), except under `keep_prefixes`.
-    Returns the removed files. The previous site stays whole until this runs: a build that fails
-    earlier leaves `out` untouched."""
+def commit_incremental(stage: Path, out: Path, keep: set[str], keep_prefixes: tuple[str, ...] = (),
+                       finish=None) -> list[str]:
+    """Publish an incremental build whole. The next site is put together beside the live one:
+    hard links to the unchanged files of `out` (no copying), the changed files moved in from
+    `stage`, and none of the files this build no longer produces (`keep`; files under
+    `keep_prefixes` are kept). `finish(next_site, removed)` then runs on it (the search index),
+    and it replaces `out` with two renames, so a build that fails or is interrupted at any point
+    leaves `out` exactly as it was. Returns the removed files."""
     out = out.resolve()
-    for dirpath, _dirnames, filenames in os.walk(stage):
-        for name in filenames:
-            src = Path(dirpath, name)
-            rel = src.relative_to(stage)
-            target = out / rel
+    nxt = out.parent / f".{out.name}.next-{os.getpid()}"
+    if nxt.exists():
+        shutil.rmtree(nxt)
+    try:
+        changed = {p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()}
+        removed = []
+        for dirpath, _dirnames, filenames in os.walk(out):
+            for name in filenames:
+                src = Path(dirpath, name)
+                rel = src.relative_to(out).as_posix()
+                if rel in changed:
+                    continue
+                if rel not in keep and not rel.startswith(keep_prefixes):
+                    removed.append(rel)
+                    continue
+                target = nxt / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(src, target)
+        for rel in sorted(changed):
+            target = nxt / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, target)
-    shutil.rmtree(stage, ignore_errors=True)
-    removed = []
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
-        for name in filenames:
-            rel = Path(dirpath, name).relative_to(out).as_posix()
-            if rel not in keep and not rel.startswith(keep_prefixes):
-                os.unlink(Path(dirpath, name))
-                removed.append(rel)
-        if dirpath != str(out) and not os.listdir(dirpath):
-            os.rmdir(dirpath)  # a folder whose pages are all gone
-    return sorted(removed)
+            os.replace(stage / rel, target)
+        nxt.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(stage, ignore_errors=True)
+        removed.sort()
+        if finish is not None:
+            finish(nxt, removed)
+        swap_in(nxt, out)
+    except BaseException:
+        shutil.rmtree(nxt, ignore_errors=True)
+        raise
+    return removed
+
+
+def _link_or_copy(src: Path, target: Path) -> None:
+    # A hard link shares the file's bytes with the live site; nothing ever rewrites a published
+    # file in place (changed files are new files), so the live site cannot change through it.
+    try:
+        os.link(src, target)
+    except OSError:
+        shutil.copy2(src, target)
 
 
 def staging_dir(out: Path) -> Path:
