@@ -906,3 +906,54 @@ def test_missing_table_two_is_a_warning():
     assert [str(w) for w in r.warnings] == ["reports/variant.txt: table 二 (主动公开政府信息情况) was not found"]
     assert r.figure("penalty.decisions") is None
     assert r.figure("requests.new", "total").value == 17
+
+
+# --- subtotal rows the template does not have ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading, before",
+    [
+        ("(三) 不予公开", "1.属于国家秘密"),
+        ("(三)不予公开小计", "1.属于国家秘密"),
+        ("(四) 无法提供", "1.本机关不掌握"),
+        ("(五) 不予处理", "1. 信访举报投诉类申请"),
+    ],
+)
+def test_pdf_subtotal_row_is_ignored_not_shifted(heading, before):
+    """Some agencies print a subtotal beside a group heading: it is no row of the template, and
+    the rows under the heading keep their own numbers."""
+    rng = random.Random(10_100)
+    lines = seed_lines(DH2019)
+    numbers = [[rng.randint(1, 9) for _ in range(7)] for _ in T3_ROWS_2019]
+    lines = replace_pdf_numbers(lines, t3_region(lines), numbers, 7)
+    at = index_of(lines, before)
+    lines.insert(at, heading + "\t55\t0\t0\t0\t0\t0\t55")
+    r = parse_lines(lines)
+    assert table_values(r, T3_ROWS_2019) == as_decimals(numbers)
+    name = re.sub(r"[()\s\d三四五小计]", "", heading)
+    assert [str(w) for w in r.warnings] == [
+        f"reports/variant.txt:{at + 1}: table 三: a subtotal row ({name}) that the template does not have; ignored"
+    ]
+
+
+def test_docx_2021_other_subtotal_is_ignored():
+    """A 2021 table that prints numbers beside (六)其他处理 as well as its three rows."""
+    rng = random.Random(10_200)
+    lines = seed_lines(JG2024)
+    numbers = [[rng.randint(1, 9) for _ in range(7)] for _ in T3_ROWS_2021]
+    lines = replace_docx_numbers(lines, t3_region(lines), [v for row in numbers for v in row])
+    at = index_of(lines, "（六）其他处理")
+    lines[at : at + 1] = ["\t（六）其他处理"] + ["\t55"] * 7 + ["", "\t"]
+    r = parse_lines(lines)
+    assert table_values(r, T3_ROWS_2021) == as_decimals(numbers)
+    # (六)'s total is still the sum of its three rows
+    assert r.figure("outcome.other", "natural_person").value == sum(numbers[k][0] for k in range(20, 23))
+    assert [w.message for w in r.warnings] == ["table 三: a subtotal row (其他处理) that the template does not have; ignored"]
+
+
+def test_2019_other_row_is_a_row_not_a_subtotal():
+    """In the 2019 form (六)其他处理 is a row of its own: read, not ignored."""
+    r = parse_lines(seed_lines(DH2019))
+    assert r.figure("outcome.other", "total").origin == "table"
+    assert not [w for w in r.warnings if "subtotal" in w.message]

@@ -223,6 +223,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     cursor = 0
     pending: list[_Pending] = []
     misfits = _misfit_rows(groups)
+    subtotals = _subtotal_rows(groups, rows)
     for group in groups:
         if split_run is not None and _needs_split(group, T3_WIDTH):
             target = _pick_row(group.label, rows, cursor, result.rows)
@@ -246,6 +247,10 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
         else:
             values = _group_values(group, T3_WIDTH, "t3", path, result, split_run)
         if values is None:
+            continue
+        if id(group) in subtotals:
+            result.warnings.append(Diagnostic(
+                path, group.line, f"table 三: a subtotal row ({subtotals[id(group)]}) that the template does not have; ignored"))
             continue
         if id(group) in misfits and not values.recovered:
             # One cell too few or too many: which one cannot be told, and a guess would shift the row.
@@ -294,6 +299,24 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     if text_ends and (last not in result.rows or last_cells < T3_WIDTH):
         result.truncated_at = _last_nonempty(lines, region)
     return result
+
+
+# Group headings of table 三 whose rows are listed under them; some agencies print a subtotal
+_SUBTOTAL = re.compile(r"(?P<head>不予公开|无法提供|不予处理|其他处理)(?:小计|合计)?$")
+
+
+def _subtotal_rows(groups: list[Group], rows: list[RowSpec]) -> dict[int, str]:
+    """id(group) -> heading, for numbers printed beside a group heading ("(三)不予公开") that names
+    no row of the template, when the next numbers belong to exactly one row: the heading's first
+    (a label wrapped around its numbers would name two rows in the text that follows)."""
+    out: dict[int, str] = {}
+    for group, nxt in zip(groups, groups[1:]):
+        m = _SUBTOTAL.search(group.label)
+        if not m or any(r.pattern.search(group.label) for r in rows):
+            continue
+        if sum(1 for r in rows if r.pattern.search(nxt.label)) == 1:
+            out[id(group)] = m.group("head")
+    return out
 
 
 def _misfit_rows(groups: list[Group]) -> dict[int, int]:
