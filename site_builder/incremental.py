@@ -24,16 +24,16 @@ from pathlib import Path
 
 from site_builder.cache import code_version
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
-def scan(roots: list[Path]) -> dict[str, tuple[int, int]]:
-    """Every file under the roots (hidden ones skipped) -> (size, mtime_ns)."""
+def scan(roots: list[Path]) -> dict[str, tuple]:
+    """Every file under the roots (hidden ones skipped) -> (size, mtime_ns, hash if recent)."""
     out: dict[str, tuple[int, int]] = {}
     for root in roots:
         root = Path(root)
         if not root.exists():
-            out[f"{root}\0missing"] = (0, 0)
+            out[f"{root}\0missing"] = (0, 0, None)
             continue
         if root.is_file():
             out[str(root.resolve())] = _entry(str(root), root.stat())
@@ -64,37 +64,35 @@ def _hash_file(path: str) -> str | None:
 
 
 def _entry(path: str, st: os.stat_result) -> tuple:
-    """(size, mtime_ns), or (size, content hash) for a file modified in the last two seconds:
-    an edit that keeps the size within the filesystem's timestamp granularity would otherwise
-    look unchanged (git's "racily clean" problem)."""
-    if time.time_ns() - st.st_mtime_ns < RACY_NS:
-        digest = _hash_file(path)
-        if digest is not None:
-            return (st.st_size, digest)
-    return (st.st_size, st.st_mtime_ns)
+    """(size, mtime_ns, None), or (size, mtime_ns, content hash) for a file modified in the last
+    two seconds: an edit that keeps the size within the filesystem's timestamp granularity would
+    otherwise look unchanged to the next build (git's "racily clean" problem)."""
+    digest = _hash_file(path) if time.time_ns() - st.st_mtime_ns < RACY_NS else None
+    return (st.st_size, st.st_mtime_ns, digest)
 
 
 @dataclass
 class Manifest:
     code: str
     options: dict
-    inputs: dict[str, tuple[int, int]]
+    inputs: dict[str, tuple]  # path -> (size, mtime_ns, hash or None)
     outputs: dict[str, str] = field(default_factory=dict)  # relpath -> blake2b of the bytes
     summary: dict = field(default_factory=dict)  # counts for the "up to date" message
 
-    def same_inputs(self, other: "Manifest") -> bool:
-        """Same code, options and input files. A file recorded by content hash (it was recent
-        when scanned) is compared by hashing it again, whichever side recorded it so."""
-        if self.code != other.code or self.options != other.options or self.inputs.keys() != other.inputs.keys():
+    def same_inputs(self, previous: "Manifest") -> bool:
+        """Same code, options and input files as the `previous` build's. A file the previous
+        scan recorded by content hash (it was recent then) is compared by its bytes; any other
+        by size and mtime."""
+        if self.code != previous.code or self.options != previous.options or self.inputs.keys() != previous.inputs.keys():
             return False
-        for path, mine in self.inputs.items():
-            theirs = other.inputs[path]
-            if tuple(mine) == tuple(theirs):
-                continue
-            if mine[0] != theirs[0]:
-                return False  # the size differs
-            digests = [e[1] for e in (mine, theirs) if isinstance(e[1], str)]
-            if not digests or _hash_file(path) != digests[0]:
+        for path, (size, mtime, digest) in self.inputs.items():
+            p_size, p_mtime, p_digest = previous.inputs[path]
+            if size != p_size:
+                return False
+            if p_digest is not None:
+                if (digest or _hash_file(path)) != p_digest:
+                    return False
+            elif mtime != p_mtime:
                 return False
         return True
 

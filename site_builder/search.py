@@ -1,7 +1,10 @@
 """Full-text search: a pagefind index of the built HTML, written into the site as /pagefind/.
 
 Runs at the end of the build, over the staging folder, before it is swapped in. Pages declare
-lang="zh-CN", so pagefind segments Chinese text into words and answers queries such as 建国门;
+lang="zh-CN", and pagefind's *extended* binary (the `pagefind[extended]` dependency, which the
+pagefind package prefers when installed) segments Chinese text into words, so a query such as
+建国门 finds 建国门街道; the standard binary cuts Chinese differently at index and at query time
+and finds nothing for it.
 English labels on the same pages are indexed too. The search UI (pagefind-ui.js/.css) is written
 by the same call; static/js/search.js mounts it on any element with id="search".
 """

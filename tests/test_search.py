@@ -49,7 +49,7 @@ def search_page(site: Path) -> str:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("query, expect", [
-    ("建国门", "/agencies/jianguomen/"),  # Chinese: the agency's name
+    ("建国门", "/agencies/jianguomen/"),  # Chinese: part of the agency name 建国门街道 (word segmentation)
     ("Disclosed", "/metrics/outcome.disclosed/"),  # English: a figure's label
 ])
 def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path, query, expect):
@@ -62,23 +62,56 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path, quer
     shutil.copytree(seed_site, site)
     url = search_page(site)
     problems: list[str] = []
-    with serve(site, netlify_rules) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            page.add_init_script(
-                "document.addEventListener('securitypolicyviolation', e =>"
-                " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.goto(base + url)
-            page.wait_for_selector("#search input", timeout=20000)
-            page.fill("#search input", query)
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
-            links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
-            assert any(link.startswith(expect) for link in links), links
-        finally:
-            browser.close()
+
+    def session():
+        with serve(site, netlify_rules) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            try:
+                page = browser.new_page()
+                page.add_init_script(
+                    "document.addEventListener('securitypolicyviolation', e =>"
+                    " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+                page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+                page.on("pageerror", lambda e: problems.append(str(e)))
+                page.goto(base + url)
+                page.wait_for_selector("#search input", timeout=20000)
+                page.fill("#search input", query)
+                page.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
+                links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+                assert any(link.startswith(expect) for link in links), links
+            finally:
+                browser.close()
+
+    in_own_thread(session)
     problems = [p for p in problems if not p.startswith("Failed to load resource")]
     assert problems == []
+
+
+def test_the_index_is_byte_identical_across_builds(seed_site, tmp_path):
+    def snapshot(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    indexes = []
+    for name in ("one", "two"):
+        site = tmp_path / name
+        shutil.copytree(seed_site, site, ignore=shutil.ignore_patterns("pagefind"))
+        build_index(site)
+        indexes.append(snapshot(site / "pagefind"))
+    assert indexes[0] == indexes[1] and indexes[0] == snapshot(seed_site / "pagefind")
+
+
+def in_own_thread(fn):
+    """Run a Playwright session in a thread of its own: another test module may hold the main
+    thread's sync Playwright open for the whole session, and there can be one per thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
+def test_the_extended_pagefind_binary_is_used():
+    """Only pagefind's extended binary segments Chinese words; without it 建国门 finds nothing."""
+    from pagefind.service import get_executable
+
+    assert "extended" in get_executable().name

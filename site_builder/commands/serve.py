@@ -83,6 +83,8 @@ class Rebuilder:
             self.log(f"build failed ({result.seconds:.2f}s); still serving the previous site:\n{result.error}")
             self._write_error_page(result)
         else:
+            # an incremental build keeps files it did not produce: the error page goes explicitly
+            (self.out / ERROR_PAGE).unlink(missing_ok=True)
             result = BuildResult(True, time.perf_counter() - t0, report_errors=[str(e) for e in site.errors],
                                  pages=len(site.reports))
             for message in result.report_errors:
@@ -189,8 +191,8 @@ def make_handler(rebuilder: Rebuilder):
                 return await super().get(path, include_body)
             target = self._html_file(path)
             if target is None:
-                if result.error and not (rebuilder.out / path).exists():
-                    return self._send(error_page(result), 500)  # nothing to fall back on yet
+                if result.error and self._missing(path):
+                    return self._send(error_page(result), 500)  # no earlier build to fall back on
                 return await super().get(path, include_body)
             self._send(with_banner(target.read_text(encoding="utf-8"), result), 200)
 
@@ -205,7 +207,18 @@ def make_handler(rebuilder: Rebuilder):
                 return None
             return candidate
 
+        def _missing(self, path: str) -> bool:
+            candidate = rebuilder.out / path
+            return not (candidate / "index.html" if candidate.is_dir() else candidate).exists()
+
+        _generated = False
+
+        def compute_etag(self):
+            # StaticFileHandler's etag hashes the file on disk; a page with a banner is not that file
+            return None if self._generated else super().compute_etag()
+
         def _send(self, text: str, status: int) -> None:
+            self._generated = True
             self.set_status(status)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
@@ -213,6 +226,7 @@ def make_handler(rebuilder: Rebuilder):
 
         def write_error(self, status_code: int, **kwargs) -> None:
             if status_code == 404 and (rebuilder.out / "404.html").is_file():
+                self._generated = True
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.finish(with_banner((rebuilder.out / "404.html").read_text(encoding="utf-8"), rebuilder.last))
             else:
