@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -247,3 +248,16 @@ def test_table_two_glued_single_cells_need_no_split_and_many_cells_are_not_guess
     assert r.figure("normative_docs.issued") is None
     w = next(w for w in r.warnings if "normative_docs" in w.message)
     assert w.code == "ambiguous_split" and '"693665"' in w.message
+
+
+def test_a_stray_glued_number_in_a_table_does_not_take_a_row():
+    """A page mark glued to text ("页码12") between rows is too short to be a row run together:
+    it is ignored with a warning, and the rows after it keep their places."""
+    seed = (Path(__file__).resolve().parents[1] / "content" / "reports" / "jianguomen-2024.txt").read_text(encoding="utf-8")
+    lines = split_lines(seed)
+    at = next(i for i, l in enumerate(lines) if "本年新收" in l) + 9
+    base = parse_document(Document("reports/x.txt", list(lines), "utf-8"), today=TODAY)
+    lines.insert(at, "页码12")
+    r = parse_document(Document("reports/x.txt", lines, "utf-8"), today=TODAY)
+    assert {(f.metric, f.applicant): f.value for f in r.figures} == {(f.metric, f.applicant): f.value for f in base.figures}
+    assert [w.line for w in r.warnings if "no row of seven" in w.message] == [at + 1]

@@ -226,9 +226,13 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     subtotals = _subtotal_rows(groups, rows)
     for group in groups:
         if split_run is not None and _needs_split(group, T3_WIDTH):
+            digits = " ".join(t.text for t in group.tokens)
+            if sum(ch.isdigit() for ch in digits) < T3_WIDTH:
+                # too few digits for seven cells: a stray number, not a row run together
+                result.warnings.append(Diagnostic(path, group.line, f"table 三: {digits} is no row of seven numbers; ignored"))
+                continue
             target = _pick_row(group.label, rows, cursor, result.rows)
             where = f"table 三 row {rows[target].metric}" if target is not None else "table 三"
-            digits = " ".join(t.text for t in group.tokens)
             split = split_run(digits, T3_WIDTH, "t3")
             if split.values is None:
                 if target is not None:
