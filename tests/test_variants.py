@@ -957,3 +957,20 @@ def test_2019_other_row_is_a_row_not_a_subtotal():
     r = parse_lines(seed_lines(DH2019))
     assert r.figure("outcome.other", "total").origin == "table"
     assert not [w for w in r.warnings if "subtotal" in w.message]
+
+
+@pytest.mark.parametrize("form", ["full-width", "padded", "ideographic-space"])
+def test_docx_cells_in_other_number_forms(form):
+    rng = random.Random(10_300)
+    lines = seed_lines(JG2024)
+    numbers = random_rows(rng, len(T3_ROWS_2021))
+    lines = replace_docx_numbers(lines, t3_region(lines), [v for row in numbers for v in row])
+    start, end = t3_region(lines)
+    full = str.maketrans("0123456789", "０１２３４５６７８９")
+    cell = {
+        "full-width": lambda v: "\t" + v.translate(full),
+        "padded": lambda v: f"\t  {v}  ",
+        "ideographic-space": lambda v: "\u3000" + v,
+    }[form]
+    lines = lines[:start] + [cell(l.strip()) if NUM_CELL.match(l) else l for l in lines[start:end]] + lines[end:]
+    assert table_values(parse_lines(lines), T3_ROWS_2021) == as_decimals(numbers)
