@@ -35,7 +35,7 @@ def environment(templates_dir: Path) -> Environment:
 
 
 def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None = None) -> None:
-    from site_builder.render import assets, feeds, pages, urls
+    from site_builder.render import assets, context, feeds, pages, urls
     from site_builder.render.prose import read_pages
     from site_builder.assets import Assets
     from site_builder.charts import write_specs
@@ -64,5 +64,6 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         html = env.get_template(page.template).render(page=page, **common, **page.context)
         out.write(urls.file_of(page.url), html)
     write_specs(out, [c for p in all_pages for c in p.context.get("charts", [])])  # for static/js/charts.js
+    context.forget_index()
     out.write("sitemap.xml", feeds.sitemap(base, [p.url for p in all_pages if p.in_sitemap]))
     out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME))

@@ -46,6 +46,26 @@ T3_HEADINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# Report.figure() scans the figure list; pages ask for figures tens of thousands of times, so each
+# report's figures are indexed once. The entry keeps the report alive, so its id() is not reused.
+_INDEX: dict[int, tuple[Report, dict[tuple[str, str], Figure]]] = {}
+
+
+def figure_of(report: Report, metric: str, applicant: str = "total") -> Figure | None:
+    entry = _INDEX.get(id(report))
+    if entry is None or entry[0] is not report:
+        index: dict[tuple[str, str], Figure] = {}
+        for f in report.figures:
+            index.setdefault((f.metric, f.applicant), f)  # the first, as Report.figure() returns
+        entry = _INDEX[id(report)] = (report, index)
+    return entry[1].get((metric, applicant))
+
+
+def forget_index() -> None:
+    """Drop the figure index (called once a render is over: the next build has new reports)."""
+    _INDEX.clear()
+
+
 def anchor(metric: str, applicant: str = "total") -> str:
     """The element id of one figure: the bare metric id for totals, metric--applicant otherwise."""
     return metric if applicant == "total" else f"{metric}--{applicant}"
@@ -130,7 +150,8 @@ class _Placer:
     """Hands out each figure once, so every figure gets exactly one element (ids stay unique)."""
 
     def __init__(self, report: Report):
-        self.index = {(f.metric, f.applicant): f for f in report.figures}
+        figure_of(report, "")  # builds the index
+        self.index = _INDEX[id(report)][1]
         self.placed: set[tuple[str, str]] = set()
 
     def cell(self, metric: str, applicant: str = "total") -> Cell:
@@ -286,9 +307,9 @@ def yoy_rows(reports: list[Report]) -> list[YoYRow]:
         cells = []
         previous: Report | None = None
         for r in reports:
-            fig = r.figure(m.id)
+            fig = figure_of(r, m.id)
             cell = YoYCell(r.year, fig)
-            prev_fig = previous.figure(m.id) if previous is not None else None
+            prev_fig = figure_of(previous, m.id) if previous is not None else None
             if fig is not None and prev_fig is not None:
                 cell.change = fig.value - prev_fig.value
                 cell.previous_year = previous.year
@@ -331,9 +352,9 @@ def headlines(site) -> list[Headline]:
     out = []
     for a in site.agencies:
         latest = site.reports_of(a.slug)[-1]
-        withheld = latest.figure("outcome.withheld")
-        handled = latest.figure("outcome.total")
-        out.append(Headline(a, latest, latest.figure("requests.new"), withheld, handled, share(withheld, handled)))
+        withheld = figure_of(latest, "outcome.withheld")
+        handled = figure_of(latest, "outcome.total")
+        out.append(Headline(a, latest, figure_of(latest, "requests.new"), withheld, handled, share(withheld, handled)))
     return out
 
 
@@ -350,16 +371,16 @@ class MetricRow:
 
 def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
     """Agencies x years for one metric (total column); years where any agency printed it."""
-    years = sorted({r.year for r in site.reports if r.figure(metric_id) is not None})
+    years = sorted({r.year for r in site.reports if figure_of(r, metric_id) is not None})
     rows = []
     for a in site.agencies:
         by_year = {r.year: r for r in site.reports_of(a.slug)}
-        if not any(by_year.get(y) and by_year[y].figure(metric_id) for y in years):
+        if not any(by_year.get(y) and figure_of(by_year[y], metric_id) for y in years):
             continue
         cells = []
         for y in years:
             r = by_year.get(y)
-            cells.append((y, r, r.figure(metric_id) if r else None))
+            cells.append((y, r, figure_of(r, metric_id) if r else None))
         rows.append(MetricRow(a, cells))
     return years, rows
 
@@ -390,7 +411,7 @@ def check_views(report: Report) -> list[CheckView]:
             metric_id, applicant = "outcome.total", c.applicant
         else:
             metric_id, applicant = "", "total"
-        has = metric_id and report.figure(metric_id, applicant) is not None
+        has = metric_id and figure_of(report, metric_id, applicant) is not None
         m = catalogue.by_id().get(subject) if rule == "t3.row_total" else None
         out.append(CheckView(c, anchor(metric_id, applicant) if has else None, m))
     return out

@@ -130,8 +130,8 @@ def year_page(site: Site, year: int) -> Page:
     columns = [m for m in context.comparable_metrics() if m.id in present]
     rows = []
     for r in reports:
-        withheld, handled = r.figure("outcome.withheld"), r.figure("outcome.total")
-        rows.append((site.agency_of[r.path], r, [r.figure(m.id) for m in columns], context.share(withheld, handled)))
+        withheld, handled = context.figure_of(r, "outcome.withheld"), context.figure_of(r, "outcome.total")
+        rows.append((site.agency_of[r.path], r, [context.figure_of(r, m.id) for m in columns], context.share(withheld, handled)))
     return Page(
         urls.year(year),
         "year.html",
@@ -176,6 +176,7 @@ def not_found_page() -> Page:
 
 
 def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:
+    context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
     pages = [index_page(site), agencies_page(site)]
     for a in site.agencies:
         pages.append(agency_page(site, a))
