@@ -128,6 +128,10 @@ def describe(exc: BaseException) -> str:
     line = getattr(exc, "lineno", None)
     if name and line:
         location = f"{name}:{line}: "
+        from jinja2 import TemplateSyntaxError
+
+        if isinstance(exc, TemplateSyntaxError):  # file, line and message say it all
+            return f"{location}{type(exc).__name__}: {exc}"
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-8))
     return f"{location}{type(exc).__name__}: {exc}\n\n{trace}"
 
