@@ -407,3 +407,32 @@ def test_original_file_is_offered_and_pdf_lines_are_labelled(tmp_path, no_charts
     # the figures still link to their lines
     assert figure_text(doc, "procurement.amount_wan") == "184.8083"
     assert "184.8083" in line_text(doc, figure_link(doc, "procurement.amount_wan"))
+
+
+def test_a_cell_the_parser_left_out_says_why(tmp_path):
+    """A gap the parser explained (Diagnostic.metrics) links to the warning's line and carries its message."""
+    import dataclasses
+
+    from site_builder.load import load_site
+    from site_builder.model import Diagnostic
+    from site_builder.render import PROJECT_ROOT, environment, pages
+
+    site = load_site(CONTENT)
+    report = next(r for r in site.reports if r.path == "reports/donghuashi-2019.txt")
+    report = dataclasses.replace(
+        report,
+        figures=[f for f in report.figures if f.metric != "outcome.partial"],
+        warnings=[Diagnostic(report.path, 41, "cells run together past telling", code="unsplittable",
+                             metrics=("outcome.partial",), applicants=("commercial",))],
+    )
+    site.reports = [report if r.path == report.path else r for r in site.reports]
+    p = pages.report_page(site, report)
+    html = environment(PROJECT_ROOT / "templates").get_template(p.template).render(
+        page=p, site=site, base_url="https://example.org", prose_pages=[], downloads=[], **p.context)
+    from sitehtml import parse
+
+    doc = parse(html)
+    gap = cell(doc, "outcome.partial--commercial").find("a")
+    assert gap.has_class("gap") and gap.attrs["href"] == "#L41" and gap.attrs["title"] == "cells run together past telling"
+    plain = cell(doc, "outcome.partial--research")  # not named by the warning: an unexplained gap
+    assert plain.find("a") is None and plain.find("span", class_="gap") is not None

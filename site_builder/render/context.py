@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from site_builder import catalogue
 from site_builder.catalogue import Metric
-from site_builder.model import APPLICANTS, Agency, CheckResult, Figure, Report
+from site_builder.model import APPLICANTS, Agency, CheckResult, Diagnostic, Figure, Report
 from site_builder.parser.template import T2_ROWS, T3_ROWS, T4_METRICS
 
 # Column ids of table 三 (data contract), in Chinese and English.
@@ -87,6 +87,7 @@ class Cell:
     metric: str
     applicant: str
     figure: Figure | None
+    warning: Diagnostic | None = None  # why the slot is empty, when the parser said
 
     @property
     def id(self) -> str:
@@ -153,13 +154,19 @@ class _Placer:
         figure_of(report, "")  # builds the index
         self.index = _INDEX[id(report)][1]
         self.placed: set[tuple[str, str]] = set()
+        # warnings naming the figures they left out (a missing cell, digits run together past telling)
+        self.warnings: dict[tuple[str, str], Diagnostic] = {}
+        for w in report.warnings:
+            for metric in getattr(w, "metrics", ()) or ():
+                for applicant in getattr(w, "applicants", ()) or APPLICANTS:
+                    self.warnings.setdefault((metric, applicant), w)
 
     def cell(self, metric: str, applicant: str = "total") -> Cell:
         key = (metric, applicant)
         fig = self.index.get(key)
         if fig is not None:
             self.placed.add(key)
-        return Cell(metric, applicant, fig)
+        return Cell(metric, applicant, fig, None if fig is not None else self.warnings.get(key))
 
     def has(self, metric: str) -> bool:
         return any(m == metric for m, _ in self.index)
