@@ -462,3 +462,12 @@ def test_page_footer_inside_the_markdown_table_changes_nothing(reports, footer):
     lines[188:188] = [footer]
     r = parse_text("\n".join(lines))
     assert figures(r) == figures(reports["shanghai-kewei-2024.txt"])
+
+
+def test_stat_table_run_together_with_the_cumulative_column_first():
+    # invented: the header puts 历年累计 before the year; each row prints cumulative then year
+    line = ("本县2012年主动公开政府信息120条。附件：统计表 指标名称计量单位历年累计2012年度主动公开信息数条950120"
+            "其中：1、网站公开数条8001002、政府公报公开数条00受理依申请公开信息总数条317行政复议数件21")
+    r = parse_text("某某县人民政府2012年政府信息公开工作年度报告\n一、概述\n" + line + "\n")
+    assert {f.metric: f.value for f in r.figures} == {"proactive.total": 120, "proactive.website": 100,
+                                                       "requests.new": 7, "review.total": 1}
