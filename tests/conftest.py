@@ -12,3 +12,42 @@ REPORTS = CONTENT / "reports"
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+# --- Trust tests (bad input, safe output, CSP, valid HTML, browser): one seed build per session.
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory) -> Path:
+    """The five seed reports built once into a temporary folder (read-only for tests)."""
+    from site_builder.cli import main
+
+    out = tmp_path_factory.mktemp("seed") / "_site"
+    code = main(["build", "--content", str(CONTENT), "--out", str(out)])
+    assert code == 0, "the seed site does not build"
+    return out
+
+
+@pytest.fixture(scope="session")
+def netlify_rules():
+    """The [[headers]] rules of netlify.toml (the CSP the published site is served with)."""
+    from browser.netlify import header_rules
+
+    return header_rules(ROOT / "netlify.toml")
+
+
+@pytest.fixture
+def no_charts(monkeypatch):
+    """Build without charts, for tests about loading and output that build many sites
+    (a chart is rendered by vl-convert and dominates build time). Pages still render."""
+    import site_builder.commands.build as build_cmd
+    from site_builder.render import charts_hook
+
+    monkeypatch.setattr(charts_hook, "agency_charts", lambda site, slug: [])
+    monkeypatch.setattr(charts_hook, "metric_charts", lambda site, metric_id: [])
+    if hasattr(build_cmd, "prerender"):  # renders every chart up front
+        monkeypatch.setattr(build_cmd, "prerender", lambda site: None)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "keeps_charts: a bad-input test that builds with real charts")

@@ -38,6 +38,10 @@
     element.setAttribute("data-search-state", "ready");
     var query = new URLSearchParams(window.location.search).get("q");
     var input = element.querySelector("input");
+    // pagefind names its box by a title only, which is not a label (axe: label-title-only)
+    if (input && !input.hasAttribute("aria-label")) {
+      input.setAttribute("aria-label", element.getAttribute("data-label") || "搜索 Search");
+    }
     if (query && input) {
       input.value = query;
       input.dispatchEvent(new Event("input", { bubbles: true }));
