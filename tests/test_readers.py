@@ -400,6 +400,15 @@ def test_html_encoding_without_declaration_and_beyond_gb2312(tmp_path):
     assert doc.lines[1] == "全年主动公开政府信息120条。" and doc.encoding == "html (gb18030)"
 
 
+def test_html_with_thousands_of_unclosed_tags(tmp_path):
+    # html.parser nests every unclosed <p> and <font> in the one before it
+    paragraphs = "".join(f"<p><font>第{i}段" for i in range(3000))
+    path = tmp_path / "deep.html"
+    path.write_text(f"<html><body><p>某街道2020年政府信息公开工作年度报告</p>{paragraphs}</body></html>", encoding="utf-8")
+    lines = read_document(path, "reports/deep.html").lines
+    assert len(lines) == 3001 and lines[-1] == "第2999段"
+
+
 def test_html_colspan_rowspan_keep_numbers_in_their_columns(tmp_path):
     page = """<html><body><div class="content"><p>某街道2021年政府信息公开工作年度报告</p>
     <table><tr><td rowspan="3">三、本年度办理结果</td><td colspan="2">（一）予以公开</td><td>1</td><td>2</td></tr>

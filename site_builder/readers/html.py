@@ -180,26 +180,32 @@ class _Lines:
         self.lines.append(line)
 
 
+_END_BLOCK = object()  # marks where a block element's children end on the walk's stack
+
+
 def _walk(node: Tag, out: _Lines) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
+    """Text of node's children in document order, a line per block element. Iterative: pages
+    with thousands of unclosed <p> or <font> tags nest that deep."""
+    stack: list = list(reversed(list(node.children)))
+    while stack:
+        child = stack.pop()
+        if child is _END_BLOCK:
+            out.flush()
+        elif isinstance(child, NavigableString):
             if type(child) is NavigableString:  # not a comment, doctype or CDATA
                 out.text(str(child))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        name = child.name
-        if name == "br":
-            out.flush()
-        elif name == "table":
-            out.flush()
-            _table(child, out)
-        elif name in _BLOCK:
-            out.flush()
-            _walk(child, out)
-            out.flush()
-        else:
-            _walk(child, out)
+        elif isinstance(child, Tag):
+            name = child.name
+            if name == "br":
+                out.flush()
+            elif name == "table":
+                out.flush()
+                _table(child, out)
+            else:
+                if name in _BLOCK:
+                    out.flush()
+                    stack.append(_END_BLOCK)
+                stack.extend(reversed(list(child.children)))
 
 
 def _own_rows(table: Tag) -> list[Tag]:
