@@ -253,7 +253,7 @@ TABLE_CASES = {
     # name: (edit, words in the warning, line of the warning relative to the edit, exact)
     "too few numbers": (_edit(1, []), r"missing|left out", 0),
     "too many numbers": (_edit(1, ["\t1", "\t5"]), r"no row|extra|ignored", None),
-    "text in a number cell": (_edit(1, ["\tabc"]), r"abc|no row|not a number", None),
+    "text in a number cell": (_edit(1, ["\tabc"]), r"'abc' stands where a number belongs", None),
     "dash in a number cell": (_edit(1, ["\t—"]), r"missing|left out|no row|not a number", None),
     "negative number": (_edit(1, ["\t-1"]), r"negative", 1),
     "absurdly large number": (_edit(1, ["\t99999999999"]), r"implausibly large", 1),

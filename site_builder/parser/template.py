@@ -223,6 +223,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     cursor = 0
     pending: list[_Pending] = []
     misfits = _misfit_rows(groups)
+    text_cells = _text_in_number_cells(groups)
     subtotals = _subtotal_rows(groups, rows)
     for group in groups:
         if split_run is not None and _needs_split(group, T3_WIDTH):
@@ -268,6 +269,18 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
                 "which one is missing or extra cannot be told, so the row is left out", code="missing_cell"))
             continue
         if len(values) < T3_WIDTH - 1:
+            if text_cells.get(id(group)) is not None:
+                # The row's other half follows the text: said once, on the first half.
+                text, after = text_cells[id(group)]
+                target = _pick_row(group.label, rows, cursor, result.rows)
+                name = rows[target].metric if target is not None else "?"
+                result.warnings.append(Diagnostic(
+                    path, group.line, f"table 三 row {name}: '{text}' stands where a number belongs (lines "
+                    f"{group.line}-{after.tokens[-1].line}); the row is left out", code="missing_cell"))
+                text_cells[id(after)] = None
+                continue
+            if id(group) in text_cells:  # the half after the text, already reported
+                continue
             if len(values) > 0:
                 result.warnings.append(Diagnostic(path, group.line, f"table 三: {len(values)} number(s) with no row of seven to belong to ({' '.join(t.text for t in group.tokens)}); ignored"))
             continue
@@ -320,6 +333,24 @@ def _subtotal_rows(groups: list[Group], rows: list[RowSpec]) -> dict[int, str]:
             continue
         if sum(1 for r in rows if r.pattern.search(nxt.label)) == 1:
             out[id(group)] = m.group("head")
+    return out
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _text_in_number_cells(groups: list[Group]) -> dict[int, tuple[str, Group] | None]:
+    """id(first half) -> (text, second half) for a row of seven cells split by a cell that holds
+    text instead of a number ("abc", "N/A"): the numbers before and after it add up to six, and
+    the text is short and no Chinese label."""
+    out: dict[int, tuple[str, Group] | None] = {}
+    for k in range(len(groups) - 1):
+        first, after = groups[k], groups[k + 1]
+        text = after.label
+        if not (0 < len(first.tokens) < T3_WIDTH - 1 and text and len(text) <= 12 and not _CJK.search(text)):
+            continue
+        if len(first.tokens) + len(after.tokens) == T3_WIDTH - 1 and after.tokens[0].line - first.tokens[-1].line <= 3:
+            out[id(first)] = (text, after)
     return out
 
 
