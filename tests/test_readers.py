@@ -162,6 +162,15 @@ def test_a_file_that_is_not_a_docx_is_a_clear_error(tmp_path):
     assert err.value.path == "reports/old.docx" and "not a Word .docx file" in err.value.message
 
 
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_old_word_and_wps_files_say_to_save_as_docx(tmp_path, suffix):
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(ReportError) as err:
+        read_document(path, f"reports/report{suffix}")
+    assert err.value.path == f"reports/report{suffix}" and "save it as .docx" in err.value.message
+
+
 def test_a_damaged_docx_is_a_clear_error(tmp_path):
     import io
     import zipfile

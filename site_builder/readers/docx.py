@@ -168,3 +168,15 @@ def _cell_text(tc) -> str:
             if inner is not None:
                 parts.append(_cell_text(inner))
     return clean_cell("\n".join(parts))
+
+
+@register(".doc", ".wps")
+def read_legacy_word(path: Path, cite_as: str) -> Document:
+    """Old binary Word (.doc) and WPS Office (.wps) files, which agencies still publish, have no
+    reader here; saying so beats skipping the file as if it were not there."""
+    kind = "a WPS Office (.wps)" if path.suffix.lower() == ".wps" else "an old binary Word (.doc)"
+    raise ReportError(
+        cite_as, None,
+        f"this is {kind} document, which cannot be read; open it and save it as .docx (另存为 .docx), "
+        "then put the .docx in content/reports/ instead",
+    )
