@@ -79,13 +79,25 @@ class Site:
 
 
 def records_of(reports: list[Report], agency_of: dict[str, Agency]) -> list[Record]:
-    """Rows of data/records.csv, sorted by agency_slug, year, metric (catalogue order), applicant."""
+    """Rows of data/records.csv, sorted by agency_slug, year, metric (catalogue order), applicant.
+
+    Sorted report by report (reports of one agency and year together), not as one list of
+    millions of rows: the same order a global stable sort gives, at a fraction of its cost.
+    """
+    from itertools import groupby
+
+    from site_builder.catalogue import metrics
     from site_builder.model import APPLICANTS
 
+    rank = {m.id: i for i, m in enumerate(metrics())}
+    column = {a: i for i, a in enumerate(APPLICANTS)}
+    ordered = sorted(reports, key=lambda r: (agency_of[r.path].slug, r.year))
     rows = []
-    for r in reports:
-        agency = agency_of[r.path]
-        for f in r.figures:
+    for _key, group in groupby(ordered, key=lambda r: (agency_of[r.path].slug, r.year)):
+        figures = [(r, f) for r in group for f in r.figures]
+        figures.sort(key=lambda rf: (rank[rf[1].metric], column[rf[1].applicant]))
+        for r, f in figures:
+            agency = agency_of[r.path]
             rows.append(
                 Record(
                     agency=agency.name,
@@ -99,7 +111,6 @@ def records_of(reports: list[Report], agency_of: dict[str, Agency]) -> list[Reco
                     recovered=f.recovered,
                 )
             )
-    rows.sort(key=lambda x: (x.agency_slug, x.year, order(x.metric), APPLICANTS.index(x.applicant)))
     return rows
 
 
