@@ -173,8 +173,9 @@ def build_docx(blocks: list, path: Path) -> Path:
 # --- .pdf -------------------------------------------------------------------------------------
 
 
-def build_pdf(blocks: list, path: Path) -> Path:
-    """A PDF with a text layer, its tables drawn with ruling lines and merged cells (SPAN).
+def build_pdf(blocks: list, path: Path, ruled: bool = True) -> Path:
+    """A PDF with a text layer, its tables drawn with ruling lines (ruled=False: none, as when
+    a Word table's borders are turned off) and merged cells (SPAN).
 
     reportlab's built-in STSong-Light is one of the standard Adobe CJK fonts a PDF may name
     without embedding, so the file needs no font on this machine and pdfminer decodes it with
@@ -201,7 +202,9 @@ def build_pdf(blocks: list, path: Path) -> Path:
             story.append(Paragraph(html.escape(block), body))
             continue
         grid = [["" for _ in range(block.width)] for _ in block.rows]
-        commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        commands = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        if ruled:
+            commands.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
         for r, cells in enumerate(block.rows):
             for c in cells:
                 if c.covered:

@@ -232,6 +232,16 @@ def test_pdf_table_three_comes_out_as_rows_of_seven_numbers(tmp_path):
     assert any("全年在数字东城网站上公开信息269条" in norm(line) for line in doc.lines)
 
 
+@pytest.mark.parametrize("name", SEEDS)
+def test_pdf_tables_without_ruling_lines_read_as_rows_of_text(tmp_path, name):
+    # No lines to rebuild a grid from: each printed row is a text line, wide gaps become tabs.
+    path = build_pdf(blocks_of(name), tmp_path / f"{name}.pdf", ruled=False)
+    doc, report = read(path)
+    assert figures(report) == figures(seed_report(name))
+    if name == "jianguomen-2024":
+        assert numbers_in(t3_row(doc, "本年新收")) == ["16", "1", "0", "0", "0", "0", "17"]
+
+
 def test_pdf_with_fonts_pdfminer_cannot_decode_falls_back_to_pdfium(tmp_path):
     name = "jianguomen-2024"  # one seed: fpdf2 subsetting a CJK font takes seconds
     font = find_cjk_font()
