@@ -81,6 +81,21 @@ def test_docx_parses_to_the_same_figures_as_the_text(tmp_path, name):
     assert doc.encoding == "docx" and doc.original == f"reports/{name}.docx" == report.original
 
 
+ALL_SEEDS = sorted(p.stem for p in REPORTS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("name", ALL_SEEDS)
+def test_every_seed_reads_the_same_as_docx_and_html(tmp_path, name):
+    # Every report of the corpus, whatever its era and layout, survives the trip through Word
+    # and a web page (PDF: the three seeds above, it takes seconds each).
+    expected = figures(seed_report(name))
+    blocks = blocks_of(name)
+    assert figures(read(build_docx(blocks, tmp_path / f"{name}.docx"))[1]) == expected
+    page = tmp_path / f"{name}.html"
+    page.write_bytes(build_html(blocks, title_of(blocks)))
+    assert figures(read(page)[1]) == expected
+
+
 def test_docx_merged_cells_are_read_once(tmp_path):
     import docx
 
