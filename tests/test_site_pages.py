@@ -58,7 +58,7 @@ def test_2021_report_tables_and_anchors(seed_site):
     # table 三: seven applicant columns on every figure row, in the contract's order
     t3 = doc.find("table", class_="data t3")
     assert t3 is not None
-    rows = [r for r in t3.find("tbody").find_all("tr") if r.find("td") is not None]
+    rows = [r for r in t3.find("tbody").find_all("tr") if not r.has_class("group")]
     assert len(rows) == len([s for s in _t3_rows("2021")]) + 2  # + derived totals of 不予公开 and 其他处理
     for r in rows:
         assert len(r.find_all("td")) == 7
