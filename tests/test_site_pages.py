@@ -436,3 +436,18 @@ def test_a_cell_the_parser_left_out_says_why(tmp_path):
     assert gap.has_class("gap") and gap.attrs["href"] == "#L41" and gap.attrs["title"] == "cells run together past telling"
     plain = cell(doc, "outcome.partial--research")  # not named by the warning: an unexplained gap
     assert plain.find("a") is None and plain.find("span", class_="gap") is not None
+
+
+def test_a_page_name_that_would_shadow_a_section_is_refused(tmp_path):
+    from site_builder.exceptions import SiteBuilderError
+    from site_builder.render.prose import read_page
+
+    for name in ("agencies.md", "Bad Name.md"):
+        path = tmp_path / name
+        path.write_text("# x\n", encoding="utf-8")
+        with pytest.raises(SiteBuilderError, match=name.replace(".", r"\.")):
+            read_page(path)
+    ok = tmp_path / "press-kit.md"
+    ok.write_text("# 媒体 Press\n\nFirst paragraph *here*.\n", encoding="utf-8")
+    page_ = read_page(ok)
+    assert (page_.stem, page_.title, page_.description) == ("press-kit", "媒体 Press", "First paragraph here.")

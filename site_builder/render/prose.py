@@ -17,7 +17,7 @@ from site_builder.exceptions import SiteBuilderError
 PAGES_DIR = "pages"
 _STEM_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # stems that would shadow a generated section of the site
-_RESERVED = {"agencies", "years", "metrics", "data", "static", "404"}
+_RESERVED = {"agencies", "years", "metrics", "data", "static", "assets", "charts", "pagefind", "search", "404"}
 
 
 @dataclass(frozen=True)
