@@ -308,18 +308,21 @@ def metric_chart(site: Site, metric_id: str, render: bool = True) -> Chart | Non
     approximate = False
     years: set[int] = set()
     names: list[str] = []
+    shared = {a.name for a in site.agencies if [b.name for b in site.agencies].count(a.name) > 1}
     for agency in site.agencies:
         points = _points(series, site.reports_of(agency.slug))
         if not points:
             continue
         segments, breaks = _segments(series, points)
-        rows.extend(_data_rows(series, agency.name, points, segments))
-        names.append(agency.name)
+        # two agencies of one name (in different districts) must not become one line
+        name = f"{agency.name} ({agency.slug})" if agency.name in shared else agency.name
+        rows.extend(_data_rows(series, name, points, segments))
+        names.append(name)
         if breaks:
-            broken.append(agency.name)
+            broken.append(name)
         approximate = approximate or any(p.approximate for p in points)
         years.update(p.year for p in points)
-        table.append({"机关 Agency": agency.name, **{p.year: _shown(p.value, p.approximate) for p in points}})
+        table.append({"机关 Agency": name, **{p.year: _shown(p.value, p.approximate) for p in points}})
     if not rows:
         return None
     ys = sorted(years)

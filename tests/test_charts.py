@@ -272,3 +272,11 @@ def in_own_thread(fn):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(fn).result()
+
+
+def test_two_agencies_of_one_name_stay_two_lines(seed):
+    renamed = {path: (replace(a, name="同名街道") if a.slug in ("jianguomen", "xinqi") else a)
+               for path, a in seed.agency_of.items()}
+    chart = metric_chart(replace(seed, agency_of=renamed), "requests.new")
+    assert {"同名街道 (jianguomen)", "同名街道 (xinqi)"} <= {r["series"] for r in data_rows(chart)}
+    assert {"同名街道 (jianguomen)", "同名街道 (xinqi)"} <= {r["机关 Agency"] for r in chart.table}

@@ -75,7 +75,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         previous = last[0] if last else (load_manifest(cache_root, out) if incremental else None)
         if previous is not None and not output_intact(out, previous):
             previous = None
-    if previous is not None and previous.same_inputs(now) and (last is not None or allow_up_to_date):
+    if previous is not None and now.same_inputs(previous) and (last is not None or allow_up_to_date):
         if not quiet:
             for e in previous.summary.get("errors", []):
                 print(f"error: {e}", file=sys.stderr)
