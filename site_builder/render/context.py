@@ -186,8 +186,7 @@ def t2_layout(report: Report, placer: _Placer) -> list[T2Group]:
             if metric_id is None:
                 continue
             m = catalogue.metric(metric_id)
-            name, column = split_label(m.label_zh, " ")
-            cells.append((m, column, placer.cell(metric_id)))
+            cells.append((m, split_label(m.label_zh, " ")[1], placer.cell(metric_id)))
         if cells and any(c.figure for _, _, c in cells):
             name = split_label(cells[0][0].label_zh, " ")[0] or cells[0][0].label_zh
             groups.append(T2Group(name, cells))
