@@ -360,6 +360,9 @@ def test_html_in_a_report_is_shown_as_text(tmp_path, capsys, baseline, seed_keys
     shown = [p for p in out.rglob("*.html") if agency in page_text(p)]
     assert shown, f"no page shows the agency name {agency!r} as text"
     assert (out / "index.html") in shown or any("agencies" in p.parts for p in shown)
+    # The report's own text, where a page shows it, shows the HTML as the characters it is.
+    body = "".join(XSS)
+    assert any(body in page_text(p) for p in out.rglob("*.html")), "no page shows the report's text literally"
 
 
 def test_html_in_a_markdown_page_is_shown_as_text(tmp_path, capsys, baseline, seed_keys):

@@ -85,7 +85,11 @@ def _exists(root: Path, url: str) -> bool:
     return (root / (rel + "index.html" if rel.endswith("/") or rel == "" else rel)).is_file()
 
 
-EXPECTED_TYPES = ("home", "agency", "report", "year", "metric", "about", "methodology", "404")
+# Every page type, including the list pages and a pre-2019 report (统计表 instead of tables 二三四).
+EXPECTED_TYPES = (
+    "home", "agencies", "agency", "report", "report-old", "years", "year", "metrics", "metric",
+    "about", "methodology", "404",
+)
 
 
 @dataclass(frozen=True)
