@@ -101,11 +101,36 @@ def _link_or_copy(src: Path, target: Path) -> None:
 def staging_dir(out: Path) -> Path:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(out)
     stage = out.parent / f".{out.name}.building-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir()
     return stage
+
+
+def remove_stale(out: Path) -> list[str]:
+    """Remove the staging, next and old folders of builds whose process is gone (killed, or the
+    machine stopped) beside `out`; a build still running keeps its own. Returns their names."""
+    removed = []
+    for p in sorted(out.parent.glob(f".{out.name}.*-*")):
+        kind, _, pid = p.name[len(out.name) + 2 :].rpartition("-")
+        if kind in ("building", "next", "old") and pid.isdigit() and p.is_dir() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def swap_in(stage: Path, out: Path) -> None:

@@ -222,3 +222,25 @@ def test_every_page_holds_to_the_policy(seed_site, netlify_rules):
     for css in sorted(seed_site.rglob("*.css")):
         problems += [f"{css.relative_to(seed_site)}: loads {u}" for u in css_foreign_urls(css.read_text(encoding="utf-8"))]
     assert not problems, f"{len(problems)} CSP problem(s):\n" + "\n".join(problems[:40])
+
+
+def test_a_killed_build_leaves_nothing_the_next_build_keeps(content, tmp_path, no_charts):
+    """A build killed outright (SIGKILL, power cut) cannot clean up: the next build removes
+    the folders of builds whose process is gone, and never those of one still running."""
+    out = tmp_path / "_site"
+    dead = 4_000_000  # above any pid the kernel hands out by default (pid_max 4194304 is rare)
+    while True:
+        try:
+            os.kill(dead, 0)
+            dead += 1
+        except ProcessLookupError:
+            break
+        except PermissionError:
+            dead += 1
+    for kind in ("building", "next", "old"):
+        (tmp_path / f"._site.{kind}-{dead}" / "agencies").mkdir(parents=True)
+    running = tmp_path / f"._site.building-{os.getppid()}"  # a live process: pytest's parent
+    running.mkdir()
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+    assert (out / "index.html").is_file()
+    assert leftovers(out) == [running.name]
