@@ -122,8 +122,9 @@ def bench(size: int, work: Path, seed: int, search: bool) -> dict:
     run_dir.mkdir(parents=True)
     live = run_dir / "content"
     shutil.copytree(content, live)
-    templates, static = run_dir / "templates", ROOT / "static"
+    templates, static = run_dir / "templates", run_dir / "static"
     shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(ROOT / "static", static)  # a copy: the benchmark must not see edits made meanwhile
     out, cache = run_dir / "site", run_dir / "cache"
     env = dict(os.environ, SITE_URL="https://example.org")
     env.pop("SITE_BUILDER_CACHE", None)

@@ -49,6 +49,11 @@ def clean_build(content: Path, out: Path, templates: Path = TEMPLATES, search: b
 def content(tmp_path) -> Path:
     # 5 agencies x 3 years: all three eras and layouts, a few agencies of each kind
     generate(tmp_path / "content", agencies=5, years=[2016, 2020, 2023], seed=11)
+    # files written a while ago, as a real content folder's are: the first build records them
+    # by size and mtime, and the edit a test makes is the only recent file
+    past = os.stat(tmp_path).st_mtime_ns - 600_000_000_000
+    for p in (tmp_path / "content").rglob("*"):
+        os.utime(p, ns=(past, past))
     return tmp_path / "content"
 
 
