@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -73,5 +74,14 @@ class AgencyBook:
         if canonical in self._by_name:
             return self._by_name[canonical]
         if canonical not in self._derived:
-            self._derived[canonical] = Agency(name=canonical, slug=slugify(canonical), known=False)
+            self._derived[canonical] = Agency(name=canonical, slug=self._free_slug(canonical), known=False)
         return self._derived[canonical]
+
+    def _free_slug(self, name: str) -> str:
+        """pypinyin slug, unless another agency already has it: homophones (e.g. 新区 and 信区)
+        would otherwise overwrite each other's pages, so the later one gets a hash of its name."""
+        slug = slugify(name)
+        taken = {a.slug for a in self._by_name.values()} | {a.slug for a in self._derived.values()}
+        if slug in taken:
+            slug = f"{slug}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+        return slug
