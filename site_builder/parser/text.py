@@ -45,6 +45,8 @@ class Token:
 _NUM_IN_CELL = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 _UNIT_AFTER = re.compile(r"\s*(?:年|月|日|号|条|件|项|次|个|人|万|元|%|周|期|批|位|小时|天|篇)")
 _NUMBERING_AFTER = re.compile(r"\s*[.、]\s*(?=[^\d\s])")
+# "1." or "2、" closing a cell: PDF text often wraps right after a row's numbering
+_NUMBERING_AT_END = re.compile(r"\s*[.、]\s*$")
 _MD_SEPARATOR = re.compile(r"^:?-{2,}:?$")
 # digits that may hold several cells run together (a decimal can close the run: "13575394432.52")
 _RUNNABLE = re.compile(r"\d+(?:\.\d+)?")
@@ -120,6 +122,8 @@ def _tokenize_cell(cell: str, line: int, markdown: bool, state: _Numbering | Non
         digits = m.group(0)
         unit = ""
         amount = _AMOUNT_AFTER.match(after)
+        if _NUMBERING_AT_END.match(after) and digits.isdigit() and len(digits) <= 2:
+            continue  # the numbering of a label that goes on in the next cell or line
         if _NUMBERING_AFTER.match(after) and "," not in digits and "." not in digits:
             # "1.属于国家秘密" is a label; in "00000002.其他…" only the 2 is (see _Numbering)
             plain = digits.lstrip("-")
