@@ -1,4 +1,4 @@
-"""Command line: site-builder build | parse | (more commands live in site_builder/commands/)."""
+"""Command line: site-builder build | parse | synth (one module per command in site_builder/commands/)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,13 @@ from site_builder.exceptions import SiteBuilderError
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from site_builder.commands import build, parse
+    from site_builder.commands import build, parse, synth
 
     parser = argparse.ArgumentParser(prog="site-builder", description="Build the comparative site of 政府信息公开工作年度报告.")
     sub = parser.add_subparsers(dest="command", required=True)
     build.add_parser(sub)
     parse.add_parser(sub)
-    try:
-        from site_builder.commands import synth
-    except ImportError:
-        synth = None
-    if synth is not None:
-        synth.add_parser(sub)
+    synth.add_parser(sub)
     return parser
 
 
