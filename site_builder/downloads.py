@@ -55,12 +55,16 @@ def quality_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tu
     return rows
 
 
-def quality_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
+def _csv(columns: tuple[str, ...], rows) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(QUALITY_COLUMNS)
-    w.writerows(quality_rows(reports, agency_of))
+    w.writerow(columns)
+    w.writerows(rows)
     return buf.getvalue()
+
+
+def quality_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
+    return _csv(QUALITY_COLUMNS, quality_rows(reports, agency_of))
 
 
 NOTES_COLUMNS = ("agency_slug", "year", "metric", "applicant", "note", "source")
@@ -104,8 +108,4 @@ def notes_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tupl
 
 
 def notes_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(NOTES_COLUMNS)
-    w.writerows(notes_rows(reports, agency_of))
-    return buf.getvalue()
+    return _csv(NOTES_COLUMNS, notes_rows(reports, agency_of))
