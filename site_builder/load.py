@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.agencies import AgencyBook
-from site_builder.catalogue import order
 from site_builder.exceptions import ReportError, SiteBuilderError
 from site_builder.model import Agency, Diagnostic, Record, Report
 from site_builder.parser import parse_document

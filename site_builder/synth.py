@@ -687,7 +687,7 @@ def write_report(agency: SynthAgency, year: int, seed: int, broken_rate: float) 
     )
     w = Writer(rng, layout)
     _title(w, agency, year)
-    w.paragraph([f"依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条规定，编制本报告"]
+    w.paragraph(["依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条规定，编制本报告"]
                 if era != "pre2019" else rng.sample(_FILLER, 2))
     if era == "pre2019":
         w.heading("一、概述")

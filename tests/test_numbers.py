@@ -21,16 +21,9 @@ TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture(scope="module")
-def built(request, tmp_path_factory) -> Path:
-    """The seed content built once: the session's shared build (conftest seed_site) when there is one."""
-    try:
-        return request.getfixturevalue("seed_site")
-    except pytest.FixtureLookupError:
-        from site_builder.cli import main
-
-        out = tmp_path_factory.mktemp("built") / "_site"
-        assert main(["build", "--content", str(ROOT / "content"), "--out", str(out)]) == 0
-        return out
+def built(seed_site) -> Path:
+    """The seed content built once for the whole session (conftest)."""
+    return seed_site
 
 
 def seed(name: str) -> str:

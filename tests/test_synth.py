@@ -8,7 +8,6 @@ the generator broke one on purpose).
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 

@@ -188,7 +188,6 @@ def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | No
     if start is None:
         return result
     tokens = tokenize(lines, start, len(lines))
-    texts: list[str] = []
     section = ""
     # With columns <year>年度 / 历年累计 the year's own figure is read, never the cumulative one.
     columns = _Columns.of(tokens, hints or {})
