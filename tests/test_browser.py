@@ -19,7 +19,7 @@ import pytest
 
 from browser.server import serve
 from browser.sitecheck import EXPECTED_TYPES, page_types
-from browser.visit import AXE, open_context, run_axe, visit
+from browser.visit import AXE, launch, open_context, run_axe, visit
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +36,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        b = launch(pw)
         yield b
         b.close()
 

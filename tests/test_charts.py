@@ -222,24 +222,17 @@ def test_charts_become_interactive_under_the_csp(seed_site, netlify_rules):
     if not CHROMIUM.exists():
         pytest.skip("chromium is not installed")
     from browser.server import serve
+    from browser.visit import in_own_thread, launch, open_context, visit
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
 
     def session():
         with serve(seed_site, netlify_rules) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = launch(p)
             try:
-                page = browser.new_page()
-                page.add_init_script(
-                    "document.addEventListener('securitypolicyviolation', e =>"
-                    " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
-                page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-                page.on("pageerror", lambda e: problems.append(str(e)))
-                page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-                page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-                page.goto(base + "/agencies/jianguomen/")
+                v = visit(open_context(browser, 1280), base + "/agencies/jianguomen/")
+                page = v.page
                 figure = page.locator("#agency-jianguomen-outcomes")
                 figure.scroll_into_view_if_needed()
                 page.wait_for_selector("#agency-jianguomen-outcomes[data-chart-state=interactive]", state="attached", timeout=30000)
@@ -250,6 +243,7 @@ def test_charts_become_interactive_under_the_csp(seed_site, netlify_rules):
                 page.wait_for_selector("#vg-tooltip-element.visible", timeout=5000)
                 tip = page.inner_text("#vg-tooltip-element")
                 assert "2024" in tip and "模板 Template" in tip
+                problems.extend(v.problems())
 
                 # without JavaScript the static SVG and the table are the chart
                 nojs = browser.new_context(java_script_enabled=False).new_page()
@@ -260,18 +254,8 @@ def test_charts_become_interactive_under_the_csp(seed_site, netlify_rules):
                 browser.close()
 
     in_own_thread(session)
-    # the favicon is the browser's own request; everything the page asked for must load
-    problems = [p for p in problems if "favicon" not in p and not p.startswith("Failed to load resource")]
+    # everything the page asked for loaded, nothing left localhost, no console error or CSP violation
     assert problems == []
-
-
-def in_own_thread(fn):
-    """Run a Playwright session in a thread of its own: another test module may hold the main
-    thread's sync Playwright open for the whole session, and there can be one per thread."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn).result()
 
 
 def test_two_agencies_of_one_name_stay_two_lines(seed):

@@ -56,6 +56,7 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path, quer
     if not CHROMIUM.exists():
         pytest.skip("chromium is not installed")
     from browser.server import serve
+    from browser.visit import in_own_thread, launch, open_context, visit
     from playwright.sync_api import sync_playwright
 
     site = tmp_path / "site"
@@ -65,26 +66,20 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path, quer
 
     def session():
         with serve(site, netlify_rules) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = launch(p)
             try:
-                page = browser.new_page()
-                page.add_init_script(
-                    "document.addEventListener('securitypolicyviolation', e =>"
-                    " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
-                page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-                page.on("pageerror", lambda e: problems.append(str(e)))
-                page.goto(base + url)
+                v = visit(open_context(browser, 1280), base + url)
+                page = v.page
                 page.wait_for_selector("#search input", timeout=20000)
                 page.fill("#search input", query)
                 page.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
                 links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
                 assert any(link.startswith(expect) for link in links), links
+                problems.extend(v.problems())
             finally:
                 browser.close()
 
     in_own_thread(session)
-    problems = [p for p in problems if not p.startswith("Failed to load resource")]
     assert problems == []
 
 
@@ -99,15 +94,6 @@ def test_the_index_is_byte_identical_across_builds(seed_site, tmp_path):
         build_index(site)
         indexes.append(snapshot(site / "pagefind"))
     assert indexes[0] == indexes[1] and indexes[0] == snapshot(seed_site / "pagefind")
-
-
-def in_own_thread(fn):
-    """Run a Playwright session in a thread of its own: another test module may hold the main
-    thread's sync Playwright open for the whole session, and there can be one per thread."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn).result()
 
 
 def test_the_extended_pagefind_binary_is_used():

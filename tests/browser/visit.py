@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL_PATH = "/__tests__/axe.min.js"  # served by the test's route, same origin as the site
 
@@ -47,6 +50,20 @@ class Visit:
             + [f"failed: {u}" for u in failed]
             + [f"CSP: {v}" for v in self.csp_violations()]
         )
+
+
+def launch(playwright):
+    """Debian's Chromium (Playwright's own browser download does not work here)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def in_own_thread(fn):
+    """Run a Playwright session in a thread of its own: another test module may hold the main
+    thread's sync Playwright open for the whole session, and there can be one per thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 def local(url: str) -> bool:
