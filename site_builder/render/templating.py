@@ -8,18 +8,9 @@ from jinja2 import Environment
 
 from site_builder import catalogue
 from site_builder.numbers import format_number
-from site_builder.render import context, urls
+from site_builder.render import context, fragments, urls
+from site_builder.render.fragments import num, signed
 from site_builder.render.pages import SITE_NAME, SITE_NAME_EN
-
-
-def num(value: Decimal | None) -> str:
-    return "" if value is None else format_number(value)
-
-
-def signed(value: Decimal) -> str:
-    """An absolute change, always with its sign (the arrow beside it is not read by everyone)."""
-    text = format_number(abs(value))
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
 def sort_key(value: Decimal | None) -> str:
@@ -41,6 +32,12 @@ def install(env: Environment) -> None:
     env.filters["signed"] = signed
     env.filters["sort_key"] = sort_key
     env.globals.update(
+        # the pieces pages repeat hundreds of times, written in Python (see fragments.py)
+        figure=fragments.figure,
+        slot=fragments.slot,
+        change=fragments.change,
+        metric_label=fragments.metric_label,
+        label=fragments.label,
         urls=urls,
         anchor=context.anchor,
         metric_of=catalogue.metric,

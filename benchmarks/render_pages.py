@@ -1,0 +1,129 @@
+"""CPU cost of the render phase by page type, and of the data downloads, without charts or search.
+
+    python benchmarks/render_pages.py CONTENT_DIR [--n 50] [--downloads] [--cache DIR] [--save DIR]
+
+Loads the site once (parse cache under --cache), then for each page type builds the page
+(pages.py + context.py: "context") and renders its template ("template") for up to N pages,
+and prints CPU milliseconds per page and the mean page size. Charts are left out (they are
+built and cached by charts.py and timed by bench.py); the chart hook returns no chart here.
+--downloads times each file of data/ (CPU seconds, size). --save writes the rendered sample
+pages to DIR (to compare the HTML before and after a change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def cpu() -> float:
+    s = resource.getrusage(resource.RUSAGE_SELF)
+    return s.ru_utime + s.ru_stime
+
+
+def sample(items: list, n: int) -> list:
+    if len(items) <= n:
+        return list(items)
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("content", type=Path)
+    ap.add_argument("--n", type=int, default=50, help="pages of each type to render (sampled evenly)")
+    ap.add_argument("--downloads", action="store_true", help="also time the data/ downloads")
+    ap.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: CONTENT/../.cache-<name>)")
+    ap.add_argument("--save", type=Path, default=None, help="write the sampled pages here")
+    args = ap.parse_args()
+
+    from site_builder.cache import ReportCache
+    from site_builder.load import load_site
+    from site_builder.render import charts_hook, context, environment, pages, urls
+    from site_builder.render.prose import read_pages
+
+    # charts are not this benchmark's business (their cost is Altair and vl-convert)
+    charts_hook.agency_charts = lambda site, slug: []
+    charts_hook.metric_charts = lambda site, metric_id: []
+
+    cache_dir = args.cache or args.content.parent / f".cache-{args.content.name}"
+    c0 = cpu()
+    site = load_site(args.content, cache=ReportCache(cache_dir))
+    print(f"{len(site.reports)} reports, {len(site.agencies)} agencies, {len(site.years)} years; load {cpu() - c0:.2f} s CPU")
+    site.records()
+
+    env = environment(ROOT / "templates")
+    prose = read_pages(site.content_dir)
+    common = {"site": site, "base_url": urls.base_url(None), "downloads": ["data/records.csv", "data/records.json"],
+              "prose_pages": [pages.prose_page(p) for p in prose]}
+    metrics = context.metrics_with_data(site)
+    kinds = {
+        "index": (pages.index_page, [()]),
+        "agencies": (pages.agencies_page, [()]),
+        "agency": (pages.agency_page, [(a,) for a in site.agencies]),
+        "report": (pages.report_page, [(r,) for r in site.reports]),
+        "years": (pages.years_page, [()]),
+        "year": (pages.year_page, [(y,) for y in site.years]),
+        "metrics": (pages.metrics_page, [()]),
+        "metric": (pages.metric_page, [(m,) for m in metrics]),
+    }
+    print(f"{'page':<10}{'pages':>7}{'context ms':>12}{'template ms':>13}{'total ms':>10}{'KB/page':>9}  (CPU per page, up to {args.n} sampled, templates compiled first)")
+    total_est = 0.0
+    for kind, (fn, arglist) in kinds.items():
+        chosen = sample(arglist, args.n)
+        warm = fn(site, *chosen[0])  # the template's first use compiles it: not timed
+        env.get_template(warm.template).render(page=warm, **common, **warm.context)
+        t_ctx = t_tpl = 0.0
+        size = 0
+        for a in chosen:
+            c0 = cpu()
+            page = fn(site, *a)
+            c1 = cpu()
+            html = env.get_template(page.template).render(page=page, **common, **page.context)
+            c2 = cpu()
+            t_ctx += c1 - c0
+            t_tpl += c2 - c1
+            size += len(html.encode("utf-8"))
+            if args.save:
+                f = args.save / urls.file_of(page.url)
+                f.parent.mkdir(parents=True, exist_ok=True)
+                f.write_text(html, encoding="utf-8")
+        k = len(chosen)
+        per = (t_ctx + t_tpl) / k
+        total_est += per * len(arglist)
+        print(f"{kind:<10}{len(arglist):>7}{1000 * t_ctx / k:>12.2f}{1000 * t_tpl / k:>13.2f}{1000 * per:>10.2f}{size / k / 1024:>9.1f}")
+    print(f"all {sum(len(a) for _, a in kinds.values())} pages, estimated: {total_est:.2f} s CPU")
+
+    if args.downloads:
+        from site_builder import downloads
+        from site_builder.load import records_of
+
+        records = site.records()
+        jobs = [
+            ("data/records.csv", lambda: downloads.records_csv(records)),
+            ("data/records.json", lambda: downloads.records_json(records)),
+            ("data/quality.csv", lambda: downloads.quality_csv(site.reports, site.agency_of)),
+            ("data/notes.csv", lambda: downloads.notes_csv(site.reports, site.agency_of)),
+            ("agency records.csv (all)", lambda: "".join(
+                downloads.records_csv(records_of(site.reports_of(a.slug), site.agency_of)) for a in site.agencies)),
+        ]
+        total = 0.0
+        for name, job in jobs:
+            c0 = cpu()
+            text = job()
+            took = cpu() - c0
+            total += took
+            print(f"{name:<28}{took:>8.3f} s CPU{len(text.encode('utf-8')) / 1e6:>9.2f} MB")
+        print(f"{'downloads':<28}{total:>8.3f} s CPU   ({len(records)} records)")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
