@@ -16,6 +16,11 @@ class ReportError(SiteBuilderError):
         self.message = message
         super().__init__(self.location + ": " + message)
 
+    def __reduce__(self):
+        # A parse worker returns the error to the main process: rebuild it from its three
+        # fields (the default would call __init__ with the formatted message alone).
+        return (type(self), (self.path, self.line, self.message))
+
     @property
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
