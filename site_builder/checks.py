@@ -6,6 +6,7 @@ is recorded so pages and data/quality.csv can show it.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Iterable
 
@@ -129,18 +130,21 @@ _STAT_SUMS = (
 )
 
 
-def check_stat(rows: list[StatRow]) -> list[CheckResult]:
-    import re
+# compiled once (a search per row and rule: re's own cache lookup costs as much as the search)
+_STAT_SUMS_RE = tuple((rule, re.compile(total), tuple(re.compile(p) for p in parts), section)
+                      for rule, total, parts, section in _STAT_SUMS)
 
+
+def check_stat(rows: list[StatRow]) -> list[CheckResult]:
     results = []
-    for rule, total_pat, part_pats, section in _STAT_SUMS:
-        total = next((r for r in rows if re.search(total_pat, r.label)), None)
+    for rule, total_pat, part_pats, section in _STAT_SUMS_RE:
+        total = next((r for r in rows if total_pat.search(r.label)), None)
         if total is None:
             continue
         parts = []
         for pat in part_pats:
             row = next(
-                (r for r in rows if re.search(pat, r.label) and r.line > total.line and (not section or section in r.section)),
+                (r for r in rows if pat.search(r.label) and r.line > total.line and (not section or section in r.section)),
                 None,
             )
             if row is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -15,6 +16,7 @@ CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
 
 # A number as printed in a report, after normalize_digits(): 1,234 / 184.8083 / -3
 NUMBER_RE = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
+_NUMBER = re.compile(NUMBER_RE)
 
 APPROX_AFTER = ("余", "多", "以上")
 APPROX_BEFORE = ("近", "约", "逾", "超过", "大约")
@@ -51,18 +53,21 @@ def parse_chinese_numeral(text: str) -> int | None:
     return total + section + number
 
 
+# Memoised: a Decimal is immutable, and a report's cells are mostly the same few numbers
+# (0, 1, 2 ...), so most calls are a lookup. Bounded for long `--serve` sessions.
+@lru_cache(maxsize=1 << 16)
 def parse_number(text: str) -> Decimal | None:
     """One printed number -> Decimal, keeping the decimals as printed. None if not a number."""
     s = normalize_digits(text).strip().replace("，", ",").replace(" ", "")
     if not s:
         return None
-    if re.fullmatch(NUMBER_RE, s):
+    if _NUMBER.fullmatch(s):
         try:
             return Decimal(s.replace(",", ""))
         except InvalidOperation:
             return None
     # "2.3万" (23000), "1亿": digits scaled by a Chinese unit
-    if s[-1] in _CN_BIG and re.fullmatch(NUMBER_RE, s[:-1]):
+    if s[-1] in _CN_BIG and _NUMBER.fullmatch(s[:-1]):
         scaled = Decimal(s[:-1].replace(",", "")) * _CN_BIG[s[-1]]
         return scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value() else scaled.normalize()
     cn = parse_chinese_numeral(s)

@@ -15,7 +15,10 @@ _STAT_TABLE = re.compile(r"统计指标|指标名称|政府信息公开情况统
 
 def detect_era(lines: list[str]) -> tuple[str, bool]:
     """(era, has_stat_table) where era is 'pre2019', '2019' or '2021'."""
-    text = norm("\n".join(lines))
+    # Line by line (norm drops the line breaks anyway): each line's norm is memoised and
+    # reused by the table and title searches, where the whole text's would be computed once
+    # and kept in the memo for nothing.
+    text = "".join(map(norm, lines))
     if _MARKERS_2021.search(text):
         return "2021", False
     if _MARKERS_2019.search(text):

@@ -38,6 +38,16 @@ def cut_positions(line: str) -> list[int]:
 
 def virtual_lines(lines: list[str]) -> tuple[list[str], list[int]] | None:
     """(virtual lines, the 1-based physical line of each) or None when no line needs cutting."""
+    # Nearly every report has paragraphs: find out first, with two searches a line, whether any
+    # line holds two headings, before building the copy (search(line, pos) sees the text before
+    # pos, as finditer does, so the lookbehind reads the same).
+    search = _HEADING.search
+    for line in lines:
+        m = search(line)
+        if m is not None and search(line, m.end()) is not None:
+            break
+    else:
+        return None
     out: list[str] = []
     physical: list[int] = []
     cut_any = False

@@ -22,6 +22,9 @@ class ProseRule:
     metric: str
     pattern: re.Pattern[str]
     value: Decimal | None = None  # fixed value for negative statements ("未收到…申请" = 0)
+    # Text every match of the pattern contains: a sentence without it is not searched (most
+    # sentences state none of the figures; a substring test is far cheaper than the search).
+    needs: str = ""
 
 
 def _r(expr: str) -> re.Pattern[str]:
@@ -30,29 +33,29 @@ def _r(expr: str) -> re.Pattern[str]:
 
 RULES: tuple[ProseRule, ...] = (
     # "其他应主动公开政府信息856条" is one category of the total, not the total
-    ProseRule("proactive.total", _r(r"(?<!应)主动公开" + GAP + r"{0,12}?政府信息(?:总数|数量|数|共计|共)?(?:为|达)?" + N + APPROX + r"条")),
-    ProseRule("proactive.total", _r(r"主动公开(?:了)?(?:各类)?信息(?:共|总数)?(?:为|达)?" + N + APPROX + r"条")),
-    ProseRule("proactive.total", _r(r"共(?:主动)?(?:公开|公布)(?:各类)?政府信息(?:共)?" + N + APPROX + r"条")),
-    ProseRule("proactive.website", _r(r"(?:政府|门户|部门)?网站(?:上)?(?:当年|全年|本年)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"(?:条|件)")),
-    ProseRule("proactive.weibo", _r(r"微博(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
-    ProseRule("proactive.wechat", _r(r"微信(?:公众号)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条")),
-    ProseRule("proactive.e_rate", _r(r"全文电子化率(?:达到|达|为)?" + N + r"%")),
-    ProseRule("consultations.total", _r(r"咨询" + r"[^。；;\d]{0,30}?(?P<before>近|约)?" + N + APPROX + r"人次")),
-    ProseRule("requests.new", _r(r"(?:收到|受理|新收|接到)(?:各类|有关|涉及)?(?:(?:政府)?信息公开(?:的)?申请|依申请公开(?:政府信息)?(?:的)?(?:申请)?)(?:数量|数|共)?(?:为|共|计)?" + N + r"件")),
-    ProseRule("requests.new", _r(r"(?:收到|受理|新收)(?:各类)?" + N + r"件(?:政府信息公开)?(?:的)?申请")),
-    ProseRule("requests.new", _r(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何|有关|涉及)?(?:(?:政府)?信息公开(?:的|方面的)?申请|依申请公开(?:的)?(?:申请|事项))"), Decimal(0)),
+    ProseRule("proactive.total", _r(r"(?<!应)主动公开" + GAP + r"{0,12}?政府信息(?:总数|数量|数|共计|共)?(?:为|达)?" + N + APPROX + r"条"), needs="主动公开"),
+    ProseRule("proactive.total", _r(r"主动公开(?:了)?(?:各类)?信息(?:共|总数)?(?:为|达)?" + N + APPROX + r"条"), needs="主动公开"),
+    ProseRule("proactive.total", _r(r"共(?:主动)?(?:公开|公布)(?:各类)?政府信息(?:共)?" + N + APPROX + r"条"), needs="政府信息"),
+    ProseRule("proactive.website", _r(r"(?:政府|门户|部门)?网站(?:上)?(?:当年|全年|本年)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"(?:条|件)"), needs="网站"),
+    ProseRule("proactive.weibo", _r(r"微博(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条"), needs="微博"),
+    ProseRule("proactive.wechat", _r(r"微信(?:公众号)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条"), needs="微信"),
+    ProseRule("proactive.e_rate", _r(r"全文电子化率(?:达到|达|为)?" + N + r"%"), needs="电子化率"),
+    ProseRule("consultations.total", _r(r"咨询" + r"[^。；;\d]{0,30}?(?P<before>近|约)?" + N + APPROX + r"人次"), needs="咨询"),
+    ProseRule("requests.new", _r(r"(?:收到|受理|新收|接到)(?:各类|有关|涉及)?(?:(?:政府)?信息公开(?:的)?申请|依申请公开(?:政府信息)?(?:的)?(?:申请)?)(?:数量|数|共)?(?:为|共|计)?" + N + r"件"), needs="申请"),
+    ProseRule("requests.new", _r(r"(?:收到|受理|新收)(?:各类)?" + N + r"件(?:政府信息公开)?(?:的)?申请"), needs="申请"),
+    ProseRule("requests.new", _r(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何|有关|涉及)?(?:(?:政府)?信息公开(?:的|方面的)?申请|依申请公开(?:的)?(?:申请|事项))"), Decimal(0), "申请"),
     # "共受理申请1295件，办结1191件（含上年结转189件）": the outcomes total, carried-over included
-    ProseRule("outcome.total", _r(r"申请[^。；;]*?(?<!按时)(?<!延期)(?<!逾期)办结(?:了)?(?:各类)?(?:申请)?(?:共)?" + N + r"件")),
-    ProseRule("outcome.disclosed", _r(r"[“\"]?同意公开[”\"]?(?:答复)?的?" + N + r"件")),
-    ProseRule("outcome.partial", _r(r"[“\"]?(?:同意)?部分公开[”\"]?(?:答复)?的?" + N + r"件")),
-    ProseRule("outcome.withheld", _r(r"[“\"]?不(?:同意|予)公开[”\"]?(?:答复)?的?" + N + r"件")),
-    ProseRule("outcome.unable.not_held", _r(r"[“\"]?(?:非本(?:单位|机关)掌握|不属于本(?:行政)?机关(?:公开)?(?:范围)?)[”\"]?的?" + N + r"件")),
-    ProseRule("review.total", _r(r"行政复议(?:申请|案件|案)?(?:共|数为|数|为)?" + N + r"(?:件|次|起)")),
-    ProseRule("review.total", _r(N + r"(?:件|次|起)" + GAP + r"{0,14}?行政复议")),
-    ProseRule("review.total", _r(r"(?:未|没有|无)" + r"[^。；;\d]{0,30}?行政复议"), Decimal(0)),
-    ProseRule("litigation.total", _r(r"行政诉讼(?:案件|案)?(?:共|数为|数|为)?" + N + r"(?:件|次|起)")),
-    ProseRule("litigation.total", _r(N + r"(?:件|次|起)" + GAP + r"{0,14}?行政诉讼")),
-    ProseRule("litigation.total", _r(r"(?:未|没有|无)" + r"[^。；;\d]{0,40}?行政诉讼"), Decimal(0)),
+    ProseRule("outcome.total", _r(r"申请[^。；;]*?(?<!按时)(?<!延期)(?<!逾期)办结(?:了)?(?:各类)?(?:申请)?(?:共)?" + N + r"件"), needs="办结"),
+    ProseRule("outcome.disclosed", _r(r"[“\"]?同意公开[”\"]?(?:答复)?的?" + N + r"件"), needs="同意公开"),
+    ProseRule("outcome.partial", _r(r"[“\"]?(?:同意)?部分公开[”\"]?(?:答复)?的?" + N + r"件"), needs="部分公开"),
+    ProseRule("outcome.withheld", _r(r"[“\"]?不(?:同意|予)公开[”\"]?(?:答复)?的?" + N + r"件"), needs="公开"),
+    ProseRule("outcome.unable.not_held", _r(r"[“\"]?(?:非本(?:单位|机关)掌握|不属于本(?:行政)?机关(?:公开)?(?:范围)?)[”\"]?的?" + N + r"件"), needs="件"),
+    ProseRule("review.total", _r(r"行政复议(?:申请|案件|案)?(?:共|数为|数|为)?" + N + r"(?:件|次|起)"), needs="行政复议"),
+    ProseRule("review.total", _r(N + r"(?:件|次|起)" + GAP + r"{0,14}?行政复议"), needs="行政复议"),
+    ProseRule("review.total", _r(r"(?:未|没有|无)" + r"[^。；;\d]{0,30}?行政复议"), Decimal(0), "行政复议"),
+    ProseRule("litigation.total", _r(r"行政诉讼(?:案件|案)?(?:共|数为|数|为)?" + N + r"(?:件|次|起)"), needs="行政诉讼"),
+    ProseRule("litigation.total", _r(N + r"(?:件|次|起)" + GAP + r"{0,14}?行政诉讼"), needs="行政诉讼"),
+    ProseRule("litigation.total", _r(r"(?:未|没有|无)" + r"[^。；;\d]{0,40}?行政诉讼"), Decimal(0), "行政诉讼"),
 )
 
 # "政务微博和微信公开信息分别为 340 条和 300 条": two channels in one clause
@@ -87,7 +90,7 @@ def parse_prose(lines: list[str], skip: set[int] | None = None) -> list[Figure]:
                 if metric not in found:
                     found[metric] = Figure(metric, parse_number(pair.group(group)), line, origin="prose")
         for rule in RULES:
-            if rule.metric in found:
+            if rule.metric in found or rule.needs not in sentence:
                 continue
             m = rule.pattern.search(sentence)
             if not m:

@@ -10,24 +10,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from site_builder.numbers import parse_number
 
 _WS = re.compile(r"\s+")
 _HTML_COMMENT = re.compile(r"<!--.*?-->|-->|<!--")
 
+# Memo sizes: the parser asks for the same lines and labels many times per report (each table
+# search, the title, the era, the prose), and template labels repeat from report to report.
+# Bounded so a long `--serve` session does not grow without end.
+_MEMO = 1 << 16
 
+
+@lru_cache(maxsize=_MEMO)
 def norm(text: str) -> str:
     """Normalise for label matching: NFKC (full-width to ASCII), no whitespace, no HTML comments."""
     text = unicodedata.normalize("NFKC", text)
-    text = _HTML_COMMENT.sub("", text)
+    if "-->" in text or "<!--" in text:  # the only strings _HTML_COMMENT can match
+        text = _HTML_COMMENT.sub("", text)
     return _WS.sub("", text)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # A named tuple, not a dataclass: a report has hundreds of tokens, and a tuple is built
+    # several times faster than a frozen dataclass.
     kind: str  # "TEXT", "NUM" or "RUN"
     text: str
     line: int
@@ -72,20 +81,45 @@ def cells_of_line(line: str) -> tuple[list[str], bool]:
 def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
     """Tokens of lines[start:end] (0-based indices; Token.line is 1-based)."""
     out: list[Token] = []
-    state = _Numbering()
+    last: int | None = None  # the last row numbering seen (see _Numbering)
     for idx in range(start, min(end, len(lines))):
-        raw = unicodedata.normalize("NFKC", _HTML_COMMENT.sub(" ", lines[idx]))
-        cells, markdown = cells_of_line(raw)
-        line_tokens: list[Token] = []
+        cells, markdown = _line_cells(lines[idx])
+        if not cells:
+            continue
+        parts: list[tuple] = []
         for cell in cells:
-            if _PAGE_FOOTER.match(cell.strip()):
-                continue  # the page's number, not the table's
-            line_tokens.extend(_tokenize_cell(cell, idx + 1, markdown, state))
-        nums = sum(1 for t in line_tokens if t.kind != "TEXT")
-        if nums >= 2:
-            line_tokens = [replace(t, row_line=True) if t.kind != "TEXT" else t for t in line_tokens]
-        out.extend(line_tokens)
+            if cell.isdigit() and cell.isascii():
+                # the common cell, a bare number: what _cell_parts would say, without its regexes
+                parts.append(("RUN", cell, None, "") if len(cell) > 1 and cell[0] == "0" else ("NUM", cell, parse_number(cell), ""))
+            else:
+                got, last = _cell_parts(cell, last)
+                parts.extend(got)
+        # a line holding two or more numbers prints a whole row (see group_tokens)
+        row_line = sum(1 for p in parts if p[0] != "TEXT") >= 2
+        line = idx + 1
+        for kind, text, value, unit in parts:
+            out.append(Token(kind, text, line, value, row_line and kind != "TEXT", markdown, unit))
     return out
+
+
+@lru_cache(maxsize=_MEMO)
+def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
+    """The cells of one line as tokenize() reads them (page footers dropped), and whether it is
+    a Markdown row. Memoised: table lines ("\t0", a row label) repeat within and across reports."""
+    if "-->" in line or "<!--" in line:
+        line = _HTML_COMMENT.sub(" ", line)
+    cells, markdown = cells_of_line(unicodedata.normalize("NFKC", line))
+    return tuple(c for c in cells if not _PAGE_FOOTER.match(c)), markdown  # a page's number, not the table's
+
+
+@lru_cache(maxsize=_MEMO)
+def _cell_parts(cell: str, last: int | None) -> tuple[tuple[tuple, ...], int | None]:
+    """((kind, text, value, unit) per token of one cell, the row numbering seen after it).
+    A pure function of the cell and the numbering before it, so it is memoised."""
+    state = _Numbering()
+    state.last = last
+    tokens = _tokenize_cell(cell, 0, False, state)
+    return tuple((t.kind, t.text, t.value, t.unit) for t in tokens), state.last
 
 
 class _Numbering:
