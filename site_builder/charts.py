@@ -1,7 +1,14 @@
-"""Charts: Altair specs built from the loaded Site, rendered once to static SVG with vl-convert.
+"""Charts: Vega-Lite specs from the loaded Site, drawn in the reader's browser by the vendored Vega.
 
-Each chart is readable three ways: the inline SVG (no JavaScript), the data table beside it, and
-the interactive Vega-Embed view that static/js/charts.js swaps in from ``charts/<id>.vl.json``.
+Each chart is readable three ways: its title and description as text, the data table (open when
+JavaScript is off), and the interactive Vega-Embed view that static/js/charts.js draws from
+``charts/<id>.vl.json``. The build draws nothing itself.
+
+Speed: Altair builds each chart *kind*'s spec once per process (see ``templates``), with named
+placeholders where a chart's own data, domains and description go; a chart is then that spec's
+JSON text with its values spliced in: no Altair object, no schema validation, no renderer per
+chart. The kinds' specs are also kept on disk (``use_cache_dir``), keyed by the Altair version and
+this module's code, so a later build process need not import Altair at all.
 
 Figures from different template eras are joined by a line only where the catalogue's ``eras``
 column says the figure exists in both eras; elsewhere the line breaks (a new segment) and the
@@ -10,11 +17,12 @@ description says so, so a chart never silently joins incomparable series.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
-import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,12 +32,13 @@ from site_builder.load import Site
 from site_builder.model import Report
 from site_builder.numbers import format_number
 
-# Noto Sans CJK is what vl-convert measures and draws with (Debian fonts-noto-cjk); the rest of the
-# stack is for readers' machines, since the inline SVG keeps its text as text, not outlines.
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
 HEIGHT = 220
 SPEC_DIR = "charts"
+# Past this many agencies a metric chart has no legend (it would be taller than the chart and name
+# what the tooltip and the table below name anyway); lines keep their own colours.
+LEGEND_MAX = 20
 
 ERA_LABELS = {
     "pre2019": ("2019年前（2008年条例）", "before 2019 (2008 regulation)"),
@@ -46,11 +55,12 @@ class Chart:
     id: str
     title: str
     description: str
-    svg: str
     spec_json: str
     # rows of the accessible data table; every row has the same keys, which are the column headers
     table: list[dict] = field(default_factory=list)
     subtitle: str = ""  # English title and the years covered
+    # where the page already shows this chart's data as a table (instead of a table of its own)
+    table_href: str = ""
 
     @property
     def spec_path(self) -> str:
@@ -159,17 +169,17 @@ def _shown(value: Decimal, approximate: bool) -> str:
     return ("约 " if approximate else "") + format_number(value)
 
 
-def _data_rows(series: Series, group: str, points: list[Point], segments: list[int]) -> list[dict]:
+def _number(value: Decimal) -> int | float:
+    # integers stay integers in the JSON (17, not 17.0): shorter, and what the report printed
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _data_rows(group: str, points: list[Point], segments: list[int]) -> list[dict]:
+    # One row per point, kept short (a metric chart has a row per report): the era label and the
+    # exact/approximate marker are derived in the spec from `era` and `approx`.
     return [
-        {
-            "year": p.year,
-            "series": group,
-            "segment": f"{group}#{n}",
-            "value": float(p.value),
-            "shown": _shown(p.value, p.approximate),
-            "marker": APPROX if p.approximate else EXACT,
-            "era": " ".join(ERA_LABELS[p.era]),
-        }
+        {"year": p.year, "series": group, "seg": n, "value": _number(p.value),
+         "shown": _shown(p.value, p.approximate), "approx": p.approximate, "era": p.era}
         for p, n in zip(points, segments)
     ]
 
@@ -179,62 +189,219 @@ def _era_phrase(era: str) -> str:
     return f"{zh} / {en}"
 
 
-def _spec(rows: list[dict], color_title: str, color_domain: list[str], title: str, subtitle: str,
-          description: str, era_rules: list[dict], unit: str) -> dict:
+# --- the spec of each kind of chart, built with Altair once ----------------------------------------
+
+
+def _slot(name: str) -> str:
+    """A placeholder in a kind's spec, replaced by one chart's value (any JSON) when it is made.
+
+    Where the schema wants a list, the placeholder is a list of one: Altair checks each value as
+    it is given, and ["__slot_x__"] is a valid list of strings where "__slot_x__" would not be.
+    """
+    return f"__slot_{name}__"
+
+
+def _unwrap(value):
+    """The spec with each one-placeholder list turned into the bare placeholder it stands for."""
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], str) and _SLOT.fullmatch(json.dumps(value[0])):
+            return value[0]
+        return [_unwrap(v) for v in value]
+    return value
+
+
+_SLOT = re.compile(r'"__slot_([a-z_]+)__"')
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What makes two charts' specs differ other than their data (each is one Altair build)."""
+
+    color_title: str  # the lines are figures (an agency's chart) or agencies (a metric's chart)
+    rules: bool = False  # dashed rules where the report template changed
+    approx: bool = False  # a legend for the diamond of approximate values
+    legend: bool = True  # a legend naming each line
+
+    @property
+    def key(self) -> str:
+        return json.dumps([self.color_title, self.rules, self.approx, self.legend], ensure_ascii=False)
+
+
+def _js_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _era_label_expr() -> str:
+    """A Vega expression: the era's label from its code (the rows carry the code only)."""
+    *first, last = ERA_LABELS
+    expr = _js_string(" ".join(ERA_LABELS[last]))
+    for code in reversed(first):
+        expr = f"datum.era === {_js_string(code)} ? {_js_string(' '.join(ERA_LABELS[code]))} : {expr}"
+    return expr
+
+
+def altair_spec(kind: Kind) -> dict:
+    """The Vega-Lite spec of one kind of chart, built with Altair, with placeholders for its data."""
     import altair as alt
 
-    years = [r["year"] for r in rows]
     # half a year of room either side, so a single report is a point in the middle, not on an edge
-    x = alt.X("year:Q", title="年份 Year", scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5], nice=False, zero=False),
-              axis=alt.Axis(format="d", values=sorted(set(years))))  # ticks at the years reported
-    y = alt.Y("value:Q", title=f"数量（{unit}）Number", scale=alt.Scale(zero=True))
-    color = alt.Color("series:N", title=color_title, scale=alt.Scale(domain=color_domain),
-                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=WIDTH))
-    any_approx = any(r["marker"] == APPROX for r in rows)
-    # the data sits once on the layer chart (Altair deep-copies each sub-chart's data otherwise)
-    base = alt.Chart()
-    line = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=color, detail="segment:N")
-    points = base.mark_point(filled=True, size=70, opacity=1).encode(
+    x = alt.X("year:Q", title="年份 Year", scale=alt.Scale(domain=[_slot("x_domain")], nice=False, zero=False),
+              axis=alt.Axis(format="d", values=[_slot("years")]))  # ticks at the years reported
+    y = alt.Y("value:Q", title=_slot("y_title"), scale=alt.Scale(zero=True))
+    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=WIDTH) if kind.legend else None
+    color = alt.Color("series:N", title=kind.color_title, scale=alt.Scale(domain=[_slot("series")]), legend=legend)
+    line = alt.Chart().mark_line(strokeWidth=2).encode(x=x, y=y, color=color, detail="seg:N")
+    points = alt.Chart().mark_point(filled=True, size=70, opacity=1).transform_calculate(
+        marker=f"datum.approx ? {_js_string(APPROX)} : {_js_string(EXACT)}",
+        era_label=_era_label_expr(),
+    ).encode(
         x=x, y=y, color=color,
         shape=alt.Shape("marker:N", title="数值 Value", scale=alt.Scale(domain=[EXACT, APPROX], range=["circle", "diamond"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical") if any_approx else None),
+                        legend=alt.Legend(orient="bottom", direction="vertical") if kind.approx else None),
         tooltip=[
-            alt.Tooltip("series:N", title=color_title),
+            alt.Tooltip("series:N", title=kind.color_title),
             alt.Tooltip("year:Q", title="年份 Year", format="d"),
             alt.Tooltip("shown:N", title="数值 Value"),
-            alt.Tooltip("era:N", title="模板 Template"),
+            alt.Tooltip("era_label:N", title="模板 Template"),
         ],
     )
     layers = [line, points]
-    if era_rules:
-        rules = alt.Chart(alt.Data(values=era_rules))
+    if kind.rules:
+        rules = alt.Chart(alt.NamedData("rules"))
         layers.append(rules.mark_rule(strokeDash=[4, 4], color="#777").encode(x="at:Q"))
         layers.append(rules.mark_text(align="left", baseline="top", dx=4, dy=2, color="#555", fontSize=11).encode(
             x="at:Q", y=alt.value(0), text="label:N"))
-    # no title inside the chart: the page's <figcaption> shows title and subtitle as text (and the
-    # static SVG carries them in <title>/<desc> for screen readers)
-    del title, subtitle
+    # no title inside the chart: the page's <figcaption> shows title and subtitle as text
     chart = alt.layer(
-        *layers, data=alt.Data(values=rows), width=WIDTH, height=HEIGHT, description=description,
+        *layers, data=alt.NamedData("rows"), width=WIDTH, height=HEIGHT, description=_slot("description"),
         config=alt.Config(font=FONT, view=alt.ViewConfig(strokeWidth=0),
                           axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
                           legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12)),
     )
-    # schema validation costs ~0.1 s a chart; tests validate every spec kind instead
-    return chart.to_dict(validate=False)
+    # the parts were checked as they were made; the whole is not valid until the placeholders are
+    # filled (tests validate a filled spec of every kind)
+    spec = _unwrap(chart.to_dict(validate=False))
+    spec["datasets"] = {"rows": _slot("rows"), **({"rules": _slot("rules")} if kind.rules else {})}
+    return spec
 
 
-def _make(chart_id: str, title: str, subtitle: str, description: str, rows: list[dict], color_title: str,
-          color_domain: list[str], era_rules: list[dict], table: list[dict], unit: str, render: bool) -> Chart:
-    args = (rows, color_title, color_domain, title, subtitle, description, era_rules, unit)
-    inputs = json.dumps(args, ensure_ascii=False, sort_keys=True)
-    spec_json = renderer().spec(inputs, lambda: _spec(*args))
-    svg = accessible_svg(renderer().svg(spec_json), chart_id, f"{title} {subtitle}", description) if render else ""
-    return Chart(id=chart_id, title=title, description=description, svg=svg, spec_json=spec_json, table=table,
-                 subtitle=subtitle)
+def _template_text(spec: dict) -> str:
+    return json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: str, en: str, render: bool) -> Chart | None:
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Templates:
+    """Each kind's spec as JSON text split at its placeholders: built with Altair once per process,
+    and kept on disk (given a folder) so that a later process reads it instead of importing Altair.
+    The file's name covers the Altair version and this module's code, so it is never stale."""
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.cache_dir = cache_dir
+        self._parts: dict[str, list[str]] = {}
+        self._disk: dict[str, str] | None = None
+        self.builds = 0  # kinds that actually went through Altair (tests and benchmarks read it)
+
+    def _file(self) -> Path | None:
+        return self.cache_dir / f"kinds-{_code_version()}.json" if self.cache_dir else None
+
+    def _on_disk(self) -> dict[str, str]:
+        if self._disk is None:
+            self._disk = {}
+            path = self._file()
+            if path is not None and path.is_file():
+                try:
+                    got = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    got = None  # a damaged cache file is rebuilt, never trusted
+                if isinstance(got, dict) and all(isinstance(v, str) for v in got.values()):
+                    self._disk = got
+        return self._disk
+
+    def _save(self) -> None:
+        path = self._file()
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # a concurrent build never reads half a file
+        tmp.write_text(json.dumps(self._disk, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
+    def parts(self, kind: Kind) -> list[str]:
+        key = kind.key
+        if key not in self._parts:
+            text = self._on_disk().get(key)
+            if text is None:
+                text = _template_text(altair_spec(kind))
+                self.builds += 1
+                self._disk[key] = text
+                self._save()
+            self._parts[key] = _SLOT.split(text)
+        return self._parts[key]
+
+    def fill(self, kind: Kind, values: dict) -> str:
+        """The chart's spec: the kind's JSON text with each placeholder replaced by its value."""
+        parts = self.parts(kind)
+        missing = set(parts[1::2]) - set(values)
+        if missing:
+            raise KeyError(f"chart spec: no value for {sorted(missing)}")
+        return "".join(p if i % 2 == 0 else _dump(values[p]) for i, p in enumerate(parts))
+
+
+@functools.cache
+def _code_version() -> str:
+    # Altair's version as installed (read without importing it: that costs ~0.5 s) and this code
+    try:
+        from importlib.metadata import version
+
+        altair_version = version("altair")
+    except Exception as exc:  # no metadata: the key still changes with the code
+        altair_version = f"unknown ({type(exc).__name__})"
+    return hashlib.sha256(f"altair {altair_version}\n".encode() + Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+_templates = Templates()
+
+
+def templates() -> Templates:
+    return _templates
+
+
+def use_cache_dir(cache_dir: Path | None) -> None:
+    """Keep the kinds' specs on disk across build processes (the build command uses .cache/charts)."""
+    global _templates
+    if cache_dir != _templates.cache_dir:
+        _templates = Templates(cache_dir)
+
+
+def _spec(kind: Kind, rows: list[dict], years: list[int], series: list[str], unit: str, description: str,
+          rules: list[dict]) -> str:
+    values = {
+        "rows": rows,
+        "x_domain": [min(years) - 0.5, max(years) + 0.5],
+        "years": years,
+        "series": series,
+        "y_title": f"数量（{unit}）Number",
+        "description": description,
+    }
+    if kind.rules:
+        values["rules"] = rules
+    return templates().fill(kind, values)
+
+
+# --- the charts -------------------------------------------------------------------------------------
+
+AGENCY_KIND = "指标 Figure"
+METRIC_KIND = "机关 Agency"
+ALL_KINDS = [Kind(AGENCY_KIND, rules=r, approx=a) for r in (False, True) for a in (False, True)] + [
+    Kind(METRIC_KIND, approx=a, legend=g) for a in (False, True) for g in (False, True)]
+
+
+def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: str, en: str) -> Chart | None:
     reports = site.reports_of(slug)
     if not reports:
         return None
@@ -248,7 +415,7 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
         if not points:
             continue
         segments, breaks = _segments(s, points)
-        rows.extend(_data_rows(s, s.label, points, segments))
+        rows.extend(_data_rows(s.label, points, segments))
         by_series[s.label] = {p.year: _shown(p.value, p.approximate) for p in points}
         for before, after, era_a, era_b in breaks:
             notes_zh.append(f"“{s.label_zh}”{before}年与{after}年口径不同（{ERA_LABELS[era_a][0]}→{ERA_LABELS[era_b][0]}），折线断开")
@@ -257,6 +424,7 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
         return None
     years = sorted({r["year"] for r in rows})
     ordered = sorted((r for r in reports if r.year in years), key=lambda r: r.year)
+    era_of = {r.year: r.era for r in ordered}
     for a, b in zip(ordered, ordered[1:]):
         if a.era != b.era:
             rule_at[(a.year + b.year) / 2] = ERA_LABELS[b.era]
@@ -265,7 +433,8 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
     span_en = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
     span_zh = f"{years[0]}年至{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
     subtitle = f"{en}, {span_en}"
-    eras_seen = sorted({r.era for r in ordered}, key=list(ERA_LABELS).index)
+    eras_seen = sorted(set(era_of.values()), key=list(ERA_LABELS).index)
+    approx = any(r["approx"] for r in rows)
     desc = [
         f"{agency.name}{span_zh}年度报告中的{zh}，折线图，每条线一个指标。",
         f"{en} reported by {agency.name} ({agency.slug}) in its reports for {', '.join(map(str, years))}; one line per figure.",
@@ -275,75 +444,79 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
         desc.append("虚线标出模板更换的位置。 A dashed rule marks where the report template changed.")
     if notes_zh:
         desc.append("；".join(notes_zh) + "。 " + "; ".join(notes_en) + ".")
-    if any(r["marker"] == APPROX for r in rows):
+    if approx:
         desc.append("菱形点为约数（报告写“余、近、约”）。 Diamonds mark approximate values (the report says 余/近/约).")
+    description = " ".join(desc)
     table = [
         {"年份 Year": str(y), **{label: vals.get(y, NOT_REPORTED) for label, vals in by_series.items()},
-         "模板 Template": " ".join(ERA_LABELS[next(r.era for r in ordered if r.year == y)])}
+         "模板 Template": " ".join(ERA_LABELS[era_of[y]])}
         for y in years
     ]
-    return _make(f"agency-{slug}-{kind}", title, subtitle, " ".join(desc), rows, "指标 Figure",
-                 list(by_series), era_rules, table, catalogue_metric(series_list[0].components[0]).unit, render)
+    spec = _spec(Kind(AGENCY_KIND, rules=bool(era_rules), approx=approx), rows, years, list(by_series),
+                 catalogue_metric(series_list[0].components[0]).unit, description, era_rules)
+    return Chart(id=f"agency-{slug}-{kind}", title=title, description=description, spec_json=spec, table=table,
+                 subtitle=subtitle)
 
 
-def agency_charts(site: Site, slug: str, render: bool = True) -> list[Chart]:
-    """Requests and outcomes over time for one agency (only the charts it has figures for).
-
-    render=False leaves Chart.svg empty (prerender() collects the specs that way).
-    """
+def agency_charts(site: Site, slug: str) -> list[Chart]:
+    """Requests and outcomes over time for one agency (only the charts it has figures for)."""
     charts = [
-        _over_time(site, slug, "requests", request_series(), "收到的政府信息公开申请", "Requests received", render),
-        _over_time(site, slug, "outcomes", outcome_series(), "申请的办理结果", "Outcomes of requests", render),
+        _over_time(site, slug, "requests", request_series(), "收到的政府信息公开申请", "Requests received"),
+        _over_time(site, slug, "outcomes", outcome_series(), "申请的办理结果", "Outcomes of requests"),
     ]
     return [c for c in charts if c is not None]
 
 
-def metric_chart(site: Site, metric_id: str, render: bool = True) -> Chart | None:
-    """One figure (the total column) across every agency and year: a line per agency."""
+def metric_chart(site: Site, metric_id: str) -> Chart | None:
+    """One figure (the total column) across every agency and year: a line per agency.
+
+    Its data table is the metric page's own table (#table), which shows the same figures.
+    """
     series = metric_series(metric_id)
     m = catalogue_metric(metric_id)
     rows: list[dict] = []
-    table: list[dict] = []
     broken: list[str] = []
     approximate = False
     years: set[int] = set()
     names: list[str] = []
-    shared = {a.name for a in site.agencies if [b.name for b in site.agencies].count(a.name) > 1}
-    for agency in site.agencies:
+    agencies = site.agencies
+    counts = Counter(a.name for a in agencies)
+    for agency in agencies:
         points = _points(series, site.reports_of(agency.slug))
         if not points:
             continue
         segments, breaks = _segments(series, points)
         # two agencies of one name (in different districts) must not become one line
-        name = f"{agency.name} ({agency.slug})" if agency.name in shared else agency.name
-        rows.extend(_data_rows(series, name, points, segments))
+        name = f"{agency.name} ({agency.slug})" if counts[agency.name] > 1 else agency.name
+        rows.extend(_data_rows(name, points, segments))
         names.append(name)
         if breaks:
             broken.append(name)
         approximate = approximate or any(p.approximate for p in points)
         years.update(p.year for p in points)
-        table.append({"机关 Agency": name, **{p.year: _shown(p.value, p.approximate) for p in points}})
     if not rows:
         return None
     ys = sorted(years)
     span_en = f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else f"{ys[0]}"
     span_zh = f"{ys[0]}年至{ys[-1]}年" if len(ys) > 1 else f"{ys[0]}年"
-    table = [{"机关 Agency": row["机关 Agency"], **{f"{y}": row.get(y, NOT_REPORTED) for y in ys}} for row in table]
     eras = ", ".join(_era_phrase(e) for e in m.eras)
     desc = [
-        f"{m.label_zh}（{m.unit}）：各机关{span_zh}的报告数值，折线图，每个机关一条线。",
-        f"{m.label_en}: the value each agency reported, {span_en}; one line per agency.",
+        f"{m.label_zh}（{m.unit}）：{len(names)}个机关{span_zh}的报告数值，折线图，每个机关一条线。",
+        f"{m.label_en}: the value each of {len(names)} agencies reported, {span_en}; one line per agency.",
         f"目录中此指标适用的模板 The catalogue defines this figure for: {eras}; "
         "模板不同且口径不可比的年份之间折线断开 the line breaks between years whose templates do not define it.",
     ]
     if broken:
-        desc.append("断开的机关 Lines broken for: " + "、".join(broken) + ".")
+        # named up to the legend's limit: past it, a description of every name would drown the chart's
+        more = f"（另{len(broken) - LEGEND_MAX}个 and {len(broken) - LEGEND_MAX} more）" if len(broken) > LEGEND_MAX else ""
+        desc.append("断开的机关 Lines broken for: " + "、".join(broken[:LEGEND_MAX]) + more + ".")
     if approximate:
         desc.append("菱形点为约数。 Diamonds mark approximate values.")
-    title = f"{m.label_zh}"
-    subtitle = f"{m.label_en} ({m.unit}), {span_en}"
-    return _make(f"metric-{metric_id.replace('.', '-')}", title, subtitle, " ".join(desc), rows, "机关 Agency",
-                 names, [], table, m.unit, render)
+    description = " ".join(desc)
+    kind = Kind(METRIC_KIND, approx=approximate, legend=len(names) <= LEGEND_MAX)
+    spec = _spec(kind, rows, ys, names, m.unit, description, [])
+    return Chart(id=f"metric-{metric_id.replace('.', '-')}", title=m.label_zh, description=description, spec_json=spec,
+                 subtitle=f"{m.label_en} ({m.unit}), {span_en}", table_href="#table")
 
 
 def write_specs(out, charts: list[Chart]) -> None:
@@ -355,156 +528,12 @@ def write_specs(out, charts: list[Chart]) -> None:
             out.write(c.spec_path, c.spec_json + "\n")
 
 
-# --- rendering -----------------------------------------------------------------------------------
-
-
-class ChartCache:
-    """Builds each distinct spec and renders each distinct SVG once: in memory for the process (the
-    dev server's rebuilds, a chart shown on two pages) and, given a folder, on disk across builds.
-    Keys cover the inputs and the Altair / vl-convert versions, so an upgrade never reuses stale output.
-    """
-
-    def __init__(self, cache_dir: Path | None = None):
-        self.cache_dir = cache_dir
-        self._specs: dict[str, str] = {}
-        self._svgs: dict[str, str] = {}
-        self.renders = 0  # specs that actually went through vl-convert (tests and benchmarks read it)
-        self.spec_builds = 0  # specs that actually went through Altair
-
-    @staticmethod
-    def _hash(salt: str, text: str) -> str:
-        return hashlib.sha256((salt + "\n" + text).encode("utf-8")).hexdigest()
-
-    def _disk(self, kind: str, key: str, suffix: str) -> Path | None:
-        return self.cache_dir / kind / f"{key}{suffix}" if self.cache_dir else None
-
-    def _store(self, path: Path | None, text: str) -> None:
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # writers never share a half-written file
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-
-    def spec(self, inputs: str, build) -> str:
-        """The spec JSON for these inputs (a JSON string), calling build() only on a miss."""
-        import altair
-
-        key = self._hash(f"altair {altair.__version__} code {_CODE_VERSION}", inputs)
-        if key in self._specs:
-            return self._specs[key]
-        path = self._disk("specs", key, ".vl.json")
-        if path is not None and path.is_file():
-            spec_json = path.read_text(encoding="utf-8")
-        else:
-            spec_json = json.dumps(build(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            self.spec_builds += 1
-            self._store(path, spec_json)
-        self._specs[key] = spec_json
-        return spec_json
-
-    def _svg_key(self, spec_json: str) -> str:
-        import vl_convert
-
-        return self._hash(f"vega {vl_convert.get_vega_version()} vl {vl_convert.get_vegalite_versions()[-1]}", spec_json)
-
-    def cached_svg(self, spec_json: str) -> str | None:
-        key = self._svg_key(spec_json)
-        if key in self._svgs:
-            return self._svgs[key]
-        path = self._disk("svg", key, ".svg")
-        if path is not None and path.is_file():
-            self._svgs[key] = path.read_text(encoding="utf-8")
-            return self._svgs[key]
-        return None
-
-    def svg(self, spec_json: str) -> str:
-        found = self.cached_svg(spec_json)
-        if found is not None:
-            return found
-        import vl_convert
-
-        svg = vl_convert.vegalite_to_svg(spec_json)
-        key = self._svg_key(spec_json)
-        with self._lock:
-            self.renders += 1
-            self._svgs[key] = svg
-        self._store(self._disk("svg", key, ".svg"), svg)
-        return svg
-
-    def render_many(self, specs: list[str], workers: int | None = None) -> int:
-        """Render the specs not cached yet, several at once (vl-convert releases the GIL)."""
-        todo = sorted({s for s in specs if self.cached_svg(s) is None})
-        if not todo:
-            return 0
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
-            list(pool.map(self.svg, todo))
-        return len(todo)
-
-    _lock = threading.Lock()
-
-
-# specs change when this module's code does: a cached spec from older code is never reused
-_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-_cache = ChartCache()
-
-
-def renderer() -> ChartCache:
-    return _cache
-
-
-def use_cache_dir(cache_dir: Path | None) -> None:
-    """Keep built specs and rendered SVGs on disk across builds (the build command uses .cache/charts)."""
-    _cache.cache_dir = cache_dir
-
-
-def prerender(site: Site, workers: int | None = None) -> int:
-    """Render every chart the site will show, in parallel, before the pages ask for them one by one.
-
-    Returns how many SVGs had to be rendered (0 when the cache had them all).
-    """
-    from site_builder.catalogue import metrics
-
-    drafts = [c for a in site.agencies for c in agency_charts(site, a.slug, render=False)]
-    drafts += [c for m in metrics() if (c := metric_chart(site, m.id, render=False)) is not None]
-    return renderer().render_many([d.spec_json for d in drafts], workers)
-
-
-_SCRIPT = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/>", re.I | re.S)
-_FOREIGN = re.compile(r"<foreignObject\b.*?</foreignObject\s*>", re.I | re.S)
-_HANDLER = re.compile(r"\son[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
-_ID = re.compile(r'\bid="([^"]+)"')
-_EXTERNAL = re.compile(r"""(?:href\s*=\s*["'](?!#)|url\(\s*["']?(?!#)|@import)""", re.I)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def accessible_svg(svg: str, chart_id: str, title: str, description: str) -> str:
-    """The rendered SVG made safe and self-describing for inline use in a page.
-
-    vl-convert already escapes text; this also drops anything executable, makes ids unique per
-    chart (two charts on one page must not share clip-path ids), and labels the root for screen
-    readers. It refuses any reference to another document rather than shipping it.
-    """
-    svg = _SCRIPT.sub("", svg)
-    svg = _FOREIGN.sub("", svg)
-    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
-    svg = _HANDLER.sub("", svg)
-    ids = sorted(set(_ID.findall(svg)), key=len, reverse=True)
-    for old in ids:
-        new = f"{chart_id}-{old}"
-        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})").replace(f'href="#{old}"', f'href="#{new}"')
-    if _EXTERNAL.search(svg):
-        raise ValueError(f"chart {chart_id}: the rendered SVG refers to another document; refusing to inline it")
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    root_end = svg.index(">", svg.index("<svg")) + 1
-    root = svg[:root_end]
-    # width/height stay as drawn (the same size as the interactive view, so nothing jumps when it
-    # replaces this one); the stylesheet caps the width at the column's (.chart-static svg)
-    root = root[:-1] + f' role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
-    labels = f'<title id="{title_id}">{_escape(title)}</title><desc id="{desc_id}">{_escape(description)}</desc>'
-    return root + labels + svg[root_end:]
+def prerender(site: Site) -> int:
+    """Build the spec of every kind of chart the site can show, before the pages need them (and
+    before any worker process starts, so none of them imports Altair). Returns how many kinds went
+    through Altair (0 when this process or the disk cache already had them all)."""
+    del site  # every kind, whatever this site needs: one Altair build each costs a few ms
+    before = templates().builds
+    for kind in ALL_KINDS:
+        templates().parts(kind)
+    return templates().builds - before

@@ -151,28 +151,53 @@ def test_charts_render_static_and_interactive_with_a_text_alternative(name, desk
     page = v.page
     figures = page.locator("figure.chart")
     assert figures.count() >= 1, f"{url} has no figure.chart"
-    # Without JavaScript the figure holds an SVG; each chart has a text alternative.
+    # Each chart has a title and a description as text, and its data as a table: its own, or the
+    # page's table it links to.
     info = page.evaluate(
         """() => [...document.querySelectorAll('figure.chart')].map(f => {
-            const svg = f.querySelector('svg');
-            const ids = (svg && svg.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
-            const named = ids.map(id => document.getElementById(id)).filter(Boolean).map(e => e.textContent.trim()).join(' ');
-            return {id: f.id, svg: !!svg,
-                    name: (svg && svg.getAttribute('aria-label')) || named || (svg && svg.querySelector('title') ? svg.querySelector('title').textContent : ''),
+            const link = f.querySelector('a[href^="#"]');
+            const target = link && document.getElementById(link.getAttribute('href').slice(1));
+            return {id: f.id,
                     caption: f.querySelector('figcaption') ? f.querySelector('figcaption').textContent.trim() : '',
-                    table: !!f.querySelector('table') || !!(f.nextElementSibling && f.nextElementSibling.querySelector && f.nextElementSibling.querySelector('table'))};
+                    description: f.querySelector('.chart-description') ? f.querySelector('.chart-description').textContent.trim() : '',
+                    table: !!f.querySelector('table') || !!(target && target.nextElementSibling && target.parentElement.querySelector('table'))};
         })"""
     )
     for chart in info:
-        assert chart["svg"], f"{url}: chart {chart['id']} has no SVG"
-        assert chart["name"].strip() or chart["caption"], f"{url}: chart {chart['id']} has no text alternative"
+        assert chart["caption"] and chart["description"], f"{url}: chart {chart['id']} has no text alternative"
         assert chart["table"], f"{url}: chart {chart['id']} has no data table"
-    # With JavaScript the first chart becomes the interactive Vega view.
+    # With JavaScript the first chart becomes the interactive Vega view, named by that text.
     first = figures.first
     first.scroll_into_view_if_needed()
     page.wait_for_selector("figure.chart[data-chart-state=interactive] .chart-interactive svg", timeout=15000)
+    holder = page.locator("figure.chart[data-chart-state=interactive] .chart-interactive").first
+    labels = holder.get_attribute("aria-labelledby").split()
+    assert all(page.locator(f"#{i}").inner_text().strip() for i in labels) and len(labels) == 2
     page.wait_for_timeout(200)
     assert not v.problems(), "\n".join(v.problems())
+
+
+@pytest.mark.parametrize("name", ["agency", "metric"])
+def test_without_javascript_a_chart_is_its_text_and_table(name, browser, site, types):
+    url = url_for(types, name)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": WIDTHS["desktop"], "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site + url)
+        figures = page.locator("figure.chart")
+        assert figures.count() >= 1
+        for i in range(figures.count()):
+            f = figures.nth(i)
+            assert f.locator("figcaption").is_visible() and f.locator(".chart-description").is_visible()
+            assert f.locator(".chart-interactive, svg").count() == 0  # no empty box waiting for a script
+            own = f.locator("details.chart-data table")
+            if own.count():
+                assert own.is_visible() and own.locator("tbody tr").count() >= 1
+            else:  # a metric's chart points at the page's own table
+                target = f.locator("a[href^='#']").get_attribute("href")
+                assert page.locator(target).count() == 1 and page.locator("main table.data").first.is_visible()
+    finally:
+        context.close()
 
 
 # --- search ---------------------------------------------------------------------------------------

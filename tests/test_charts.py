@@ -1,10 +1,10 @@
-"""Charts: figures and era breaks from the seed reports, the static SVG, caching, the template, and
+"""Charts: figures and era breaks from the seed reports, the spec of each kind built with Altair once
+and filled per chart (valid Vega-Lite, deterministic bytes), the template's no-JavaScript table, and
 the interactive view in Chromium under the published Content-Security-Policy."""
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from site_builder import charts
-from site_builder.charts import APPROX, ChartCache, accessible_svg, agency_charts, metric_chart
-from site_builder.load import load_site
+from site_builder.charts import ALL_KINDS, APPROX, EXACT, Templates, agency_charts, metric_chart
+from site_builder.load import Site, load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 CHROMIUM = Path("/usr/bin/chromium")
+NEW = "本年新收政府信息公开申请数量 Requests received this year"
+CARRIED = "上年结转政府信息公开申请数量 Requests carried over from last year"
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +46,22 @@ def by_id(chart_list):
     return {c.id: c for c in chart_list}
 
 
+def spec_of(chart):
+    return json.loads(chart.spec_json)
+
+
 def data_rows(chart):
-    return json.loads(chart.spec_json)["data"]["values"]
+    return spec_of(chart)["datasets"]["rows"]
+
+
+def all_charts(site):
+    from site_builder.catalogue import metrics
+
+    return [c for a in site.agencies for c in agency_charts(site, a.slug)] + [
+        c for m in metrics() if (c := metric_chart(site, m.id)) is not None]
+
+
+# --- what the charts show ---------------------------------------------------------------------------
 
 
 def test_agency_charts_show_the_reports_figures(seed):
@@ -53,14 +69,18 @@ def test_agency_charts_show_the_reports_figures(seed):
     assert set(got) == {"agency-jianguomen-requests", "agency-jianguomen-outcomes"}
 
     requests = got["agency-jianguomen-requests"]
-    new = "本年新收政府信息公开申请数量 Requests received this year"
-    carried = "上年结转政府信息公开申请数量 Requests carried over from last year"
-    assert requests.columns == ["年份 Year", new, carried, "模板 Template"]
-    assert [(r["年份 Year"], r[new], r[carried]) for r in requests.table] == [("2011", "0", "—"), ("2024", "17", "0")]
+    assert requests.columns == ["年份 Year", NEW, CARRIED, "模板 Template"]
+    assert [(r["年份 Year"], r[NEW], r[CARRIED]) for r in requests.table] == [("2011", "0", "—"), ("2024", "17", "0")]
     # the 2011 report has no 上年结转 row: a gap, not a zero, in table and chart data alike
-    assert {(r["series"], r["year"], r["value"]) for r in data_rows(requests)} == {
-        (new, 2011, 0.0), (new, 2024, 17.0), (carried, 2024, 0.0)}
+    assert {(r["series"], r["year"], r["value"], r["era"]) for r in data_rows(requests)} == {
+        (NEW, 2011, 0, "pre2019"), (NEW, 2024, 17, "2021"), (CARRIED, 2024, 0, "2021")}
     assert "建国门街道" in requests.title and "2011–2024" in requests.subtitle
+    spec = spec_of(requests)
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [NEW, CARRIED]
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["values"] == [2011, 2024]  # a tick per year reported
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [2010.5, 2024.5]
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "数量（件）Number"
+    assert spec["description"] == requests.description
 
     outcomes = got["agency-jianguomen-outcomes"]
     row = outcomes.table[0]
@@ -68,6 +88,18 @@ def test_agency_charts_show_the_reports_figures(seed):
     assert (row["年份 Year"], row["予以公开 Disclosed in full"], row["不予公开 Withheld (sum of the eight grounds)"],
             row["无法提供 Unable to provide"], row["不予处理 Not processed"], row["其他处理 Other handling (total)"]) == (
         "2024", "1", "2", "9", "0", "5")
+    assert {r["series"]: r["value"] for r in data_rows(outcomes) if r["year"] == 2024}["无法提供 Unable to provide"] == 9
+
+
+def test_description_says_what_the_chart_shows(seed):
+    requests = by_id(agency_charts(seed, "jianguomen"))["agency-jianguomen-requests"]
+    d = requests.description
+    assert d.startswith("建国门街道2011年至2024年年度报告中的收到的政府信息公开申请，折线图")
+    assert "in its reports for 2011, 2024" in d
+    assert "2019年前（2008年条例） / before 2019 (2008 regulation); 2021年模板 / 2021 template" in d
+    assert "A dashed rule marks where the report template changed" in d
+    # 2011 -> 2024: 本年新收 means the same in both eras, so no break is announced
+    assert "not comparable" not in d
 
 
 def test_an_agency_without_reports_has_no_charts(seed):
@@ -79,10 +111,14 @@ def test_metric_chart_has_a_line_per_agency(seed):
     assert chart.id == "metric-requests-new"
     reporting = [a.name for a in seed.agencies if any(r.figure("requests.new") for r in seed.reports_of(a.slug))]
     assert {"东花市街道", "建国门街道", "陶然亭街道", "新碶街道"} <= set(reporting)
-    assert [r["机关 Agency"] for r in chart.table] == reporting  # a row per agency, in slug order
-    jianguomen = next(r for r in chart.table if r["机关 Agency"] == "建国门街道")
-    assert (jianguomen["2011"], jianguomen["2019"], jianguomen["2024"]) == ("0", "—", "17")
-    assert {r["series"] for r in data_rows(chart)} == set(reporting)
+    rows = data_rows(chart)
+    assert list(dict.fromkeys(r["series"] for r in rows)) == reporting  # in slug order
+    assert spec_of(chart)["layer"][0]["encoding"]["color"]["scale"]["domain"] == reporting
+    # 建国门 reported it in 2011 and 2024, not in 2019 (its 2019 report has no such row)
+    assert {r["year"]: r["value"] for r in rows if r["series"] == "建国门街道"} == {2011: 0, 2024: 17}
+    # its data table is the metric page's own table, not a second copy
+    assert chart.table == [] and chart.table_href == "#table"
+    assert f"{len(reporting)}个机关" in chart.description and f"each of {len(reporting)} agencies" in chart.description
 
 
 def test_metric_chart_is_none_without_figures(tmp_path):
@@ -96,122 +132,228 @@ def test_metric_chart_is_none_without_figures(tmp_path):
 def test_approximate_values_are_marked(seed):
     # 建国门 2011: "咨询...23000余人次"
     chart = metric_chart(seed, "consultations.total")
-    assert chart.table[[r["机关 Agency"] for r in chart.table].index("建国门街道")]["2011"] == "约 23000"
     row = next(r for r in data_rows(chart) if r["series"] == "建国门街道")
-    assert row["marker"] == APPROX and row["shown"] == "约 23000"
-    spec = json.loads(chart.spec_json)
-    shape = spec["layer"][1]["encoding"]["shape"]
-    assert shape["scale"]["range"] == ["circle", "diamond"] and shape["legend"] is not None
+    assert row["approx"] is True and row["shown"] == "约 23000" and row["value"] == 23000
+    points = spec_of(chart)["layer"][1]
+    shape = points["encoding"]["shape"]
+    assert shape["field"] == "marker" and shape["scale"] == {"domain": [EXACT, APPROX], "range": ["circle", "diamond"]}
+    assert shape["legend"] is not None
+    # the marker is derived from the row's flag by the spec (Vega's expression interpreter runs it)
+    assert {"as": "marker", "calculate": f'datum.approx ? "{APPROX}" : "{EXACT}"'} in points["transform"]
     assert "approximate" in chart.description
+    # a chart without approximate values has no legend for them
+    exact = by_id(agency_charts(seed, "jianguomen"))["agency-jianguomen-requests"]
+    assert not any(r["approx"] for r in data_rows(exact))
+    assert spec_of(exact)["layer"][1]["encoding"]["shape"]["legend"] is None
 
 
 def test_incomparable_eras_break_the_line(two_eras):
     got = by_id(agency_charts(two_eras, "taoranting"))
     outcomes = got["agency-taoranting-outcomes"]
-    segments: dict[str, set[str]] = {}
+    segments: dict[str, set[int]] = {}
     for r in data_rows(outcomes):
-        segments.setdefault(r["series"], set()).add(r["segment"])
+        segments.setdefault(r["series"], set()).add(r["seg"])
     # 无法提供 is 不掌握+不存在 before 2019 and 不掌握+需另行制作+不明确 on the 2021 template: two segments
-    assert len(segments["无法提供 Unable to provide"]) == 2
+    assert segments["无法提供 Unable to provide"] == {0, 1}
     # 予以公开 means the same in every era (metrics.csv): one joined line
-    assert len(segments["予以公开 Disclosed in full"]) == 1
+    assert segments["予以公开 Disclosed in full"] == {0}
     assert "Unable to provide' is not comparable between 2017 and 2024" in outcomes.description
     assert "“无法提供”2017年与2024年口径不同" in outcomes.description
-    # the line mark draws one path per segment (detail), and a dashed rule marks the template change
-    spec = json.loads(outcomes.spec_json)
-    assert spec["layer"][0]["encoding"]["detail"]["field"] == "segment"
-    rule = spec["layer"][2]
-    assert rule["mark"]["type"] == "rule" and rule["data"]["values"][0]["at"] == 2020.5
+    # the line mark draws one path per series and segment (color + detail), and a dashed rule with
+    # the new template's name marks the change, halfway between the two reports
+    spec = spec_of(outcomes)
+    line = spec["layer"][0]
+    assert line["mark"]["type"] == "line" and line["encoding"]["detail"]["field"] == "seg"
+    assert line["encoding"]["color"]["field"] == "series"
+    assert [layer["mark"]["type"] for layer in spec["layer"][2:]] == ["rule", "text"]
+    assert spec["layer"][2]["data"] == {"name": "rules"}
+    assert spec["datasets"]["rules"] == [{"at": 2020.5, "label": "2021年模板 2021 template"}]
     # requests: 本年新收 exists in all three eras, so 2017 -> 2024 is one line
     requests = got["agency-taoranting-requests"]
-    assert len({r["segment"] for r in data_rows(requests) if r["series"].startswith("本年新收")}) == 1
+    assert {r["seg"] for r in data_rows(requests) if r["series"] == NEW} == {0}
     assert "not comparable" not in requests.description
 
 
-def test_specs_are_valid_vega_lite(seed, two_eras):
-    import altair as alt
+def test_a_metric_line_breaks_where_its_eras_differ(two_eras, monkeypatch):
+    # 本年新收 is defined in every era; a catalogue that defined it before 2019 only would make
+    # 陶然亭's 2017 -> 2024 line two segments, and the description would say so.
+    from site_builder import catalogue
 
-    for chart in agency_charts(two_eras, "taoranting") + [metric_chart(seed, "consultations.total")]:
-        alt.LayerChart.from_dict(json.loads(chart.spec_json), validate=True)
-
-
-def test_static_svg_is_accessible_and_self_contained(seed):
-    chart = agency_charts(seed, "jianguomen")[0]
-    svg = chart.svg
-    assert svg.startswith("<svg") and 'role="img"' in svg
-    assert f'aria-labelledby="{chart.id}-title {chart.id}-desc"' in svg
-    assert f'<title id="{chart.id}-title">建国门街道' in svg
-    assert "<script" not in svg.lower() and "foreignobject" not in svg.lower()
-    assert not re.search(r"""(href|src)\s*=\s*["'](?!#)""", svg)  # nothing from another document
-    assert "2011" in svg and "本年新收" in svg  # axis and legend are text
-    assert "Noto Sans CJK SC" in svg  # the font it was measured with comes first in the stack
-    for ref in re.findall(r"url\(#([^)]+)\)", svg):
-        assert ref.startswith(chart.id + "-")  # ids made unique per chart
+    real = catalogue.metric("requests.new")
+    monkeypatch.setattr(charts, "catalogue_metric",
+                        lambda mid: replace(real, eras=("pre2019",)) if mid == "requests.new" else catalogue.metric(mid))
+    chart = metric_chart(two_eras, "requests.new")
+    assert {r["year"]: r["seg"] for r in data_rows(chart) if r["series"] == "陶然亭街道"} == {2017: 0, 2024: 1}
+    assert "Lines broken for: 陶然亭街道." in chart.description
 
 
-def test_text_from_reports_is_escaped_in_the_svg(seed):
-    hostile = {path: replace(a, name="A<b>&\"街道") for path, a in seed.agency_of.items()}
-    site = replace(seed, agency_of=hostile)
-    chart = metric_chart(site, "requests.new")
-    assert "A&lt;b&gt;&amp;" in chart.svg and "<b>" not in chart.svg
+def test_era_labels_come_from_the_code_not_each_row(seed):
+    points = spec_of(metric_chart(seed, "requests.new"))["layer"][1]
+    calc = next(t["calculate"] for t in points["transform"] if t["as"] == "era_label")
+    for code, (zh, en) in charts.ERA_LABELS.items():
+        assert f"{zh} {en}" in calc
+        if code != "2021":  # the last label is the expression's default
+            assert f'datum.era === "{code}"' in calc
+    tooltip = {t["field"]: t["title"] for t in points["encoding"]["tooltip"]}
+    assert tooltip == {"series": "机关 Agency", "year": "年份 Year", "shown": "数值 Value", "era_label": "模板 Template"}
 
 
-def test_sanitizer_strips_scripts_and_refuses_external_references():
-    dirty = ('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="x()">'
-             '<script>alert(1)</script><clipPath id="clip1"><rect/></clipPath><g clip-path="url(#clip1)"/></svg>')
-    clean = accessible_svg(dirty, "c", "T <1>", "D & d")
-    assert "<script" not in clean and "onload" not in clean and "<?xml" not in clean
-    assert 'id="c-clip1"' in clean and "url(#c-clip1)" in clean
-    assert '<title id="c-title">T &lt;1&gt;</title><desc id="c-desc">D &amp; d</desc>' in clean
-    with pytest.raises(ValueError, match="another document"):
-        accessible_svg('<svg><image href="https://example.com/x.png"/></svg>', "c", "t", "d")
+def test_two_agencies_of_one_name_stay_two_lines(seed):
+    renamed = {path: (replace(a, name="同名街道") if a.slug in ("jianguomen", "xinqi") else a)
+               for path, a in seed.agency_of.items()}
+    chart = metric_chart(replace(seed, agency_of=renamed), "requests.new")
+    assert {"同名街道 (jianguomen)", "同名街道 (xinqi)"} <= {r["series"] for r in data_rows(chart)}
 
 
-def test_each_spec_is_rendered_once_and_cached_on_disk(seed, tmp_path):
-    spec = agency_charts(seed, "jianguomen")[0].spec_json
-    cache = ChartCache(tmp_path)
-    first = cache.svg(spec)
-    assert cache.svg(spec) == first and cache.renders == 1
-    again = ChartCache(tmp_path)  # a later build: the disk has it
-    assert again.svg(spec) == first and again.renders == 0
-    assert ChartCache().svg(spec) == first  # and vl-convert is deterministic
+def test_many_agencies_drop_the_legend_and_the_long_list(seed, monkeypatch):
+    monkeypatch.setattr(charts, "LEGEND_MAX", 2)
+    chart = metric_chart(seed, "requests.new")
+    names = spec_of(chart)["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert len(names) > 2 and spec_of(chart)["layer"][0]["encoding"]["color"]["legend"] is None
+    monkeypatch.setattr(charts, "LEGEND_MAX", 20)
+    assert spec_of(metric_chart(seed, "requests.new"))["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
 
 
-def test_prerender_renders_every_chart_of_the_site_once(seed, monkeypatch):
-    cache = ChartCache()
-    monkeypatch.setattr(charts, "_cache", cache)
-    rendered = charts.prerender(seed)
-    assert rendered == cache.renders > 0
-    assert charts.prerender(seed) == 0  # nothing left to render
-    agency_charts(seed, "jianguomen")
-    metric_chart(seed, "requests.new")
-    assert cache.renders == rendered  # the pages found their SVGs ready
+def test_charts_do_not_need_the_records_table(seed, monkeypatch):
+    # Site.records() is millions of rows at scale; charts read the reports directly
+    def refuse(self):
+        raise AssertionError("charts asked for Site.records()")
+
+    monkeypatch.setattr(Site, "records", refuse)
+    assert len(all_charts(seed)) > 20
 
 
-def test_chart_partial_renders_figure_svg_and_table(seed):
+# --- specs: valid, built with Altair once per kind, deterministic --------------------------------
+
+
+@pytest.fixture(scope="module")
+def vega_lite_errors():
+    """Errors of a spec against the Vega-Lite schema that Altair ships (the version it writes)."""
+    import jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return lambda spec: [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in validator.iter_errors(spec)]
+
+
+def test_the_schema_check_finds_errors(seed, vega_lite_errors):
+    spec = spec_of(agency_charts(seed, "jianguomen")[0])
+    assert vega_lite_errors(spec) == []
+    spec["layer"][0]["mark"]["type"] = "squiggle"
+    assert vega_lite_errors(spec)
+
+
+def test_every_chart_spec_is_valid_vega_lite(seed, two_eras, vega_lite_errors):
+    made = all_charts(seed) + all_charts(two_eras)
+    for chart in made:
+        assert vega_lite_errors(spec_of(chart)) == [], chart.id
+    # and every kind there is, filled with one real chart's values
+    sample = spec_of(by_id(agency_charts(two_eras, "taoranting"))["agency-taoranting-outcomes"])
+    enc = sample["layer"][0]["encoding"]
+    values = {"rows": sample["datasets"]["rows"], "rules": sample["datasets"]["rules"],
+              "x_domain": enc["x"]["scale"]["domain"], "years": enc["x"]["axis"]["values"],
+              "series": enc["color"]["scale"]["domain"], "y_title": enc["y"]["title"], "description": "d"}
+    for kind in ALL_KINDS:
+        spec = json.loads(charts.templates().fill(kind, values))
+        assert vega_lite_errors(spec) == [], kind
+        assert "__slot_" not in json.dumps(spec)
+        assert (len(spec["layer"]) == 4) == kind.rules
+
+
+def test_a_chart_is_its_kinds_spec_filled_in_without_altair(seed, monkeypatch):
+    templates = Templates()
+    monkeypatch.setattr(charts, "_templates", templates)
+    charts.prerender(seed)
+    assert templates.builds == len(ALL_KINDS)
+
+    def no_altair(kind):
+        raise AssertionError("a chart went through Altair")
+
+    monkeypatch.setattr(charts, "altair_spec", no_altair)
+    assert len(all_charts(seed)) > 20 and templates.builds == len(ALL_KINDS)
+    assert charts.prerender(seed) == 0
+
+
+def test_specs_are_deterministic_bytes_from_altair_or_from_disk(seed, tmp_path, monkeypatch):
+    first = Templates(tmp_path)
+    monkeypatch.setattr(charts, "_templates", first)
+    made = [c.spec_json for c in all_charts(seed)]
+    assert first.builds > 0 and list(tmp_path.glob("kinds-*.json"))
+    assert [c.spec_json for c in all_charts(seed)] == made  # same process, same bytes
+
+    # a later build process: the kinds come from the disk, Altair is not asked
+    later = Templates(tmp_path)
+    monkeypatch.setattr(charts, "_templates", later)
+    monkeypatch.setattr(charts, "altair_spec", lambda kind: pytest.fail("built again though on disk"))
+    assert [c.spec_json for c in all_charts(seed)] == made and later.builds == 0
+
+
+def test_a_damaged_kinds_file_is_rebuilt(seed, tmp_path, monkeypatch):
+    first = Templates(tmp_path)
+    monkeypatch.setattr(charts, "_templates", first)
+    made = agency_charts(seed, "jianguomen")[0].spec_json
+    for f in tmp_path.glob("kinds-*.json"):
+        f.write_text("{not json", encoding="utf-8")
+    again = Templates(tmp_path)
+    monkeypatch.setattr(charts, "_templates", again)
+    assert agency_charts(seed, "jianguomen")[0].spec_json == made and again.builds == first.builds > 0
+
+
+def test_a_missing_value_is_an_error_not_a_placeholder_left_in():
+    with pytest.raises(KeyError, match="description"):
+        Templates().fill(ALL_KINDS[0], {"rows": [], "x_domain": [0, 1], "years": [], "series": [], "y_title": "t"})
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def test_chart_partial_renders_title_description_and_open_table(seed):
     from site_builder.render import environment
 
     chart = agency_charts(seed, "jianguomen")[0]
     env = environment(ROOT / "templates")
     html = env.get_template("_chart.html").render(chart=chart)
     assert f'<figure class="chart" id="{chart.id}" data-spec="/charts/{chart.id}.vl.json"' in html
-    assert chart.svg in html  # inline, unescaped: it is ours and sanitized
-    assert "<figcaption" in html and chart.description in html
-    assert "<details" in html and "<th scope=\"row\">2024</th>" in html and "<td class=\"num\">17</td>" in html
+    assert f'<figcaption class="chart-title" id="{chart.id}-title">{chart.title}' in html
+    assert f'<p class="chart-description" id="{chart.id}-desc">{chart.description}</p>' in html
+    # without JavaScript the table is the chart: open, not folded away; and there is no empty box
+    assert '<details class="chart-data" open>' in html and "<svg" not in html and "chart-interactive" not in html
+    assert "<th scope=\"row\">2024</th>" in html and "<td class=\"num\">17</td>" in html
     assert 'data-vega="/static/vendor/vega.bundle.js"' in html  # without asset_url: the plain copy
     env.globals["asset_url"] = lambda name: f"/assets/{name}?fingerprinted"
     assert 'data-vega="/assets/vendor/vega.bundle.js?fingerprinted"' in env.get_template("_chart.html").render(chart=chart)
 
+    metric = metric_chart(seed, "requests.new")
+    html = env.get_template("_chart.html").render(chart=metric)
+    assert "<table" not in html and '<a href="#table">数据见下表' in html
 
-def test_built_site_has_the_specs_and_the_vendored_bundle(seed_site):
-    spec = seed_site / "charts" / "agency-jianguomen-requests.vl.json"
-    assert json.loads(spec.read_text(encoding="utf-8"))["data"]["values"]
+
+def test_text_from_reports_is_escaped_on_the_page(seed):
+    from site_builder.render import environment
+
+    hostile = {path: replace(a, name="A<b>&\"街道") for path, a in seed.agency_of.items()}
+    chart = agency_charts(replace(seed, agency_of=hostile), "jianguomen")[0]
+    html = environment(ROOT / "templates").get_template("_chart.html").render(chart=chart)
+    assert "A&lt;b&gt;&amp;" in html and "<b>" not in html
+    assert spec_of(chart)["description"].startswith("A<b>&\"街道")  # JSON data, never parsed as HTML
+
+
+def test_built_site_has_the_specs_and_the_vendored_bundle(seed_site, seed):
+    spec_file = seed_site / "charts" / "agency-jianguomen-requests.vl.json"
+    want = by_id(agency_charts(seed, "jianguomen"))["agency-jianguomen-requests"].spec_json
+    assert spec_file.read_text(encoding="utf-8") == want + "\n"
     page = (seed_site / "agencies" / "jianguomen" / "index.html").read_text(encoding="utf-8")
     assert 'data-spec="/charts/agency-jianguomen-requests.vl.json"' in page
-    bundle_url = re.search(r'data-vega="([^"]+)"', page).group(1)
+    bundle_url = page.split('data-vega="', 1)[1].split('"', 1)[0]
     bundle = (seed_site / bundle_url.lstrip("/")).read_text(encoding="utf-8")
     assert "window.vegaEmbed=" in bundle and "expressionInterpreter" in bundle  # eval-free Vega
+    metric_page = (seed_site / "metrics" / "requests.new" / "index.html").read_text(encoding="utf-8")
+    assert 'data-spec="/charts/metric-requests-new.vl.json"' in metric_page and 'id="table"' in metric_page
     assert (seed_site / "charts" / "metric-requests-new.vl.json").is_file()
+    # one file per chart, each a chart some page shows
+    shown = {f"{c.id}.vl.json" for c in all_charts(seed)}
+    assert {p.name for p in (seed_site / "charts").iterdir()} == shown
 
 
 # --- in a browser ---------------------------------------------------------------------------------
@@ -236,31 +378,34 @@ def test_charts_become_interactive_under_the_csp(seed_site, netlify_rules):
                 figure = page.locator("#agency-jianguomen-outcomes")
                 figure.scroll_into_view_if_needed()
                 page.wait_for_selector("#agency-jianguomen-outcomes[data-chart-state=interactive]", state="attached", timeout=30000)
-                assert figure.locator(".chart-static").is_hidden()
                 view = figure.locator(".chart-interactive svg")
-                assert view.count() == 1 and figure.locator(".chart-interactive").get_attribute("aria-labelledby")
-                figure.locator(".chart-interactive .mark-symbol path").first.hover(force=True)
+                assert view.count() == 1 and view.bounding_box()["width"] > 200
+                holder = figure.locator(".chart-interactive")
+                assert holder.get_attribute("aria-labelledby") == "agency-jianguomen-outcomes-title agency-jianguomen-outcomes-desc"
+                # six figures, one 2024 point each, drawn from the spec's data
+                assert figure.locator(".chart-interactive .mark-symbol.role-mark path").count() == 6
+                assert figure.locator("details.chart-data").get_attribute("open") is None  # folded away
+                figure.locator(".chart-interactive .mark-symbol.role-mark path").first.hover(force=True)
                 page.wait_for_selector("#vg-tooltip-element.visible", timeout=5000)
                 tip = page.inner_text("#vg-tooltip-element")
-                assert "2024" in tip and "模板 Template" in tip
+                # the template's name comes from the spec's expression, run by the interpreter
+                assert "2024" in tip and "模板 Template" in tip and "2021年模板 2021 template" in tip
                 problems.extend(v.problems())
 
-                # without JavaScript the static SVG and the table are the chart
+                # without JavaScript the title, the description and the open table are the chart
                 nojs = browser.new_context(java_script_enabled=False).new_page()
                 nojs.goto(base + "/agencies/jianguomen/")
-                static = nojs.locator("#agency-jianguomen-outcomes .chart-static svg")
-                assert static.is_visible() and static.bounding_box()["width"] > 200
+                fig = nojs.locator("#agency-jianguomen-outcomes")
+                assert fig.locator("figcaption").is_visible() and fig.locator(".chart-description").is_visible()
+                table = fig.locator("details.chart-data table")
+                assert table.is_visible() and table.bounding_box()["height"] > 40
+                assert "2024" in table.inner_text() and fig.locator("svg").count() == 0
+                nojs.goto(base + "/metrics/requests.new/")
+                link = nojs.locator("#metric-requests-new a[href='#table']")
+                assert link.is_visible() and nojs.locator("#table").count() == 1
             finally:
                 browser.close()
 
     in_own_thread(session)
     # everything the page asked for loaded, nothing left localhost, no console error or CSP violation
     assert problems == []
-
-
-def test_two_agencies_of_one_name_stay_two_lines(seed):
-    renamed = {path: (replace(a, name="同名街道") if a.slug in ("jianguomen", "xinqi") else a)
-               for path, a in seed.agency_of.items()}
-    chart = metric_chart(replace(seed, agency_of=renamed), "requests.new")
-    assert {"同名街道 (jianguomen)", "同名街道 (xinqi)"} <= {r["series"] for r in data_rows(chart)}
-    assert {"同名街道 (jianguomen)", "同名街道 (xinqi)"} <= {r["机关 Agency"] for r in chart.table}

@@ -1,7 +1,8 @@
-// Interactive charts. Each <figure class="chart" data-spec="/charts/<id>.vl.json"> already holds a
-// static SVG and a data table, which stay as they are without JavaScript or if anything here
-// fails. With JavaScript, the Vega bundle that ships with the site (data-vega) is loaded once, the
-// spec is fetched from its own file, and the SVG is replaced by a Vega-Embed view with tooltips.
+// Interactive charts. Each <figure class="chart" data-spec="/charts/<id>.vl.json"> holds the
+// chart's title, its description and its data table, which is open and is the chart without
+// JavaScript or if anything here fails. With JavaScript, the Vega bundle that ships with the site
+// (data-vega) is loaded once, the spec is fetched from its own file, the Vega-Embed view (with
+// tooltips) is drawn below the title, and the table is folded away (one click opens it again).
 //
 // The site's Content-Security-Policy has no 'unsafe-eval' and no inline styles, so Vega runs
 // with its expression interpreter (ast: true) and Vega-Embed / Vega-Tooltip are told not to
@@ -60,9 +61,9 @@
   }
 
   function upgrade(figure) {
-    var view = figure.querySelector(".chart-static");
+    var caption = figure.querySelector(".chart-title");
     var vegaSrc = figure.getAttribute("data-vega");
-    if (!view || !vegaSrc) {
+    if (!caption || !vegaSrc) {
       return Promise.resolve();
     }
     return Promise.all([loadVega(vegaSrc, figure.getAttribute("data-vega-css")), fetchSpec(figure.getAttribute("data-spec"))])
@@ -70,15 +71,10 @@
         var vegaEmbed = got[0];
         var holder = document.createElement("div");
         holder.className = "chart-interactive";
-        // Screen readers get the same title and description as the static SVG (aria-labelledby
-        // may point at hidden elements).
-        var svg = view.querySelector("svg");
-        var label = svg && svg.getAttribute("aria-labelledby");
+        // Screen readers get the chart's title and description (the figure's own text) as its name.
         holder.setAttribute("role", "img");
-        if (label) {
-          holder.setAttribute("aria-labelledby", label);
-        }
-        view.parentNode.insertBefore(holder, view.nextSibling);
+        holder.setAttribute("aria-labelledby", figure.id + "-title " + figure.id + "-desc");
+        caption.parentNode.insertBefore(holder, caption.nextSibling);
         return vegaEmbed(holder, got[1], {
           renderer: "svg",
           actions: false,
@@ -86,7 +82,10 @@
           defaultStyle: false,
           tooltip: { disableDefaultStyle: true, sanitize: escapeHtml }
         }).then(function () {
-          view.hidden = true;
+          var table = figure.querySelector("details.chart-data");
+          if (table) {
+            table.open = false;  // the chart is drawn: its table is one click away
+          }
           figure.setAttribute("data-chart-state", "interactive");
         }, function (error) {
           holder.parentNode.removeChild(holder);
@@ -94,7 +93,7 @@
         });
       })
       .catch(function (error) {
-        // The static SVG is still there; say why the interactive one is not.
+        // The table is still open; say why the interactive chart is not there.
         if (window.console) {
           console.warn("chart " + figure.id + ": " + error.message);
         }
