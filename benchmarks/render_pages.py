@@ -1,6 +1,6 @@
 """CPU cost of the render phase by page type, and of the data downloads, without charts or search.
 
-    python benchmarks/render_pages.py CONTENT_DIR [--n 50] [--downloads] [--cache DIR] [--save DIR]
+    python benchmarks/render_pages.py CONTENT_DIR [--n 50] [--repeat 3] [--downloads] [--cache DIR] [--save DIR]
 
 Loads the site once (parse cache under --cache), then for each page type builds the page
 (pages.py + context.py: "context") and renders its template ("template") for up to N pages,
@@ -38,6 +38,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("content", type=Path)
     ap.add_argument("--n", type=int, default=50, help="pages of each type to render (sampled evenly)")
+    ap.add_argument("--repeat", type=int, default=3, help="passes over the sample; the fastest is shown")
     ap.add_argument("--downloads", action="store_true", help="also time the data/ downloads")
     ap.add_argument("--cache", type=Path, default=None, help="parse cache folder (default: CONTENT/../.cache-<name>)")
     ap.add_argument("--save", type=Path, default=None, help="write the sampled pages here")
@@ -73,27 +74,32 @@ def main() -> int:
         "metrics": (pages.metrics_page, [()]),
         "metric": (pages.metric_page, [(m,) for m in metrics]),
     }
-    print(f"{'page':<10}{'pages':>7}{'context ms':>12}{'template ms':>13}{'total ms':>10}{'KB/page':>9}  (CPU per page, up to {args.n} sampled, templates compiled first)")
+    print(f"{'page':<10}{'pages':>7}{'context ms':>12}{'template ms':>13}{'total ms':>10}{'KB/page':>9}  (CPU per page; up to {args.n} sampled, fastest of {args.repeat} passes)")
     total_est = 0.0
     for kind, (fn, arglist) in kinds.items():
         chosen = sample(arglist, args.n)
         warm = fn(site, *chosen[0])  # the template's first use compiles it: not timed
         env.get_template(warm.template).render(page=warm, **common, **warm.context)
-        t_ctx = t_tpl = 0.0
-        size = 0
-        for a in chosen:
-            c0 = cpu()
-            page = fn(site, *a)
-            c1 = cpu()
-            html = env.get_template(page.template).render(page=page, **common, **page.context)
-            c2 = cpu()
-            t_ctx += c1 - c0
-            t_tpl += c2 - c1
-            size += len(html.encode("utf-8"))
-            if args.save:
-                f = args.save / urls.file_of(page.url)
-                f.parent.mkdir(parents=True, exist_ok=True)
-                f.write_text(html, encoding="utf-8")
+        best = None
+        for rep in range(args.repeat):  # the fastest pass: other processes' noise only adds
+            t_ctx = t_tpl = 0.0
+            size = 0
+            for a in chosen:
+                c0 = cpu()
+                page = fn(site, *a)
+                c1 = cpu()
+                html = env.get_template(page.template).render(page=page, **common, **page.context)
+                c2 = cpu()
+                t_ctx += c1 - c0
+                t_tpl += c2 - c1
+                size += len(html.encode("utf-8"))
+                if args.save and rep == 0:
+                    f = args.save / urls.file_of(page.url)
+                    f.parent.mkdir(parents=True, exist_ok=True)
+                    f.write_text(html, encoding="utf-8")
+            if best is None or t_ctx + t_tpl < best[0] + best[1]:
+                best = (t_ctx, t_tpl)
+        t_ctx, t_tpl = best
         k = len(chosen)
         per = (t_ctx + t_tpl) / k
         total_est += per * len(arglist)

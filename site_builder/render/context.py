@@ -132,19 +132,12 @@ class ReportView:
     t4: list[T4Group]
     others: list[tuple[str, list[FigureItem]]]  # (origin, figures) not placed in a table
     checks: list["CheckView"]
-    lines: list["SourceLine"]
+    # line number -> anchors of the figures read from that line (the full text links back to them)
+    cited: dict[int, list[str]]
 
     @property
     def broken(self) -> list["CheckView"]:
         return [c for c in self.checks if not c.check.passed]
-
-
-@dataclass
-class SourceLine:
-    number: int
-    label: str
-    text: str
-    cited: list[str]  # anchors of the figures read from this line (first of each metric)
 
 
 class _Placer:
@@ -253,29 +246,41 @@ def report_view(report: Report, agency: Agency) -> ReportView:
     t3 = t3_layout(report, placer)
     t4 = t4_layout(report, placer)
     by_origin: dict[str, list[FigureItem]] = {}
-    for f in sorted(placer.rest(), key=lambda f: (catalogue.order(f.metric), APPLICANTS.index(f.applicant))):
+    rank, column = _ranks()
+    for f in sorted(placer.rest(), key=lambda f: (rank[f.metric], column[f.applicant])):
         cell = placer.cell(f.metric, f.applicant)
         by_origin.setdefault(f.origin, []).append(FigureItem(catalogue.metric(f.metric), cell))
     others = [(o, by_origin[o]) for o in ORIGIN_LABELS if o in by_origin]
-    return ReportView(report, agency, t2, t3, t4, others, check_views(report), source_lines(report))
+    return ReportView(report, agency, t2, t3, t4, others, check_views(report), cited_lines(report))
 
 
-def source_lines(report: Report) -> list[SourceLine]:
-    # one back-link per metric and line: the total column's cell when it was read from that line
-    per_line: dict[int, dict[str, list[Figure]]] = {}
-    for f in sorted(report.figures, key=lambda f: (catalogue.order(f.metric), APPLICANTS.index(f.applicant))):
-        if f.origin == "derived":
-            continue  # a derived figure was not read from its line
-        per_line.setdefault(f.line, {}).setdefault(f.metric, []).append(f)
-    cited: dict[int, list[str]] = {}
-    for line, by_metric in per_line.items():
-        ids = []
-        for metric, figs in by_metric.items():
-            total = next((f for f in figs if f.applicant == "total"), None)
-            ids.append(anchor(metric) if total is not None else anchor(metric, figs[0].applicant))
-        cited[line] = ids
-    labels = report.line_labels or {}
-    return [SourceLine(i, labels.get(i, ""), text, cited.get(i, [])) for i, text in enumerate(report.lines, start=1)]
+def cited_lines(report: Report) -> dict[int, list[str]]:
+    """Line number -> anchors of the figures read from it (first of each metric, catalogue order).
+
+    One back-link per metric and line: the total column's cell when it was read from that line.
+    """
+    rank, column = _ranks()
+    read = sorted((f for f in report.figures if f.origin != "derived"),  # a derived figure was not read from its line
+                  key=lambda f: (rank[f.metric], column[f.applicant]))
+    per_line: dict[int, dict[str, str]] = {}
+    for f in read:
+        ids = per_line.setdefault(f.line, {})
+        if f.applicant == "total":
+            ids[f.metric] = f.metric  # keeps the place of the metric's first figure on the line
+        elif f.metric not in ids:
+            ids[f.metric] = anchor(f.metric, f.applicant)
+    return {line: list(ids.values()) for line, ids in per_line.items()}
+
+
+def _ranks() -> tuple[dict[str, int], dict[str, int]]:
+    """(metric id -> catalogue order, applicant -> column): the order tables and lists follow."""
+    global _RANKS
+    if _RANKS is None:
+        _RANKS = ({m.id: i for i, m in enumerate(catalogue.metrics())}, {a: i for i, a in enumerate(APPLICANTS)})
+    return _RANKS
+
+
+_RANKS: tuple[dict[str, int], dict[str, int]] | None = None
 
 
 # ---------------------------------------------------------------- one agency over its years

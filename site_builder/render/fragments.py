@@ -9,6 +9,7 @@ The output is byte for byte what the macros wrote.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from markupsafe import Markup, escape as _escape
@@ -18,15 +19,21 @@ from site_builder.model import Figure
 from site_builder.numbers import format_number
 from site_builder.render import urls
 
-GAP = Markup('<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>')
+GAP = '<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>'
 _APPROX = "约数（下限或估计）approximate: a lower bound or estimate"
 _RECOVERED = "由粘连的数字按表格勾稽关系拆分 recovered from run-together digits"
 _DERIVED = "由各分项相加得出 derived: the sum of its rows"
 
 
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
 def escape(text: str) -> str:
-    """HTML-escaped text as a plain str: `str + Markup` would escape the str a second time."""
-    return str(_escape(text))
+    """HTML-escaped text (markupsafe's escaping) as a plain str: `str + Markup` would escape the
+    str a second time. Most text has nothing to escape; one regex scan finds out cheaply."""
+    if type(text) is not str:
+        text = str(text)
+    return text if _SPECIAL.search(text) is None else str(_escape(text))
 
 
 _DERIVED_SR = '<span class="sr-only">（计算所得 derived）</span>'
@@ -65,37 +72,52 @@ def _figure_parts(f: Figure) -> tuple[str, str]:
     return f'<a class="{classes}" href="', f'"{title}>{text}</a>'
 
 
-def figure(f: Figure | None, href: str | None = None) -> Markup:
-    """A figure as a link to the line it was read from (or to `href`); a gap as "—", never 0."""
+def figure_html(f: Figure | None, href: str | None = None) -> str:
+    """figure() as a plain str, for the row builders below (no Markup object per cell)."""
     if f is None:
         return GAP
+    if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
+        return f'<a class="fig" href="{escape(href) if href else f"#L{f.line}"}">{format_number(f.value)}</a>'
     head, tail = _figure_parts(f)
-    return Markup(head + (escape(href) if href else f"#L{f.line}") + tail)
+    return head + (escape(href) if href else f"#L{f.line}") + tail
+
+
+def figure(f: Figure | None, href: str | None = None) -> Markup:
+    """A figure as a link to the line it was read from (or to `href`); a gap as "—", never 0."""
+    return Markup(figure_html(f, href))
+
+
+def slot_html(cell) -> str:
+    w = cell.warning
+    if cell.figure is None and w is not None:
+        href = f"#L{w.line}" if w.line else "#warnings"
+        message = escape(w.message)
+        return f'<a class="gap" href="{href}" title="{message}">—<span class="sr-only">未能读出 not read: {message}</span></a>'
+    return figure_html(cell.figure)
 
 
 def slot(cell) -> Markup:
     """A slot of a laid-out table (context.Cell): its figure, or a gap that says why when the
     parser knew (linking to the line of the warning)."""
-    w = cell.warning
-    if cell.figure is None and w is not None:
-        href = f"#L{w.line}" if w.line else "#warnings"
-        message = escape(w.message)
-        return Markup(f'<a class="gap" href="{href}" title="{message}">—<span class="sr-only">未能读出 not read: {message}</span></a>')
-    return figure(cell.figure)
+    return Markup(slot_html(cell))
 
 
 def change(c) -> Markup:
     """A change against the previous report (context.YoYCell): ▲/▼ for the eye, words for screen
     readers, the signed number for both; nothing when there is no change to show."""
+    return Markup(change_html(c))
+
+
+def change_html(c) -> str:
     if c.change is None:
-        return Markup("")
+        return ""
     direction = c.direction
     arrow = ('<span aria-hidden="true">▲</span>' if direction == "up"
              else '<span aria-hidden="true">▼</span>' if direction == "down" else "")
     year = c.previous_year
     approx = "≈" if c.approximate_change else ""
-    return Markup(f'<span class="chg {direction}" title="较{year}年报告 vs {year} report">{arrow}'
-                  f'<span class="sr-only">较{year}年</span>{approx}{signed(c.change)}</span>')
+    return (f'<span class="chg {direction}" title="较{year}年报告 vs {year} report">{arrow}'
+            f'<span class="sr-only">较{year}年</span>{approx}{signed(c.change)}</span>')
 
 
 _LABELS: dict[tuple[str, bool], Markup] = {}
@@ -114,3 +136,87 @@ def metric_label(m: Metric, link: bool = True) -> Markup:
 
 def label(zh: str, en: str) -> Markup:
     return Markup(f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>')
+
+
+# ---------------------------------------------------------------- rows of a report page
+# Each returns the rows exactly as the template's loop wrote them, one per line.
+
+
+def t3_cells(cells) -> Markup:
+    """The figure cells of one row of table 三 (the total column marked)."""
+    out = []
+    for c in cells:
+        total = " total" if c.applicant == "total" else ""
+        out.append(f'  <td class="num{total}" id="{escape(c.id)}">{slot_html(c)}</td>\n')
+    return Markup("".join(out))
+
+
+def figure_rows(items) -> Markup:
+    """Rows of a list of figures outside the tables (context.FigureItem): name, value, line."""
+    from site_builder.render.context import APPLICANT_LABELS
+
+    out = []
+    for item in items:
+        cell, m = item.cell, item.metric
+        applicant = ""
+        if cell.applicant != "total":
+            zh, en = APPLICANT_LABELS[cell.applicant]
+            applicant = f'（{escape(zh)} <span class="en" lang="en">{escape(en)}</span>）'
+        unit = f' <span class="unit">{escape(m.unit)}</span>' if m.unit else ""
+        line = cell.figure.line
+        out.append(
+            f'<tr>\n  <th scope="row">{metric_label(m)}{applicant}</th>\n'
+            f'  <td class="num" id="{escape(cell.id)}">{figure_html(cell.figure)}{unit}</td>\n'
+            f'  <td><a href="#L{line}">第 {line} 行 <span class="en" lang="en">line {line}</span></a></td>\n</tr>\n'
+        )
+    return Markup("".join(out))
+
+
+_PASSED = '<span class="ok">✓ 相符</span> <span class="en" lang="en">passed</span>'
+_BROKEN = '<span class="bad">✗ 不符</span> <span class="en" lang="en">broken</span>'
+
+
+def check_rows(checks) -> Markup:
+    """Rows of the consistency-check table (context.CheckView), numbered check-1, check-2 …"""
+    out = []
+    for i, c in enumerate(checks, start=1):
+        k = c.check
+        passed = k.passed
+        metric = ""
+        if c.metric:
+            metric = f'（{escape(c.metric.label_zh)} <span class="en" lang="en">{escape(c.metric.label_en)}</span>）'
+        zh, en = c.applicant_label
+        printed = format_number(k.printed)
+        if c.target:
+            printed = f'<a href="#{escape(c.target)}">{printed}</a>'
+        out.append(
+            f'<tr class="{"passed" if passed else "broken"}" id="check-{i}">\n'
+            f'  <td>{_PASSED if passed else _BROKEN}</td>\n'
+            f'  <th scope="row"><code>{escape(k.rule)}</code> {escape(k.description)}{metric}</th>\n'
+            f'  <td>{escape(zh)} <span class="en" lang="en">{escape(en)}</span></td>\n'
+            f'  <td class="num">{format_number(k.expected)}</td>\n'
+            f'  <td class="num">{printed}</td>\n'
+            f'  <td><a href="#L{k.line}">第 {k.line} 行 <span class="en" lang="en">line {k.line}</span></a></td>\n'
+            f'</tr>\n'
+        )
+    return Markup("".join(out))
+
+
+def source_text(report, cited: dict[int, list[str]]) -> Markup:
+    """The report's full text: a line per element, its number a link to itself, and back-links
+    (↑) to the figures read from it (`cited`: context.cited_lines). The text is the report's:
+    escaped."""
+    labels = report.line_labels or {}
+    out = []
+    for n, text in enumerate(report.lines, start=1):
+        label = labels.get(n) if labels else None
+        label = f'<span class="ll">{escape(label)}</span>' if label else ""
+        anchors = cited.get(n)
+        if anchors:
+            back = "".join(f' <a class="back" href="#{a}">↑{a}</a>' for a in map(escape, anchors))
+            out.append(f'<div class="line cited" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{label}'
+                       f'<span class="lt">{escape(text)}</span>{back}</div>\n')
+        else:
+            out.append(f'<div class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{label}'
+                       f'<span class="lt">{escape(text)}</span></div>\n')
+    return Markup("".join(out))
