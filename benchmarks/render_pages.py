@@ -57,7 +57,6 @@ def main() -> int:
     c0 = cpu()
     site = load_site(args.content, cache=ReportCache(cache_dir))
     print(f"{len(site.reports)} reports, {len(site.agencies)} agencies, {len(site.years)} years; load {cpu() - c0:.2f} s CPU")
-    site.records()
 
     env = environment(ROOT / "templates")
     prose = read_pages(site.content_dir)
@@ -107,26 +106,35 @@ def main() -> int:
     print(f"all {sum(len(a) for _, a in kinds.values())} pages, estimated: {total_est:.2f} s CPU")
 
     if args.downloads:
-        from site_builder import downloads
-        from site_builder.load import records_of
+        import tempfile
 
-        records = site.records()
+        from site_builder import downloads
+        from site_builder.output import Output
+
+        reports, agency_of = site.reports, site.agency_of
         jobs = [
-            ("data/records.csv", lambda: downloads.records_csv(records)),
-            ("data/records.json", lambda: downloads.records_json(records)),
-            ("data/quality.csv", lambda: downloads.quality_csv(site.reports, site.agency_of)),
-            ("data/notes.csv", lambda: downloads.notes_csv(site.reports, site.agency_of)),
-            ("agency records.csv (all)", lambda: "".join(
-                downloads.records_csv(records_of(site.reports_of(a.slug), site.agency_of)) for a in site.agencies)),
+            ("data/records.csv", lambda out: out.write_chunks("data/records.csv", downloads.records_csv_chunks(reports, agency_of))),
+            ("data/records.json", lambda out: out.write_chunks("data/records.json", downloads.records_json_chunks(reports, agency_of))),
+            ("data/quality.csv", lambda out: out.write("data/quality.csv", downloads.quality_csv(reports, agency_of))),
+            ("data/notes.csv", lambda out: out.write("data/notes.csv", downloads.notes_csv(reports, agency_of))),
+            ("agency records.csv (all)", lambda out: [
+                out.write(urls.file_of(urls.agency_records(a.slug)), downloads.agency_records_csv(site.reports_of(a.slug), agency_of))
+                for a in site.agencies]),
         ]
         total = 0.0
-        for name, job in jobs:
-            c0 = cpu()
-            text = job()
-            took = cpu() - c0
-            total += took
-            print(f"{name:<28}{took:>8.3f} s CPU{len(text.encode('utf-8')) / 1e6:>9.2f} MB")
-        print(f"{'downloads':<28}{total:>8.3f} s CPU   ({len(records)} records)")
+        rows = sum(len(r.figures) for r in reports)
+        print(f"{'file (serialised, hashed, written)':<36}{'CPU s':>8}{'MB':>9}")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Output(Path(tmp))
+            for name, job in jobs:
+                before = set(out.written)
+                c0 = cpu()
+                job(out)
+                took = cpu() - c0
+                total += took
+                size = sum((Path(tmp) / p).stat().st_size for p in out.written if p not in before)
+                print(f"{name:<36}{took:>8.3f}{size / 1e6:>9.2f}")
+        print(f"{'downloads':<36}{total:>8.3f}   ({rows} records)")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

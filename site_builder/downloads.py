@@ -1,19 +1,145 @@
-"""data/records.csv, data/records.json and data/quality.csv: the data contract's downloads."""
+"""The data contract's downloads: data/records.csv, records.json, quality.csv, notes.csv, and each
+agency's records.csv.
+
+A province is tens of thousands of reports and millions of rows (records.json alone is some
+650 MB at 20,000 reports), so the record files are written report by report: each report's rows
+are serialised into one chunk of text, and a file is the stream of its reports' chunks (see
+record_chunks). Nothing holds a whole file or a list of every row. A chunk is built with plain
+string formatting, not the csv and json modules row by row; the bytes are the same as those
+modules write (tests/test_downloads.py compares them on awkward names).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from json.encoder import encode_basestring  # json.dumps(s, ensure_ascii=False) for one string
+from typing import Iterable, Iterator
 
 from site_builder.model import Agency, Record, Report
 from site_builder.numbers import format_number
 
 RECORD_COLUMNS = ("agency", "agency_slug", "year", "metric", "applicant", "value", "approximate", "source")
 QUALITY_COLUMNS = ("agency_slug", "year", "rule", "applicant", "expected", "printed", "source")
+RECORDS_CSV_HEADER = ",".join(RECORD_COLUMNS) + "\n"
+
+
+def _csv_line(fields) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(fields)
+    return buf.getvalue()
+
+
+def _csv_source(path: str) -> tuple[str, str]:
+    """How the csv module writes the field "<path>:<line>", split around the line number: the
+    path may need quoting (a comma in a file name), the digits never do."""
+    field = _csv_line([path + ":"])[:-1]
+    return (field[:-1], '"') if field.startswith('"') else (field, "")
+
+
+# A figure's value as text depends on the number alone (format_number drops the exponent), and
+# a corpus prints few distinct numbers: each is formatted once. (Decimal caches its hash.)
+_NUMBERS: dict = {}
+_JSON_NUMBERS: dict = {}
+
+
+def _number(value) -> str:
+    text = _NUMBERS.get(value)
+    if text is None:
+        if len(_NUMBERS) > 100_000:
+            _NUMBERS.clear()
+        text = _NUMBERS[value] = format_number(value)
+    return text
+
+
+def _json_number(value) -> str:
+    # as json.dumps writes int(text) or float(text): the number as printed, decimals as floats
+    text = _JSON_NUMBERS.get(value)
+    if text is None:
+        if len(_JSON_NUMBERS) > 100_000:
+            _JSON_NUMBERS.clear()
+        text = format_number(value)
+        text = _JSON_NUMBERS[value] = text if "." not in text else repr(float(text))
+    return text
+
+
+def _ranks() -> dict[tuple[str, str], int]:
+    """(metric, applicant) -> place in the downloads' order: catalogue order, then column."""
+    from site_builder.catalogue import metrics
+    from site_builder.model import APPLICANTS
+
+    n = len(APPLICANTS)
+    return {(m.id, a): i * n + j for i, m in enumerate(metrics()) for j, a in enumerate(APPLICANTS)}
+
+
+def ordered_figures(report: Report, ranks=None) -> list:
+    """The report's figures in the downloads' order: catalogue order, then applicant column."""
+    rank = ranks or _ranks()
+    return sorted(report.figures, key=lambda f: rank[f.metric, f.applicant])
+
+
+def report_csv(report: Report, agency: Agency, ranks=None) -> str:
+    """The rows of records.csv for one report (no header)."""
+    prefix = _csv_line([agency.name, agency.slug, report.year])[:-1]  # the fields every row of it starts with
+    src_head, src_tail = _csv_source(report.path)
+    return "".join(
+        f"{prefix},{f.metric},{f.applicant},{_number(f.value)},{'true' if f.approximate else 'false'},"
+        f"{src_head}{f.line}{src_tail}\n"
+        for f in ordered_figures(report, ranks)
+    )
+
+
+_JSON_IDS: dict[str, str] = {}
+
+
+def _json_id(text: str) -> str:
+    out = _JSON_IDS.get(text)
+    if out is None:
+        out = _JSON_IDS[text] = encode_basestring(text)
+    return out
+
+
+def report_json(report: Report, agency: Agency, ranks=None) -> str:
+    """The objects of records.json for one report, as json.dumps(indent=1) lays them out inside
+    the top-level list, joined by ",\\n" (empty for a report without figures)."""
+    head = (f' {{\n  "agency": {encode_basestring(agency.name)},\n  "agency_slug": {encode_basestring(agency.slug)},\n'
+            f'  "year": {int(report.year)},\n  "metric": ')
+    source = encode_basestring(report.path + ":")[:-1]
+    return ",\n".join(
+        f'{head}{_json_id(f.metric)},\n  "applicant": {_json_id(f.applicant)},\n  "value": {_json_number(f.value)},\n'
+        f'  "approximate": {"true" if f.approximate else "false"},\n  "source": {source}{f.line}"\n }}'
+        for f in ordered_figures(report, ranks)
+    )
+
+
+def _in_order(reports: Iterable[Report], agency_of: dict[str, Agency]) -> list[Report]:
+    # agency slug, then year (a Site's reports already are; sorting a sorted list is cheap)
+    return sorted(reports, key=lambda r: (agency_of[r.path].slug, r.year))
+
+
+def records_csv_chunks(reports: Iterable[Report], agency_of: dict[str, Agency]) -> Iterator[str]:
+    """records.csv as a stream: the header, then each report's rows (see records_of)."""
+    ranks = _ranks()
+    yield RECORDS_CSV_HEADER
+    for r in _in_order(reports, agency_of):
+        yield report_csv(r, agency_of[r.path], ranks)
+
+
+def records_json_chunks(reports: Iterable[Report], agency_of: dict[str, Agency]) -> Iterator[str]:
+    """records.json as a stream: what json.dumps(rows, ensure_ascii=False, indent=1) writes."""
+    ranks = _ranks()
+    first = True
+    for r in _in_order(reports, agency_of):
+        chunk = report_json(r, agency_of[r.path], ranks)
+        if chunk:
+            yield ("[\n" if first else ",\n") + chunk
+            first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 def records_csv(records: list[Record]) -> str:
+    """records.csv of rows already made (load.records_of); the build streams records_csv_chunks."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(RECORD_COLUMNS)
@@ -23,12 +149,8 @@ def records_csv(records: list[Record]) -> str:
     return buf.getvalue()
 
 
-def _json_number(value):
-    text = format_number(value)
-    return int(text) if "." not in text else float(text)
-
-
 def records_json(records: list[Record]) -> str:
+    """records.json of rows already made; the build streams records_json_chunks."""
     rows = [
         {
             "agency": r.agency,
@@ -36,7 +158,7 @@ def records_json(records: list[Record]) -> str:
             "year": r.year,
             "metric": r.metric,
             "applicant": r.applicant,
-            "value": _json_number(r.value),
+            "value": json.loads(_json_number(r.value)),
             "approximate": r.approximate,
             "source": r.source,
         }
@@ -109,3 +231,15 @@ def notes_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tupl
 
 def notes_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
     return _csv(NOTES_COLUMNS, notes_rows(reports, agency_of))
+
+
+def agency_records_csv(reports: Iterable[Report], agency_of: dict[str, Agency]) -> str:
+    """One agency's records.csv (its reports' rows, as in data/records.csv)."""
+    return "".join(records_csv_chunks(reports, agency_of))
+
+
+def write_records(out, reports: list[Report], agency_of: dict[str, Agency]) -> None:
+    """data/records.csv and data/records.json, streamed into `out` (output.Output) report by
+    report: the build never holds either file, nor a list of its rows."""
+    out.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
+    out.write_chunks("data/records.json", records_json_chunks(reports, agency_of))

@@ -42,6 +42,39 @@ class Output:
         if self.timings is not None:
             self.timings.add("write", time.perf_counter() - t0)
 
+    def write_chunks(self, relpath: str, chunks) -> None:
+        """write() for a file too big to hold whole (data/records.json is hundreds of MB at a
+        province's size): each chunk (str or bytes) is encoded, hashed and written as it comes.
+        The same bytes give the same hash as write(), so either can write a file."""
+        spent = 0.0
+        target = self.root / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        h = hashlib.blake2b(digest_size=16)
+        with open(part, "wb") as f:
+            for chunk in chunks:
+                t0 = time.perf_counter()
+                if isinstance(chunk, str):
+                    chunk = chunk.encode("utf-8")
+                h.update(chunk)
+                f.write(chunk)
+                spent += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        digest = h.hexdigest()
+        if relpath in self.hashes:
+            self.hashes.pop(relpath)
+            if relpath in self.changed:
+                self.changed.remove(relpath)
+        self.hashes[relpath] = digest
+        if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
+            os.replace(part, target)
+            self.changed.append(relpath)
+        else:
+            part.unlink()
+            target.unlink(missing_ok=True)  # an earlier write of it in this build
+        if self.timings is not None:
+            self.timings.add("write", spent + time.perf_counter() - t0)
+
     def copy(self, relpath: str, source: Path) -> None:
         self.write(relpath, Path(source).read_bytes())
 

@@ -1,0 +1,132 @@
+"""The record downloads are streamed report by report with plain string formatting; their bytes
+must be exactly what the csv and json modules write for the same rows (awkward names included),
+and Output.write_chunks must store a file as Output.write does."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from site_builder.downloads import (
+    RECORD_COLUMNS,
+    agency_records_csv,
+    records_csv_chunks,
+    records_json_chunks,
+    write_records,
+)
+from site_builder.load import Site, load_site, records_of
+from site_builder.model import Agency, Figure, Report
+from site_builder.output import Output
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def reference_csv(rows) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(RECORD_COLUMNS)
+    for r in rows:
+        text = format(r.value.normalize(), "f") if r.value != r.value.to_integral_value() else str(int(r.value))
+        w.writerow([r.agency, r.agency_slug, r.year, r.metric, r.applicant, text, "true" if r.approximate else "false", r.source])
+    return buf.getvalue()
+
+
+def reference_json(rows) -> str:
+    def number(v: Decimal):
+        return int(v) if v == v.to_integral_value() else float(v.normalize())
+
+    objs = [{"agency": r.agency, "agency_slug": r.agency_slug, "year": r.year, "metric": r.metric, "applicant": r.applicant,
+             "value": number(r.value), "approximate": r.approximate, "source": r.source} for r in rows]
+    return json.dumps(objs, ensure_ascii=False, indent=1) + "\n"
+
+
+def report(path: str, agency: str, year: int, figures: list[Figure]) -> Report:
+    return Report(path=path, agency=agency, year=year, era="2021", has_stat_table=False, encoding="utf-8",
+                  lines=["x"] * 40, title_line=1, figures=figures)
+
+
+def awkward_site() -> tuple[list[Report], dict[str, Agency]]:
+    """Names and paths the csv module must quote, numbers of every shape, an empty report, and
+    reports given out of order (the downloads sort by agency slug, then year)."""
+    odd = Agency(name='某区"人民政府",办公室', slug="a-odd")
+    plain = Agency(name="北京市东城区建国门街道办事处", slug="b-plain")
+    nl = Agency(name="line\nbreak 机构", slug="c-nl")
+    figs = [
+        Figure("requests.new", Decimal("12"), 30, "natural_person"),
+        Figure("requests.new", Decimal("3"), 30),  # total column after a person column
+        Figure("outcome.withheld", Decimal("0"), 31, approximate=True),
+        Figure("fees.amount_wan", Decimal("184.8083"), 33),
+        Figure("fees.amount_wan", Decimal("2.50"), 34, "commercial"),
+        Figure("proactive.total", Decimal("1E+3"), 5),  # printed as 1000
+        Figure("requests.carried_over", Decimal("0.0"), 12, recovered=True),
+    ]
+    reports = [
+        report("reports/plain, with comma-2020.txt", plain.name, 2020, figs[:4]),
+        report("reports/odd-2019.txt", odd.name, 2019, figs),
+        report('reports/"quoted".txt', odd.name, 2018, []),
+        report("reports/nl-2021.txt", nl.name, 2021, figs[2:]),
+        report("reports/plain-2019.txt", plain.name, 2019, figs[::-1]),
+    ]
+    agency_of = {r.path: (odd if r.agency == odd.name else plain if r.agency == plain.name else nl) for r in reports}
+    return reports, agency_of
+
+
+def test_streamed_records_equal_csv_and_json_modules():
+    reports, agency_of = awkward_site()
+    rows = records_of(reports, agency_of)
+    assert len(rows) == 4 + 7 + 5 + 7
+    assert "".join(records_csv_chunks(reports, agency_of)) == reference_csv(rows)
+    assert "".join(records_json_chunks(reports, agency_of)) == reference_json(rows)
+    # each agency's file is its own rows in the same form
+    for slug in ("a-odd", "b-plain", "c-nl"):
+        mine = [r for r in reports if agency_of[r.path].slug == slug]
+        assert agency_records_csv(mine, agency_of) == reference_csv([row for row in rows if row.agency_slug == slug])
+    # and the csv module reads back the awkward names
+    back = list(csv.DictReader(io.StringIO("".join(records_csv_chunks(reports, agency_of)))))
+    assert back[0]["agency"] == '某区"人民政府",办公室' and back[0]["source"] == "reports/odd-2019.txt:5"
+    assert {r["value"] for r in back} >= {"1000", "184.8083", "2.5", "0"}
+
+
+def test_empty_site_records():
+    assert "".join(records_json_chunks([], {})) == "[]\n" == reference_json([])
+    assert "".join(records_csv_chunks([], {})) == reference_csv([])
+
+
+def test_seed_records_equal_reference():
+    site = load_site(ROOT / "content")
+    rows = records_of(site.reports, site.agency_of)
+    assert len(rows) > 100
+    assert "".join(records_csv_chunks(site.reports, site.agency_of)) == reference_csv(rows)
+    assert "".join(records_json_chunks(site.reports, site.agency_of)) == reference_json(rows)
+
+
+def test_write_chunks_stores_what_write_stores(tmp_path):
+    reports, agency_of = awkward_site()
+    a, b = Output(tmp_path / "a"), Output(tmp_path / "b")
+    write_records(a, reports, agency_of)
+    b.write("data/records.csv", "".join(records_csv_chunks(reports, agency_of)))
+    b.write("data/records.json", "".join(records_json_chunks(reports, agency_of)))
+    assert a.hashes == b.hashes
+    for rel in a.hashes:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+    assert not list((tmp_path / "a").rglob("*.part"))
+    # incremental: unchanged bytes against a live site are not written again, changed ones are
+    live = tmp_path / "a"
+    c = Output(tmp_path / "c", previous=dict(a.hashes), base=live)
+    write_records(c, reports, agency_of)
+    assert c.changed == [] and not (tmp_path / "c" / "data" / "records.csv").exists()
+    reports[0].figures.append(Figure("requests.new", Decimal("7"), 39, "research"))
+    d = Output(tmp_path / "d", previous=dict(a.hashes), base=live)
+    write_records(d, reports, agency_of)
+    assert sorted(d.changed) == ["data/records.csv", "data/records.json"]
+    assert ",research,7," in (tmp_path / "d" / "data" / "records.csv").read_text(encoding="utf-8")
+
+
+def test_site_reports_order_is_download_order():
+    # the build streams site.reports as they are: the Site keeps them by agency slug, then year
+    site: Site = load_site(ROOT / "content")
+    keys = [(site.agency_of[r.path].slug, r.year) for r in site.reports]
+    assert keys == sorted(keys)
