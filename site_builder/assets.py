@@ -6,8 +6,8 @@ year (``immutable``). ``Assets.write(out)`` writes those copies; ``url`` is mean
 global (``env.globals["asset_url"] = assets.url``).
 
 The vendored Vega bundle is produced offline by vl-convert (``python -m site_builder.assets
-static/vendor``), so the interactive charts use the same Vega version that drew the static SVGs
-and nothing is fetched from a CDN.
+static/vendor``), so the charts, which the reader's browser draws, fetch nothing from a CDN. This
+is vl-convert's only use: the build itself never imports it.
 """
 
 from __future__ import annotations

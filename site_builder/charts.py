@@ -25,12 +25,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from site_builder.catalogue import metric as catalogue_metric
 from site_builder.load import Site
 from site_builder.model import Report
 from site_builder.numbers import format_number
+from site_builder.render.context import figure_of  # Report.figure() scans; this is indexed once per report
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
@@ -90,7 +93,7 @@ class Series:
         return f"{self.label_zh} {self.label_en}"
 
     def defined_in(self, era: str) -> tuple[str, ...]:
-        return tuple(c for c in self.components if era in catalogue_metric(c).eras)
+        return _defined_in(self.components, era)
 
     def comparable(self, era_a: str, era_b: str) -> bool:
         """Same meaning in both eras: the catalogue lists the same figures for both."""
@@ -100,14 +103,20 @@ class Series:
     def value(self, report: Report) -> tuple[Decimal, bool] | None:
         """(value, approximate) for one report, or None when the report does not give it."""
         if len(self.components) == 1:
-            f = report.figure(self.components[0])
+            f = figure_of(report, self.components[0])
             return None if f is None else (f.value, f.approximate)
         parts = self.defined_in(report.era)
-        figures = [report.figure(c) for c in parts]
+        figures = [figure_of(report, c) for c in parts]
         # a group's total only when every row of it that the report's template has is printed
         if not parts or any(f is None for f in figures):
             return None
         return sum((f.value for f in figures), Decimal(0)), any(f.approximate for f in figures)
+
+
+@functools.lru_cache(maxsize=4096)
+def _defined_in(components: tuple[str, ...], era: str) -> tuple[str, ...]:
+    # asked for every point of every line: the catalogue does not change while a process runs
+    return tuple(c for c in components if era in catalogue_metric(c).eras)
 
 
 def metric_series(metric_id: str) -> Series:
@@ -137,17 +146,26 @@ def outcome_series() -> list[Series]:
     ]
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):  # a tuple: a metric's chart makes one per report
     year: int
     era: str
     value: Decimal
     approximate: bool
 
 
+_YEAR = attrgetter("year")
+
+
 def _points(series: Series, reports: list[Report]) -> list[Point]:
     out = []
-    for r in sorted(reports, key=lambda r: r.year):
+    if len(series.components) == 1:  # most lines: one figure, read straight from the index
+        metric_id = series.components[0]
+        for r in sorted(reports, key=_YEAR):
+            f = figure_of(r, metric_id)
+            if f is not None:
+                out.append(Point(r.year, r.era, f.value, f.approximate))
+        return out
+    for r in sorted(reports, key=_YEAR):
         got = series.value(r)
         if got is not None:
             out.append(Point(r.year, r.era, got[0], got[1]))
@@ -158,7 +176,7 @@ def _segments(series: Series, points: list[Point]) -> tuple[list[int], list[tupl
     """Segment number of each point, and the breaks (year before, year after, era before, era after)."""
     seg, numbers, breaks = 0, [], []
     for i, p in enumerate(points):
-        if i and not series.comparable(points[i - 1].era, p.era):
+        if i and points[i - 1].era != p.era and not series.comparable(points[i - 1].era, p.era):
             seg += 1
             breaks.append((points[i - 1].year, p.year, points[i - 1].era, p.era))
         numbers.append(seg)
