@@ -220,3 +220,58 @@ def source_text(report, cited: dict[int, list[str]]) -> Markup:
             out.append(f'<div class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{label}'
                        f'<span class="lt">{escape(text)}</span></div>\n')
     return Markup("".join(out))
+
+
+# ---------------------------------------------------------------- rows of the other pages
+
+
+def report_links(slug: str, reports, sep: str = " · ") -> Markup:
+    """An agency's reports as links to their pages, by year."""
+    return Markup(sep.join(f'<a href="{escape(urls.report(slug, r.year))}">{r.year}</a>' for r in reports))
+
+
+def named_report_links(reports, agency_of, sep: str = "、") -> Markup:
+    """Reports of one year as links named by their agency."""
+    out = []
+    for r in reports:
+        a = agency_of[r.path]
+        out.append(f'<a href="{escape(urls.report(a.slug, r.year))}">{escape(a.name)}</a>')
+    return Markup(sep.join(out))
+
+
+def yoy_cells(row, slug: str) -> Markup:
+    """The cells of one row of an agency's year-over-year table (context.YoYRow): each year's
+    figure, linked to it on the report's page, and its change against the previous report."""
+    metric = row.metric.id
+    out = []
+    for c in row.cells:
+        fig = figure_html(c.figure, f"{urls.report(slug, c.year)}#{metric}")
+        chg = f"<br>{change_html(c)}" if c.change is not None else ""
+        out.append(f'  <td class="num">{fig}{chg}</td>\n')
+    return Markup("".join(out))
+
+
+def year_cells(report_url: str, columns, figures) -> Markup:
+    """The figure cells of one agency's row on a year page, sortable (data-sort: "" for a gap)."""
+    out = []
+    for m, f in zip(columns, figures):
+        key = format_number(f.value) if f is not None else ""
+        out.append(f'  <td class="num" data-sort="{key}">{figure_html(f, f"{report_url}#{m.id}")}</td>\n')
+    return Markup("".join(out))
+
+
+_NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
+
+
+def metric_cells(row, metric_id: str) -> Markup:
+    """One agency's cells on a metric page (context.MetricRow): the figure of each year, a gap
+    where its report does not give it, a dot where there is no report."""
+    slug = row.agency.slug
+    out = []
+    for y, r, f in row.cells:
+        if r:
+            cell = figure_html(f, f"{urls.report(slug, y)}#{metric_id}" if f else None)
+        else:
+            cell = _NO_REPORT
+        out.append(f'  <td class="num">{cell}</td>\n')
+    return Markup("".join(out))
