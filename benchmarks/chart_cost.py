@@ -1,0 +1,90 @@
+"""What the charts cost on a synthetic corpus: the one-off Altair part and each chart after it.
+
+    python benchmarks/chart_cost.py --sizes 200,2000 [--work DIR] [--seed 1]
+
+For each size (reports; agencies x 2014-2024 as needed, as benchmarks/bench.py makes them) it
+loads the corpus (parse cache in the work folder) and then, in that process, prints CPU seconds:
+
+- import of Altair and the Altair build of every kind of chart (charts.prerender: what the
+  build's "charts" stage does, once per process, and never when the kinds are on disk; so it
+  is measured at the first size only);
+- each agency chart and each metric chart (best of five passes over the whole site, after a
+  first pass that fills the per-report figure index the pages share), and the bytes of specs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from site_builder.synth import generate, parse_years  # noqa: E402
+
+
+def cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def corpus(work: Path, size: int, seed: int) -> Path:
+    content = work / f"corpus-{size}-{seed}"
+    if not (content / "agencies.toml").is_file():
+        years = parse_years("2014-2024")
+        generate(content, agencies=-(-size // len(years)), years=years, seed=seed, reports=size)
+    return content
+
+
+def measure(work: Path, size: int, seed: int) -> None:
+    from site_builder import charts
+    from site_builder.cache import ReportCache
+    from site_builder.catalogue import metrics
+    from site_builder.load import load_site
+
+    content = corpus(work, size, seed)
+    site = load_site(content, cache=ReportCache(work / f"cache-{size}-{seed}"))
+    charts.use_cache_dir(None)  # Altair, not the disk: the cold cost
+    c0 = cpu()
+    kinds = charts.prerender(site)
+    once = cpu() - c0
+    agencies, metric_ids = site.agencies, [m.id for m in metrics()]
+    made_a = [c for a in agencies for c in charts.agency_charts(site, a.slug)]
+    made_m = [c for m in metric_ids if (c := charts.metric_chart(site, m)) is not None]
+    best_a = best_m = float("inf")
+    for _ in range(5):
+        c0 = cpu()
+        for a in agencies:
+            charts.agency_charts(site, a.slug)
+        c1 = cpu()
+        for m in metric_ids:
+            charts.metric_chart(site, m)
+        c2 = cpu()
+        best_a, best_m = min(best_a, c1 - c0), min(best_m, c2 - c1)
+    size_a = sum(len(c.spec_json.encode()) for c in made_a)
+    size_m = sum(len(c.spec_json.encode()) for c in made_m)
+    print(f"{len(site.reports)} reports, {len(agencies)} agencies"
+          + (f": Altair import + {kinds} kinds {once:.2f} s CPU (once a process)" if kinds else ""))
+    print(f"  {len(made_a)} agency charts: {1000 * best_a / max(1, len(made_a)):.3f} ms each, {best_a:.2f} s, "
+          f"specs {size_a / 1e6:.2f} MB")
+    print(f"  {len(made_m)} metric charts: {1000 * best_m / max(1, len(made_m)):.2f} ms each, {best_m:.2f} s, "
+          f"specs {size_m / 1e6:.2f} MB")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="200,2000")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/site-builder-chart-cost"))
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        measure(args.work, size, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
