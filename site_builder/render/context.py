@@ -47,18 +47,28 @@ T3_HEADINGS: dict[str, tuple[str, str]] = {
 
 
 # Report.figure() scans the figure list; pages ask for figures tens of thousands of times, so each
-# report's figures are indexed once. The entry keeps the report alive, so its id() is not reused.
-_INDEX: dict[int, tuple[Report, dict[tuple[str, str], Figure]]] = {}
+# report's figures of the total column (what every page but the report's own compares) are
+# indexed once: metric -> figure. The entry keeps the report alive, so its id() is not reused.
+# Totals only: at 20,000 reports an index of every column would hold millions of entries.
+_INDEX: dict[int, tuple[Report, dict[str, Figure]]] = {}
+
+
+def totals_of(report: Report) -> dict[str, Figure]:
+    """metric -> the report's figure of the total column (the first, as Report.figure() returns)."""
+    entry = _INDEX.get(id(report))
+    if entry is None or entry[0] is not report:
+        index: dict[str, Figure] = {}
+        for f in report.figures:
+            if f.applicant == "total" and f.metric not in index:
+                index[f.metric] = f
+        entry = _INDEX[id(report)] = (report, index)
+    return entry[1]
 
 
 def figure_of(report: Report, metric: str, applicant: str = "total") -> Figure | None:
-    entry = _INDEX.get(id(report))
-    if entry is None or entry[0] is not report:
-        index: dict[tuple[str, str], Figure] = {}
-        for f in report.figures:
-            index.setdefault((f.metric, f.applicant), f)  # the first, as Report.figure() returns
-        entry = _INDEX[id(report)] = (report, index)
-    return entry[1].get((metric, applicant))
+    if applicant != "total":
+        return report.figure(metric, applicant)  # rare: a check about one column (report pages)
+    return totals_of(report).get(metric)
 
 
 def forget_index() -> None:
@@ -144,8 +154,9 @@ class _Placer:
     """Hands out each figure once, so every figure gets exactly one element (ids stay unique)."""
 
     def __init__(self, report: Report):
-        figure_of(report, "")  # builds the index
-        self.index = _INDEX[id(report)][1]
+        self.index: dict[tuple[str, str], Figure] = {}  # every column, for this page only
+        for f in report.figures:
+            self.index.setdefault((f.metric, f.applicant), f)  # the first, as Report.figure() returns
         self.placed: set[tuple[str, str]] = set()
         # warnings naming the figures they left out (a missing cell, digits run together past telling)
         self.warnings: dict[tuple[str, str], Diagnostic] = {}
@@ -370,8 +381,15 @@ def headlines(site) -> list[Headline]:
 
 
 def metrics_with_data(site) -> list[Metric]:
-    present = {f.metric for r in site.reports for f in r.figures}
-    return [m for m in catalogue.metrics() if m.id in present]
+    """Metrics any report gives (any column), catalogue order: one scan of every figure per Site."""
+    stamp = (id(site.reports), len(site.reports))
+    cached = site.__dict__.get("_metrics_with_data")
+    if cached is None or cached[0] != stamp:
+        present = set()
+        for r in site.reports:
+            present.update([f.metric for f in r.figures])
+        cached = site.__dict__["_metrics_with_data"] = (stamp, [m for m in catalogue.metrics() if m.id in present])
+    return list(cached[1])
 
 
 @dataclass
@@ -380,18 +398,37 @@ class MetricRow:
     cells: list[tuple[int, Report | None, Figure | None]]  # (year, report, figure)
 
 
+def reports_with(site) -> dict[str, list[Report]]:
+    """metric id -> the reports that give it in the total column, in the site's order.
+
+    One pass over every figure for all metric pages together: each page then costs what it
+    shows, not a scan of every report (pages x reports at a province's size)."""
+    stamp = (id(site.reports), len(site.reports), id(site.agency_of))
+    cached = site.__dict__.get("_reports_with")
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    out: dict[str, list[Report]] = {}
+    for r in site.reports:
+        for metric in totals_of(r):
+            out.setdefault(metric, []).append(r)
+    site.__dict__["_reports_with"] = (stamp, out)
+    return out
+
+
 def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
     """Agencies x years for one metric (total column); years where any agency printed it."""
-    years = sorted({r.year for r in site.reports if figure_of(r, metric_id) is not None})
+    having = reports_with(site).get(metric_id, [])
+    years = sorted({r.year for r in having})
+    slugs = {site.agency_of[r.path].slug for r in having}
     rows = []
     for a in site.agencies:
-        by_year = {r.year: r for r in site.reports_of(a.slug)}
-        if not any(by_year.get(y) and figure_of(by_year[y], metric_id) for y in years):
+        if a.slug not in slugs:
             continue
+        by_year = {r.year: r for r in site.reports_of(a.slug)}
         cells = []
         for y in years:
             r = by_year.get(y)
-            cells.append((y, r, figure_of(r, metric_id) if r else None))
+            cells.append((y, r, totals_of(r).get(metric_id) if r else None))
         rows.append(MetricRow(a, cells))
     return years, rows
 
