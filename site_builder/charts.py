@@ -373,12 +373,12 @@ class Templates:
 @functools.cache
 def _code_version() -> str:
     # Altair's version as installed (read without importing it: that costs ~0.5 s) and this code
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         altair_version = version("altair")
-    except Exception as exc:  # no metadata: the key still changes with the code
-        altair_version = f"unknown ({type(exc).__name__})"
+    except PackageNotFoundError:  # not installed as a distribution: the key still changes with the code
+        altair_version = "unknown"
     return hashlib.sha256(f"altair {altair_version}\n".encode() + Path(__file__).read_bytes()).hexdigest()[:16]
 
 
