@@ -275,3 +275,53 @@ def metric_cells(row, metric_id: str) -> Markup:
             cell = _NO_REPORT
         out.append(f'  <td class="num">{cell}</td>\n')
     return Markup("".join(out))
+
+
+def t2_rows(group) -> Markup:
+    """The rows of one group of table 二 (context.T2Group): the group's name spans them."""
+    out = []
+    for i, (m, column, cell) in enumerate(group.cells):
+        head = f'  <th scope="rowgroup" rowspan="{len(group.cells)}">{escape(group.name)}</th>\n' if i == 0 else ""
+        unit = f"（{escape(m.unit)}）" if m.unit and m.unit != "件" else ""
+        mid = escape(m.id)
+        out.append(
+            f'<tr>\n{head}  <th scope="row">{escape(column)}{unit} <span class="en" lang="en">{escape(m.label_en)}</span> '
+            f'<a class="mid" href="{escape(urls.metric(m.id))}">{mid}</a></th>\n'
+            f'  <td class="num" id="{escape(cell.id)}">{slot_html(cell)}</td>\n</tr>\n'
+        )
+    return Markup("".join(out))
+
+
+def t3_rows(rows) -> Markup:
+    """The rows of table 三 (context.T3Row): group headings, and figure rows with a cell per column."""
+    out = []
+    for row in rows:
+        label = f'{escape(row.label_zh)} <span class="en" lang="en">{escape(row.label_en)}</span>'
+        if row.metric is None:
+            out.append(f'<tr class="group lvl-{row.level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n')
+        else:
+            out.append(f'<tr class="lvl-{row.level}">\n  <th scope="row">{label} <a class="mid" href="{escape(urls.metric(row.metric))}">'
+                       f'{escape(row.metric)}</a></th>\n{t3_cells(row.cells)}</tr>\n')
+    return Markup("".join(out))
+
+
+def t4_heads(groups) -> Markup:
+    """Column heads of table 四 (context.T4Group): each group's columns, its last one the total."""
+    out = []
+    for g in groups:
+        last = len(g.cells) - 1
+        for i, (m, zh, en, cell) in enumerate(g.cells):
+            total = " total" if i == last else ""
+            out.append(f'  <th scope="col" class="num{total}">{escape(zh)} <span class="en" lang="en">{escape(en)}</span></th>\n')
+    return Markup("".join(out))
+
+
+def t4_cells(groups) -> Markup:
+    """The one row of figures of table 四, in the order of t4_heads."""
+    out = []
+    for g in groups:
+        last = len(g.cells) - 1
+        for i, (m, zh, en, cell) in enumerate(g.cells):
+            total = " total" if i == last else ""
+            out.append(f'  <td class="num{total}" id="{escape(cell.id)}">{slot_html(cell)}</td>\n')
+    return Markup("".join(out))
