@@ -33,7 +33,8 @@ from site_builder.catalogue import metric as catalogue_metric
 from site_builder.load import Site
 from site_builder.model import Report
 from site_builder.numbers import format_number
-from site_builder.render.context import figure_of  # Report.figure() scans; this is indexed once per report
+# Report.figure() scans; these index each report's totals once, and the reports of each figure
+from site_builder.render.context import figure_of, reports_with
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
@@ -499,8 +500,11 @@ def metric_chart(site: Site, metric_id: str) -> Chart | None:
     names: list[str] = []
     agencies = site.agencies
     counts = Counter(a.name for a in agencies)
+    having: dict[str, list[Report]] = {}  # slug -> its reports that give this figure
+    for r in reports_with(site).get(metric_id, ()):
+        having.setdefault(site.agency_of[r.path].slug, []).append(r)
     for agency in agencies:
-        points = _points(series, site.reports_of(agency.slug))
+        points = _points(series, having.get(agency.slug, ()))
         if not points:
             continue
         segments, breaks = _segments(series, points)
