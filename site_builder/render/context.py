@@ -321,23 +321,24 @@ class YoYRow:
 def yoy_rows(reports: list[Report]) -> list[YoYRow]:
     """Rows: every metric the agency reports (total column), catalogue order; columns: its reports by year."""
     reports = sorted(reports, key=lambda r: r.year)
-    present = {f.metric for r in reports for f in r.figures if f.applicant == "total"}
+    totals = [(r.year, totals_of(r)) for r in reports]
+    present = set().union(*(t for _, t in totals))
     rows = []
     for m in catalogue.metrics():
         if m.id not in present:
             continue
         cells = []
-        previous: Report | None = None
-        for r in reports:
-            fig = figure_of(r, m.id)
-            cell = YoYCell(r.year, fig)
-            prev_fig = figure_of(previous, m.id) if previous is not None else None
-            if fig is not None and prev_fig is not None:
+        prev_fig: Figure | None = None
+        prev_year: int | None = None
+        for year, index in totals:
+            fig = index.get(m.id)
+            cell = YoYCell(year, fig)
+            if fig is not None and prev_fig is not None:  # against the report just before, not the last that gave it
                 cell.change = fig.value - prev_fig.value
-                cell.previous_year = previous.year
+                cell.previous_year = prev_year
                 cell.approximate_change = fig.approximate or prev_fig.approximate
             cells.append(cell)
-            previous = r
+            prev_fig, prev_year = fig, year
         rows.append(YoYRow(m, cells))
     return rows
 
@@ -449,6 +450,7 @@ class CheckView:
 
 def check_views(report: Report) -> list[CheckView]:
     out = []
+    columns = None  # (metric, applicant) of every figure, made when a check is about one column
     for c in report.checks:
         rule, _, subject = c.rule.partition(":")
         if rule == "t3.row_total":
@@ -459,7 +461,14 @@ def check_views(report: Report) -> list[CheckView]:
             metric_id, applicant = "outcome.total", c.applicant
         else:
             metric_id, applicant = "", "total"
-        has = metric_id and figure_of(report, metric_id, applicant) is not None
+        if not metric_id:
+            has = False
+        elif applicant == "total":
+            has = metric_id in totals_of(report)
+        else:
+            if columns is None:
+                columns = {(f.metric, f.applicant) for f in report.figures}
+            has = (metric_id, applicant) in columns
         m = catalogue.by_id().get(subject) if rule == "t3.row_total" else None
         out.append(CheckView(c, anchor(metric_id, applicant) if has else None, m))
     return out
