@@ -451,3 +451,33 @@ def test_a_page_name_that_would_shadow_a_section_is_refused(tmp_path):
     ok.write_text("# 媒体 Press\n\nFirst paragraph *here*.\n", encoding="utf-8")
     page_ = read_page(ok)
     assert (page_.stem, page_.title, page_.description) == ("press-kit", "媒体 Press", "First paragraph here.")
+
+
+def test_home_page_lists_at_most_home_rows_agencies():
+    """With more agencies than HOME_ROWS the home page shows the first ones and says where the
+    rest are (at a province's size it would otherwise be megabytes); the lists stay complete."""
+    from sitehtml import parse
+
+    from site_builder.load import load_site
+    from site_builder.render import PROJECT_ROOT, environment, pages
+
+    site = load_site(CONTENT)
+    assert len(site.agencies) > 2
+    env = environment(PROJECT_ROOT / "templates")
+
+    def home(rows: int) -> Node:
+        env.globals["HOME_ROWS"] = rows
+        p = pages.index_page(site)
+        return parse(env.get_template(p.template).render(page=p, site=site, base_url="https://example.org",
+                                                         prose_pages=[], downloads=[], **p.context))
+
+    full, capped = home(200), home(2)
+    headline = capped.find("table", class_="data sortable").find("tbody").find_all("tr")
+    first_two = [a.slug for a in site.agencies[:2]]
+    assert [tr.find("a").attrs["href"] for tr in headline] == [f"/agencies/{s}/" for s in first_two]
+    notes = [" ".join(p.text.split()) for p in capped.find_all("p", class_="more")]
+    n = len(site.agencies)
+    assert len(notes) == 2 and all(f"2 of {n} agencies" in t for t in notes)
+    assert capped.find("a", href=f"/years/{site.years[-1]}/") is not None and capped.find("a", href="/agencies/") is not None
+    assert full.find_all("p", class_="more") == []
+    assert len(full.find("table", class_="data sortable").find("tbody").find_all("tr")) == n

@@ -27,6 +27,11 @@ DOWNLOAD_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# The home page lists at most this many agencies (headlines, agencies): with a province's 2,000
+# agencies it would be a 2.7 MB page. /agencies/ and the year pages list every one.
+HOME_ROWS = 200
+
+
 def install(env: Environment) -> None:
     env.filters["num"] = num
     env.filters["signed"] = signed
@@ -58,6 +63,7 @@ def install(env: Environment) -> None:
         ERA_LABELS=context.ERA_LABELS,
         ORIGIN_LABELS=context.ORIGIN_LABELS,
         DOWNLOAD_LABELS=DOWNLOAD_LABELS,
+        HOME_ROWS=HOME_ROWS,
         SITE_NAME=SITE_NAME,
         SITE_NAME_EN=SITE_NAME_EN,
     )
