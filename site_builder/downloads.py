@@ -238,8 +238,32 @@ def agency_records_csv(reports: Iterable[Report], agency_of: dict[str, Agency]) 
     return "".join(records_csv_chunks(reports, agency_of))
 
 
-def write_records(out, reports: list[Report], agency_of: dict[str, Agency]) -> None:
+def write_records(out, reports: list[Report], agency_of: dict[str, Agency], agency_file=None) -> None:
     """data/records.csv and data/records.json, streamed into `out` (output.Output) report by
-    report: the build never holds either file, nor a list of its rows."""
-    out.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
+    report: the build never holds either file, nor a list of its rows.
+
+    With `agency_file` (slug -> path of that agency's records.csv), each agency's file is
+    written in the same pass from the same rows: a third of the serialising saved, and at most
+    one agency's rows held at a time."""
+    if agency_file is None:
+        out.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
+    else:
+        out.write_chunks("data/records.csv", _with_agency_files(out, reports, agency_of, agency_file))
     out.write_chunks("data/records.json", records_json_chunks(reports, agency_of))
+
+
+def _with_agency_files(out, reports, agency_of, agency_file) -> Iterator[str]:
+    ranks = _ranks()
+    yield RECORDS_CSV_HEADER
+    slug, rows = None, []
+    for r in _in_order(reports, agency_of):
+        agency = agency_of[r.path]
+        if agency.slug != slug:
+            if slug is not None:
+                out.write(agency_file(slug), RECORDS_CSV_HEADER + "".join(rows))
+            slug, rows = agency.slug, []
+        chunk = report_csv(r, agency, ranks)
+        rows.append(chunk)
+        yield chunk
+    if slug is not None:
+        out.write(agency_file(slug), RECORDS_CSV_HEADER + "".join(rows))

@@ -130,3 +130,14 @@ def test_site_reports_order_is_download_order():
     site: Site = load_site(ROOT / "content")
     keys = [(site.agency_of[r.path].slug, r.year) for r in site.reports]
     assert keys == sorted(keys)
+
+
+def test_agency_files_written_in_the_same_pass(tmp_path):
+    reports, agency_of = awkward_site()
+    a, b = Output(tmp_path / "a"), Output(tmp_path / "b")
+    write_records(a, reports, agency_of, agency_file=lambda slug: f"agencies/{slug}/records.csv")
+    write_records(b, reports, agency_of)
+    for slug in ("a-odd", "b-plain", "c-nl"):
+        mine = [r for r in reports if agency_of[r.path].slug == slug]
+        b.write(f"agencies/{slug}/records.csv", agency_records_csv(mine, agency_of))
+    assert a.hashes == b.hashes and len(a.hashes) == 5
