@@ -1,37 +1,262 @@
-"""Full-text search: a pagefind index of the built HTML, written into the site as /pagefind/.
+"""Site search: a pagefind index of the search documents (search_docs.py), written into the site
+as /pagefind/.
 
-Runs at the end of the build, over the staging folder, before it is swapped in. Pages declare
-lang="zh-CN", and pagefind's *extended* binary (the `pagefind[extended]` dependency, which the
-pagefind package prefers when installed) segments Chinese text into words, so a query such as
-建国门 finds 建国门街道; the standard binary cuts Chinese differently at index and at query time
-and finds nothing for it.
-English labels on the same pages are indexed too. The search UI (pagefind-ui.js/.css) is written
-by the same call; static/js/search.js mounts it on any element with id="search".
+The index is built from the documents alone (names, titles, labels; never figures), not from
+the built HTML: it costs the same whatever the pages hold, it can run while the pages are
+rendered (start_index), and a build whose documents are unchanged (docs_key) keeps the index it
+has, e.g. after a report's figures were edited.
+
+Each document goes to pagefind as a small stand-in HTML page (its title as <h1>, its lines as
+paragraphs) through pagefind's service mode: the binary reads requests on stdin and answers on
+stdout. We speak that protocol here rather than through pagefind's Python API, which waits
+0.1 s per answer (tens of minutes for 20,000 documents) and whose write_files() let the service
+stop before pagefind-*.js were whole; we ask for the files instead (GetFiles) and write them
+ourselves, so the index on disk is exactly what pagefind produced.
+
+Pages declare lang="zh-CN", and pagefind's *extended* binary (the `pagefind[extended]`
+dependency, which pagefind.service.get_executable prefers when installed) segments Chinese text
+into words, so a query such as 建国门 finds 建国门街道办事处; the standard binary cuts Chinese
+differently at index and at query time and finds nothing for it. The search UI
+(pagefind-ui.js/.css) is among the files written; static/js/search.js mounts it on id="search".
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import json
+import shutil
 import subprocess
-import sys
-from pathlib import Path
+import tempfile
+import threading
+from importlib import metadata
+from pathlib import Path, PurePosixPath
 
 from site_builder.exceptions import SiteBuilderError
+from site_builder.search_docs import SearchDoc, documents
+
+__all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "build_index", "start_index", "IndexJob"]
 
 OUTPUT_DIR = "pagefind"
+LANGUAGE = "zh-cn"
+_NEW_INDEX, _FIRST_DOC = 1, 2  # message ids: the index, then one per document, then GetFiles
+_EXIT_SECONDS = 30  # after its last answer the service exits when its input closes; never wait forever
 
 
-def build_index(site_root: Path) -> None:
-    """Index every HTML page under site_root and write site_root/pagefind/."""
-    site_root = Path(site_root).resolve()
-    # The pagefind binary, run to its end. (Its Python API stops the indexing service as soon as
-    # it answers WriteFiles, which under load left pagefind-*.js truncated in the site.)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_root), "--output-subdir", OUTPUT_DIR, "--silent"]
+def _executable() -> Path:
+    from pagefind.service import get_executable
+
+    exe = get_executable()
+    if exe is None:
+        raise SiteBuilderError("search index: no pagefind binary found (install the pagefind[extended] package)")
+    return exe
+
+
+def _indexer_version() -> str:
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-    except OSError as exc:  # the pagefind binary missing or not executable
-        raise SiteBuilderError(f"search index: pagefind could not run on {site_root}: {exc}") from exc
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip()[-2000:]
-        raise SiteBuilderError(f"search index: pagefind failed on {site_root} (exit {proc.returncode}): {detail}")
-    if not (site_root / OUTPUT_DIR / "pagefind-entry.json").is_file():
-        raise SiteBuilderError(f"search index: pagefind wrote no index under {site_root}")
+        return metadata.version("pagefind_bin_extended")
+    except metadata.PackageNotFoundError:
+        return "pagefind " + str(_executable())
+
+
+def docs_key(docs: list[SearchDoc]) -> str:
+    """A hash of the documents and of what turns them into an index (this module's code, the
+    pagefind version): equal keys mean the index would be written byte for byte the same."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(Path(__file__).read_bytes())
+    h.update(_indexer_version().encode("utf-8"))
+    for d in docs:
+        sections = [[x.anchor, x.heading, list(x.lines)] for x in d.sections]
+        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html], ensure_ascii=False).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def standin(doc: SearchDoc) -> str:
+    """The page pagefind indexes for one document. Text from reports is untrusted: escaped."""
+    if doc.html:
+        body = doc.html  # a prose page: its own <h1> and headings
+    else:
+        body = f"<h1>{html.escape(doc.title)}</h1>" + _paragraphs(doc.lines)
+        for x in doc.sections:
+            body += f'<h2 id="{html.escape(x.anchor)}">{html.escape(x.heading)}</h2>' + _paragraphs(x.lines)
+    return f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>{body}</body></html>'
+
+
+def _paragraphs(lines: tuple[str, ...]) -> str:
+    return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+
+
+def _message(message_id: int, payload: dict) -> bytes:
+    data = json.dumps({"message_id": message_id, "payload": payload}, ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(data) + b","
+
+
+def _requests(docs: list[SearchDoc]) -> tuple[list[bytes], int]:
+    msgs = [_message(_NEW_INDEX, {"type": "NewIndex", "config": {"force_language": LANGUAGE}})]
+    for i, doc in enumerate(docs):
+        msgs.append(_message(_FIRST_DOC + i, {"type": "AddFile", "index_id": 0, "url": doc.url,
+                                               "file_contents": standin(doc), "file_path": None}))
+    last = _FIRST_DOC + len(docs)
+    msgs.append(_message(last, {"type": "GetFiles", "index_id": 0}))
+    return msgs, last
+
+
+class IndexJob:
+    """One pagefind service process indexing a list of documents, and a thread that feeds it,
+    reads its answers and writes the files it returns into site_root/pagefind/. The process
+    and the thread do not hold up the caller: start it, render the pages, then wait()."""
+
+    def __init__(self, site_root: Path, docs: list[SearchDoc]):
+        self.site_root = Path(site_root)
+        self.docs = docs
+        self.files = 0
+        self.error: str | None = None
+        self._proc: subprocess.Popen | None = None
+        self._cancelled = False
+        msgs, self._last = _requests(docs)
+        self._stderr = tempfile.TemporaryFile()
+        try:
+            self._proc = subprocess.Popen([str(_executable()), "--service"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=self._stderr)
+        except OSError as exc:  # the binary missing or not executable
+            self._stderr.close()
+            raise SiteBuilderError(f"search index: pagefind could not run: {exc}") from exc
+        self._thread = threading.Thread(target=self._run, args=(msgs,), name="search-index", daemon=True)
+        self._thread.start()
+
+    def _feed(self, msgs: list[bytes]) -> None:
+        proc = self._proc
+        try:
+            for i in range(0, len(msgs), 256):
+                proc.stdin.write(b"".join(msgs[i : i + 256]))
+            proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the service died or was cancelled: the reader sees its output end and says so
+
+    def _run(self, msgs: list[bytes]) -> None:
+        proc = self._proc
+        feeder = threading.Thread(target=self._feed, args=(msgs,), name="search-index-feed", daemon=True)
+        feeder.start()
+        try:
+            files = self._answers(proc)
+            if files is not None and not self._cancelled:
+                self.files = _write_files(self.site_root / OUTPUT_DIR, files)
+        except Exception as exc:  # reported by wait(): this thread must not die silently
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            # The service stops when its input closes. Closing only after the answer to GetFiles
+            # (not before) matters: it drops requests still queued when its input ends.
+            try:
+                proc.stdin.close()
+            except (BrokenPipeError, OSError):
+                pass
+            feeder.join()
+            try:
+                proc.wait(timeout=_EXIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def _answers(self, proc: subprocess.Popen) -> list[dict] | None:
+        """Read answers until the one to GetFiles; its files (None after an error)."""
+        buffer = b""
+        while True:
+            chunk = proc.stdout.read1(1 << 20)
+            if not chunk:  # its output closed: it has stopped, or is stopping
+                try:
+                    code = proc.wait(timeout=_EXIT_SECONDS)
+                except subprocess.TimeoutExpired:
+                    code = None
+                self._stderr.seek(0)
+                detail = self._stderr.read().decode("utf-8", "replace").strip()[-2000:]
+                if not self._cancelled:
+                    self.error = f"pagefind stopped before it answered (exit {code}): {detail}"
+                return None
+            buffer += chunk
+            *answers, buffer = buffer.split(b",")
+            for raw in answers:
+                answer = json.loads(base64.b64decode(raw))
+                payload = answer.get("payload") or {}
+                kind = payload.get("type")
+                if kind == "Error":
+                    self.error = self._describe_error(answer)
+                    return None
+                if answer.get("message_id") == _NEW_INDEX and payload.get("index_id") != 0:
+                    self.error = f"pagefind opened index {payload.get('index_id')!r}, not 0"
+                    return None
+                if answer.get("message_id") == self._last:
+                    if kind != "GetFiles":
+                        self.error = f"pagefind answered {kind!r} to GetFiles"
+                        return None
+                    return payload["files"]
+
+    def _describe_error(self, answer: dict) -> str:
+        payload = answer["payload"]
+        message_id = answer.get("message_id")
+        if message_id is None and payload.get("original_message"):
+            try:
+                message_id = json.loads(payload["original_message"]).get("message_id")
+            except (ValueError, AttributeError):
+                message_id = None
+        where = ""
+        if isinstance(message_id, int) and _FIRST_DOC <= message_id < self._last:
+            where = f" (document {self.docs[message_id - _FIRST_DOC].url})"
+        return f"pagefind: {payload.get('message', 'error')}{where}"
+
+    def wait(self) -> int:
+        """Wait for the index to be written; the number of files. Raises SiteBuilderError."""
+        self._thread.join()
+        self._stderr.close()
+        if self._cancelled:
+            raise SiteBuilderError("search index: cancelled")
+        if self.error:
+            raise SiteBuilderError(f"search index of {len(self.docs)} documents into {self.site_root / OUTPUT_DIR}: {self.error}")
+        return self.files
+
+    def cancel(self) -> None:
+        """Stop the indexer (the build failed): kill the process, wait for the thread."""
+        self._cancelled = True
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+        self._thread.join()
+        self._stderr.close()
+
+
+def _write_files(folder: Path, files: list[dict]) -> int:
+    if folder.exists():
+        shutil.rmtree(folder)
+    made: set[Path] = set()
+    for f in sorted(files, key=lambda f: f["path"]):
+        rel = PurePosixPath(f["path"])
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            raise SiteBuilderError(f"search index: pagefind returned a file outside its folder: {f['path']!r}")
+        target = folder.joinpath(*rel.parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(base64.b64decode(f["content"]))
+    if not (folder / "pagefind-entry.json").is_file():
+        raise SiteBuilderError(f"search index: pagefind wrote no pagefind-entry.json into {folder}")
+    return len(files)
+
+
+def start_index(site_root: Path, docs: list[SearchDoc]) -> IndexJob:
+    """Begin indexing `docs` into site_root/pagefind/ (replaced whole) while the caller goes on;
+    job.wait() finishes it and raises SiteBuilderError on failure, job.cancel() abandons it."""
+    if not docs:
+        raise SiteBuilderError(f"search index: no documents to index into {Path(site_root) / OUTPUT_DIR}")
+    return IndexJob(site_root, docs)
+
+
+def build_index(site_root: Path, docs: list[SearchDoc]) -> int:
+    """Index `docs` into site_root/pagefind/ and return when it is written (the number of files)."""
+    return start_index(site_root, docs).wait()
+
+
+def site_documents(site) -> list[SearchDoc]:
+    """documents() of a loaded Site with its prose pages (content/pages/*.md)."""
+    from site_builder.render.prose import read_pages
+
+    return documents(site, read_pages(site.content_dir))

@@ -17,7 +17,7 @@ from site_builder.output import Output, commit_incremental, discard, staging_dir
 from site_builder.timings import Timings
 from site_builder.render import PROJECT_ROOT, render_site
 from site_builder.charts import prerender, use_cache_dir
-from site_builder.search import OUTPUT_DIR as SEARCH_DIR, build_index
+from site_builder.search import OUTPUT_DIR as SEARCH_DIR, build_index, docs_key, site_documents, start_index
 
 
 def add_parser(sub) -> None:
@@ -92,7 +92,14 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         raise BuildAborted(f"--strict: {len(problems)} problem(s), the site was not written:\n  " + "\n  ".join(problems))
     stage = staging_dir(out)
     live = out if previous is not None else None  # incremental: unchanged files stay where they are
+    # Search documents come from the Site, not the pages: a full build indexes them on the second
+    # core while the pages render; an incremental one re-indexes only when their key changed.
+    search_docs = site_documents(site) if search else []
+    search_key = docs_key(search_docs) if search else None
+    index_job = None
     try:
+        if search and live is None:
+            index_job = start_index(stage, search_docs)
         output = Output(stage, previous.outputs if previous else None, base=live, timings=t)
         with t.stage("records"):
             site.records()  # computed once here, then taken from the Site by the pages
@@ -101,9 +108,9 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         with t.stage("render"):
             render_site(site, output, templates, static, base_url=base_url)
         if live is None:
-            if search:  # indexes the finished pages, so it runs last, still inside the staging folder
+            if index_job is not None:  # started before the pages: this stage is only the wait
                 with t.stage("search"):
-                    build_index(stage)
+                    index_job.wait()
             with t.stage("commit"):
                 swap_in(stage, out)
         else:
@@ -111,23 +118,24 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
 
             def reindex(next_site: Path, removed: list[str]) -> None:
                 # on the next site before it is swapped in: a failing index leaves `out` as it was
-                pages_changed = any(r.endswith(".html") for r in output.changed + removed)
-                if search and (pages_changed or not (next_site / SEARCH_DIR).is_dir()):
+                if search and (search_key != previous.summary.get("search_key") or not (next_site / SEARCH_DIR).is_dir()):
                     t0 = time.perf_counter()
                     shutil.rmtree(next_site / SEARCH_DIR, ignore_errors=True)  # links: the live index stays
-                    build_index(next_site)
+                    build_index(next_site, search_docs)
                     t.add("search", time.perf_counter() - t0)
 
             t0, searched = time.perf_counter(), t.seconds.get("search", 0.0)
             commit_incremental(stage, out, set(output.hashes), keep_prefixes=(SEARCH_DIR + "/",), finish=reindex)
             t.add("commit", time.perf_counter() - t0 - (t.seconds.get("search", 0.0) - searched))
     except BaseException:
+        if index_job is not None:
+            index_job.cancel()
         discard(stage)
         raise
     finally:
         site.__dict__.pop("_records_cache", None)  # millions of rows: not kept beyond the render
     now.outputs = output.hashes
-    now.summary = {"reports": len(site.reports), "agencies": len(site.agencies),
+    now.summary = {"reports": len(site.reports), "agencies": len(site.agencies), "search_key": search_key,
                    "errors": [str(e) for e in site.errors], "warnings": [str(w) for w in site.all_warnings]}
     save_manifest(cache_root, out, now)
     _LAST[key] = (now, site)

@@ -12,6 +12,19 @@
   element.setAttribute("data-search-state", "loading");
   var bundle = element.getAttribute("data-pagefind") || "/pagefind/";
 
+  // An agency's search document has a section per report (site_builder/search_docs.py), anchored
+  // "#report-2019": its sub-result goes to the report's own page, /agencies/<slug>/2019/.
+  var reportAnchor = /#report-(\d{4})$/;
+  function linkReports(result) {
+    (result.sub_results || []).forEach(function (sub) {
+      var m = reportAnchor.exec(sub.url);
+      if (m) {
+        sub.url = sub.url.replace(reportAnchor, m[1] + "/");
+      }
+    });
+    return result;
+  }
+
   var css = document.createElement("link");
   css.rel = "stylesheet";
   css.href = bundle + "pagefind-ui.css";
@@ -32,6 +45,7 @@
       element: "#search",
       bundlePath: bundle,
       showSubResults: true,
+      processResult: linkReports,
       showImages: false,
       resetStyles: false
     });
