@@ -399,38 +399,41 @@ class MetricRow:
     cells: list[tuple[int, Report | None, Figure | None]]  # (year, report, figure)
 
 
-def reports_with(site) -> dict[str, list[Report]]:
-    """metric id -> the reports that give it in the total column, in the site's order.
+def _metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[str, dict[int, Report]]]:
+    """(metric id -> (agency slug, year, figure) of every report that gives it in the total
+    column, in the site's order; agency slug -> its reports by year).
 
     One pass over every figure for all metric pages together: each page then costs what it
     shows, not a scan of every report (pages x reports at a province's size)."""
     stamp = (id(site.reports), len(site.reports), id(site.agency_of))
-    cached = site.__dict__.get("_reports_with")
+    cached = site.__dict__.get("_metric_index")
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    out: dict[str, list[Report]] = {}
+    having: dict[str, list[tuple[str, int, Figure]]] = {}
+    by_agency: dict[str, dict[int, Report]] = {}
     for r in site.reports:
-        for metric in totals_of(r):
-            out.setdefault(metric, []).append(r)
-    site.__dict__["_reports_with"] = (stamp, out)
-    return out
+        slug, year = site.agency_of[r.path].slug, r.year
+        by_agency.setdefault(slug, {})[year] = r
+        for metric, f in totals_of(r).items():
+            having.setdefault(metric, []).append((slug, year, f))
+    site.__dict__["_metric_index"] = (stamp, (having, by_agency))
+    return having, by_agency
 
 
 def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
     """Agencies x years for one metric (total column); years where any agency printed it."""
-    having = reports_with(site).get(metric_id, [])
-    years = sorted({r.year for r in having})
-    slugs = {site.agency_of[r.path].slug for r in having}
+    having, by_agency = _metric_index(site)
+    figures: dict[str, dict[int, Figure]] = {}
+    for slug, year, f in having.get(metric_id, ()):
+        figures.setdefault(slug, {})[year] = f
+    years = sorted({y for by_year in figures.values() for y in by_year})
     rows = []
     for a in site.agencies:
-        if a.slug not in slugs:
+        given = figures.get(a.slug)
+        if given is None:
             continue
-        by_year = {r.year: r for r in site.reports_of(a.slug)}
-        cells = []
-        for y in years:
-            r = by_year.get(y)
-            cells.append((y, r, totals_of(r).get(metric_id) if r else None))
-        rows.append(MetricRow(a, cells))
+        reports = by_agency[a.slug]
+        rows.append(MetricRow(a, [(y, reports.get(y), given.get(y)) for y in years]))
     return years, rows
 
 
