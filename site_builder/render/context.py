@@ -420,6 +420,20 @@ def _metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[
     return having, by_agency
 
 
+def reports_with(site) -> dict[str, list[Report]]:
+    """metric id -> the reports that give it in the total column, in the site's order (charts)."""
+    stamp = (id(site.reports), len(site.reports), id(site.agency_of))
+    cached = site.__dict__.get("_reports_with")
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    out: dict[str, list[Report]] = {}
+    for r in site.reports:
+        for metric in totals_of(r):
+            out.setdefault(metric, []).append(r)
+    site.__dict__["_reports_with"] = (stamp, out)
+    return out
+
+
 def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
     """Agencies x years for one metric (total column); years where any agency printed it."""
     having, by_agency = _metric_index(site)
