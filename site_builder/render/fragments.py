@@ -16,7 +16,7 @@ from markupsafe import Markup, escape as _escape
 
 from site_builder.catalogue import Metric
 from site_builder.model import Figure
-from site_builder.numbers import format_number
+from site_builder.numbers import format_number as _format_number
 from site_builder.render import urls
 
 GAP = '<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>'
@@ -37,6 +37,32 @@ def escape(text: str) -> str:
 
 
 _DERIVED_SR = '<span class="sr-only">（计算所得 derived）</span>'
+
+
+# A number's text depends on its value alone (format_number drops the exponent) and a corpus
+# prints few distinct numbers: each is formatted once. (Decimal caches its own hash.)
+_NUMBERS: dict[Decimal, str] = {}
+
+
+def format_number(value: Decimal) -> str:
+    text = _NUMBERS.get(value)
+    if text is None:
+        if len(_NUMBERS) > 100_000:
+            _NUMBERS.clear()
+        text = _NUMBERS[value] = _format_number(value)
+    return text
+
+
+# escaped element ids of figures ((metric, applicant) -> id): a few hundred distinct ones
+_IDS: dict[tuple[str, str], str] = {}
+
+
+def cell_id(cell) -> str:
+    key = (cell.metric, cell.applicant)
+    out = _IDS.get(key)
+    if out is None:
+        out = _IDS[key] = escape(cell.id)
+    return out
 
 
 def num(value: Decimal | None) -> str:
@@ -147,7 +173,7 @@ def t3_cells(cells) -> Markup:
     out = []
     for c in cells:
         total = " total" if c.applicant == "total" else ""
-        out.append(f'  <td class="num{total}" id="{escape(c.id)}">{slot_html(c)}</td>\n')
+        out.append(f'  <td class="num{total}" id="{cell_id(c)}">{slot_html(c)}</td>\n')
     return Markup("".join(out))
 
 
@@ -166,7 +192,7 @@ def figure_rows(items) -> Markup:
         line = cell.figure.line
         out.append(
             f'<tr>\n  <th scope="row">{metric_label(m)}{applicant}</th>\n'
-            f'  <td class="num" id="{escape(cell.id)}">{figure_html(cell.figure)}{unit}</td>\n'
+            f'  <td class="num" id="{cell_id(cell)}">{figure_html(cell.figure)}{unit}</td>\n'
             f'  <td><a href="#L{line}">第 {line} 行 <span class="en" lang="en">line {line}</span></a></td>\n</tr>\n'
         )
     return Markup("".join(out))
@@ -287,7 +313,7 @@ def t2_rows(group) -> Markup:
         out.append(
             f'<tr>\n{head}  <th scope="row">{escape(column)}{unit} <span class="en" lang="en">{escape(m.label_en)}</span> '
             f'<a class="mid" href="{escape(urls.metric(m.id))}">{mid}</a></th>\n'
-            f'  <td class="num" id="{escape(cell.id)}">{slot_html(cell)}</td>\n</tr>\n'
+            f'  <td class="num" id="{cell_id(cell)}">{slot_html(cell)}</td>\n</tr>\n'
         )
     return Markup("".join(out))
 
@@ -323,5 +349,5 @@ def t4_cells(groups) -> Markup:
         last = len(g.cells) - 1
         for i, (m, zh, en, cell) in enumerate(g.cells):
             total = " total" if i == last else ""
-            out.append(f'  <td class="num{total}" id="{escape(cell.id)}">{slot_html(cell)}</td>\n')
+            out.append(f'  <td class="num{total}" id="{cell_id(cell)}">{slot_html(cell)}</td>\n')
     return Markup("".join(out))
