@@ -96,6 +96,26 @@ class Manifest:
                 return False
         return True
 
+    def changed_inputs(self, previous: "Manifest") -> set[str] | None:
+        """The input files added, removed or changed since `previous` (compared as same_inputs
+        does); None when the code or the options differ (everything may change)."""
+        if self.code != previous.code or self.options != previous.options:
+            return None
+        changed = set(self.inputs.keys() ^ previous.inputs.keys())
+        for path, (size, mtime, digest) in self.inputs.items():
+            before = previous.inputs.get(path)
+            if before is None:
+                continue
+            p_size, p_mtime, p_digest = before
+            if size != p_size:
+                changed.add(path)
+            elif p_digest is not None:
+                if (digest or _hash_file(path)) != p_digest:
+                    changed.add(path)
+            elif mtime != p_mtime:
+                changed.add(path)
+        return changed
+
     def to_json(self) -> str:
         return json.dumps({
             "version": MANIFEST_VERSION, "code": self.code, "options": self.options,

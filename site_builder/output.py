@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -14,16 +15,41 @@ class Output:
     """Files of one build. Every file's bytes are hashed as written, so the next build can tell
     what changed. With `base` (an incremental build), a file whose bytes equal what the live
     site at `base` already holds is not written again; only new or changed files go into
-    `root`, and commit_incremental() moves them into place and removes what is gone."""
+    `root`, and commit_incremental() moves them into place and removes what is gone.
+
+    Files are written by units (a page, the data downloads ...: see render.render_site), and
+    each unit's files are remembered, so that an incremental render can re-run some units and
+    carry the files of the others over from the previous build without rendering them."""
 
     def __init__(self, root: Path, previous: dict[str, str] | None = None, base: Path | None = None, timings=None):
         self.root = root
         self.base = base
         self.previous = previous or {}
-        self.written: list[str] = []
         self.hashes: dict[str, str] = {}  # relpath -> content hash, for the build manifest
         self.changed: list[str] = []  # files whose bytes differ from the previous build's
+        self.units: dict[tuple, dict[str, str]] = {}  # unit -> the files it wrote (relpath -> hash)
+        self._unit: dict[str, str] | None = None
         self.timings = timings
+
+    @property
+    def written(self) -> list[str]:
+        """Every file of this build: written now or carried over unchanged."""
+        return list(self.hashes)
+
+    @contextmanager
+    def unit(self, key: tuple):
+        """Files written inside the block belong to `key` (a unit written again starts afresh)."""
+        outer, self._unit = self._unit, {}
+        self.units[key] = self._unit
+        try:
+            yield
+        finally:
+            self._unit = outer
+
+    def carry(self, key: tuple, files: dict[str, str]) -> None:
+        """A unit not rendered this time: its files, as the previous build wrote them, stay."""
+        self.units[key] = files
+        self.hashes.update(files)
 
     def write(self, relpath: str, data: str | bytes) -> None:
         t0 = time.perf_counter()
@@ -31,9 +57,14 @@ class Output:
             data = data.encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         if relpath in self.hashes:
-            self.written.remove(relpath)  # written twice: the last bytes win, as on disk
+            # written twice: the last bytes win, as on disk (even when they are the live ones)
+            self.hashes.pop(relpath)
+            if relpath in self.changed:
+                self.changed.remove(relpath)
+                (self.root / relpath).unlink(missing_ok=True)
         self.hashes[relpath] = digest
-        self.written.append(relpath)
+        if self._unit is not None:
+            self._unit[relpath] = digest
         if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
             target = self.root / relpath
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +97,8 @@ class Output:
             if relpath in self.changed:
                 self.changed.remove(relpath)
         self.hashes[relpath] = digest
+        if self._unit is not None:
+            self._unit[relpath] = digest
         if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
             os.replace(part, target)
             self.changed.append(relpath)
@@ -77,6 +110,21 @@ class Output:
 
     def copy(self, relpath: str, source: Path) -> None:
         self.write(relpath, Path(source).read_bytes())
+
+    # --- several processes: each worker writes into the same staging folder, the parent merges
+
+    def detach(self) -> None:
+        """In a worker: forget what the parent wrote, so that collect() returns this worker's own."""
+        self.hashes, self.changed, self.units, self._unit = {}, [], {}, None
+
+    def collect(self) -> tuple[dict, list, dict]:
+        return self.hashes, self.changed, self.units
+
+    def merge(self, collected: tuple[dict, list, dict]) -> None:
+        hashes, changed, units = collected
+        self.hashes.update(hashes)
+        self.changed.extend(changed)
+        self.units.update(units)
 
 
 def commit_incremental(stage: Path, out: Path, keep: set[str], keep_prefixes: tuple[str, ...] = (),
@@ -120,6 +168,77 @@ def commit_incremental(stage: Path, out: Path, keep: set[str], keep_prefixes: tu
         shutil.rmtree(nxt, ignore_errors=True)
         raise
     return removed
+
+
+def commit_in_place(stage: Path, out: Path, changed: list[str], removed: list[str], dirs: tuple[str, ...] = ()) -> None:
+    """Publish an incremental build by touching only what changed: each changed file moved from
+    `stage` over its live copy (a rename: a reader gets the old file or the new one, never half),
+    each removed file taken out, each folder of `dirs` (the search index) swapped whole. The
+    cost is that of the change, not of the site (commit_incremental links every file).
+
+    Journaled: the live files replaced or removed are kept aside (hard links) until the end, and
+    a failure or interrupt at any point puts every one back, so `out` is as it was."""
+    out = out.resolve()
+    aside = out.parent / f".{out.name}.old-{os.getpid()}"
+    if aside.exists():
+        shutil.rmtree(aside)
+    done: list[tuple[str, str, bool]] = []  # (kind, relpath, a live copy was kept aside)
+    try:
+        for rel in changed:
+            live, kept = out / rel, aside / rel
+            had = live.is_file()
+            if had:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(live, kept)
+            else:
+                live.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / rel, live)
+            done.append(("file", rel, had))
+        for rel in dirs:
+            if not (stage / rel).is_dir():
+                continue
+            had = (out / rel).exists()
+            if had:
+                (aside / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.rename(out / rel, aside / rel)
+            os.rename(stage / rel, out / rel)
+            done.append(("dir", rel, had))
+        for rel in removed:
+            live = out / rel
+            if not live.exists():
+                continue
+            (aside / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(live, aside / rel)
+            done.append(("removed", rel, True))
+            _remove_empty_parents(live.parent, out)
+    except BaseException:
+        for kind, rel, had in reversed(done):
+            live, kept = out / rel, aside / rel
+            if kind == "removed":
+                live.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(kept, live)
+            elif kind == "dir":
+                shutil.rmtree(live, ignore_errors=True)
+                if had:
+                    os.rename(kept, live)
+            elif had:
+                os.replace(kept, live)
+            else:
+                live.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    # a clean build has no empty folders (a deleted report's page leaves one behind otherwise)
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _link_or_copy(src: Path, target: Path) -> None:

@@ -185,6 +185,218 @@ def test_a_failed_incremental_build_leaves_the_site_whole(content, tmp_path):
     assert not list(tmp_path.glob(".site.building-*")), "the staging folder was left behind"
 
 
+# --- the dev server's case: the previous Site in memory, only the pages a change touches rendered ---------
+
+
+class Session:
+    """One output folder rebuilt in this process again and again, as `build --serve` does; after
+    each rebuild the whole tree is compared with a clean build of the same content."""
+
+    def __init__(self, content: Path, tmp_path: Path, templates: Path = TEMPLATES, jobs: int | None = None):
+        self.content, self.tmp, self.templates, self.jobs = content, tmp_path, templates, jobs
+        self.out = tmp_path / "site"
+        self.fresh = 0
+        self.site = self.build()
+        assert not self.site.build_stats["render_incremental"]
+        self.pages = sum(1 for p in tree(self.out) if p.endswith(".html"))
+
+    def build(self):
+        return build_cmd.build(self.content, self.out, self.templates, STATIC, quiet=True, search=False,
+                               cache_dir=self.tmp / "cache", jobs=self.jobs)
+
+    def rebuild(self, incremental: bool = True) -> tuple[int, set[str]]:
+        """Rebuild; check it is the clean build's tree. Returns (pages rendered, files changed)."""
+        before = tree(self.out)
+        self.site = self.build()
+        stats = self.site.build_stats
+        assert stats["incremental"]
+        assert stats["render_incremental"] is incremental, stats
+        after = tree(self.out)
+        self.fresh += 1
+        fresh = self.tmp / f"fresh-{self.fresh}"
+        clean_build(self.content, fresh, self.templates, search=False)
+        assert_same_tree(self.out, fresh)
+        changed = {k for k in after.keys() | before.keys() if before.get(k) != after.get(k)}
+        return stats["pages_rendered"], changed
+
+
+def _reports(content: Path, slug: str = "", year: int | None = None) -> list[Path]:
+    return [p for p in sorted((content / "reports").glob("*.txt"))
+            if p.stem.startswith(slug) and (year is None or p.stem.endswith(f"-{year}"))]
+
+
+def _edit_text(path: Path, old: str, new: str) -> None:
+    data = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    text = data[len(bom):].decode("utf-8")
+    assert old in text, (path, old)
+    path.write_bytes(bom + text.replace(old, new, 1).encode("utf-8"))
+
+
+@pytest.mark.parametrize("year", [2016, 2020, 2023])
+def test_an_edited_figure_renders_only_the_pages_that_show_it(content, tmp_path, year):
+    s = Session(content, tmp_path)
+    report = _reports(content, "fujia-jiedao", year)[0]
+    _bump_first_figure(report)
+    rendered, changed = s.rebuild()
+    # the report, its agency, its year, the metric pages of the figure (and, for the agency's
+    # latest report, the home page with its headlines): a handful of the site's pages
+    assert 3 <= rendered <= 8 < s.pages, rendered
+    slug = "fujia-jiedao-00001"
+    assert f"agencies/{slug}/{year}/index.html" in changed
+    assert f"agencies/{slug}/index.html" in changed
+    assert f"years/{year}/index.html" in changed
+    assert any(k.startswith("metrics/") for k in changed), sorted(changed)
+    assert "data/records.csv" in changed and f"agencies/{slug}/records.csv" in changed
+    # no other agency's or year's page changed
+    others = {k for k in changed if k.startswith("agencies/") and not k.startswith(f"agencies/{slug}/")}
+    assert others == set(), sorted(others)
+    assert {k for k in changed if k.startswith("years/")} == {f"years/{year}/index.html"}
+
+
+def test_an_edited_headline_figure_of_a_latest_report_updates_the_home_page(content, tmp_path):
+    s = Session(content, tmp_path)
+    report = _reports(content, "fenglong-jiaoyu-ju", 2023)[0]
+    _edit_text(report, "申请数量\t30\t0\t0\t3\t3\t3\t39", "申请数量\t31\t0\t0\t3\t3\t3\t40")
+    rendered, changed = s.rebuild()
+    assert "index.html" in changed  # its table of each agency's latest requests
+    assert "agencies/index.html" not in changed and rendered < s.pages / 2
+
+
+def test_added_reports_a_new_year_and_a_new_agency(content, tmp_path):
+    s = Session(content, tmp_path)
+    # a 2024 report for an agency that has 2023: a new year page; the 2023 page links to it
+    src = _reports(content, "fujia-jiedao", 2023)[0]
+    new = src.with_name(src.name.replace("2023", "2024"))
+    shutil.copy(src, new)
+    _edit_text(new, "2023", "2024")  # the first mention is the title's
+    rendered, changed = s.rebuild()
+    assert (s.out / "years/2024/index.html").is_file()
+    assert "years/index.html" in changed and "index.html" in changed and "sitemap.xml" in changed
+    assert "feed.xml" in changed
+    assert '/agencies/fujia-jiedao-00001/2024/' in (s.out / "agencies/fujia-jiedao-00001/2023/index.html").read_text(encoding="utf-8")
+    assert rendered < s.pages
+    # a report of an agency agencies.toml does not know: a new agency page, the agencies list
+    src = _reports(content, "ninghua-qu", 2020)[0]
+    other = src.with_name("newcomer-2020.txt")
+    shutil.copy(src, other)
+    title = next(line for line in other.read_bytes().decode("utf-8-sig").splitlines() if "2020" in line)
+    name = next(n for n in ("宁华区人民政府", "宁华区政府") if n in title)  # agencies.toml: name, alias
+    _edit_text(other, name, "新设区人民政府")
+    rendered, changed = s.rebuild()
+    assert "agencies/index.html" in changed
+    assert any(k.startswith("agencies/") and k.endswith("/2020/index.html") and "ninghua" not in k
+               and k not in tree(tmp_path / "fresh-1") for k in changed)
+
+
+def test_deleted_reports_take_their_pages_years_and_metrics_with_them(content, tmp_path):
+    s = Session(content, tmp_path)
+    pages_before = {k for k in tree(s.out) if k.endswith(".html")}
+    # the first report of an agency: its page goes, the next one loses its "previous" link
+    first = _reports(content, "ninghua-qu", 2016)[0]
+    first.unlink()
+    rendered, changed = s.rebuild()
+    assert not (s.out / "agencies/ninghua-qu-00002/2016").exists()
+    assert "agencies/ninghua-qu-00002/2020/index.html" in changed
+    assert rendered < s.pages
+    # every 2016 report (the only pre-2019 ones): the year goes, and the metrics only they gave
+    for p in _reports(content, year=2016):
+        p.unlink()
+    rendered, changed = s.rebuild()
+    pages_after = {k for k in tree(s.out) if k.endswith(".html")}
+    assert "years/2016/index.html" not in pages_after
+    gone_metrics = {k for k in pages_before - pages_after if k.startswith("metrics/")}
+    assert gone_metrics, "no metric page went with the pre-2019 reports"
+    assert "metrics/index.html" in changed and "sitemap.xml" in changed
+
+
+def test_a_report_that_becomes_unreadable_and_readable_again(content, tmp_path):
+    s = Session(content, tmp_path)
+    victim = _reports(content, "xinxing-weijian-wei", 2020)[0]
+    good = victim.read_bytes()
+    victim.write_text("这不是一份报告\n", encoding="utf-8")
+    _rendered, changed = s.rebuild()
+    assert victim.name in (s.out / "index.html").read_text(encoding="utf-8")  # listed as unreadable
+    assert not (s.out / "agencies/xinxing-weijian-wei-00004/2020").exists()
+    victim.write_bytes(good)
+    _rendered, changed = s.rebuild()
+    assert victim.name not in (s.out / "index.html").read_text(encoding="utf-8")
+    assert (s.out / "agencies/xinxing-weijian-wei-00004/2020/index.html").is_file()
+
+
+def test_a_touched_report_renders_nothing(content, tmp_path):
+    s = Session(content, tmp_path)
+    report = _reports(content, "xibao-fagai-wei", 2020)[0]
+    later = report.stat().st_mtime_ns + 5_000_000_000
+    os.utime(report, ns=(later, later))
+    rendered, changed = s.rebuild()
+    assert rendered == 0 and changed == set()
+
+
+def test_agencies_toml_rename_slug_and_alias_render_in_full(content, tmp_path):
+    s = Session(content, tmp_path)
+    toml = content / "agencies.toml"
+    text = toml.read_text(encoding="utf-8")
+    # 福嘉街道 becomes 福嘉新街道 under another slug; its reports (which say 福嘉街道办事处) follow by alias
+    text = text.replace('[agencies."福嘉街道"]\nslug = "fujia-jiedao-00001"\naliases = ["福嘉街道办事处"]',
+                        '[agencies."福嘉新街道"]\nslug = "fujia-xin-jiedao"\naliases = ["福嘉街道办事处", "福嘉街道"]')
+    assert "fujia-xin-jiedao" in text
+    toml.write_text(text, encoding="utf-8")
+    _rendered, changed = s.rebuild(incremental=False)
+    assert (s.out / "agencies/fujia-xin-jiedao/2020/index.html").is_file()
+    assert not (s.out / "agencies/fujia-jiedao-00001").exists()
+    assert "福嘉新街道" in (s.out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_template_edit_renders_in_full_and_a_report_edit_after_it_only_its_pages(content, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    s = Session(content, tmp_path, templates=templates)
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited -->\n</body>"), encoding="utf-8")
+    rendered, changed = s.rebuild(incremental=False)
+    assert rendered == s.pages
+    assert all(b"<!-- edited -->" in (s.out / k).read_bytes() for k in changed if k.endswith(".html"))
+    _bump_first_figure(_reports(content, "fenglong-jiaoyu-ju", 2020)[0])
+    rendered, _changed = s.rebuild()
+    assert rendered < s.pages / 2
+
+
+def test_many_edits_in_a_row(content, tmp_path):
+    """The dev server's life: each rebuild starts from the state the last incremental one left."""
+    s = Session(content, tmp_path)
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
+    s.rebuild()
+    moved = tmp_path / "kept.txt"
+    shutil.move(_reports(content, "xibao-fagai-wei", 2023)[0], moved)
+    s.rebuild()
+    _bump_first_figure(_reports(content, "xibao-fagai-wei", 2020)[0])
+    s.rebuild()
+    shutil.move(moved, content / "reports" / "xibao-fagai-wei-00005-2023.txt")
+    s.rebuild()
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
+    _bump_first_figure(_reports(content, "ninghua-qu", 2023)[0])
+    s.rebuild()
+
+
+def test_parallel_render_is_byte_identical(content, tmp_path, monkeypatch):
+    """Pages split between two processes: the same files, and the same manifest, as one process."""
+    import site_builder.render as render
+
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    calls = []
+    real = render._run_parallel
+    monkeypatch.setattr(render, "_run_parallel", lambda *a: calls.append(1) or real(*a))
+    one, two = tmp_path / "one", tmp_path / "two"
+    build_cmd.build(content, one, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "c1", jobs=1)
+    assert calls == []
+    site = build_cmd.build(content, two, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "c2", jobs=2)
+    assert calls == [1]
+    assert_same_tree(two, one)
+    assert build_cmd._LAST[str(two.resolve())][0].outputs == build_cmd._LAST[str(one.resolve())][0].outputs
+    assert site.build_stats["files"] == len(tree(two))
+
+
 def test_a_recent_file_is_compared_by_its_bytes(tmp_path):
     """An edit within one mtime tick that keeps the size must not look unchanged ("racily clean"),
     and a file recorded by hash while recent is still the same file once it is older."""

@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 from site_builder.exceptions import BuildAborted
-from site_builder.load import Site, load_site
+from site_builder.load import REPORTS_DIR, Site, default_jobs, load_site
 from site_builder.cache import ReportCache, default_cache_dir
 from site_builder.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.incremental import current as current_manifest
-from site_builder.output import Output, commit_incremental, discard, staging_dir, swap_in
+from site_builder.output import Output, commit_in_place, commit_incremental, discard, staging_dir, swap_in
 from site_builder.timings import Timings
-from site_builder.render import PROJECT_ROOT, render_site
+from site_builder.render import PROJECT_ROOT, RenderState, render_site
 from site_builder.charts import prerender, use_cache_dir
 from site_builder.search import OUTPUT_DIR as SEARCH_DIR, build_index, docs_key, site_documents, start_index
 
@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--full", action="store_true", help="rebuild everything, ignoring the previous build's manifest")
     p.add_argument("--cache", default=None, type=Path, help="cache folder for parsed reports and the build manifest (default: $SITE_BUILDER_CACHE, else .cache/site-builder beside --out)")
     p.add_argument("--no-cache", action="store_true", help="parse every report and render every page; keep no cache")
-    p.add_argument("--jobs", default=None, type=int, help="processes for parsing (default: one per core)")
+    p.add_argument("--jobs", default=None, type=int, help="processes for parsing and rendering (default: one per core)")
     p.add_argument("--port", default=8000, type=int)
     p.add_argument("--host", default="127.0.0.1")
     p.set_defaults(func=run)
@@ -45,9 +45,10 @@ def resolve_dir(given: Path | None, name: str) -> Path:
     return local if local.is_dir() else PROJECT_ROOT / name
 
 
-# The last build of each output folder in this process (its manifest and Site): the dev server
-# rebuilds with these in memory, so one edited report is parsed again and nothing else is.
-_LAST: dict[str, tuple[Manifest, Site]] = {}
+# The last build of each output folder in this process (its manifest, Site and render state):
+# the dev server rebuilds with these in memory, so one edited report is parsed again, and only
+# the pages that show it are rendered again.
+_LAST: dict[str, tuple[Manifest, Site, RenderState]] = {}
 _DEFAULT = object()
 
 
@@ -74,7 +75,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         last = _LAST.get(key) if incremental else None
         previous = last[0] if last else (load_manifest(cache_root, out) if incremental else None)
         if previous is not None and not output_intact(out, previous):
-            previous = None
+            previous, last = None, None
     if previous is not None and now.same_inputs(previous) and (last is not None or allow_up_to_date):
         if not quiet:
             for e in previous.summary.get("errors", []):
@@ -90,8 +91,17 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     problems = [str(e) for e in site.errors] + [str(w) for w in site.all_warnings]
     if strict and problems:
         raise BuildAborted(f"--strict: {len(problems)} problem(s), the site was not written:\n  " + "\n  ".join(problems))
+    # Only report files changed since the last build in this process: render what they touch.
+    # Anything else (a template, static file, agencies.toml, a prose page, code, options): all.
+    render_previous = None
+    if last is not None and len(last) > 2:
+        changed = now.changed_inputs(last[0])
+        reports_dir = str((Path(content) / REPORTS_DIR).resolve()) + os.sep
+        if changed is not None and all(p.startswith(reports_dir) for p in changed):
+            render_previous = (last[1], last[2])
     stage = staging_dir(out)
     live = out if previous is not None else None  # incremental: unchanged files stay where they are
+    render_stats: dict = {}
     # Search documents come from the Site, not the pages: a full build indexes them on the second
     # core while the pages render; an incremental one re-indexes only when their key changed.
     search_docs = site_documents(site) if search else []
@@ -101,12 +111,14 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         if search and live is None:
             index_job = start_index(stage, search_docs)
         output = Output(stage, previous.outputs if previous else None, base=live, timings=t)
-        with t.stage("records"):
-            site.records()  # computed once here, then taken from the Site by the pages
-        with t.stage("charts"):
-            prerender(site)  # every chart's SVG at once, in parallel; the pages then find them cached
+        jobs = jobs or default_jobs()
+        if render_previous is None:
+            # (no records stage: the data downloads stream each report's rows as they write them)
+            with t.stage("charts"):
+                prerender(site)  # each kind of chart's spec built once (Altair), before the pages and any worker need it
         with t.stage("render"):
-            render_site(site, output, templates, static, base_url=base_url)
+            state = render_site(site, output, templates, static, base_url=base_url, previous=render_previous,
+                                jobs=jobs, stats=render_stats)
         if live is None:
             if index_job is not None:  # started before the pages: this stage is only the wait
                 with t.stage("search"):
@@ -115,18 +127,21 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
                 swap_in(stage, out)
         else:
             forget_manifest(cache_root, out)  # a commit cut short leaves no manifest to trust
-
-            def reindex(next_site: Path, removed: list[str]) -> None:
-                # on the next site before it is swapped in: a failing index leaves `out` as it was
-                if search and (search_key != previous.summary.get("search_key") or not (next_site / SEARCH_DIR).is_dir()):
+            removed = sorted(set(previous.outputs) - set(output.hashes))
+            if not (search and (search_key != previous.summary.get("search_key") or not (out / SEARCH_DIR).is_dir())):
+                with t.stage("commit"):
+                    commit_in_place(stage, out, output.changed, removed)
+            else:
+                def reindex(next_site: Path, removed: list[str]) -> None:
+                    # on the next site before it is swapped in: a failing index leaves `out` as it was
                     t0 = time.perf_counter()
                     shutil.rmtree(next_site / SEARCH_DIR, ignore_errors=True)  # links: the live index stays
                     build_index(next_site, search_docs)
                     t.add("search", time.perf_counter() - t0)
 
-            t0, searched = time.perf_counter(), t.seconds.get("search", 0.0)
-            commit_incremental(stage, out, set(output.hashes), keep_prefixes=(SEARCH_DIR + "/",), finish=reindex)
-            t.add("commit", time.perf_counter() - t0 - (t.seconds.get("search", 0.0) - searched))
+                t0, searched = time.perf_counter(), t.seconds.get("search", 0.0)
+                commit_incremental(stage, out, set(output.hashes), keep_prefixes=(SEARCH_DIR + "/",), finish=reindex)
+                t.add("commit", time.perf_counter() - t0 - (t.seconds.get("search", 0.0) - searched))
     except BaseException:
         if index_job is not None:
             index_job.cancel()
@@ -138,10 +153,12 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     now.summary = {"reports": len(site.reports), "agencies": len(site.agencies), "search_key": search_key,
                    "errors": [str(e) for e in site.errors], "warnings": [str(w) for w in site.all_warnings]}
     save_manifest(cache_root, out, now)
-    _LAST[key] = (now, site)
-    site.build_stats = {"files": len(output.written), "changed": len(output.changed), "incremental": live is not None}
+    _LAST[key] = (now, site, state)
+    site.build_stats = {"files": len(output.written), "changed": len(output.changed), "incremental": live is not None,
+                        "pages_rendered": render_stats.get("pages"), "render_incremental": render_stats.get("incremental")}
     if not quiet:
-        print(f"stages: {t.line()}" + (f"; incremental, {len(output.changed)} file(s) changed" if live is not None else ""))
+        print(f"stages: {t.line()}" + (f"; incremental, {render_stats.get('pages')} page(s) rendered, "
+                                       f"{len(output.changed)} file(s) changed" if live is not None else ""))
         report_summary(site, len(output.written), out, t.total())
     return site
 
@@ -162,7 +179,7 @@ def report_summary(site: Site, files: int, out: Path, seconds: float) -> None:
 def run(args) -> int:
     templates = resolve_dir(args.templates, "templates")
     static = resolve_dir(args.static, "static")
-    # rendered chart SVGs are kept across builds (keyed by spec and vl-convert version)
+    # the chart kinds' specs are kept across builds (keyed by the Altair version and the charts code)
     use_cache_dir((args.cache / "charts") if getattr(args, "cache", None) else Path(".cache") / "charts")
     if args.serve:
         from site_builder.commands.serve import serve

@@ -2,19 +2,33 @@
 
 render_site() only orchestrates: pages.py chooses each page's content, context.py arranges it,
 templates/ lay it out, feeds.py and assets.py write the rest.
+
+The site is written as units, each a handful of files: one page (with its charts' specs), the
+data downloads, one agency's records.csv, one report's original file, the static files, the
+sitemap, the feed. A full render runs every unit, the pages split between processes (`jobs`).
+An incremental render (the dev server's next build in the same process) runs only the units
+that show something the change touched (changes.diff, affected()) and carries the files of
+every other unit over from the previous render; it gives the same bytes as a full render.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from site_builder.downloads import notes_csv, quality_csv, records_csv, records_json
-from site_builder.load import Site, records_of
+from site_builder.downloads import agency_records_csv, notes_csv, quality_csv, write_records
+from site_builder.load import Site
 from site_builder.output import Output
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# below this many pages a full render stays in one process (forking costs more than it saves)
+PARALLEL_MIN_PAGES = 200
+# units (pages mostly) per task handed to a worker: small enough that both cores stay busy to the end
+CHUNK_UNITS = 32
 
 
 def environment(templates_dir: Path) -> Environment:
@@ -34,36 +48,241 @@ def environment(templates_dir: Path) -> Environment:
     return env
 
 
-def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None = None) -> None:
-    from site_builder.render import assets, context, feeds, pages, urls
+@dataclass
+class RenderState:
+    """What the next render in this process needs from this one to render only what changed."""
+
+    units: dict[tuple, dict[str, str]]  # unit -> its files (relpath -> hash)
+    downloads: list[str]  # the data/ files every page's footer links to
+    counts: Counter  # metric id -> reports that give it (changes.metric_counts)
+    prose: list  # the prose pages (ProsePage), compared whole
+    options: tuple  # base URL, templates and static folders
+    env: Environment | None = field(default=None, repr=False)  # templates compiled, asset_url set
+
+
+def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None = None, *,
+                previous: tuple[Site, RenderState] | None = None, jobs: int = 1, stats: dict | None = None) -> RenderState:
+    """Write the site into `out`. With `previous` (the Site and RenderState of the last render in
+    this process, whose templates, static files and code are those of this one), render only the
+    units the difference touches. Returns the state for the next render; `stats` receives
+    {"pages": pages rendered, "incremental": bool}."""
+    from site_builder import catalogue
+    from site_builder.render import changes as changes_mod
+    from site_builder.render import context, feeds, pages, urls
+    from site_builder.render.assets import copy_original
     from site_builder.render.prose import read_pages
-    from site_builder.assets import Assets
-    from site_builder.charts import write_specs
 
     base = urls.base_url(base_url)
-    records = site.records()
-    out.write("data/records.csv", records_csv(records))
-    out.write("data/records.json", records_json(records))
+    prose = read_pages(site.content_dir)
+    options = (base, str(Path(templates_dir).resolve()), str(Path(static_dir).resolve()))
+    ch = old = None
+    if previous is not None:
+        old_site, old = previous
+        if old.options == options and old.prose == prose and old.env is not None:
+            ch = changes_mod.diff(old_site, site, old.counts)
+    counts = ch.counts if ch is not None else changes_mod.metric_counts(site.reports)
+    specs = pages.page_specs(site, prose, [m for m in catalogue.metrics() if m.id in counts])
+    parallel = jobs > 1 and ch is None and len(specs) >= PARALLEL_MIN_PAGES and _can_fork()
+
+    def run(key: tuple, write) -> None:
+        with out.unit(key):
+            write()
+
+    # The data downloads first: every page's footer links to the files they are. (In parallel,
+    # they render beside the pages, which link to the files expected, checked afterwards.)
+    downloads_done = False
+    if ch is not None and ch.nothing:
+        out.carry(("downloads",), old.units[("downloads",)])
+        downloads, downloads_done = old.downloads, True
+    elif not parallel:
+        run(("downloads",), lambda: _write_downloads(site, out))
+        downloads, downloads_done = _downloads_of(out), True
+        if ch is not None and downloads != old.downloads:
+            ch = None  # other data files: every page's footer changes
+    else:
+        downloads = _download_names()
+
+    # every other unit of the site, in a fixed order, and whether it must be rendered this time
+    units: list[tuple[tuple, object]] = []  # (unit, write it)
+    keep: list[tuple] = []
+
+    def add(key: tuple, touched, write) -> None:
+        # in a full render every unit; else those the change touches, and any the last one lacked
+        if ch is None or key not in old.units or touched(ch):
+            units.append((key, write))
+        else:
+            keep.append(key)
+
+    if not downloads_done:
+        add(("downloads",), None, lambda: _write_downloads(site, out))
+    for a in site.agencies:
+        add(("records", a.slug), lambda c, s=a.slug: s in c.agencies,
+            lambda s=a.slug: out.write(urls.file_of(urls.agency_records(s)),
+                                       agency_records_csv(site.reports_of(s), site.agency_of)))
+    for r in site.reports:
+        if r.original:
+            key = (site.agency_of[r.path].slug, r.year)
+            add(("original",) + key, lambda c, k=key: k in c.reports, lambda r=r: copy_original(site, r, out))
+    for spec in specs:
+        add(("page", spec.url), lambda c, s=spec: affected(s, c), lambda s=spec: _render_page(s, out))
+    add(("sitemap",), lambda c: c.added_or_removed or c.with_data,
+        lambda: out.write("sitemap.xml", feeds.sitemap(base, [s.url for s in specs if s.in_sitemap])))
+    add(("feed",), lambda c: c.feed, lambda: out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME)))
+
+    if ch is not None:
+        out.carry(("static",), old.units[("static",)])
+        env = old.env
+    else:
+        env = _full_environment(templates_dir, static_dir, out, run)
+    prose_pages = [s.build() for s in specs if s.kind == "page"]
+
+    def footer(names: list[str]) -> None:
+        # what every page is rendered with; set before the pages render (workers inherit it)
+        _PAGE_ENV[:] = [env, {"site": site, "base_url": base, "downloads": names, "prose_pages": prose_pages}]
+
+    context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
+    try:
+        footer(downloads)
+        if parallel:
+            _run_parallel(units, out, jobs)
+            actual = _downloads_of(out)
+            if actual != downloads:  # not the files expected: the pages again, linking the right ones
+                downloads = actual
+                footer(downloads)
+                for key, write in units:
+                    if key[0] == "page":
+                        run(key, write)
+        else:
+            for key, write in units:
+                run(key, write)
+    finally:
+        _PAGE_ENV.clear()
+        context.forget_index()
+    for key in keep:
+        out.carry(key, old.units[key])
+    if stats is not None:
+        stats.update(pages=sum(1 for key, _ in units if key[0] == "page"), incremental=ch is not None)
+    return RenderState(dict(out.units), downloads, counts, prose, options, env)
+
+
+def affected(spec, ch) -> bool:
+    """Whether the page shows anything the changes touched (pages.py and the templates decide
+    what a page shows; this is the map from those to the changes.Changes fields)."""
+    kind, key = spec.kind, spec.key
+    if kind == "report":
+        return key in ch.reports or key[0] in ch.reordered  # its figures; the prev/next links
+    if kind == "agency":
+        return key in ch.agencies
+    if kind == "year":
+        return key in ch.years
+    if kind == "metric":
+        return key in ch.metrics
+    if kind == "index":  # counts, agencies and their years, latest reports' headlines, metrics, errors
+        return ch.added_or_removed or ch.latest or ch.with_data or ch.errors
+    if kind in ("agencies", "years"):
+        return ch.added_or_removed
+    if kind == "metrics":
+        return ch.with_data
+    return False  # prose pages and 404 show no report
+
+
+def _write_downloads(site: Site, out: Output) -> None:
+    write_records(out, site.reports, site.agency_of)  # streamed, report by report
     out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
     out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
-    for a in site.agencies:
-        out.write(urls.file_of(urls.agency_records(a.slug)), records_csv(records_of(site.reports_of(a.slug), site.agency_of)))
-    assets.copy_static(static_dir, out)
-    assets.copy_originals(site, out)
-    fingerprinted = Assets(static_dir)  # /assets/<name>.<hash>.<ext>, cached for a year (netlify.toml)
-    fingerprinted.write(out)
 
+
+def _full_environment(templates_dir: Path, static_dir: Path, out: Output, run) -> Environment:
+    """A new Jinja environment, and the static files it links to written (the static unit)."""
+    from site_builder.assets import Assets
+    from site_builder.render import assets
+
+    fingerprinted = Assets(static_dir)  # /assets/<name>.<hash>.<ext>, cached for a year (netlify.toml)
+
+    def write_static() -> None:
+        assets.copy_static(static_dir, out)
+        fingerprinted.write(out)
+
+    run(("static",), write_static)
     env = environment(templates_dir)
     env.globals["asset_url"] = fingerprinted.url
-    all_pages = pages.all_pages(site, read_pages(site.content_dir))
-    # whatever data/ files the build wrote before the pages are linked from them (the footer, the home page)
-    downloads = sorted(p for p in out.written if p.startswith("data/"))
-    common = {"site": site, "base_url": base, "prose_pages": [p for p in all_pages if p.template == "page.html"],
-              "downloads": downloads}
-    for page in all_pages:
-        html = env.get_template(page.template).render(page=page, **common, **page.context)
-        out.write(urls.file_of(page.url), html)
-    write_specs(out, [c for p in all_pages for c in p.context.get("charts", [])])  # for static/js/charts.js
-    context.forget_index()
-    out.write("sitemap.xml", feeds.sitemap(base, [p.url for p in all_pages if p.in_sitemap]))
-    out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME))
+    return env
+
+
+# --- pages, and several processes ----------------------------------------------------------------------------
+
+# The Jinja environment and the variables every page is rendered with, for _render_page (a list, so
+# that forked workers inherit what the parent set).
+_PAGE_ENV: list = []
+
+
+def _render_page(spec, out: Output) -> None:
+    from site_builder.charts import write_specs
+    from site_builder.render import urls
+
+    env, common = _PAGE_ENV
+    page = spec.build()
+    html = env.get_template(page.template).render(page=page, **common, **page.context)
+    out.write(urls.file_of(page.url), html)
+    write_specs(out, page.context.get("charts", []))  # for static/js/charts.js
+
+
+def _downloads_of(out: Output) -> list[str]:
+    return sorted(p for p in out.units[("downloads",)] if p.startswith("data/"))
+
+
+def _download_names() -> list[str]:
+    """The data files the downloads of an empty site are (their names, not their bytes)."""
+    import tempfile
+
+    from site_builder.load import Site
+
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Output(Path(tmp))
+        with probe.unit(("downloads",)):
+            _write_downloads(Site(content_dir=Path(tmp), reports=[], agency_of={}), probe)
+        return _downloads_of(probe)
+
+
+# What forked workers run: set just before the pool forks, so they inherit it (nothing pickled).
+_JOB: list = []
+
+
+def _run_chunk(bounds: tuple[int, int]) -> tuple[dict, list, dict]:
+    units, out = _JOB
+    out.detach()
+    for key, write in units[bounds[0]:bounds[1]]:
+        with out.unit(key):
+            write()
+    return out.collect()
+
+
+def _run_parallel(units: list, out: Output, jobs: int) -> None:
+    """Run the units in `jobs` forked processes, each writing its files into the staging folder;
+    their bookkeeping (file -> hash, unit -> files) is merged here in unit order, so the result
+    is the same whatever the number of processes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    env = _PAGE_ENV[0]
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        env.get_template(name)  # compiled once here, inherited by every worker
+    chunks, i = [], 0
+    while i < len(units):
+        # the data downloads alone (the longest unit: it goes first), the rest by a few dozen
+        end = i + 1 if units[i][0] == ("downloads",) else min(i + CHUNK_UNITS, len(units))
+        chunks.append((i, end))
+        i = end
+    _JOB[:] = [units, out]
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for collected in pool.map(_run_chunk, chunks):
+                out.merge(collected)
+    finally:
+        _JOB.clear()
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()

@@ -21,10 +21,14 @@ def copy_static(static_dir: Path, out: Output) -> None:
 def copy_originals(site: Site, out: Output) -> None:
     """A report extracted from .docx/.pdf/.html is offered for download next to its page."""
     for r in site.reports:
-        url = original_url(site, r)
-        if url is None:
-            continue
-        source = site.content_dir / r.original
-        if not source.is_file():
-            raise SiteBuilderError(f"{r.path}: its original file {source} is missing")
-        out.copy(urls.file_of(url), source)
+        copy_original(site, r, out)
+
+
+def copy_original(site: Site, r, out: Output) -> None:
+    url = original_url(site, r)
+    if url is None:
+        return
+    source = site.content_dir / r.original
+    if not source.is_file():
+        raise SiteBuilderError(f"{r.path}: its original file {source} is missing")
+    out.copy(urls.file_of(url), source)

@@ -6,6 +6,8 @@ Pages only choose what to show; context.py arranges it, templates lay it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
 
 from site_builder import catalogue
 from site_builder.load import Site
@@ -175,16 +177,46 @@ def not_found_page() -> Page:
     return Page("/404.html", "404.html", "页面不存在 Page not found", "页面不存在 / page not found", in_sitemap=False)
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page not built yet: its URL, what it is about, and how to build it.
+
+    Listing every page costs next to nothing; only the pages a build renders are built (an
+    incremental render builds those its change affects). `kind` and `key` say what the page
+    shows: ("report", (slug, year)), ("agency", slug), ("year", year), ("metric", metric id),
+    ("page", stem), or a list page ("index", "agencies", "years", "metrics", "404") with key None.
+    """
+
+    url: str
+    kind: str
+    key: object
+    make: Callable[[], Page]
+    in_sitemap: bool = True
+
+    def build(self) -> Page:
+        return self.make()
+
+
+def page_specs(site: Site, prose: list[ProsePage], metrics_with_data: list[catalogue.Metric] | None = None) -> list[PageSpec]:
+    """Every page of the site, in the order of all_pages(). `metrics_with_data` may be given when
+    the caller already knows it (it is a scan of every figure)."""
+    if metrics_with_data is None:
+        metrics_with_data = context.metrics_with_data(site)
+    specs = [PageSpec(urls.home(), "index", None, partial(index_page, site)),
+             PageSpec(urls.agencies(), "agencies", None, partial(agencies_page, site))]
+    for a in site.agencies:
+        specs.append(PageSpec(urls.agency(a.slug), "agency", a.slug, partial(agency_page, site, a)))
+        specs.extend(PageSpec(urls.report(a.slug, r.year), "report", (a.slug, r.year), partial(report_page, site, r))
+                     for r in site.reports_of(a.slug))
+    specs.append(PageSpec(urls.years(), "years", None, partial(years_page, site)))
+    specs.extend(PageSpec(urls.year(y), "year", y, partial(year_page, site, y)) for y in site.years)
+    specs.append(PageSpec(urls.metrics(), "metrics", None, partial(metrics_page, site)))
+    specs.extend(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m)) for m in metrics_with_data)
+    specs.extend(PageSpec(urls.page(p.stem), "page", p.stem, partial(prose_page, p)) for p in prose)
+    specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
+    return specs
+
+
 def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:
     context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
-    pages = [index_page(site), agencies_page(site)]
-    for a in site.agencies:
-        pages.append(agency_page(site, a))
-        pages.extend(report_page(site, r) for r in site.reports_of(a.slug))
-    pages.append(years_page(site))
-    pages.extend(year_page(site, y) for y in site.years)
-    pages.append(metrics_page(site))
-    pages.extend(metric_page(site, m) for m in context.metrics_with_data(site))
-    pages.extend(prose_page(p) for p in prose)
-    pages.append(not_found_page())
-    return pages
+    return [spec.build() for spec in page_specs(site, prose)]

@@ -1,0 +1,113 @@
+"""What an edit of reports changes in the site: the previous build's Site against this one's.
+
+The dev server keeps the previous Site in memory, and the load phase hands back the very same
+Report object for every report file that did not change. So a report that is not the same
+object as before (or is new, or gone) is exactly what changed, and each page can be asked
+whether it shows any of it (render.affected). Anything beyond reports (a template, agencies.toml,
+a prose page, the code, the options) is not described here: the build renders in full then.
+
+Tests in tests/test_incremental.py hold this to the rule that matters: an incremental render
+gives, byte for byte, the site a clean build gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from site_builder.load import Site
+from site_builder.model import Report
+
+
+def metric_counts(reports: list[Report]) -> Counter:
+    """Metric id -> how many reports give it (any column): the metric pages that exist."""
+    counts: Counter = Counter()
+    for r in reports:
+        counts.update({f.metric for f in r.figures})
+    return counts
+
+
+def _metrics(report: Report | None) -> set[str]:
+    return {f.metric for f in report.figures} if report is not None else set()
+
+
+def _edited_metrics(before: Report, after: Report) -> set[str]:
+    """Metrics whose figures (any column, value, line, note ...) differ between two versions of
+    one report: the metric pages that show them. A line inserted above moves every figure's
+    line, and so touches every metric below it."""
+    def by_metric(r: Report) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for f in r.figures:
+            out.setdefault(f.metric, []).append(f)
+        return out
+
+    a, b = by_metric(before), by_metric(after)
+    return {m for m in a.keys() | b.keys() if a.get(m) != b.get(m)}
+
+
+@dataclass
+class Changes:
+    reports: set[tuple[str, int]] = field(default_factory=set)  # (slug, year) edited, added or removed
+    agencies: set[str] = field(default_factory=set)  # slugs of those reports
+    reordered: set[str] = field(default_factory=set)  # slugs whose set of years changed (prev/next links)
+    years: set[int] = field(default_factory=set)
+    metrics: set[str] = field(default_factory=set)  # metric pages that may show any of it
+    added_or_removed: bool = False  # the set of reports changed: list pages, sitemap
+    latest: bool = False  # some agency's latest report changed: the home page's headlines
+    errors: bool = False  # the reports that could not be read changed: the home page lists them
+    feed: bool = False  # something feed.xml says about a report changed
+    with_data: bool = False  # the set of metrics with data changed: metric pages come or go
+    counts: Counter = field(default_factory=Counter)  # the new site's metric_counts()
+
+    @property
+    def nothing(self) -> bool:
+        return not self.reports and not self.errors
+
+
+def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
+    """The changes from `old` to `new`, or None when they are more than edited, added and removed
+    reports (a report now belongs to another agency, or an agency's details differ): render all.
+    `old_counts` is metric_counts(old.reports), kept from the previous render."""
+    for path, agency in new.agency_of.items():
+        before = old.agency_of.get(path)
+        if before is not None and before != agency:
+            return None
+    old_by = {(old.agency_of[r.path].slug, r.year): r for r in old.reports}
+    new_by = {(new.agency_of[r.path].slug, r.year): r for r in new.reports}
+    ch = Changes()
+    counts = Counter(old_counts)
+    for key in old_by.keys() | new_by.keys():
+        before, after = old_by.get(key), new_by.get(key)
+        if before is after:
+            continue
+        if before is not None and after is not None and old.agency_of[before.path] != new.agency_of[after.path]:
+            return None
+        slug, year = key
+        ch.reports.add(key)
+        ch.agencies.add(slug)
+        ch.years.add(year)
+        if before is not None and after is not None and before.era == after.era:
+            ch.metrics |= _edited_metrics(before, after)  # (charts join points by era: a new era, all)
+        else:
+            ch.metrics |= _metrics(before) | _metrics(after)
+        counts.subtract(_metrics(before))
+        counts.update(_metrics(after))
+        if before is None or after is None:
+            ch.reordered.add(slug)
+            ch.added_or_removed = True
+        elif (len(before.figures), len(before.quality)) != (len(after.figures), len(after.quality)):
+            ch.feed = True  # each entry's summary counts figures and broken checks
+    ch.feed = ch.feed or ch.added_or_removed
+    for slug in ch.reordered:
+        # a metric page shows "·" (no report) or "—" (not given) in every year of the agency's row
+        for r in old.reports_of(slug) + new.reports_of(slug):
+            ch.metrics |= _metrics(r)
+    for slug in ch.agencies:
+        before, after = old.reports_of(slug), new.reports_of(slug)
+        if (before[-1] if before else None) is not (after[-1] if after else None):
+            ch.latest = True
+            break
+    ch.errors = [(e.location, e.message) for e in old.errors] != [(e.location, e.message) for e in new.errors]
+    ch.counts = +counts  # drops the metrics no report gives any more
+    ch.with_data = set(ch.counts) != {m for m, n in old_counts.items() if n > 0}
+    return ch
