@@ -278,12 +278,18 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path):
                 for query in ("建国门", "平潭", "Disclosed", "建国门 2024"):
                     page.fill("#search input", "")
                     page.fill("#search input", query)
-                    page.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
-                    page.wait_for_timeout(400)  # the UI settles (debounce) before results are read
-                    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
-                    subs = page.eval_on_selector_all(".pagefind-ui__result-nested .pagefind-ui__result-link",
+                    # the results of this query (the box says how many for which words), each loaded
+                    page.wait_for_function(
+                        "q => { const m = document.querySelector('#search .pagefind-ui__message');"
+                        " return m && m.textContent.includes(q) && !document.querySelector('#search .pagefind-ui__loading')"
+                        " && document.querySelector('#search .pagefind-ui__result-title a'); }",
+                        arg=query, timeout=20000)
+                    top = page.eval_on_selector_all(
+                        "#search .pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title a",
+                        "els => els.map(e => e.getAttribute('href'))")
+                    subs = page.eval_on_selector_all("#search .pagefind-ui__result-nested a",
                                                      "els => els.map(e => e.getAttribute('href'))")
-                    found[query] = ([link for link in links if link not in subs], subs)
+                    found[query] = (top, subs)
                 problems.extend(v.problems())
             finally:
                 browser.close()
