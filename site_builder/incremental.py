@@ -7,7 +7,7 @@ file with the hash of its bytes. The next build compares:
 - nothing changed (and the output folder is still there): the site is up to date, done;
 - something changed: reports are taken from the previous build (same process) or the parse
   cache, pages are rendered, and only files whose bytes differ are written into the live site,
-  files no longer produced are removed (see output.commit_incremental). The result is the same
+  files no longer produced are removed (see output.commit_in_place). The result is the same
   tree a clean build gives; tests/test_incremental.py checks that byte for byte.
 
 The manifest lives in the cache folder (one per output folder), never in the published site.

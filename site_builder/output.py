@@ -15,7 +15,7 @@ class Output:
     """Files of one build. Every file's bytes are hashed as written, so the next build can tell
     what changed. With `base` (an incremental build), a file whose bytes equal what the live
     site at `base` already holds is not written again; only new or changed files go into
-    `root`, and commit_incremental() moves them into place and removes what is gone.
+    `root`, and commit_in_place() moves them into place and removes what is gone.
 
     Files are written by units (a page, the data downloads ...: see render.render_site), and
     each unit's files are remembered, so that an incremental render can re-run some units and
@@ -127,58 +127,18 @@ class Output:
         self.units.update(units)
 
 
-def commit_incremental(stage: Path, out: Path, keep: set[str], keep_prefixes: tuple[str, ...] = (),
-                       finish=None) -> list[str]:
-    """Publish an incremental build whole. The next site is put together beside the live one:
-    hard links to the unchanged files of `out` (no copying), the changed files moved in from
-    `stage`, and none of the files this build no longer produces (`keep`; files under
-    `keep_prefixes` are kept). `finish(next_site, removed)` then runs on it (the search index),
-    and it replaces `out` with two renames, so a build that fails or is interrupted at any point
-    leaves `out` exactly as it was. Returns the removed files."""
-    out = out.resolve()
-    nxt = out.parent / f".{out.name}.next-{os.getpid()}"
-    if nxt.exists():
-        shutil.rmtree(nxt)
-    try:
-        changed = {p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()}
-        removed = []
-        for dirpath, _dirnames, filenames in os.walk(out):
-            for name in filenames:
-                src = Path(dirpath, name)
-                rel = src.relative_to(out).as_posix()
-                if rel in changed:
-                    continue
-                if rel not in keep and not rel.startswith(keep_prefixes):
-                    removed.append(rel)
-                    continue
-                target = nxt / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(src, target)
-        for rel in sorted(changed):
-            target = nxt / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, target)
-        nxt.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(stage, ignore_errors=True)
-        removed.sort()
-        if finish is not None:
-            finish(nxt, removed)
-        swap_in(nxt, out)
-    except BaseException:
-        shutil.rmtree(nxt, ignore_errors=True)
-        raise
-    return removed
-
-
-def commit_in_place(stage: Path, out: Path, changed: list[str], removed: list[str], dirs: tuple[str, ...] = ()) -> None:
+def commit_in_place(stage: Path, out: Path, changed: list[str], keep: set[str], dirs: tuple[str, ...] = ()) -> list[str]:
     """Publish an incremental build by touching only what changed: each changed file moved from
     `stage` over its live copy (a rename: a reader gets the old file or the new one, never half),
-    each removed file taken out, each folder of `dirs` (the search index) swapped whole. The
-    cost is that of the change, not of the site (commit_incremental links every file).
+    each file of `out` this build does not produce (not in `keep`, nor under `dirs`) taken out,
+    each folder of `dirs` (the search index) swapped whole when `stage` has it. Nothing is copied:
+    apart from one walk over the names of the live files, the cost is that of the change.
 
     Journaled: the live files replaced or removed are kept aside (hard links) until the end, and
-    a failure or interrupt at any point puts every one back, so `out` is as it was."""
+    a failure or interrupt at any point puts every one back, so `out` is as it was. Returns the
+    removed files."""
     out = out.resolve()
+    removed = _not_kept(out, keep, dirs)
     aside = out.parent / f".{out.name}.old-{os.getpid()}"
     if aside.exists():
         shutil.rmtree(aside)
@@ -198,11 +158,11 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], removed: list[st
             if not (stage / rel).is_dir():
                 continue
             had = (out / rel).exists()
+            done.append(("dir", rel, had))  # before the renames: undone whichever of them happened
             if had:
                 (aside / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.rename(out / rel, aside / rel)
             os.rename(stage / rel, out / rel)
-            done.append(("dir", rel, had))
         for rel in removed:
             live = out / rel
             if not live.exists():
@@ -218,8 +178,9 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], removed: list[st
                 live.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(kept, live)
             elif kind == "dir":
-                shutil.rmtree(live, ignore_errors=True)
-                if had:
+                if kept.exists() or not had:
+                    shutil.rmtree(live, ignore_errors=True)  # (the new folder, if it got there)
+                if had and kept.exists():
                     os.rename(kept, live)
             elif had:
                 os.replace(kept, live)
@@ -229,6 +190,26 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], removed: list[st
     finally:
         shutil.rmtree(aside, ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
+    return removed
+
+
+def _not_kept(out: Path, keep: set[str], dirs: tuple[str, ...]) -> list[str]:
+    """Files under `out` that are not in `keep` nor under one of `dirs` (sorted)."""
+    found = []
+    skip = {out / d for d in dirs}
+    stack = [out]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    if Path(e.path) not in skip:
+                        stack.append(Path(e.path))
+                else:
+                    rel = os.path.relpath(e.path, out).replace(os.sep, "/")
+                    if rel not in keep:
+                        found.append(rel)
+    return sorted(found)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

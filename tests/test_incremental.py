@@ -397,6 +397,43 @@ def test_parallel_render_is_byte_identical(content, tmp_path, monkeypatch):
     assert site.build_stats["files"] == len(tree(two))
 
 
+def test_an_in_place_commit_cut_short_puts_every_file_back(tmp_path, monkeypatch):
+    """commit_in_place replaces and removes files in the live site one by one; a failure at any
+    step (here the third rename) undoes the steps before it."""
+    from site_builder import output
+
+    out, stage = tmp_path / "site", tmp_path / "stage"
+    for rel, text in {"a.html": "a", "d/b.html": "b", "d/gone.html": "gone", "e/old.html": "old"}.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
+    for rel, text in {"a.html": "A", "d/new.html": "new", "pagefind/x.js": "index"}.items():
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        (stage / rel).write_text(text)
+    before = tree(out)
+    real, calls = os.rename, []
+
+    def failing_rename(src, dst):
+        calls.append(src)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(output.os, "rename", failing_rename)
+    with pytest.raises(OSError, match="disk full"):
+        output.commit_in_place(stage, out, ["a.html", "d/new.html"], {"a.html", "d/b.html", "d/new.html"}, dirs=("pagefind",))
+    monkeypatch.setattr(output.os, "rename", real)
+    assert tree(out) == before
+    assert not list(tmp_path.glob(".site.*")), "the files kept aside were left behind"
+    # and when nothing fails: the new files, the index folder, and no empty folder left
+    for rel, text in {"a.html": "A", "d/new.html": "new", "pagefind/x.js": "index"}.items():
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        (stage / rel).write_text(text)
+    assert output.commit_in_place(stage, out, ["a.html", "d/new.html"], {"a.html", "d/b.html", "d/new.html"},
+                                  dirs=("pagefind",)) == ["d/gone.html", "e/old.html"]
+    assert tree(out) == {"a.html": b"A", "d/b.html": b"b", "d/new.html": b"new", "pagefind/x.js": b"index"}
+    assert not (out / "e").exists()
+
+
 def test_a_recent_file_is_compared_by_its_bytes(tmp_path):
     """An edit within one mtime tick that keeps the size must not look unchanged ("racily clean"),
     and a file recorded by hash while recent is still the same file once it is older."""

@@ -101,15 +101,22 @@ def test_an_interrupted_build_leaves_the_previous_site_untouched(mode, content, 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_failing_search_index_leaves_the_previous_site_untouched(mode, content, previous_site, monkeypatch):
-    """The search index is built last, over the finished pages: it too runs before the swap."""
+    """The search index is built beside the pages, into the staging folder, before the commit."""
     out, before = previous_site
-    real = build_cmd.build_index
+    real = build_cmd.start_index
 
-    def index_then_fail(site_dir):
-        real(site_dir)  # the new index is written ...
-        raise KeyboardInterrupt  # ... and then the build is stopped
+    def index_then_fail(site_dir, docs):
+        job = real(site_dir, docs)
+        finish = job.wait
 
-    monkeypatch.setattr(build_cmd, "build_index", index_then_fail)
+        def wait():
+            finish()  # the new index is written ...
+            raise KeyboardInterrupt  # ... and then the build is stopped
+
+        job.wait = wait
+        return job
+
+    monkeypatch.setattr(build_cmd, "start_index", index_then_fail)
     assert main(next_build(mode, content, out)) == 130
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -141,21 +148,24 @@ def test_a_first_failed_build_leaves_no_output_folder(content, tmp_path, monkeyp
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_failure_between_the_two_renames_puts_the_previous_site_back(mode, content, previous_site, monkeypatch):
-    """The swap moves the old site aside, then the new one in; if the second move fails (or
-    Ctrl-C lands between them) the old site must go back where it was."""
+    """A full build's swap moves the old site aside, then the new one in; an incremental one
+    moves the old files (and search index) aside, then the new ones in. If a move into the
+    site fails (or Ctrl-C lands between them) the old site must go back where it was."""
     out, before = previous_site
     real_rename = os.rename
     calls = []
+    live = out.resolve()
 
     def rename(src, dst):
         calls.append((Path(src).name, Path(dst).name))
-        if Path(dst) == out.resolve() and not Path(src).name.startswith(f".{out.name}.old-"):
+        into_site = Path(dst) == live or live in Path(dst).parents
+        if into_site and not Path(src).name.startswith(f".{out.name}.old-") and f".{out.name}.old-" not in str(src):
             raise KeyboardInterrupt
         return real_rename(src, dst)
 
     monkeypatch.setattr(output_mod.os, "rename", rename)
     assert main(next_build(mode, content, out)) == 130
-    assert any(dst == out.name for _, dst in calls), f"the new site was never swapped in: {calls}"
+    assert any(dst in (out.name, "pagefind") for _, dst in calls), f"nothing was ever moved into the site: {calls}"
     monkeypatch.setattr(output_mod.os, "rename", real_rename)
     assert snapshot(out) == before
     assert leftovers(out) == []

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import time
 from pathlib import Path
 
 from site_builder.exceptions import BuildAborted
@@ -13,11 +11,11 @@ from site_builder.load import REPORTS_DIR, Site, default_jobs, load_site
 from site_builder.cache import ReportCache, default_cache_dir
 from site_builder.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.incremental import current as current_manifest
-from site_builder.output import Output, commit_in_place, commit_incremental, discard, staging_dir, swap_in
+from site_builder.output import Output, commit_in_place, discard, staging_dir, swap_in
 from site_builder.timings import Timings
 from site_builder.render import PROJECT_ROOT, RenderState, render_site
 from site_builder.charts import prerender, use_cache_dir
-from site_builder.search import OUTPUT_DIR as SEARCH_DIR, build_index, docs_key, site_documents, start_index
+from site_builder.search import OUTPUT_DIR as SEARCH_DIR, docs_key, site_documents, start_index
 
 
 def add_parser(sub) -> None:
@@ -102,13 +100,15 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     stage = staging_dir(out)
     live = out if previous is not None else None  # incremental: unchanged files stay where they are
     render_stats: dict = {}
-    # Search documents come from the Site, not the pages: a full build indexes them on the second
-    # core while the pages render; an incremental one re-indexes only when their key changed.
+    # Search documents come from the Site, not the pages: the index is built from them on the
+    # second core while the pages render, into the staging folder; an incremental build builds
+    # it only when their key changed (and swaps the folder in whole), else keeps the live one.
     search_docs = site_documents(site) if search else []
     search_key = docs_key(search_docs) if search else None
     index_job = None
     try:
-        if search and live is None:
+        if search and (live is None or search_key != previous.summary.get("search_key")
+                       or not (out / SEARCH_DIR / "pagefind-entry.json").is_file()):
             index_job = start_index(stage, search_docs)
         output = Output(stage, previous.outputs if previous else None, base=live, timings=t)
         jobs = jobs or default_jobs()
@@ -119,29 +119,15 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         with t.stage("render"):
             state = render_site(site, output, templates, static, base_url=base_url, previous=render_previous,
                                 jobs=jobs, stats=render_stats)
-        if live is None:
-            if index_job is not None:  # started before the pages: this stage is only the wait
-                with t.stage("search"):
-                    index_job.wait()
-            with t.stage("commit"):
+        if index_job is not None:  # started before the pages: this stage is only the wait
+            with t.stage("search"):
+                index_job.wait()
+        with t.stage("commit"):
+            if live is None:
                 swap_in(stage, out)
-        else:
-            forget_manifest(cache_root, out)  # a commit cut short leaves no manifest to trust
-            removed = sorted(set(previous.outputs) - set(output.hashes))
-            if not (search and (search_key != previous.summary.get("search_key") or not (out / SEARCH_DIR).is_dir())):
-                with t.stage("commit"):
-                    commit_in_place(stage, out, output.changed, removed)
             else:
-                def reindex(next_site: Path, removed: list[str]) -> None:
-                    # on the next site before it is swapped in: a failing index leaves `out` as it was
-                    t0 = time.perf_counter()
-                    shutil.rmtree(next_site / SEARCH_DIR, ignore_errors=True)  # links: the live index stays
-                    build_index(next_site, search_docs)
-                    t.add("search", time.perf_counter() - t0)
-
-                t0, searched = time.perf_counter(), t.seconds.get("search", 0.0)
-                commit_incremental(stage, out, set(output.hashes), keep_prefixes=(SEARCH_DIR + "/",), finish=reindex)
-                t.add("commit", time.perf_counter() - t0 - (t.seconds.get("search", 0.0) - searched))
+                forget_manifest(cache_root, out)  # a commit cut short leaves no manifest to trust
+                commit_in_place(stage, out, output.changed, set(output.hashes), dirs=(SEARCH_DIR,))
     except BaseException:
         if index_job is not None:
             index_job.cancel()
