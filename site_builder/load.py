@@ -5,10 +5,14 @@ Nothing here renders. One broken report becomes an error entry and the rest stil
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 from site_builder.agencies import AgencyBook
 from site_builder.exceptions import ReportError, SiteBuilderError
@@ -61,13 +65,22 @@ class Site:
         return list(self._index()[2])
 
     def records(self) -> list[Record]:
-        # Computed once per Site (the build times it as its own stage; pages ask again).
+        """Every row of data/records.csv, as a list (kept: computed once per Site, the build
+        times it as its own stage). Millions of rows for a province: a caller that reads the
+        rows once, in order, should use iter_records(), which keeps none of them."""
         stamp = (id(self.reports), len(self.reports), id(self.agency_of))
         cached = self.__dict__.get("_records_cache")
         if cached is None or cached[0] != stamp:
             cached = (stamp, records_of(self.reports, self.agency_of))
             self.__dict__["_records_cache"] = cached
         return list(cached[1])
+
+    def iter_records(self) -> Iterator[Record]:
+        """The rows of records(), in the same order, made one report at a time and not kept."""
+        cached = self.__dict__.get("_records_cache")
+        if cached is not None and cached[0] == (id(self.reports), len(self.reports), id(self.agency_of)):
+            return iter(cached[1])
+        return iter_records(self.reports, self.agency_of)
 
     @property
     def all_warnings(self) -> list[Diagnostic]:
@@ -77,8 +90,28 @@ class Site:
         return out
 
 
+@contextmanager
+def _gc_paused():
+    """Loading and the records list allocate millions of small tuples, none of them garbage:
+    the cyclic collector would walk the ever larger heap again and again for nothing (a third
+    of a warm load's time, two thirds of building the records list). Paused, then restored."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def records_of(reports: list[Report], agency_of: dict[str, Agency]) -> list[Record]:
-    """Rows of data/records.csv, sorted by agency_slug, year, metric (catalogue order), applicant.
+    """Rows of data/records.csv, sorted by agency_slug, year, metric (catalogue order), applicant."""
+    with _gc_paused():
+        return list(iter_records(reports, agency_of))
+
+
+def iter_records(reports: list[Report], agency_of: dict[str, Agency]) -> Iterator[Record]:
+    """The rows of records_of(), in its order, made as they are read.
 
     Sorted report by report (reports of one agency and year together), not as one list of
     millions of rows: the same order a global stable sort gives, at a fraction of its cost.
@@ -88,29 +121,19 @@ def records_of(reports: list[Report], agency_of: dict[str, Agency]) -> list[Reco
     from site_builder.catalogue import metrics
     from site_builder.model import APPLICANTS
 
-    rank = {m.id: i for i, m in enumerate(metrics())}
-    column = {a: i for i, a in enumerate(APPLICANTS)}
+    # (metric, applicant) -> its place: metric in catalogue order, then applicant column. One
+    # int per figure sorts as the (rank, column) pair did, and is one dict lookup to get.
+    width = len(APPLICANTS)
+    place = {(m.id, a): i * width + k for i, m in enumerate(metrics()) for k, a in enumerate(APPLICANTS)}
+    new = tuple.__new__  # a Record from its fields without the named tuple's Python __new__
     ordered = sorted(reports, key=lambda r: (agency_of[r.path].slug, r.year))
-    rows = []
     for _key, group in groupby(ordered, key=lambda r: (agency_of[r.path].slug, r.year)):
         figures = [(r, f) for r in group for f in r.figures]
-        figures.sort(key=lambda rf: (rank[rf[1].metric], column[rf[1].applicant]))
+        figures.sort(key=lambda rf: place[rf[1].metric, rf[1].applicant])
         for r, f in figures:
             agency = agency_of[r.path]
-            rows.append(
-                Record(
-                    agency=agency.name,
-                    agency_slug=agency.slug,
-                    year=r.year,
-                    metric=f.metric,
-                    applicant=f.applicant,
-                    value=f.value,
-                    approximate=f.approximate,
-                    source=r.source(f.line),
-                    recovered=f.recovered,
-                )
-            )
-    return rows
+            yield new(Record, (agency.name, agency.slug, r.year, f.metric, f.applicant, f.value, f.approximate,
+                               r.source(f.line), f.recovered))
 
 
 def report_files(content_dir: Path) -> list[Path]:
@@ -138,46 +161,68 @@ def compact(report: Report) -> Report:
     pickling (cache, worker processes) stores each shared value once. Equal values printed
     differently (0 and 0.0) stay apart: the exponent is part of the key.
     """
-    shared: dict[tuple, object] = {}
-    for objs, attrs in ((report.figures, ("value",)), (report.checks, ("expected", "printed"))):
-        for obj in objs:
-            for attr in attrs:
-                v = getattr(obj, attr)
-                key = (v, v.as_tuple().exponent)
-                same = shared.setdefault(key, v)
-                if same is not v:
-                    object.__setattr__(obj, attr, same)  # frozen dataclass: same value, one object
+    shared: dict[tuple, Decimal] = {}
+
+    def one(v: Decimal) -> Decimal:
+        return shared.setdefault((v, v.as_tuple().exponent), v)
+
+    figures = report.figures
+    for i, f in enumerate(figures):
+        v = one(f.value)
+        if v is not f.value:
+            figures[i] = f._replace(value=v)  # same value, one object
+    checks = report.checks
+    for i, c in enumerate(checks):
+        e, p = one(c.expected), one(c.printed)
+        if e is not c.expected or p is not c.printed:
+            checks[i] = c._replace(expected=e, printed=p)
     return report
 
 
-def _parse_one(path: Path, content_dir: Path) -> tuple[str, Report | ReportError]:
+def _parse_one(path: Path, content_dir: Path, cite_as: str | None = None) -> tuple[str, Report | ReportError]:
     """(content hash, Report or the ReportError it gave) for one file."""
     from site_builder.cache import file_hash
 
-    cite_as = path.relative_to(content_dir).as_posix()
+    cite_as = cite_as or path.relative_to(content_dir).as_posix()
     try:
         digest = file_hash(path.read_bytes())
     except OSError as exc:
         return "", ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}")
     try:
-        return digest, compact(parse_file(path, content_dir))
+        return digest, compact(parse_document(read_document(path, cite_as)))
     except ReportError as exc:
         return digest, exc
 
 
-def _parse_chunk(args: tuple[list[str], str, str | None]) -> list[tuple[str, Report | ReportError]]:
-    """Worker: parse a chunk of files and store each result in the cache."""
-    from site_builder.cache import ReportCache, report_key
+def _parse_chunk(args: tuple[list[str], list[str], str, str | None]) -> list[tuple[str, bytes]]:
+    """Worker: parse a chunk of files, store each result in the cache, and send it back as the
+    cache entry's bytes (encoded once for both; cheaper to send and to read than a pickle)."""
+    from site_builder.cache import ReportCache, encode, report_key
 
-    paths, content_dir, cache_root = args
+    paths, cites, content_dir, cache_root = args
     cache = ReportCache(Path(cache_root) if cache_root else None)
     out = []
-    for p in paths:
-        path = Path(p)
-        digest, result = _parse_one(path, Path(content_dir))
+    for p, cite_as in zip(paths, cites):
+        digest, result = _parse_one(Path(p), Path(content_dir), cite_as)
+        data = encode(result)
         if digest:
-            cache.put(report_key(digest, path.relative_to(content_dir).as_posix()), result)
-        out.append((digest, result))
+            cache.put_bytes(report_key(digest, cite_as), data)
+        out.append((digest, data))
+    return out
+
+
+def cite_paths(files: list[Path], content_dir: Path) -> list[str]:
+    """Each file's path relative to the content folder, with "/" (how reports cite it).
+    String slicing where the file lies under the folder as given: Path.relative_to costs
+    tens of microseconds a call, and a province is tens of thousands of files."""
+    prefix = str(content_dir).rstrip(os.sep) + os.sep
+    out = []
+    for p in files:
+        s = str(p)
+        if s.startswith(prefix):
+            out.append(s[len(prefix):].replace(os.sep, "/"))
+        else:
+            out.append(p.relative_to(content_dir).as_posix())
     return out
 
 
@@ -212,14 +257,22 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     parsed again. The rest are parsed on every core (processes: parsing is Python code) when
     there are many, in order otherwise.
     """
-    from site_builder.cache import file_hash, report_key
+    from site_builder.cache import decode, file_hash, report_key
 
     content_dir = Path(content_dir)
+    cites = cite_paths(files, content_dir)
+    # Paused in the parse workers too (they fork from here): a parse makes next to no cyclic
+    # garbage (a failed report's traceback), and the workers end with the load.
+    with _gc_paused():
+        return _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, report_key)
+
+
+def _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, report_key):
     results: list = [None] * len(files)
     sigs = [_signature(p) for p in files]
     todo: list[int] = []
     for i, path in enumerate(files):
-        cite_as = path.relative_to(content_dir).as_posix()
+        cite_as = cites[i]
         prev = known.get(cite_as) if known is not None else None
         if prev is not None and sigs[i] is not None and prev[0] == sigs[i]:
             results[i] = prev
@@ -228,7 +281,8 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
             todo.append(i)
             continue
         try:
-            digest = file_hash(path.read_bytes())
+            with open(path, "rb") as fh:
+                digest = file_hash(fh.read())
         except OSError:
             todo.append(i)  # the parse reports the unreadable file
             continue
@@ -251,15 +305,16 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            args = [([str(files[i]) for i in chunk], str(content_dir), cache_root) for chunk in chunks]
+            args = [([str(files[i]) for i in chunk], [cites[i] for i in chunk], str(content_dir), cache_root)
+                    for chunk in chunks]
             for chunk, got in zip(chunks, pool.map(_parse_chunk, args)):
-                for i, (digest, result) in zip(chunk, got):
-                    results[i] = (sigs[i], digest, result)
+                for i, (digest, data) in zip(chunk, got):
+                    results[i] = (sigs[i], digest, decode(data))
     else:
         for i in todo:
-            digest, result = _parse_one(files[i], content_dir)
+            digest, result = _parse_one(files[i], content_dir, cites[i])
             if cache is not None and digest:
-                cache.put(report_key(digest, files[i].relative_to(content_dir).as_posix()), result)
+                cache.put(report_key(digest, cites[i]), result)
             results[i] = (sigs[i], digest, result)
     return results
 
@@ -277,8 +332,8 @@ def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=No
     reports: list[Report] = []
     errors: list[ReportError] = []
     site_known: Known = {}
-    for path, entry in zip(files, loaded):
-        site_known[path.relative_to(content_dir).as_posix()] = entry
+    for cite_as, entry in zip(cite_paths(files, content_dir), loaded):
+        site_known[cite_as] = entry
         if isinstance(entry[2], ReportError):
             errors.append(entry[2])
         else:

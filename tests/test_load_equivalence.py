@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from parse_digest import canonical  # noqa: E402
 
 INVALID = Path(__file__).resolve().parent / "invalid"
+INVALID_NAMES = ("future-year.txt", "truncated-table-3.txt", "binary.txt")
 
 
 def site_lines(site) -> list[str]:
@@ -36,7 +37,7 @@ def site_lines(site) -> list[str]:
 def content(tmp_path_factory):
     folder = tmp_path_factory.mktemp("load") / "content"
     generate(folder, agencies=6, years=parse_years("2014-2024"), seed=3, reports=PARALLEL_MIN + 6, broken_rate=0.2)
-    for name in ("future-year.txt", "truncated-table-3.txt", "binary.txt"):
+    for name in INVALID_NAMES:
         shutil.copy(INVALID / name, folder / "reports" / name)
     return folder
 
@@ -62,3 +63,58 @@ def test_an_error_keeps_its_file_line_and_message_across_processes(content):
     assert isinstance(err, ReportError)
     assert err.line == 1 and "in the future" in err.message
     assert str(err).startswith("reports/future-year.txt:1: ")
+
+
+def test_iter_records_streams_the_rows_of_records(content):
+    site = load_site(content, jobs=1)
+    streamed = list(site.iter_records())  # before records(): made afresh
+    rows = site.records()
+    assert len(rows) == sum(len(r.figures) for r in site.reports) > 1000
+    assert streamed == rows
+    assert [(r.agency_slug, r.year) for r in rows] == sorted((r.agency_slug, r.year) for r in rows)
+    first = rows[0]
+    report = next(r for r in site.reports if first.source.startswith(r.path + ":"))
+    fig = next(f for f in report.figures if (f.metric, f.applicant) == (first.metric, first.applicant))
+    assert first.source == f"{report.path}:{fig.line}" and first.value == fig.value
+    assert list(site.iter_records()) == rows  # once records() is kept, from that list
+
+
+def test_a_cache_entry_gives_back_the_report_exactly(content):
+    from site_builder.cache import decode, encode
+    from site_builder.load import parse_file
+
+    names = sorted(p.name for p in (content / "reports").glob("*.txt") if p.name not in INVALID_NAMES)
+    for name in names[:20]:
+        report = parse_file(content / "reports" / name, content)
+        again = decode(encode(report))
+        assert canonical(again) == canonical(report)
+        assert again.lines == report.lines and type(again.lines) is list
+        assert [type(f.value) for f in again.figures] == [type(f.value) for f in report.figures]
+    err = ReportError("reports/x.txt", 3, "broken")
+    back = decode(encode(err))
+    assert (back.path, back.line, back.message) == (err.path, err.line, err.message)
+
+
+def test_a_report_marshal_cannot_store_is_pickled_and_comes_back(content):
+    from decimal import Decimal
+
+    from site_builder.cache import decode, encode
+    from site_builder.load import parse_file
+
+    report = parse_file(next(p for p in (content / "reports").glob("*-20*.txt")), content)
+    report.line_labels = {3: Decimal("1")}  # no Decimal outside figures and checks: not marshal's
+    data = encode(report)
+    assert data[:1] == b"P"
+    assert decode(data).line_labels == {3: Decimal("1")}
+
+
+def test_a_damaged_cache_entry_is_a_miss_and_the_report_is_parsed_again(content, tmp_path):
+    cache = tmp_path / "cache"
+    want = site_lines(load_site(content, cache=ReportCache(cache), jobs=1))
+    entries = sorted((cache / "reports").rglob("*.entry"))
+    assert len(entries) == PARALLEL_MIN + 6 + 3
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # cut short
+    entries[1].write_bytes(b"not an entry")
+    again = ReportCache(cache)
+    assert site_lines(load_site(content, cache=again, jobs=1)) == want
+    assert again.misses == 2

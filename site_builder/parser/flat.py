@@ -14,7 +14,6 @@ line at most, and reads exactly as before.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from site_builder.model import Report
 
@@ -70,9 +69,9 @@ def to_physical(report: Report, lines: list[str], physical: list[int]) -> Report
             return line
         return physical[min(line, len(physical)) - 1]
 
-    report.figures = [replace(f, line=at(f.line)) for f in report.figures]
-    report.warnings = [replace(w, line=at(w.line)) for w in report.warnings]
-    report.checks = [replace(c, line=at(c.line)) for c in report.checks]
+    report.figures = [f._replace(line=at(f.line)) for f in report.figures]
+    report.warnings = [w._replace(line=at(w.line)) for w in report.warnings]
+    report.checks = [c._replace(line=at(c.line)) for c in report.checks]
     report.title_line = at(report.title_line)
     report.lines = lines
     return report
