@@ -158,6 +158,7 @@ class _Placer:
         for f in report.figures:
             self.index.setdefault((f.metric, f.applicant), f)  # the first, as Report.figure() returns
         self.placed: set[tuple[str, str]] = set()
+        self._metrics: set[str] | None = None  # metrics with any figure (has()), made when first asked
         # warnings naming the figures they left out (a missing cell, digits run together past telling)
         self.warnings: dict[tuple[str, str], Diagnostic] = {}
         for w in report.warnings:
@@ -173,7 +174,9 @@ class _Placer:
         return Cell(metric, applicant, fig, None if fig is not None else self.warnings.get(key))
 
     def has(self, metric: str) -> bool:
-        return any(m == metric for m, _ in self.index)
+        if self._metrics is None:
+            self._metrics = {m for m, _ in self.index}
+        return metric in self._metrics
 
     def rest(self) -> list[Figure]:
         return [f for f in self.index.values() if (f.metric, f.applicant) not in self.placed]
