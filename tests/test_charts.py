@@ -382,6 +382,10 @@ def test_charts_become_interactive_under_the_csp(seed_site, netlify_rules):
                 figure = page.locator("#agency-jianguomen-outcomes")
                 figure.scroll_into_view_if_needed()
                 page.wait_for_selector("#agency-jianguomen-outcomes[data-chart-state=interactive]", state="attached", timeout=30000)
+                # drawn by the bundle that ships in the site (fingerprinted under /assets/vendor/)
+                loaded = page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+                assert any(p.startswith("/assets/vendor/vega.bundle.") for p in loaded), loaded
+                assert "/charts/agency-jianguomen-outcomes.vl.json" in loaded
                 view = figure.locator(".chart-interactive svg")
                 assert view.count() == 1 and view.bounding_box()["width"] > 200
                 holder = figure.locator(".chart-interactive")
