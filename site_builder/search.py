@@ -41,7 +41,7 @@ __all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key",
 OUTPUT_DIR = "pagefind"
 LANGUAGE = "zh-cn"
 _NEW_INDEX, _FIRST_DOC = 1, 2  # message ids: the index, then one per document, then GetFiles
-_EXIT_SECONDS = 30  # after its last answer the service exits when its input closes; never wait forever
+_EXIT_SECONDS = 30  # a service whose output closed is exiting: how long its exit code may take
 
 
 def _executable() -> Path:
@@ -146,18 +146,17 @@ class IndexJob:
         except Exception as exc:  # reported by wait(): this thread must not die silently
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
-            # The service stops when its input closes. Closing only after the answer to GetFiles
-            # (not before) matters: it drops requests still queued when its input ends.
+            # Stopped, not asked to stop: its input closing is no signal while a process forked
+            # meanwhile (the render's workers) still holds the pipe, and everything it had to give
+            # is in hand (GetFiles; nothing of it is left to be written by the service itself).
+            if proc.poll() is None:
+                proc.kill()
             try:
                 proc.stdin.close()
             except (BrokenPipeError, OSError):
                 pass
             feeder.join()
-            try:
-                proc.wait(timeout=_EXIT_SECONDS)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            proc.wait()
 
     def _answers(self, proc: subprocess.Popen) -> list[dict] | None:
         """Read answers until the one to GetFiles; its files (None after an error)."""
