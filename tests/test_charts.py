@@ -293,6 +293,27 @@ def test_specs_are_deterministic_bytes_from_altair_or_from_disk(seed, tmp_path, 
     assert [c.spec_json for c in all_charts(seed)] == made and later.builds == 0
 
 
+def test_a_process_with_the_kinds_on_disk_never_imports_altair(tmp_path):
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from pathlib import Path
+from site_builder import charts
+from site_builder.load import load_site
+assert "altair" not in sys.modules, "importing the charts module imported Altair"
+charts.use_cache_dir(Path({str(tmp_path)!r}))
+site = load_site(Path({str(CONTENT)!r}))
+charts.prerender(site)
+made = charts.agency_charts(site, "jianguomen")
+print(charts.templates().builds, "altair" in sys.modules, len(made))
+"""
+    run = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    assert run() == [str(len(ALL_KINDS)), "True", "2"]  # first process: Altair builds every kind
+    assert run() == ["0", "False", "2"]  # later ones read them
+
+
 def test_a_damaged_kinds_file_is_rebuilt(seed, tmp_path, monkeypatch):
     first = Templates(tmp_path)
     monkeypatch.setattr(charts, "_templates", first)
