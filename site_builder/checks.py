@@ -37,17 +37,18 @@ RULE_TEXT = {
 
 class _Index:
     def __init__(self, figures: Iterable[Figure]):
-        self.map: dict[tuple[str, str], Figure] = {}
-        for f in figures:
-            self.map.setdefault((f.metric, f.applicant), f)
+        # the first figure of a (metric, applicant) wins: built from the last one back, so the
+        # earlier ones overwrite the later (one dict build instead of a setdefault per figure)
+        self.map: dict[tuple[str, str], Figure] = {(f.metric, f.applicant): f for f in reversed(list(figures))}
 
     def get(self, metric: str, applicant: str = "total") -> Figure | None:
         return self.map.get((metric, applicant))
 
     def values(self, metrics: Iterable[str], applicant: str) -> list[Decimal] | None:
+        get = self.map.get  # hundreds of lookups a report: no method call per lookup
         out = []
         for m in metrics:
-            f = self.get(m, applicant)
+            f = get((m, applicant))
             if f is None:
                 return None
             out.append(f.value)
@@ -96,11 +97,12 @@ def check_template(figures: list[Figure], era: str) -> list[CheckResult]:
         if parts is not None and total is not None:
             results.append(CheckResult("t3.outcome_total", applicant, sum(parts, Decimal(0)), total.value, total.line,
                                        RULE_TEXT["t3.outcome_total"]))
+    get = idx.map.get
     for spec in T3_ROWS:
         if era not in spec.eras:
             continue
-        total = idx.get(spec.metric, "total")
-        cols = [idx.get(spec.metric, c) for c in COLUMNS]
+        total = get((spec.metric, "total"))
+        cols = [get((spec.metric, c)) for c in COLUMNS]
         if total is None or any(c is None for c in cols):
             continue
         results.append(CheckResult(f"t3.row_total:{spec.metric}", "total", sum((c.value for c in cols), Decimal(0)),

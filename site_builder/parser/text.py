@@ -82,24 +82,32 @@ def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
     """Tokens of lines[start:end] (0-based indices; Token.line is 1-based)."""
     out: list[Token] = []
     last: int | None = None  # the last row numbering seen (see _Numbering)
+    new = tuple.__new__  # a Token from its fields, without the named tuple's Python-level __new__
     for idx in range(start, min(end, len(lines))):
-        cells, markdown = _line_cells(lines[idx])
-        if not cells:
-            continue
-        parts: list[tuple] = []
-        for cell in cells:
-            if cell.isdigit() and cell.isascii():
-                # the common cell, a bare number: what _cell_parts would say, without its regexes
-                parts.append(("RUN", cell, None, "") if len(cell) > 1 and cell[0] == "0" else ("NUM", cell, parse_number(cell), ""))
-            else:
-                got, last = _cell_parts(cell, last)
-                parts.extend(got)
-        # a line holding two or more numbers prints a whole row (see group_tokens)
-        row_line = sum(1 for p in parts if p[0] != "TEXT") >= 2
+        parts, last = _line_parts(lines[idx], last)
         line = idx + 1
-        for kind, text, value, unit in parts:
-            out.append(Token(kind, text, line, value, row_line and kind != "TEXT", markdown, unit))
+        for kind, text, value, row_line, markdown, unit in parts:
+            out.append(new(Token, (kind, text, line, value, row_line, markdown, unit)))
     return out
+
+
+@lru_cache(maxsize=_MEMO)
+def _line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | None]:
+    """The tokens of one line without their line number ((kind, text, value, row_line,
+    markdown, unit) each), and the row numbering seen after it. A pure function of the line and
+    the numbering before it: memoised, as table lines ("\t0", a row's label) repeat."""
+    cells, markdown = _line_cells(line)
+    parts: list[tuple] = []
+    for cell in cells:
+        if cell.isdigit() and cell.isascii():
+            # the common cell, a bare number: what _cell_parts would say, without its regexes
+            parts.append(("RUN", cell, None, "") if len(cell) > 1 and cell[0] == "0" else ("NUM", cell, parse_number(cell), ""))
+        else:
+            got, last = _cell_parts(cell, last)
+            parts.extend(got)
+    # a line holding two or more numbers prints a whole row (see group_tokens)
+    row_line = sum(1 for p in parts if p[0] != "TEXT") >= 2
+    return tuple((kind, text, value, row_line and kind != "TEXT", markdown, unit) for kind, text, value, unit in parts), last
 
 
 @lru_cache(maxsize=_MEMO)

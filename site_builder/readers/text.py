@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from site_builder.exceptions import ReportError
@@ -38,10 +39,13 @@ def decode(data: bytes, cite_as: str) -> tuple[str, str]:
         raise ReportError(cite_as, line, "this looks like a binary file, not a text report") from None
 
 
+# Regexes, not a loop over every character: a GBK report is thousands of characters.
+_CJK = re.compile("[\u4e00-\u9fff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # below 32, except \t \n \f \r
+
+
 def _looks_like_chinese(text: str) -> bool:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
-    return cjk > 0 and controls * 20 < len(text)
+    return _CJK.search(text) is not None and len(_CONTROL.findall(text)) * 20 < len(text)
 
 
 def split_lines(text: str) -> list[str]:
