@@ -1,6 +1,6 @@
 """Build the synthetic corpus at several sizes and time every stage.
 
-    python benchmarks/bench.py --sizes 200,2000,20000 [--work DIR] [--no-search] [--seed 1]
+    python benchmarks/bench.py --sizes 200,2000,20000 [--work DIR] [--no-search] [--seed 1] [--jobs 1,2]
 
 For each size (number of reports; agencies x 2014-2024 as needed) it runs, each in a fresh
 Python process so import time and peak memory are the build's own:
@@ -10,9 +10,15 @@ Python process so import time and peak memory are the build's own:
 - in that same process, as the dev server does: a rebuild with no change, one after one report
   is edited, and one after one template is edited;
 - a second `site-builder build` process with no change (the up-to-date check from the
-  manifest on disk) and one after a report edit (reports from the parse cache).
+  manifest on disk), one after a report edit (reports from the parse cache, pages rendered in
+  full, files written only where their bytes changed) and one after a template edit.
 
-Wall-clock figures depend on what else the machine runs; CPU seconds are printed beside them.
+--jobs 1,2 runs the cold full build once per number of processes (the rebuilds run after the
+last); each rebuild row says how many pages it rendered. The synthetic corpus of each size is
+generated once into --work and reused.
+
+Wall-clock figures depend on what else the machine runs; CPU seconds (this process and its
+children: render workers, the search indexer) are printed beside them.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Runs inside a fresh interpreter: the build of one corpus, then the in-process rebuilds.
 WORKER = r'''
-import json, os, re, resource, sys, time
+import json, os, re, resource, shutil, sys, time
 t_start = time.perf_counter()
 from pathlib import Path
 from site_builder.commands import build as B
@@ -41,6 +47,7 @@ from site_builder.timings import Timings
 from site_builder import charts
 t_import = time.perf_counter() - t_start
 content, out, templates, static, cache, search = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]), sys.argv[6] == "1"
+jobs_list = [int(j) for j in sys.argv[7].split(",")] if len(sys.argv) > 7 and sys.argv[7] else [None]
 charts.use_cache_dir(cache / "charts")
 res = {"import": t_import}
 
@@ -48,20 +55,27 @@ def cpu():
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
-def run(name):
+def run(name, jobs=None, **kw):
     t = Timings(); c0 = cpu(); w0 = time.perf_counter()
-    site = B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t)
+    site = B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=jobs, **kw)
     res[name] = {"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "stages": t.seconds,
-                 "stats": getattr(site, "build_stats", None)}
+                 "stats": getattr(site, "build_stats", None), "jobs": jobs}
     return site
 
-site = run("full")
+# cold full builds: the first with empty caches; for more --jobs values, again from a clean
+# output folder (the parse cache then warm: its figure is the render's)
+for i, jobs in enumerate(jobs_list):
+    if i:
+        B._LAST.clear()
+        shutil.rmtree(out, ignore_errors=True)
+    site = run("full" if i == 0 else f"full_jobs{jobs}", jobs=jobs, incremental=i == 0)
 res["reports"] = len(site.reports)
 res["pages"] = sum(1 for p in out.rglob("*.html") if not p.relative_to(out).as_posix().startswith("pagefind/"))
 res["files"] = sum(1 for p in out.rglob("*") if p.is_file())
+res["bytes"] = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
 res["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 res["rss_child_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-run("nochange")
+run("nochange", jobs=jobs_list[-1])
 # one report edited: its 主动公开 total (a prose figure every report states)
 report = sorted((content / "reports").glob("*.txt"))[len(site.reports) // 2]
 data = report.read_bytes()
@@ -73,10 +87,10 @@ except UnicodeDecodeError:
 m = re.search(r"主动公开政府信息(?:总数为)?\s*(\d+)", text)
 text = text[: m.start(1)] + str(int(m.group(1)) + 7) + text[m.end(1):]
 report.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(enc))
-run("edit_report")
+run("edit_report", jobs=jobs_list[-1])
 tpl = templates / "base.html"
 tpl.write_text(tpl.read_text(encoding="utf-8").replace("</main>", "<!-- edited by the benchmark --></main>", 1), encoding="utf-8")
-run("edit_template")
+run("edit_template", jobs=jobs_list[-1])
 res["rss_self_mb_end"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print("BENCH-JSON " + json.dumps(res))
 '''
@@ -111,10 +125,12 @@ def cli_build(content: Path, out: Path, templates: Path, static: Path, cache: Pa
     if proc.returncode != 0:
         raise SystemExit(f"build failed: {proc.stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": time.perf_counter() - t0, "cpu": cpu, "out": proc.stdout.strip().splitlines()[-1]}
+    rendered = re.search(r"(\d+) page\(s\) rendered", proc.stdout)
+    return {"wall": time.perf_counter() - t0, "cpu": cpu, "out": proc.stdout.strip().splitlines()[-1],
+            "pages_rendered": int(rendered.group(1)) if rendered else None}
 
 
-def bench(size: int, work: Path, seed: int, search: bool) -> dict:
+def bench(size: int, work: Path, seed: int, search: bool, jobs: str) -> dict:
     print(f"== {size} reports", flush=True)
     content = corpus(work, size, seed)
     run_dir = work / f"run-{size}"
@@ -130,7 +146,7 @@ def bench(size: int, work: Path, seed: int, search: bool) -> dict:
     env.pop("SITE_BUILDER_CACHE", None)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", WORKER, str(live), str(out), str(templates), str(static), str(cache),
-                           "1" if search else "0"], capture_output=True, text=True, cwd=ROOT, env=env)
+                           "1" if search else "0", jobs], capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t0
     line = next((l for l in proc.stdout.splitlines() if l.startswith("BENCH-JSON ")), None)
     if proc.returncode != 0 or line is None:
@@ -139,10 +155,14 @@ def bench(size: int, work: Path, seed: int, search: bool) -> dict:
     res["process_wall"] = wall
     # A second process: the manifest on disk says nothing changed.
     res["cli_nochange"] = cli_build(live, out, templates, static, cache, search)
-    # ... and after one more report edit: reports come from the parse cache.
+    # ... after one more report edit: reports come from the parse cache, pages rendered in full
     report = sorted((live / "reports").glob("*.txt"))[0]
     report.write_bytes(report.read_bytes() + b"\n")
     res["cli_edit_report"] = cli_build(live, out, templates, static, cache, search)
+    # ... and after a template edit
+    tpl = templates / "base.html"
+    tpl.write_text(tpl.read_text(encoding="utf-8").replace("</main>", "<!-- edited again --></main>", 1), encoding="utf-8")
+    res["cli_edit_template"] = cli_build(live, out, templates, static, cache, search)
     res["size"] = size
     return res
 
@@ -152,23 +172,40 @@ def fmt_row(res: dict) -> list[str]:
     st = full["stages"]
     write = st.get("write", 0.0)
     render = st.get("render", 0.0) - write  # the render stage's time includes its writes
+    others = [res[k] for k in sorted(res) if k.startswith("full_jobs")]
     return [
-        str(res["reports"]), str(res["pages"]), f"{full['wall']:.1f}", f"{full['cpu']:.1f}",
-        f"{st.get('parse', 0):.1f}", f"{st.get('records', 0):.1f}", f"{st.get('charts', 0):.1f}",
-        f"{render:.1f}", f"{write:.1f}", f"{st.get('search', 0):.1f}",
+        str(res["reports"]), str(res["pages"]), f"{res['bytes'] / 1e6:.0f}", f"{full['wall']:.1f}", f"{full['cpu']:.1f}",
+        f"{st.get('parse', 0):.1f}", f"{st.get('charts', 0):.1f}",
+        f"{render:.1f}", f"{write:.1f}", f"{st.get('search', 0):.1f}", f"{st.get('commit', 0):.1f}",
         f"{res['pages'] / full['wall']:.0f}", f"{res['rss_self_mb']:.0f}/{res['rss_child_mb']:.0f}",
-        f"{res['nochange']['wall'] * 1000:.0f}", f"{res['edit_report']['wall'] * 1000:.0f}",
-        f"{res['edit_template']['wall']:.1f}", f"{res['cli_nochange']['wall']:.2f}", f"{res['cli_edit_report']['wall']:.1f}",
+        " ".join(f"j{o['jobs']}:{o['wall']:.1f}/{o['stages'].get('render', 0):.1f}" for o in others) or "-",
     ]
 
 
-HEAD = ["reports", "pages", "full s", "cpu s", "parse", "records", "charts", "render", "write", "search",
-        "pages/s", "RSS MB main/child", "no-change ms", "1 report ms", "1 template s", "CLI no-change s", "CLI 1 report s"]
+HEAD = ["reports", "pages", "MB", "full s", "cpu s", "parse", "charts", "render", "write", "search", "commit",
+        "pages/s", "RSS MB main/child", "again, jobs: full/render s"]
 
 
-def table(rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEAD)]
-    lines = [" | ".join(h.rjust(w) for h, w in zip(HEAD, widths)), "-|-".join("-" * w for w in widths)]
+def rebuild_rows(res: dict) -> list[list[str]]:
+    rows = []
+    for key, label in (("nochange", "no change"), ("edit_report", "1 report"), ("edit_template", "1 template"),
+                       ("cli_nochange", "CLI no change"), ("cli_edit_report", "CLI 1 report"),
+                       ("cli_edit_template", "CLI 1 template")):
+        r = res[key]
+        pages = (r.get("stats") or {}).get("pages_rendered") if "stats" in r else r.get("pages_rendered")
+        if key == "nochange":
+            pages = 0  # returned before loading anything
+        rows.append([str(res["reports"]), label, f"{r['wall'] * 1000:.0f}", f"{r['cpu'] * 1000:.0f}",
+                     "-" if pages is None else str(pages)])
+    return rows
+
+
+REBUILD_HEAD = ["reports", "rebuild", "wall ms", "cpu ms", "pages rendered"]
+
+
+def table(rows: list[list[str]], head: list[str] = HEAD) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    lines = [" | ".join(h.rjust(w) for h, w in zip(head, widths)), "-|-".join("-" * w for w in widths)]
     lines += [" | ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
     return "\n".join(lines)
 
@@ -191,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="200,2000,20000")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "site-builder-bench")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--no-search", action="store_true", help="skip the pagefind index (stage 'search')")
+    ap.add_argument("--no-search", action="store_true", help="skip the search index (stage 'search')")
+    ap.add_argument("--jobs", default="", help="processes for the full build, e.g. 1,2: one cold build each (default: one per core)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -199,15 +237,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}", flush=True)
     results = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
-        res = bench(size, args.work, args.seed, not args.no_search)
+        res = bench(size, args.work, args.seed, not args.no_search, args.jobs)
         results.append(res)
         print(table([fmt_row(r) for r in results]), flush=True)
+        print(table([row for r in results for row in rebuild_rows(r)], REBUILD_HEAD), flush=True)
     print()
     print(f"machine after the runs: {machine()}")
     print(table([fmt_row(r) for r in results]))
-    print("stage columns are seconds of the cold full build (render excludes write); RSS is peak resident memory of the"
-          " build process / of its largest child; no-change, 1 report and 1 template are rebuilds in the same process"
-          " (as --serve does); the CLI columns are a second `site-builder build` process.")
+    print("stage columns are seconds of the cold full build (render excludes write; with several processes the"
+          " workers' writes count in render); MB is the size of the site; RSS is peak resident memory of the build"
+          " process / of its largest child; 'again' are further cold builds with other --jobs values.")
+    print()
+    print(table([row for r in results for row in rebuild_rows(r)], REBUILD_HEAD))
+    print("no change, 1 report and 1 template are rebuilds in the same process (as --serve does); the CLI rows are a"
+          " new `site-builder build` process each. cpu includes child processes.")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

@@ -127,10 +127,13 @@ class Output:
         self.units.update(units)
 
 
-def commit_in_place(stage: Path, out: Path, changed: list[str], keep: set[str], dirs: tuple[str, ...] = ()) -> list[str]:
+def commit_in_place(stage: Path, out: Path, changed: list[str], keep: set[str], dirs: tuple[str, ...] = (),
+                    previous: set[str] | None = None) -> list[str]:
     """Publish an incremental build by touching only what changed: each changed file moved from
     `stage` over its live copy (a rename: a reader gets the old file or the new one, never half),
-    each file of `out` this build does not produce (not in `keep`, nor under `dirs`) taken out,
+    each file of `out` this build does not produce (not in `keep`, nor under `dirs`) taken out
+    (with `previous`, the files the last build into `out` is known to have produced, only those
+    are looked at: the dev server's case, which then need not walk the whole live site),
     each folder of `dirs` (the search index) swapped whole when `stage` has it. Nothing is copied:
     apart from one walk over the names of the live files, the cost is that of the change.
 
@@ -138,7 +141,7 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], keep: set[str], 
     a failure or interrupt at any point puts every one back, so `out` is as it was. Returns the
     removed files."""
     out = out.resolve()
-    removed = _not_kept(out, keep, dirs)
+    removed = sorted(previous - keep) if previous is not None else _not_kept(out, keep, dirs)
     aside = out.parent / f".{out.name}.old-{os.getpid()}"
     if aside.exists():
         shutil.rmtree(aside)
@@ -194,19 +197,21 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], keep: set[str], 
 
 
 def _not_kept(out: Path, keep: set[str], dirs: tuple[str, ...]) -> list[str]:
-    """Files under `out` that are not in `keep` nor under one of `dirs` (sorted)."""
+    """Files under `out` that are not in `keep` nor under one of `dirs` (sorted). Plain strings
+    and scandir: this walks every name of the live site on each incremental build."""
+    root = str(out)
+    cut = len(root) + 1
+    skip = {os.path.join(root, d) for d in dirs}
     found = []
-    skip = {out / d for d in dirs}
-    stack = [out]
+    stack = [root]
     while stack:
-        folder = stack.pop()
-        with os.scandir(folder) as entries:
+        with os.scandir(stack.pop()) as entries:
             for e in entries:
                 if e.is_dir(follow_symlinks=False):
-                    if Path(e.path) not in skip:
-                        stack.append(Path(e.path))
+                    if e.path not in skip:
+                        stack.append(e.path)
                 else:
-                    rel = os.path.relpath(e.path, out).replace(os.sep, "/")
+                    rel = e.path[cut:] if os.sep == "/" else e.path[cut:].replace(os.sep, "/")
                     if rel not in keep:
                         found.append(rel)
     return sorted(found)

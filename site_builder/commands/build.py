@@ -127,7 +127,10 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
                 swap_in(stage, out)
             else:
                 forget_manifest(cache_root, out)  # a commit cut short leaves no manifest to trust
-                commit_in_place(stage, out, output.changed, set(output.hashes), dirs=(SEARCH_DIR,))
+                # in this process the last build's files are known (its manifest); from the manifest on
+                # disk, the live folder is walked: it may hold files written there since
+                commit_in_place(stage, out, output.changed, set(output.hashes), dirs=(SEARCH_DIR,),
+                                previous=set(previous.outputs) if last is not None else None)
     except BaseException:
         if index_job is not None:
             index_job.cancel()
