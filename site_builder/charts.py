@@ -271,8 +271,12 @@ def altair_spec(kind: Kind) -> dict:
     y = alt.Y("value:Q", title=_slot("y_title"), scale=alt.Scale(zero=True))
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=WIDTH) if kind.legend else None
     color = alt.Color("series:N", title=kind.color_title, scale=alt.Scale(domain=[_slot("series")]), legend=legend)
-    line = alt.Chart().mark_line(strokeWidth=2).encode(x=x, y=y, color=color, detail="seg:N")
-    points = alt.Chart().mark_point(filled=True, size=70, opacity=1).transform_calculate(
+    # Many lines (no legend): thin and translucent, so that where most agencies lie shows as a dense
+    # band and the ones far from it stand out; the tooltip names each point's agency.
+    line_style = {"strokeWidth": 2} if kind.legend else {"strokeWidth": 1, "opacity": 0.5}
+    point_style = {"size": 70, "opacity": 1} if kind.legend else {"size": 16, "opacity": 0.7}
+    line = alt.Chart().mark_line(**line_style).encode(x=x, y=y, color=color, detail="seg:N")
+    points = alt.Chart().mark_point(filled=True, **point_style).transform_calculate(
         marker=f"datum.approx ? {_js_string(APPROX)} : {_js_string(EXACT)}",
         era_label=_era_label_expr(),
     ).encode(

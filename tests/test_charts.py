@@ -214,6 +214,7 @@ def test_many_agencies_drop_the_legend_and_the_long_list(seed, monkeypatch):
     chart = metric_chart(seed, "requests.new")
     names = spec_of(chart)["layer"][0]["encoding"]["color"]["scale"]["domain"]
     assert len(names) > 2 and spec_of(chart)["layer"][0]["encoding"]["color"]["legend"] is None
+    assert spec_of(chart)["layer"][0]["mark"]["strokeWidth"] == 1  # thin lines: a band, not a tangle
     monkeypatch.setattr(charts, "LEGEND_MAX", 20)
     assert spec_of(metric_chart(seed, "requests.new"))["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
 
