@@ -481,3 +481,32 @@ def test_home_page_lists_at_most_home_rows_agencies():
     assert capped.find("a", href=f"/years/{site.years[-1]}/") is not None and capped.find("a", href="/agencies/") is not None
     assert full.find_all("p", class_="more") == []
     assert len(full.find("table", class_="data sortable").find("tbody").find_all("tr")) == n
+
+
+def test_years_page_names_reports_up_to_home_rows():
+    from sitehtml import parse
+
+    from site_builder.load import load_site
+    from site_builder.render import PROJECT_ROOT, environment, pages
+
+    site = load_site(CONTENT)
+    env = environment(PROJECT_ROOT / "templates")
+
+    def years(rows: int) -> list[Node]:
+        env.globals["HOME_ROWS"] = rows
+        p = pages.years_page(site)
+        doc = parse(env.get_template(p.template).render(page=p, site=site, base_url="https://example.org",
+                                                        prose_pages=[], downloads=[], **p.context))
+        return doc.find("ul", class_="years").find_all("li")
+
+    by_year = {y: [r for r in site.reports if r.year == y] for y in site.years}
+    big = max(by_year, key=lambda y: len(by_year[y]))
+    assert len(by_year[big]) >= 2
+    for rows in (200, 1):
+        for li in years(rows):
+            year = int(li.find("a").attrs["href"].split("/")[2])
+            links = [a.attrs["href"] for a in li.find_all("a")][1:]
+            if len(by_year[year]) > rows:
+                assert links == [] and f"{len(by_year[year])} reports, listed on the year's page" in " ".join(li.text.split())
+            else:
+                assert links == [f"/agencies/{site.agency_of[r.path].slug}/{year}/" for r in by_year[year]]

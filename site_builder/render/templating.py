@@ -28,7 +28,8 @@ DOWNLOAD_LABELS: dict[str, tuple[str, str]] = {
 
 
 # The home page lists at most this many agencies (headlines, agencies): with a province's 2,000
-# agencies it would be a 2.7 MB page. /agencies/ and the year pages list every one.
+# agencies it would be a 2.7 MB page. /agencies/ and the year pages list every one. /years/
+# names a year's reports only up to this many (the year's own page lists them all).
 HOME_ROWS = 200
 
 
