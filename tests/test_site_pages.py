@@ -510,3 +510,17 @@ def test_years_page_names_reports_up_to_home_rows():
                 assert links == [] and f"{len(by_year[year])} reports, listed on the year's page" in " ".join(li.text.split())
             else:
                 assert links == [f"/agencies/{site.agency_of[r.path].slug}/{year}/" for r in by_year[year]]
+
+
+def test_feed_keeps_the_newest_reports(monkeypatch):
+    from site_builder.load import load_site
+    from site_builder.render import feeds
+
+    site = load_site(CONTENT)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    newest = sorted((r.year, site.agency_of[r.path].slug) for r in site.reports)[-2:]
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", 2)
+    root = ET.fromstring(feeds.atom("https://example.org", site, "t").encode("utf-8"))
+    ids = [e.find("a:id", ns).text for e in root.findall("a:entry", ns)]
+    assert ids == [f"https://example.org/agencies/{slug}/{year}/" for year, slug in newest]
+    assert root.find("a:updated", ns).text == f"{max(site.years)}-01-01T00:00:00Z"
