@@ -158,22 +158,20 @@ def compact(report: Report) -> Report:
 
     A whole province is tens of thousands of reports and millions of figures; one Decimal per
     distinct printed value instead of one per figure keeps the build's memory in bounds, and
-    pickling (cache, worker processes) stores each shared value once. Equal values printed
-    differently (0 and 0.0) stay apart: the exponent is part of the key.
+    pickling (cache, worker processes) stores each shared value once. Values that print
+    differently (0 and 0.0, 0 and -0) stay apart: the key is the printed form, str(), which is
+    also several times cheaper to make than the value's digits tuple.
     """
-    shared: dict[tuple, Decimal] = {}
-
-    def one(v: Decimal) -> Decimal:
-        return shared.setdefault((v, v.as_tuple().exponent), v)
-
+    one = {}.setdefault  # printed form -> the first Decimal printed so (inline: once per figure)
     figures = report.figures
     for i, f in enumerate(figures):
-        v = one(f.value)
-        if v is not f.value:
-            figures[i] = f._replace(value=v)  # same value, one object
+        v = f.value
+        same = one(str(v), v)
+        if same is not v:
+            figures[i] = f._replace(value=same)  # same value, one object
     checks = report.checks
     for i, c in enumerate(checks):
-        e, p = one(c.expected), one(c.printed)
+        e, p = one(str(c.expected), c.expected), one(str(c.printed), c.printed)
         if e is not c.expected or p is not c.printed:
             checks[i] = c._replace(expected=e, printed=p)
     return report

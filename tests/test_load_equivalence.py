@@ -118,3 +118,17 @@ def test_a_damaged_cache_entry_is_a_miss_and_the_report_is_parsed_again(content,
     again = ReportCache(cache)
     assert site_lines(load_site(content, cache=again, jobs=1)) == want
     assert again.misses == 2
+
+
+def test_every_built_in_reader_registers_the_suffixes_it_is_imported_for():
+    """Readers are imported when a file of their kind is read: the table of suffixes that says
+    which module to import must be what the modules register."""
+    import importlib
+
+    from site_builder import readers
+
+    for name in set(readers._BUILTIN.values()):
+        importlib.import_module(f"site_builder.readers.{name}")
+    assert set(readers._READERS) == set(readers._BUILTIN)
+    for suffix, name in readers._BUILTIN.items():
+        assert readers._READERS[suffix].__module__ == f"site_builder.readers.{name}"

@@ -38,14 +38,20 @@ def register(*suffixes: str):
     return deco
 
 
+# The built-in readers by the suffixes they register. The binary formats pull in heavy
+# libraries (pdfplumber, bs4, python-docx: ~0.3 s of imports), so each module is imported
+# when the first file of its kind is read, not up front: a folder of .txt reports never pays.
+_BUILTIN = {".txt": "text", ".md": "text", ".text": "text", ".docx": "docx", ".doc": "docx", ".wps": "docx",
+            ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html"}
+
+
 def supported_suffixes() -> tuple[str, ...]:
-    _load_builtin()
-    return tuple(sorted(_READERS))
+    return tuple(sorted(set(_READERS) | set(_BUILTIN)))
 
 
 def read_document(path: Path, cite_as: str) -> Document:
     """Read any supported report file. Raises ReportError naming the file on failure."""
-    _load_builtin()
+    _load_builtin(path.suffix.lower())
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         raise ReportError(cite_as, None, f"unsupported file type {path.suffix!r} (supported: {', '.join(supported_suffixes())})")
@@ -55,21 +61,14 @@ def read_document(path: Path, cite_as: str) -> Document:
         raise ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}") from None
 
 
-_loaded = False
-
-
-def _load_builtin() -> None:
-    global _loaded
-    if _loaded:
+def _load_builtin(suffix: str) -> None:
+    """Import the built-in reader of `suffix` (it registers itself), if not yet done."""
+    name = _BUILTIN.get(suffix)
+    if name is None or suffix in _READERS:
         return
-    _loaded = True
-    from site_builder.readers import text  # noqa: F401
-
-    # The binary formats need optional heavy libraries; each module registers itself.
-    for name in ("docx", "pdf", "html"):
-        try:
-            __import__(f"site_builder.readers.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("site_builder"):
-                continue  # reader not written yet
-            raise
+    try:
+        __import__(f"site_builder.readers.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("site_builder"):
+            return  # reader not written yet
+        raise
