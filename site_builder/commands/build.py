@@ -82,6 +82,8 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
                 print(f"warning: {w}", file=sys.stderr)
             print(f"{out} is up to date ({previous.summary.get('reports', '?')} report(s), {len(previous.outputs)} files; "
                   f"no input changed) in {t.total():.2f}s")
+        if last:
+            last[1].build_stats = dict(getattr(last[1], "build_stats", {}), changed=0, pages_rendered=0)
         return last[1] if last else None
     _LAST.pop(key, None)
     cache = ReportCache(cache_root) if cache_root is not None else None

@@ -91,7 +91,10 @@ class Rebuilder:
                 self.log(f"error: {message}")
             for w in site.all_warnings:
                 self.log(f"warning: {w}")
+            stats = getattr(site, "build_stats", None) or {}
+            rendered = stats.get("pages_rendered")
             self.log(f"rebuilt {len(site.reports)} report(s) in {result.seconds:.2f}s"
+                     + (f" ({rendered} page(s) rendered)" if rendered is not None else "")
                      + (f"; {len(result.report_errors)} report(s) could not be read" if result.report_errors else ""))
         self.last = result
         return result
