@@ -71,9 +71,39 @@ def figure_of(report: Report, metric: str, applicant: str = "total") -> Figure |
     return totals_of(report).get(metric)
 
 
+# Indexes of one Site for the pages that compare reports (metric pages, charts), built on first
+# use: name -> (the Site, its stamp, value); the stamp notices reports replaced on the same Site.
+# forget_index() drops them with the figure index.
+_SITE: dict[str, tuple[object, tuple, object]] = {}
+
+
+def _stamp(site) -> tuple:
+    return (id(site.reports), len(site.reports), id(site.agency_of))
+
+
+def _site_cached(site, name: str):
+    entry = _SITE.get(name)
+    return entry[2] if entry is not None and entry[0] is site and entry[1] == _stamp(site) else None
+
+
+def _site_cache(site, name: str, value):
+    _SITE[name] = (site, _stamp(site), value)
+    return value
+
+
+def warm(site) -> None:
+    """Build every index the comparing pages share, now: worker processes forked after this
+    inherit them instead of each building its own."""
+    metrics_with_data(site)
+    _metric_index(site)  # (and each report's totals)
+    reports_with(site)
+
+
 def forget_index() -> None:
-    """Drop the figure index (called once a render is over: the next build has new reports)."""
+    """Drop the figure index and the Site's indexes (called when a render starts or ends: the
+    next build has new reports, and an earlier Site kept for comparison keeps none of them)."""
     _INDEX.clear()
+    _SITE.clear()
 
 
 def anchor(metric: str, applicant: str = "total") -> str:
@@ -386,14 +416,13 @@ def headlines(site) -> list[Headline]:
 
 def metrics_with_data(site) -> list[Metric]:
     """Metrics any report gives (any column), catalogue order: one scan of every figure per Site."""
-    stamp = (id(site.reports), len(site.reports))
-    cached = site.__dict__.get("_metrics_with_data")
-    if cached is None or cached[0] != stamp:
+    cached = _site_cached(site, "metrics_with_data")
+    if cached is None:
         present = set()
         for r in site.reports:
             present.update([f.metric for f in r.figures])
-        cached = site.__dict__["_metrics_with_data"] = (stamp, [m for m in catalogue.metrics() if m.id in present])
-    return list(cached[1])
+        cached = _site_cache(site, "metrics_with_data", [m for m in catalogue.metrics() if m.id in present])
+    return list(cached)
 
 
 @dataclass
@@ -408,10 +437,9 @@ def _metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[
 
     One pass over every figure for all metric pages together: each page then costs what it
     shows, not a scan of every report (pages x reports at a province's size)."""
-    stamp = (id(site.reports), len(site.reports), id(site.agency_of))
-    cached = site.__dict__.get("_metric_index")
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
+    cached = _site_cached(site, "metric_index")
+    if cached is not None:
+        return cached
     having: dict[str, list[tuple[str, int, Figure]]] = {}
     by_agency: dict[str, dict[int, Report]] = {}
     for r in site.reports:
@@ -419,22 +447,19 @@ def _metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[
         by_agency.setdefault(slug, {})[year] = r
         for metric, f in totals_of(r).items():
             having.setdefault(metric, []).append((slug, year, f))
-    site.__dict__["_metric_index"] = (stamp, (having, by_agency))
-    return having, by_agency
+    return _site_cache(site, "metric_index", (having, by_agency))
 
 
 def reports_with(site) -> dict[str, list[Report]]:
     """metric id -> the reports that give it in the total column, in the site's order (charts)."""
-    stamp = (id(site.reports), len(site.reports), id(site.agency_of))
-    cached = site.__dict__.get("_reports_with")
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
+    cached = _site_cached(site, "reports_with")
+    if cached is not None:
+        return cached
     out: dict[str, list[Report]] = {}
     for r in site.reports:
         for metric in totals_of(r):
             out.setdefault(metric, []).append(r)
-    site.__dict__["_reports_with"] = (stamp, out)
-    return out
+    return _site_cache(site, "reports_with", out)
 
 
 def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
