@@ -30,13 +30,27 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from importlib import metadata
+from functools import lru_cache
+from importlib import metadata, resources
 from pathlib import Path, PurePosixPath
 
+from typing import TYPE_CHECKING
+
+from site_builder import search_docs
 from site_builder.exceptions import SiteBuilderError
 from site_builder.search_docs import SearchDoc, documents
 
-__all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "build_index", "start_index", "IndexJob"]
+if TYPE_CHECKING:  # markdown-it is imported only when prose pages are read
+    from site_builder.render.prose import ProsePage
+
+
+def _read_pages(content_dir: Path) -> list[ProsePage]:
+    from site_builder.render.prose import read_pages
+
+    return read_pages(content_dir)
+
+__all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "site_key", "build_index", "start_index",
+           "IndexJob"]
 
 OUTPUT_DIR = "pagefind"
 LANGUAGE = "zh-cn"
@@ -60,16 +74,39 @@ def _indexer_version() -> str:
         return "pagefind " + str(_executable())
 
 
-def docs_key(docs: list[SearchDoc]) -> str:
-    """A hash of the documents and of what turns them into an index (this module's code, the
-    pagefind version): equal keys mean the index would be written byte for byte the same."""
+@lru_cache(maxsize=1)
+def _salt() -> bytes:
+    """What else shapes the index: the code that makes documents and stand-ins, the catalogue
+    the metric documents are labelled from, and the pagefind version."""
     h = hashlib.blake2b(digest_size=16)
     h.update(Path(__file__).read_bytes())
+    h.update(Path(search_docs.__file__).read_bytes())
+    h.update(resources.files("site_builder").joinpath("metrics.csv").read_bytes())
     h.update(_indexer_version().encode("utf-8"))
+    return h.digest()
+
+
+def docs_key(docs: list[SearchDoc]) -> str:
+    """A hash of the documents and of what turns them into an index: equal keys mean the index
+    would be written byte for byte the same."""
+    h = hashlib.blake2b(_salt(), digest_size=16)
     for d in docs:
         sections = [[x.anchor, x.heading, list(x.lines)] for x in d.sections]
         h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html], ensure_ascii=False).encode("utf-8"))
         h.update(b"\n")
+    return h.hexdigest()
+
+
+def site_key(site, prose_pages: list[ProsePage] | None = None) -> str:
+    """The key of a Site's search documents without making them: a hash of their basis (see
+    search_docs.py), the prose pages and what docs_key() covers besides. Cheap enough for every
+    build (~15 ms at 20,000 reports on a rebuild); when it equals the last build's, the index
+    that build wrote is the one this build would write."""
+    pages = _read_pages(site.content_dir) if prose_pages is None else prose_pages
+    h = hashlib.blake2b(_salt(), digest_size=16)
+    h.update(json.dumps(search_docs.basis(site), ensure_ascii=False).encode("utf-8"))
+    for page in sorted(pages, key=lambda p: p.stem):
+        h.update(json.dumps([page.stem, page.title, page.html], ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -254,8 +291,6 @@ def build_index(site_root: Path, docs: list[SearchDoc]) -> int:
     return start_index(site_root, docs).wait()
 
 
-def site_documents(site) -> list[SearchDoc]:
-    """documents() of a loaded Site with its prose pages (content/pages/*.md)."""
-    from site_builder.render.prose import read_pages
-
-    return documents(site, read_pages(site.content_dir))
+def site_documents(site, prose_pages: list[ProsePage] | None = None) -> list[SearchDoc]:
+    """documents() of a loaded Site with its prose pages (by default content/pages/*.md)."""
+    return documents(site, _read_pages(site.content_dir) if prose_pages is None else prose_pages)

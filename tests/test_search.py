@@ -17,8 +17,8 @@ import pytest
 from site_builder.exceptions import SiteBuilderError
 from site_builder.load import load_site
 from site_builder.render.prose import read_pages
-from site_builder.search import build_index, docs_key, documents, site_documents, standin, start_index
-from site_builder.search_docs import SearchDoc, Section
+from site_builder.search import build_index, docs_key, site_documents, site_key, standin, start_index
+from site_builder.search_docs import SearchDoc, Section, metrics_given
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -116,17 +116,56 @@ def test_editing_a_figure_keeps_the_key_and_a_new_report_changes_it(tmp_path):
     spare = tmp_path / "xinqi-2013.txt"
     shutil.move(held_out, spare)
     before_site = load_site(content)
-    before = docs_key(site_documents(before_site))
+    before = docs_key(site_documents(before_site)), site_key(before_site)
 
     report = _first_report_with_a_prose_total(content)
     _edit_a_figure(report)
     edited_site = load_site(content)
     figures = lambda s: sorted((r.path, f.metric, f.applicant, f.value) for r in s.reports for f in r.figures)  # noqa: E731
     assert figures(edited_site) != figures(before_site), "the edit changed no figure"
-    assert docs_key(site_documents(edited_site)) == before
+    assert (docs_key(site_documents(edited_site)), site_key(edited_site)) == before
 
     shutil.move(spare, held_out)  # a new report (and agency)
-    assert docs_key(site_documents(load_site(content))) != before
+    added = load_site(content)
+    assert docs_key(site_documents(added)) != before[0] and site_key(added) != before[1]
+
+
+@pytest.mark.parametrize("change", ["alias", "agency name in a report", "prose page", "report removed", "none"])
+def test_the_site_key_changes_exactly_when_the_documents_do(tmp_path, change):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    site = load_site(content)
+    before = site_documents(site), site_key(site)
+    if change == "alias":
+        toml = content / "agencies.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace('"建国门街道办事处"', '"建国门街道办事处", "建国门办"'),
+                        encoding="utf-8")
+    elif change == "agency name in a report":
+        report = content / "reports" / "shanghai-kewei-2024.txt"  # its title: 上海市科委, an alias
+        report.write_text(report.read_text(encoding="utf-8").replace("上海市科委", "上海市科学技术委员会", 1), encoding="utf-8")
+    elif change == "prose page":
+        page = content / "pages" / "about.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    elif change == "report removed":
+        (content / "reports" / "taoranting-2017.txt").unlink()
+    site = load_site(content)
+    after = site_documents(site), site_key(site)
+    assert (after[0] == before[0]) == (change == "none"), change
+    assert (after[1] == before[1]) == (change == "none"), change
+
+
+def test_a_report_whose_figures_change_is_scanned_again_for_the_metrics_given():
+    # the metrics-given scan keeps each report's result while the report and its figures list
+    # are the same objects (a rebuild); a report with other figures is scanned again
+    site = load_site(CONTENT)
+    given = metrics_given(site)
+    givers = {m: [r for r in site.reports if any(f.metric == m for f in r.figures)] for m in given}
+    metric, (report,) = next((m, rs) for m, rs in givers.items() if len(rs) == 1)  # given by one report only
+    report.figures = [f for f in report.figures if f.metric != metric]
+    assert metric not in metrics_given(site)
+    assert f"/metrics/{metric}/" not in by_url(site_documents(site))
+    report.figures.append(replace(report.figures[0], metric=metric))  # the same list, one figure longer
+    assert metric in metrics_given(site)
 
 
 def test_the_key_tells_documents_apart():

@@ -15,7 +15,7 @@ from site_builder.output import Output, commit_in_place, discard, staging_dir, s
 from site_builder.timings import Timings
 from site_builder.render import PROJECT_ROOT, RenderState, render_site
 from site_builder.charts import prerender, use_cache_dir
-from site_builder.search import OUTPUT_DIR as SEARCH_DIR, docs_key, site_documents, start_index
+from site_builder.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
 
 
 def add_parser(sub) -> None:
@@ -105,13 +105,12 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     # Search documents come from the Site, not the pages: the index is built from them on the
     # second core while the pages render, into the staging folder; an incremental build builds
     # it only when their key changed (and swaps the folder in whole), else keeps the live one.
-    search_docs = site_documents(site) if search else []
-    search_key = docs_key(search_docs) if search else None
+    search_key = site_key(site) if search else None  # cheap; the documents are made only to be indexed
     index_job = None
     try:
         if search and (live is None or search_key != previous.summary.get("search_key")
                        or not (out / SEARCH_DIR / "pagefind-entry.json").is_file()):
-            index_job = start_index(stage, search_docs)
+            index_job = start_index(stage, site_documents(site))
         output = Output(stage, previous.outputs if previous else None, base=live, timings=t)
         jobs = jobs or default_jobs()
         if render_previous is None:
