@@ -21,6 +21,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import sys
 from dataclasses import fields
 from decimal import Decimal
 from functools import lru_cache
@@ -89,6 +90,8 @@ _PLAIN_FIELDS = ("path", "agency", "year", "era", "has_stat_table", "encoding", 
 _LIST_FIELDS = ("lines", "line_labels", "figures", "checks", "warnings")
 assert {f.name for f in fields(Report)} == set(_PLAIN_FIELDS + _LIST_FIELDS), "cache.encode() must store every Report field"
 
+_SHORT_LINE = 16  # lines up to this long are interned (table cells, row labels): they repeat
+
 _new = tuple.__new__  # builds a named tuple from a row without its Python-level __new__
 _decimals: dict[str, Decimal] = {}  # printed value -> one shared Decimal (immutable)
 
@@ -109,17 +112,27 @@ def encode(result: Report | ReportError) -> bytes:
     """Bytes of a cache entry. Decimals are stored as str(): exact, exponent included."""
     if isinstance(result, ReportError):
         return _MARSHAL + marshal.dumps(("error", result.path, result.line, result.message))
-    r = result
-    figures = tuple(zip(*r.figures)) or ((),) * len(Figure._fields)
-    figures = figures[:1] + (tuple(map(str, figures[1])),) + figures[2:]
-    checks = tuple((c.rule, c.applicant, str(c.expected), str(c.printed), c.line, c.description) for c in r.checks)
-    entry = ("report", *(getattr(r, n) for n in _PLAIN_FIELDS), tuple(r.lines),
-             None if r.line_labels is None else tuple(r.line_labels.items()),
-             figures, checks, tuple(map(tuple, r.warnings)))
     try:
-        return _MARSHAL + marshal.dumps(entry)
-    except ValueError:  # a value of a type marshal does not know: keep it exact all the same
+        return _MARSHAL + marshal.dumps(_entry(result))
+    except (TypeError, ValueError):  # a value of a type marshal (or intern) does not take: pickled, exact
         return _PICKLE + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _entry(r: Report) -> tuple:
+    # Strings that repeat from report to report (metric ids, applicants, rule texts, short
+    # lines such as "\t0") are interned here: marshal then marks them so, and loading interns
+    # them again, so 20,000 cached reports share one copy of each (hundreds of MB otherwise).
+    intern = sys.intern
+    figures = tuple(zip(*r.figures)) or ((),) * len(Figure._fields)
+    metric, value, line, applicant, approximate, origin, recovered, note = figures
+    figures = (tuple(map(intern, metric)), tuple(map(str, value)), line, tuple(map(intern, applicant)), approximate,
+               tuple(map(intern, origin)), recovered, tuple(map(intern, note)))
+    checks = tuple((intern(c.rule), intern(c.applicant), str(c.expected), str(c.printed), c.line, intern(c.description))
+                   for c in r.checks)
+    lines = tuple(intern(text) if len(text) <= _SHORT_LINE else text for text in r.lines)
+    return ("report", *(getattr(r, n) for n in _PLAIN_FIELDS), lines,
+            None if r.line_labels is None else tuple(r.line_labels.items()),
+            figures, checks, tuple(map(tuple, r.warnings)))
 
 
 def decode(data: bytes) -> Report | ReportError:
