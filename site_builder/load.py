@@ -130,10 +130,15 @@ def iter_records(reports: list[Report], agency_of: dict[str, Agency]) -> Iterato
     for _key, group in groupby(ordered, key=lambda r: (agency_of[r.path].slug, r.year)):
         figures = [(r, f) for r in group for f in r.figures]
         figures.sort(key=lambda rf: place[rf[1].metric, rf[1].applicant])
+        # one source string per report line: a table row's seven figures share theirs
+        sources: dict[tuple[str, int], str] = {}
         for r, f in figures:
             agency = agency_of[r.path]
+            source = sources.get((r.path, f.line))
+            if source is None:
+                source = sources[r.path, f.line] = r.source(f.line)
             yield new(Record, (agency.name, agency.slug, r.year, f.metric, f.applicant, f.value, f.approximate,
-                               r.source(f.line), f.recovered))
+                               source, f.recovered))
 
 
 def report_files(content_dir: Path) -> list[Path]:
