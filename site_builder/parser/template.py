@@ -17,6 +17,7 @@ from site_builder.parser.runtogether import split_run
 from site_builder.parser.text import Token, find_line, norm, tokenize
 
 T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
+_new = tuple.__new__  # a Figure (named tuple) from its fields, without its Python-level __new__
 T4_WIDTH = 15
 
 
@@ -292,16 +293,18 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
         spec = rows[target]
         result.rows[spec.metric] = group.line
         missing = []
+        # (per cell, the hottest loop of the parser: lengths taken once, the Figure built as a
+        # tuple in field order: metric, value, line, applicant, approximate, origin, recovered, note)
+        tokens, n_values = group.tokens, len(values)
+        last_token = len(tokens) - 1
         for col, applicant in enumerate(APPLICANTS):
-            value = values[col] if col < len(values) else None
+            value = values[col] if col < n_values else None
             if value is None:
                 missing.append(applicant)
                 continue
-            tok = group.tokens[min(col, len(group.tokens) - 1)]
-            result.figures.append(
-                Figure(spec.metric, value, tok.line, applicant, origin="table", recovered=values.recovered,
-                       note=values.note)
-            )
+            tok = tokens[col if col < last_token else last_token]
+            result.figures.append(_new(Figure, (spec.metric, value, tok.line, applicant, False, "table",
+                                                values.recovered, values.note)))
         if missing:
             result.warnings.append(
                 Diagnostic(path, group.line, f"table 三 row {spec.metric}: cell(s) missing for {', '.join(missing)} (left out, not counted as 0)",
@@ -393,7 +396,8 @@ class _Pending:
 
 def _needs_split(group: Group, width: int) -> bool:
     """Cells run together: a glued number in a group short of the row's cells."""
-    return any(t.kind == "RUN" for t in group.tokens) and len(group.tokens) < width
+    # (the count first: a full row, the common case, needs no look at its tokens)
+    return len(group.tokens) < width and any(t.kind == "RUN" for t in group.tokens)
 
 
 # Column rules (勾稽关系) a row takes part in: its candidates are checked against these.
@@ -462,7 +466,7 @@ def _group_values(group: Group, width: int, table: str, path: str, result: Table
             else:
                 vals.append(t.value)
         return vals
-    vals.extend(t.value for t in group.tokens)
+    vals.extend([t.value for t in group.tokens])
     return vals
 
 

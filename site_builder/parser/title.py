@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from site_builder.exceptions import ReportError
 from site_builder.parser.text import norm
@@ -50,31 +51,39 @@ def clean_agency(name: str) -> str:
     return name
 
 
-def find_title(lines: list[str], path: str) -> Title:
-    """The agency and year of a report. Raises ReportError when no title can be found."""
-    candidates: list[tuple[int, str]] = []
+def _candidates(lines: list[str], nonempty: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """(0-based line, normalised text) that may hold the title, in the order they are tried."""
     # A scraped page states its title in a header line: trust it first.
     for i, line in enumerate(lines[:SEARCH_LINES]):
         m = _SCRAPED_TITLE.match(line)
         if m:
-            candidates.append((i, norm(m.group("title"))))
+            yield i, norm(m.group("title"))
             break
-    nonempty = [(i, _CN_YEAR.sub(_digits, norm(l))) for i, l in enumerate(lines[:SEARCH_LINES]) if norm(l)]
     for k, (i, text) in enumerate(nonempty):
         if _NOISE.match(text):
             # a breadcrumb ("当前位置：首页 … <title> 来源：…") holds the title as one of its pieces
-            candidates.extend((i, norm(piece)) for piece in lines[i].split()[1:])
+            for piece in lines[i].split()[1:]:
+                yield i, norm(piece)
             continue
         joined = ""
         for n, (_, piece) in enumerate(nonempty[k : k + MAX_TITLE_LINES]):
             joined += piece
-            candidates.append((i, joined))
+            yield i, joined
             if "报告" in piece or "年报" in piece:
                 following = nonempty[k + n + 1][1] if k + n + 1 < len(nonempty) else ""
                 if _BRACKETED_YEAR.match(following):
-                    candidates.append((i, joined + following))
+                    yield i, joined + following
                 break
-    for i, text in candidates:
+
+
+def find_title(lines: list[str], path: str) -> Title:
+    """The agency and year of a report. Raises ReportError when no title can be found."""
+    # (Chinese-numeral years only where a 年 follows: the substitution is skipped elsewhere)
+    nonempty = [(i, _CN_YEAR.sub(_digits, t) if "年" in t else t)
+                for i, t in enumerate(map(norm, lines[:SEARCH_LINES])) if t]
+    # Candidates are made one at a time, in order, and the first that reads as a title wins:
+    # the title is nearly always among the first few, so the rest are never joined.
+    for i, text in _candidates(lines, nonempty):
         for pattern in (_AGENCY_FIRST, _YEAR_FIRST, _YEAR_AFTER):
             m = pattern.search(text)
             if m:
