@@ -44,10 +44,24 @@ if TYPE_CHECKING:  # markdown-it is imported only when prose pages are read
     from site_builder.render.prose import ProsePage
 
 
-def _read_pages(content_dir: Path) -> list[ProsePage]:
-    from site_builder.render.prose import read_pages
+# The prose pages by the bytes of their files: read and rendered again only when one changed
+# (every rebuild asks for the site key)
+_PAGES: dict[str, tuple[str, list]] = {}
 
-    return read_pages(content_dir)
+
+def _read_pages(content_dir: Path) -> list[ProsePage]:
+    from site_builder.render.prose import PAGES_DIR, read_pages
+
+    folder = Path(content_dir) / PAGES_DIR
+    h = hashlib.blake2b(digest_size=16)
+    for f in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    cached = _PAGES.get(str(folder))
+    if cached is not None and cached[0] == h.hexdigest():
+        return cached[1]
+    pages = read_pages(content_dir)
+    _PAGES[str(folder)] = (h.hexdigest(), pages)
+    return pages
 
 __all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "site_key", "build_index", "start_index",
            "IndexJob"]

@@ -14,7 +14,9 @@ the documents themselves only when the index has to be written again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import operator
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +116,9 @@ def aliases_by_name(content_dir: Path) -> dict[str, tuple[str, ...]]:
 _MASKS: dict[int, tuple[object, object, int, int]] = {}
 
 
+_METRIC_OF = operator.attrgetter("metric")
+
+
 def _metric_bits() -> dict[str, int]:
     return {m.id: 1 << i for i, m in enumerate(catalogue.metrics())}
 
@@ -122,13 +127,15 @@ def metrics_given(site: Site) -> tuple[str, ...]:
     """Ids of the metrics any report gives (any column), in catalogue order: the metric pages."""
     global _MASKS
     bits = _metric_bits()
+    by_names: dict[frozenset, int] = {}  # reports of one template give the same metrics
     masks, given = {}, 0
     for r in site.reports:
         entry = _MASKS.get(id(r))
         if entry is None or entry[0] is not r or entry[1] is not r.figures or entry[2] != len(r.figures):
-            mask = 0
-            for f in r.figures:
-                mask |= bits.get(f.metric, 0)
+            names = frozenset(map(_METRIC_OF, r.figures))
+            mask = by_names.get(names)
+            if mask is None:
+                mask = by_names[names] = sum(bits.get(n, 0) for n in names)
             entry = (r, r.figures, len(r.figures), mask)
         masks[id(r)] = entry
         given |= entry[3]
@@ -137,13 +144,21 @@ def metrics_given(site: Site) -> tuple[str, ...]:
 
 
 def basis(site: Site) -> Basis:
-    aliases = aliases_by_name(site.content_dir)
-    agencies = tuple(
-        AgencyFacts(a.slug, a.name, a.city, a.district, a.level, tuple(aliases.get(a.name, ())),
-                    tuple((r.year, r.agency) for r in site.reports_of(a.slug)))
-        for a in site.agencies
-    )
-    return Basis(agencies, tuple(site.years), metrics_given(site))
+    # Tens of thousands of small tuples, none of them garbage: a collection of the whole heap
+    # (millions of figures) run for them would cost more than all of this.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        aliases = aliases_by_name(site.content_dir)
+        agencies = tuple(
+            AgencyFacts(a.slug, a.name, a.city, a.district, a.level, tuple(aliases.get(a.name, ())),
+                        tuple((r.year, r.agency) for r in site.reports_of(a.slug)))
+            for a in site.agencies
+        )
+        return Basis(agencies, tuple(site.years), metrics_given(site))
+    finally:
+        if paused:
+            gc.enable()
 
 
 def documents(site: Site, prose_pages: list[ProsePage]) -> list[SearchDoc]:
