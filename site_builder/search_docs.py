@@ -18,6 +18,7 @@ import gc
 import hashlib
 import operator
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -143,12 +144,22 @@ def metrics_given(site: Site) -> tuple[str, ...]:
     return tuple(m.id for m in catalogue.metrics() if given & bits[m.id])
 
 
-def basis(site: Site) -> Basis:
-    # Tens of thousands of small tuples, none of them garbage: a collection of the whole heap
-    # (millions of figures) run for them would cost more than all of this.
+@contextmanager
+def _gc_paused():
+    """Tens of thousands of small objects, none of them garbage: a collection of the whole heap
+    (millions of figures) that they would set off costs more than making them (0.8 s against
+    0.08 s for the documents at 20,000 reports)."""
     paused = gc.isenabled()
     gc.disable()
     try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def basis(site: Site) -> Basis:
+    with _gc_paused():
         aliases = aliases_by_name(site.content_dir)
         agencies = tuple(
             AgencyFacts(a.slug, a.name, a.city, a.district, a.level, tuple(aliases.get(a.name, ())),
@@ -156,9 +167,6 @@ def basis(site: Site) -> Basis:
             for a in site.agencies
         )
         return Basis(agencies, tuple(site.years), metrics_given(site))
-    finally:
-        if paused:
-            gc.enable()
 
 
 def documents(site: Site, prose_pages: list[ProsePage]) -> list[SearchDoc]:
@@ -168,6 +176,11 @@ def documents(site: Site, prose_pages: list[ProsePage]) -> list[SearchDoc]:
 
 
 def documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]:
+    with _gc_paused():
+        return _documents_of(facts, prose_pages)
+
+
+def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]:
     docs: list[SearchDoc] = []
     for a in facts.agencies:
         # other names: agencies.toml's aliases, then any name a report itself prints (its title)
