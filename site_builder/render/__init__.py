@@ -144,6 +144,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     try:
         footer(downloads)
         if parallel:
+            context.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
             _run_parallel(units, out, jobs)
             actual = _downloads_of(out)
             if actual != downloads:  # not the files expected: the pages again, linking the right ones
