@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import lru_cache
 from json.encoder import encode_basestring  # json.dumps(s, ensure_ascii=False) for one string
 from typing import Iterable, Iterator
 
@@ -64,6 +65,7 @@ def _json_number(value) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
 def _ranks() -> dict[tuple[str, str], int]:
     """(metric, applicant) -> place in the downloads' order: catalogue order, then column."""
     from site_builder.catalogue import metrics
