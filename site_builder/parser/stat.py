@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from site_builder.model import Diagnostic, Figure
 from site_builder.numbers import format_number
@@ -120,10 +121,8 @@ def _metrics_of(label: str, section: str) -> tuple[str, ...]:
 
 
 def _metric_of(label: str, section: str) -> str | None:
-    for pattern, sec, metric in _MAP:
-        if pattern.search(label) and (not sec or sec in section):
-            return metric
-    return None
+    found = _metrics_matching(label, section)
+    return found[0] if found else None
 
 
 # (pattern on the row's label, required section keyword or "", metric id)
@@ -163,13 +162,25 @@ def _header_removed(label: str) -> str:
 _LEADING_HEADER = re.compile(r"^(?:历年累计|累计数?|统计数|(?:19|20)\d{2}年度?|本年度?|计量单位|单位)+")
 
 
+_OF_WHICH = re.compile(r"^其中[:：]")
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+@lru_cache(maxsize=1 << 12)
 def _clean(label: str) -> str:
+    # memoised: a pure function of the label, and every 统计表 prints the same few dozen
     label = _header_removed(norm(label))
     label = _TRAILING_UNIT.sub("", label)
-    label = re.sub(r"^其中[:：]", "", label)
+    label = _OF_WHICH.sub("", label)
     label = _NUMBERING.sub("", label)
-    label = re.sub(r"^其中[:：]", "", label)
+    label = _OF_WHICH.sub("", label)
     return label
+
+
+@lru_cache(maxsize=1 << 12)
+def _metrics_matching(label: str, section: str) -> tuple[str, ...]:
+    """Every metric of _MAP whose pattern (and section) the row fits, in _MAP's order."""
+    return tuple(metric for pattern, sec, metric in _MAP if pattern.search(label) and (not sec or sec in section))
 
 
 def table_start(lines: list[str]) -> int | None:
@@ -206,7 +217,7 @@ def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | No
             text = norm(tok.text)
             if text in _UNITS:
                 continue
-            if re.match(r"^[一二三四五六七八九十]+、", text):
+            if _SECTION.match(text):
                 section = text
             # A label that PDF text wrapped onto the next line continues the one before it
             # (a new row starts with its numbering, "其中", or follows the previous row's numbers).
@@ -220,10 +231,9 @@ def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | No
         row_numbers.append(tok)
     seen: set[str] = set()
     for row in result.rows:
-        for pattern, sec, metric in _MAP:
-            if metric in seen:
-                continue
-            if pattern.search(row.label) and (not sec or sec in row.section):
+        # the first metric the row fits that no earlier row took
+        for metric in _metrics_matching(row.label, row.section):
+            if metric not in seen:
                 seen.add(metric)
                 result.figures.append(Figure(metric, row.value, row.line, origin="stat", recovered=row.recovered, note=row.note))
                 break
