@@ -16,7 +16,6 @@ import pytest
 
 from site_builder.exceptions import SiteBuilderError
 from site_builder.load import load_site
-from site_builder.render.prose import read_pages
 from site_builder.search import build_index, docs_key, site_documents, site_key, standin, start_index
 from site_builder.search_docs import SearchDoc, Section, metrics_given
 
