@@ -3,12 +3,13 @@ as /pagefind/.
 
 The index is built from the documents alone (names, titles, labels; never figures), not from
 the built HTML: it costs the same whatever the pages hold, it can run while the pages are
-rendered (start_index), and a build whose documents are unchanged (docs_key) keeps the index it
-has, e.g. after a report's figures were edited.
+rendered (start_index), and a build whose documents are unchanged keeps the index it has, e.g.
+after a report's figures were edited. The build compares site_key(site), which hashes what the
+documents are made from without making them; docs_key(docs) hashes documents already made.
 
 Each document goes to pagefind as a small stand-in HTML page (its title as <h1>, its lines as
-paragraphs) through pagefind's service mode: the binary reads requests on stdin and answers on
-stdout. We speak that protocol here rather than through pagefind's Python API, which waits
+paragraphs, each section an <h2> with an id: a sub-result) through pagefind's service mode: the
+binary reads requests on stdin and answers on stdout. We speak that protocol here rather than through pagefind's Python API, which waits
 0.1 s per answer (tens of minutes for 20,000 documents) and whose write_files() let the service
 stop before pagefind-*.js were whole; we ask for the files instead (GetFiles) and write them
 ourselves, so the index on disk is exactly what pagefind produced.
@@ -33,7 +34,6 @@ import threading
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path, PurePosixPath
-
 from typing import TYPE_CHECKING
 
 from site_builder import search_docs
@@ -42,6 +42,16 @@ from site_builder.search_docs import SearchDoc, documents
 
 if TYPE_CHECKING:  # markdown-it is imported only when prose pages are read
     from site_builder.render.prose import ProsePage
+
+
+__all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "site_key", "build_index", "start_index",
+           "IndexJob"]
+
+OUTPUT_DIR = "pagefind"
+LANGUAGE = "zh-cn"
+_NEW_INDEX, _FIRST_DOC = 1, 2  # message ids: the index, then one per document, then GetFiles
+_EXIT_SECONDS = 30  # a service whose output closed is exiting: how long its exit code may take
+_WAIT_SECONDS = 600  # 20,000 reports take ~2 s: far beyond any real index, short of forever
 
 
 # The prose pages by the bytes of their files: read and rendered again only when one changed
@@ -62,14 +72,6 @@ def _read_pages(content_dir: Path) -> list[ProsePage]:
     pages = read_pages(content_dir)
     _PAGES[str(folder)] = (h.hexdigest(), pages)
     return pages
-
-__all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "site_key", "build_index", "start_index",
-           "IndexJob"]
-
-OUTPUT_DIR = "pagefind"
-LANGUAGE = "zh-cn"
-_NEW_INDEX, _FIRST_DOC = 1, 2  # message ids: the index, then one per document, then GetFiles
-_EXIT_SECONDS = 30  # a service whose output closed is exiting: how long its exit code may take
 
 
 def _executable() -> Path:
@@ -114,7 +116,7 @@ def docs_key(docs: list[SearchDoc]) -> str:
 def site_key(site, prose_pages: list[ProsePage] | None = None) -> str:
     """The key of a Site's search documents without making them: a hash of their basis (see
     search_docs.py), the prose pages and what docs_key() covers besides. Cheap enough for every
-    build (~15 ms at 20,000 reports on a rebuild); when it equals the last build's, the index
+    build (tens of ms at 20,000 reports on a rebuild); when it equals the last build's, the index
     that build wrote is the one this build would write."""
     pages = _read_pages(site.content_dir) if prose_pages is None else prose_pages
     h = hashlib.blake2b(_salt(), digest_size=16)
@@ -255,9 +257,13 @@ class IndexJob:
             where = f" (document {self.docs[message_id - _FIRST_DOC].url})"
         return f"pagefind: {payload.get('message', 'error')}{where}"
 
-    def wait(self) -> int:
+    def wait(self, timeout: float = _WAIT_SECONDS) -> int:
         """Wait for the index to be written; the number of files. Raises SiteBuilderError."""
-        self._thread.join()
+        self._thread.join(timeout)
+        if self._thread.is_alive():  # a pagefind that hangs must not hang the build
+            self.cancel()
+            raise SiteBuilderError(f"search index: pagefind gave no index within {timeout:g} s "
+                                   f"({len(self.docs)} documents into {self.site_root / OUTPUT_DIR})")
         self._stderr.close()
         if self._cancelled:
             raise SiteBuilderError("search index: cancelled")

@@ -236,6 +236,17 @@ def test_a_cancelled_index_stops_its_process_and_writes_nothing(seed_docs, tmp_p
         job.wait()
 
 
+def test_a_pagefind_that_hangs_is_stopped_and_reported(seed_docs, tmp_path, monkeypatch):
+    hangs = tmp_path / "hangs"
+    hangs.write_text("#!/bin/sh\nexec sleep 600\n")  # reads nothing, answers nothing
+    hangs.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(hangs))
+    job = start_index(tmp_path, seed_docs)
+    with pytest.raises(SiteBuilderError, match="pagefind gave no index within 0.5 s"):
+        job.wait(timeout=0.5)
+    assert job._proc.poll() is not None and not (tmp_path / "pagefind").exists()
+
+
 def test_the_extended_pagefind_binary_is_used():
     """Only pagefind's extended binary segments Chinese words; without it 建国门 finds nothing."""
     from pagefind.service import get_executable
