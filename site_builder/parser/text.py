@@ -96,6 +96,15 @@ def _line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | N
     """The tokens of one line without their line number ((kind, text, value, row_line,
     markdown, unit) each), and the row numbering seen after it. A pure function of the line and
     the numbering before it: memoised, as table lines ("\t0", a row's label) repeat."""
+    bare = line.strip()
+    if not bare:
+        return (), last
+    if bare.isdigit() and bare.isascii():
+        # One bare number on its line (a cell per line, as Word tables extract): what the
+        # general path below gives, without cutting cells (no tab, no pipe, no footer in it).
+        if len(bare) > 1 and bare[0] == "0":
+            return (("RUN", bare, None, False, False, ""),), last
+        return (("NUM", bare, parse_number(bare), False, False, ""),), last
     cells, markdown = _line_cells(line)
     parts: list[tuple] = []
     for cell in cells:
