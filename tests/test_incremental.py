@@ -386,7 +386,7 @@ def test_parallel_render_is_byte_identical(content, tmp_path, monkeypatch):
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     calls = []
     real = render._run_parallel
-    monkeypatch.setattr(render, "_run_parallel", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(render, "_run_parallel", lambda *a, **k: calls.append(1) or real(*a, **k))
     one, two = tmp_path / "one", tmp_path / "two"
     build_cmd.build(content, one, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "c1", jobs=1)
     assert calls == []
@@ -395,6 +395,56 @@ def test_parallel_render_is_byte_identical(content, tmp_path, monkeypatch):
     assert_same_tree(two, one)
     assert build_cmd._LAST[str(two.resolve())][0].outputs == build_cmd._LAST[str(one.resolve())][0].outputs
     assert site.build_stats["files"] == len(tree(two))
+
+
+def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
+    """data/records.csv and .json: written whole, they are what downloads.py streams; rewritten
+    around changed reports (one without figures now, one with a figure less, one gone) they are
+    too, and again from those files (the layout of a rewritten file is right)."""
+    from dataclasses import replace
+
+    from site_builder.downloads import records_csv_chunks, records_json_chunks
+    from site_builder.load import Site, load_site
+    from site_builder.output import Output
+    from site_builder.render import records_files
+
+    def expected(site: Site) -> dict[str, bytes]:
+        return {"data/records.csv": "".join(records_csv_chunks(site.reports, site.agency_of)).encode("utf-8"),
+                "data/records.json": "".join(records_json_chunks(site.reports, site.agency_of)).encode("utf-8")}
+
+    def written(root: Path) -> dict[str, bytes]:
+        return {k: v for k, v in tree(root).items() if k.startswith("data/records.")}
+
+    def key(site: Site, r) -> tuple[str, int]:
+        return (site.agency_of[r.path].slug, r.year)
+
+    site = load_site(content)
+    first = tmp_path / "first"
+    layout = records_files.write(site, Output(first))
+    assert written(first) == expected(site)
+
+    reports = list(site.reports)
+    changed = {key(site, reports[i]) for i in (1, 5, 9)}
+    reports[1] = replace(reports[1], figures=[])
+    reports[5] = replace(reports[5], figures=reports[5].figures[:-1])
+    del reports[9]
+    edited = Site(content_dir=site.content_dir, reports=reports, agency_of=site.agency_of)
+    second = tmp_path / "second"
+    layout = records_files.write(edited, Output(second, base=first), layout, changed)
+    assert written(second) == expected(edited)
+
+    reports = list(edited.reports)  # the one without figures stays so, between two that change
+    reports[0] = replace(reports[0], figures=reports[0].figures[1:])
+    reports[2] = replace(reports[2], figures=reports[2].figures[:3])
+    again = Site(content_dir=site.content_dir, reports=reports, agency_of=site.agency_of)
+    third = tmp_path / "third"
+    records_files.write(again, Output(third, base=second), layout, {key(site, reports[0]), key(site, reports[2])})
+    assert written(third) == expected(again)
+    # a live file that is not the one the layout describes: every chunk formatted anew
+    (second / "data/records.csv").write_bytes(b"something else")
+    fourth = tmp_path / "fourth"
+    records_files.write(edited, Output(fourth, base=second), layout, set())
+    assert written(fourth) == expected(edited)
 
 
 def test_an_in_place_commit_cut_short_puts_every_file_back(tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from site_builder.downloads import agency_records_csv, notes_csv, quality_csv, write_records
+from site_builder.downloads import agency_records_csv, notes_csv, quality_csv
 from site_builder.load import Site
 from site_builder.output import Output
 
@@ -58,6 +58,7 @@ class RenderState:
     prose: list  # the prose pages (ProsePage), compared whole
     options: tuple  # base URL, templates and static folders
     env: Environment | None = field(default=None, repr=False)  # templates compiled, asset_url set
+    records: object = field(default=None, repr=False)  # records_files.Layout of the data/ record files
 
 
 def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None = None, *,
@@ -89,14 +90,21 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             write()
 
     # The data downloads first: every page's footer links to the files they are. (In parallel,
-    # they render beside the pages, which link to the files expected, checked afterwards.)
-    downloads_done = False
+    # this process writes them while the workers render the pages, which link to the files
+    # expected, checked afterwards.)
+    layout: list = [None]
+
+    def write_downloads() -> None:
+        with out.unit(("downloads",)):
+            layout[0] = _write_downloads(site, out, old.records if ch is not None else None,
+                                         ch.reports if ch is not None else None)
+
     if ch is not None and ch.nothing:
         out.carry(("downloads",), old.units[("downloads",)])
-        downloads, downloads_done = old.downloads, True
+        downloads, layout[0] = old.downloads, old.records
     elif not parallel:
-        run(("downloads",), lambda: _write_downloads(site, out))
-        downloads, downloads_done = _downloads_of(out), True
+        write_downloads()
+        downloads = _downloads_of(out)
         if ch is not None and downloads != old.downloads:
             ch = None  # other data files: every page's footer changes
     else:
@@ -113,8 +121,6 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         else:
             keep.append(key)
 
-    if not downloads_done:
-        add(("downloads",), None, lambda: _write_downloads(site, out))
     for a in site.agencies:
         add(("records", a.slug), lambda c, s=a.slug: s in c.agencies,
             lambda s=a.slug: out.write(urls.file_of(urls.agency_records(s)),
@@ -145,7 +151,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         footer(downloads)
         if parallel:
             context.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
-            _run_parallel(units, out, jobs)
+            _run_parallel(units, out, jobs, meanwhile=write_downloads)
             actual = _downloads_of(out)
             if actual != downloads:  # not the files expected: the pages again, linking the right ones
                 downloads = actual
@@ -163,7 +169,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         out.carry(key, old.units[key])
     if stats is not None:
         stats.update(pages=sum(1 for key, _ in units if key[0] == "page"), incremental=ch is not None)
-    return RenderState(dict(out.units), downloads, counts, prose, options, env)
+    return RenderState(dict(out.units), downloads, counts, prose, options, env, layout[0])
 
 
 def affected(spec, ch) -> bool:
@@ -187,10 +193,15 @@ def affected(spec, ch) -> bool:
     return False  # prose pages and 404 show no report
 
 
-def _write_downloads(site: Site, out: Output) -> None:
-    write_records(out, site.reports, site.agency_of)  # streamed, report by report
+def _write_downloads(site: Site, out: Output, layout=None, changed: set | None = None):
+    """The data/ files. records.csv/json report by report, reusing the bytes of the reports not
+    `changed` since the last render (whose `layout` they have); returns their new layout."""
+    from site_builder.render import records_files
+
+    layout = records_files.write(site, out, layout, changed)
     out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
     out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
+    return layout
 
 
 def _full_environment(templates_dir: Path, static_dir: Path, out: Output, run) -> Environment:
@@ -258,7 +269,7 @@ def _run_chunk(bounds: tuple[int, int]) -> tuple[dict, list, dict]:
     return out.collect()
 
 
-def _run_parallel(units: list, out: Output, jobs: int) -> None:
+def _run_parallel(units: list, out: Output, jobs: int, meanwhile=None) -> None:
     """Run the units in `jobs` forked processes, each writing its files into the staging folder;
     their bookkeeping (file -> hash, unit -> files) is merged here in unit order, so the result
     is the same whatever the number of processes."""
@@ -268,16 +279,14 @@ def _run_parallel(units: list, out: Output, jobs: int) -> None:
     env = _PAGE_ENV[0]
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)  # compiled once here, inherited by every worker
-    chunks, i = [], 0
-    while i < len(units):
-        # the data downloads alone (the longest unit: it goes first), the rest by a few dozen
-        end = i + 1 if units[i][0] == ("downloads",) else min(i + CHUNK_UNITS, len(units))
-        chunks.append((i, end))
-        i = end
+    chunks = [(i, min(i + CHUNK_UNITS, len(units))) for i in range(0, len(units), CHUNK_UNITS)]
     _JOB[:] = [units, out]
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for collected in pool.map(_run_chunk, chunks):
+            results = pool.map(_run_chunk, chunks)  # (every chunk handed out at once)
+            if meanwhile is not None:
+                meanwhile()  # this process's own share, while the workers render
+            for collected in results:
                 out.merge(collected)
     finally:
         _JOB.clear()
