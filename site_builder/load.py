@@ -16,7 +16,7 @@ from typing import Iterator
 
 from site_builder.agencies import AgencyBook
 from site_builder.exceptions import ReportError, SiteBuilderError
-from site_builder.model import Agency, Diagnostic, Record, Report
+from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Record, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
 
@@ -162,23 +162,25 @@ def compact(report: Report) -> Report:
     """Share equal Decimal objects inside one report (most of its figures are 0, 1, 2 ...).
 
     A whole province is tens of thousands of reports and millions of figures; one Decimal per
-    distinct printed value instead of one per figure keeps the build's memory in bounds, and
-    pickling (cache, worker processes) stores each shared value once. Values that print
-    differently (0 and 0.0, 0 and -0) stay apart: the key is the printed form, str(), which is
-    also several times cheaper to make than the value's digits tuple.
+    distinct printed value instead of one per figure keeps the build's memory in bounds. (Table
+    cells already share theirs through parse_number's memo; sums, derived figures and checks
+    do not.) Reports read from the cache or sent by a worker are shared by cache.decode()
+    instead. Values that print differently (0 and 0.0, 0 and -0) stay apart: the key is the
+    printed form, str(), which is also several times cheaper to make than the digits tuple.
     """
     one = {}.setdefault  # printed form -> the first Decimal printed so (inline: once per figure)
+    new = tuple.__new__  # named tuples rebuilt in field order (._replace is several times slower)
     figures = report.figures
     for i, f in enumerate(figures):
         v = f.value
         same = one(str(v), v)
         if same is not v:
-            figures[i] = f._replace(value=same)  # same value, one object
+            figures[i] = new(Figure, (f[0], same, *f[2:]))  # same value, one object
     checks = report.checks
     for i, c in enumerate(checks):
         e, p = one(str(c.expected), c.expected), one(str(c.printed), c.printed)
         if e is not c.expected or p is not c.printed:
-            checks[i] = c._replace(expected=e, printed=p)
+            checks[i] = new(CheckResult, (c[0], c[1], e, p, *c[4:]))
     return report
 
 
@@ -192,7 +194,7 @@ def _parse_one(path: Path, content_dir: Path, cite_as: str | None = None) -> tup
     except OSError as exc:
         return "", ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}")
     try:
-        return digest, compact(parse_document(read_document(path, cite_as)))
+        return digest, parse_document(read_document(path, cite_as))
     except ReportError as exc:
         return digest, exc
 
@@ -316,6 +318,9 @@ def _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, repo
     else:
         for i in todo:
             digest, result = _parse_one(files[i], content_dir, cites[i])
+            if isinstance(result, Report):
+                # (a worker's reports need no compact(): decode() shares values as it reads)
+                result = compact(result)
             if cache is not None and digest:
                 cache.put(report_key(digest, cites[i]), result)
             results[i] = (sigs[i], digest, result)
