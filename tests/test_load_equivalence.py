@@ -132,3 +132,22 @@ def test_every_built_in_reader_registers_the_suffixes_it_is_imported_for():
     assert set(readers._READERS) == set(readers._BUILTIN)
     for suffix, name in readers._BUILTIN.items():
         assert readers._READERS[suffix].__module__ == f"site_builder.readers.{name}"
+
+
+def test_the_cache_stores_every_field_of_a_report_in_its_fast_form():
+    """A field added to Report must be added to cache.encode(): until then reports are pickled
+    (exact, but the warm load loses its speed), and this test says so."""
+    from site_builder import cache
+
+    assert cache.MARSHALLED
+
+
+def test_a_report_with_a_field_the_cache_does_not_know_is_pickled_whole(content, monkeypatch):
+    from site_builder import cache
+    from site_builder.load import parse_file
+
+    report = parse_file(next(p for p in (content / "reports").glob("*-20*.txt")), content)
+    monkeypatch.setattr(cache, "MARSHALLED", False)
+    data = cache.encode(report)
+    assert data[:1] == b"P"
+    assert canonical(cache.decode(data)) == canonical(report)
