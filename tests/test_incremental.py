@@ -377,6 +377,16 @@ def test_many_edits_in_a_row(content, tmp_path):
     _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
     _bump_first_figure(_reports(content, "ninghua-qu", 2023)[0])
     s.rebuild()
+    # the metric pages' indexes were carried from render to render, updated for each change:
+    # they equal those built from scratch for the Site as it now is
+    from site_builder.render import context
+
+    carried = build_cmd._LAST[str(s.out.resolve())][2].index
+    assert {"metric_index", "reports_with", "metrics_with_data"} <= set(carried)
+    context.forget_index()
+    context.warm(s.site)
+    assert context.export_index(s.site) == carried
+    context.forget_index()
 
 
 def test_parallel_render_is_byte_identical(content, tmp_path, monkeypatch):
@@ -501,3 +511,81 @@ def test_a_recent_file_is_compared_by_its_bytes(tmp_path):
     f.write_text("建国门街道2024年 18 件", encoding="utf-8")  # same size
     os.utime(f, ns=(old, old))  # and the same mtime
     assert not Manifest("code", {}, scan([tmp_path])).same_inputs(first)
+
+
+DOWNLOADS = ("data/records.csv", "data/records.json", "data/quality.csv", "data/notes.csv")
+
+
+def _defer(s: Session) -> tuple[dict, dict]:
+    """One rebuild with defer_downloads, as the dev server runs it: (tree after the pages, tree
+    after the downloads). The first step's tree is the clean build's but for the data files,
+    which are the previous ones; no manifest claims them until the second step is done."""
+    from site_builder.incremental import load_manifest
+
+    before = tree(s.out)
+    site = build_cmd.build(s.content, s.out, s.templates, STATIC, quiet=True, search=False,
+                           cache_dir=s.tmp / "cache", defer_downloads=True)
+    assert site.build_stats["render_incremental"]
+    assert build_cmd.pending_downloads(s.out)
+    pages = tree(s.out)
+    s.fresh += 1
+    fresh = s.tmp / f"fresh-{s.fresh}"
+    clean_build(s.content, fresh, s.templates, search=False)
+    expected = tree(fresh)
+    assert {k: v for k, v in pages.items() if k not in DOWNLOADS} == {k: v for k, v in expected.items() if k not in DOWNLOADS}
+    assert {k: pages[k] for k in DOWNLOADS} == {k: before[k] for k in DOWNLOADS}
+    assert load_manifest(s.tmp / "cache", s.out) is None
+    assert build_cmd.finish_downloads(s.out) is not None
+    assert not build_cmd.pending_downloads(s.out)
+    assert_same_tree(s.out, fresh)
+    manifest = load_manifest(s.tmp / "cache", s.out)
+    assert manifest is not None and manifest.outputs == build_cmd._LAST[str(s.out.resolve())][0].outputs
+    return pages, tree(s.out)
+
+
+def test_deferred_downloads_come_second_and_end_as_a_clean_build(content, tmp_path):
+    s = Session(content, tmp_path)
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
+    pages, done = _defer(s)
+    assert pages["data/records.csv"] != done["data/records.csv"]  # the edit reached the downloads second
+    # a report removed, then one edited and one added back: each rebuild's downloads from the last's
+    moved = tmp_path / "kept.txt"
+    shutil.move(_reports(content, "xibao-fagai-wei", 2023)[0], moved)
+    _defer(s)
+    _bump_first_figure(_reports(content, "ninghua-qu", 2023)[0])
+    shutil.move(moved, content / "reports" / "xibao-fagai-wei-00005-2023.txt")
+    _defer(s)
+    # a build that finds them pending writes them first (a caller that never calls finish)
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2016)[0])
+    build_cmd.build(content, s.out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache",
+                    defer_downloads=True)
+    assert build_cmd.pending_downloads(s.out)
+    s.rebuild()
+    assert not build_cmd.pending_downloads(s.out)
+
+
+def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_writes_them(content, tmp_path, monkeypatch):
+    import site_builder.render.records_files as records_files
+    from site_builder.incremental import load_manifest
+
+    s = Session(content, tmp_path)
+    before = tree(s.out)
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
+    build_cmd.build(content, s.out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache",
+                    defer_downloads=True)
+    real = records_files.write
+
+    def broken(site, out, *a, **k):
+        real(site, out, *a, **k)  # written into the staging folder, then the step fails
+        raise OSError("disk full")
+
+    monkeypatch.setattr(records_files, "write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build_cmd.finish_downloads(s.out)
+    assert {k: tree(s.out)[k] for k in DOWNLOADS} == {k: before[k] for k in DOWNLOADS}
+    assert load_manifest(tmp_path / "cache", s.out) is None  # nothing claims the downloads are current
+    assert not list(tmp_path.glob(".site.building-*"))
+    monkeypatch.setattr(records_files, "write", real)
+    # the next rebuild (another edit, or none) brings them up to date, in full
+    _bump_first_figure(_reports(content, "ninghua-qu", 2023)[0])
+    _defer(s)

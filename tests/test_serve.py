@@ -57,6 +57,59 @@ def test_an_edited_report_shows_on_the_next_rebuild(project, no_charts):
     assert penalty_2024(project) == "141"
 
 
+def records_row(project: Path) -> str:
+    """The same figure's row in data/records.csv (the download written in the second step)."""
+    rows = (project / "_site" / "data" / "records.csv").read_text(encoding="utf-8").splitlines()
+    (row,) = [r for r in rows if ",jianguomen,2024,penalty.decisions,total," in r]
+    return row
+
+
+def _edit_penalty(project: Path, old: str, new: str) -> None:
+    report = project / "content" / "reports" / "jianguomen-2024.txt"
+    text = report.read_text(encoding="utf-8")
+    assert text.count(f"\t{old}\n") == 1
+    report.write_text(text.replace(f"\t{old}\n", f"\t{new}\n"), encoding="utf-8")
+
+
+def test_an_edit_publishes_the_pages_then_the_data_downloads(project, no_charts):
+    r = rebuilder(project)
+    assert r.rebuild().ok
+    assert ",139," in records_row(project)
+    _edit_penalty(project, "139", "141")
+    result = r.rebuild_if_changed()
+    assert result.ok and penalty_2024(project) == "141"  # the pages (and the agency's records.csv)
+    assert any("updating the data downloads" in m for m in r.messages)
+    r.wait()
+    assert ",141," in records_row(project)
+    assert any(m.startswith("data downloads updated in") for m in r.messages)
+    assert r.last.ok
+
+
+def test_a_failed_downloads_step_is_shown_and_keeps_the_previous_files(project, no_charts, monkeypatch):
+    import site_builder.render as render
+
+    r = rebuilder(project)
+    assert r.rebuild().ok
+    _edit_penalty(project, "139", "141")
+    real = render._write_downloads
+
+    def broken(*a, **k):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(render, "_write_downloads", broken)
+    assert r.rebuild_if_changed().ok  # the pages went live
+    r.wait()
+    assert penalty_2024(project) == "141" and ",139," in records_row(project)
+    assert not r.last.ok and "data downloads" in r.last.error and "no space left on device" in r.last.error
+    assert "no space left on device" in (project / "_site" / ERROR_PAGE).read_text(encoding="utf-8")
+    assert any("build failed" in m and "no space left" in m for m in r.messages)
+    monkeypatch.setattr(render, "_write_downloads", real)
+    _edit_penalty(project, "141", "142")
+    assert r.rebuild_if_changed().ok
+    r.wait()
+    assert r.last.ok and ",142," in records_row(project) and not (project / "_site" / ERROR_PAGE).exists()
+
+
 def test_nothing_changed_means_no_rebuild(project, no_charts):
     r = rebuilder(project)
     r.rebuild()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from site_builder.exceptions import BuildAborted
@@ -13,7 +15,7 @@ from site_builder.incremental import Manifest, forget_manifest, load_manifest, o
 from site_builder.incremental import current as current_manifest
 from site_builder.output import Output, commit_in_place, discard, staging_dir, swap_in
 from site_builder.timings import Timings
-from site_builder.render import PROJECT_ROOT, RenderState, render_site
+from site_builder.render import PROJECT_ROOT, RenderState, render_site, write_pending_downloads
 from site_builder.charts import prerender, use_cache_dir
 from site_builder.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
 
@@ -48,12 +50,53 @@ def resolve_dir(given: Path | None, name: str) -> Path:
 # the pages that show it are rendered again.
 _LAST: dict[str, tuple[Manifest, Site, RenderState]] = {}
 _DEFAULT = object()
+# Output folders whose data downloads a build with defer_downloads left to finish_downloads()
+# (the cache folder to save the manifest in, once they are written); the lock makes one at a time.
+_PENDING: dict[str, Path | None] = {}
+_PENDING_LOCK = threading.Lock()
+
+
+def pending_downloads(out: Path) -> bool:
+    """Whether the last build into `out` left its data downloads to finish_downloads()."""
+    return str(Path(out).resolve()) in _PENDING
+
+
+def finish_downloads(out: Path, quiet: bool = True) -> float | None:
+    """Step two of a build with defer_downloads: bring the data downloads (records.csv/json,
+    quality.csv, notes.csv) of the site in `out` up to date, each file replaced whole (written
+    beside, renamed over the live one); then save the build manifest, which until now claimed
+    nothing (a new process builds in full). Returns the seconds it took, None when nothing was
+    pending. On failure the previous files stay, the error is raised, and the next build writes
+    the downloads again."""
+    key = str(Path(out).resolve())
+    with _PENDING_LOCK:
+        if key not in _PENDING:
+            return None
+        cache_root = _PENDING.pop(key)
+        t0 = time.perf_counter()
+        manifest, site, state = _LAST[key]
+        stage = staging_dir(Path(out))
+        try:
+            output = Output(stage, manifest.outputs, base=Path(out))
+            write_pending_downloads(site, output, state)
+            commit_in_place(stage, Path(out), output.changed, set(output.hashes), previous=set())
+        except BaseException:
+            discard(stage)
+            raise
+        finally:
+            site.__dict__.pop("_records_cache", None)
+        manifest.outputs.update(output.hashes)
+        save_manifest(cache_root, Path(out), manifest)
+        seconds = time.perf_counter() - t0
+    if not quiet:
+        print(f"data downloads: {len(output.changed)} file(s) updated in {seconds:.2f}s")
+    return seconds
 
 
 def build(content: Path, out: Path, templates: Path, static: Path, strict: bool = False, quiet: bool = False,
           base_url: str | None = None, search: bool = True, *, timings: Timings | None = None,
           cache_dir=_DEFAULT, incremental: bool = True, jobs: int | None = None,
-          allow_up_to_date: bool = False) -> Site | None:
+          allow_up_to_date: bool = False, defer_downloads: bool = False) -> Site | None:
     """Load, render and publish the site. Raises BuildAborted under --strict.
 
     A first build renders into a staging folder and swaps it in. With a manifest of the
@@ -62,11 +105,16 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     all it returns at once (None when `allow_up_to_date` and no Site is in memory: the CLI's
     case, which needs no Site to say "up to date"). `cache_dir=None` disables the parse cache
     and the manifest; `incremental=False` forces a clean build.
+
+    `defer_downloads` (the dev server's option): an incremental build publishes its pages and
+    leaves the data downloads to finish_downloads(), to be called next (a build that finds them
+    pending finishes them first, and a failure there is this build's).
     """
     t = timings if timings is not None else Timings()
     out = Path(out)
     cache_root = default_cache_dir(out) if cache_dir is _DEFAULT else (Path(cache_dir) if cache_dir else None)
     key = str(out.resolve())
+    finish_downloads(out)
     options = {"base_url": base_url, "SITE_URL": os.environ.get("SITE_URL"), "search": search, "strict": strict}
     with t.stage("scan"):
         now = current_manifest(Path(content), Path(templates), Path(static), options)
@@ -74,7 +122,8 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         previous = last[0] if last else (load_manifest(cache_root, out) if incremental else None)
         if previous is not None and not output_intact(out, previous):
             previous, last = None, None
-    if previous is not None and now.same_inputs(previous) and (last is not None or allow_up_to_date):
+    stale = last is not None and last[2].pending is not None  # its downloads' second step failed
+    if previous is not None and now.same_inputs(previous) and (last is not None or allow_up_to_date) and not stale:
         if not quiet:
             for e in previous.summary.get("errors", []):
                 print(f"error: {e}", file=sys.stderr)
@@ -119,7 +168,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
                 prerender(site)  # each kind of chart's spec built once (Altair), before the pages and any worker need it
         with t.stage("render"):
             state = render_site(site, output, templates, static, base_url=base_url, previous=render_previous,
-                                jobs=jobs, stats=render_stats)
+                                jobs=jobs, stats=render_stats, defer_downloads=defer_downloads)
         if index_job is not None:  # started before the pages: this stage is only the wait
             with t.stage("search"):
                 index_job.wait()
@@ -142,13 +191,17 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     now.outputs = output.hashes
     now.summary = {"reports": len(site.reports), "agencies": len(site.agencies), "search_key": search_key,
                    "errors": [str(e) for e in site.errors], "warnings": [str(w) for w in site.all_warnings]}
-    save_manifest(cache_root, out, now)
+    if state.pending is None:
+        save_manifest(cache_root, out, now)
+    else:
+        _PENDING[key] = cache_root  # the manifest is saved once the downloads are current
     _LAST[key] = (now, site, state)
     site.build_stats = {"files": len(output.written), "changed": len(output.changed), "incremental": live is not None,
                         "pages_rendered": render_stats.get("pages"), "render_incremental": render_stats.get("incremental")}
     if not quiet:
         print(f"stages: {t.line()}" + (f"; incremental, {render_stats.get('pages')} page(s) rendered, "
-                                       f"{len(output.changed)} file(s) changed" if live is not None else ""))
+                                       f"{len(output.changed)} file(s) changed" if live is not None else "")
+              + ("; data downloads still to write" if state.pending is not None else ""))
         report_summary(site, len(output.written), out, t.total())
     return site
 

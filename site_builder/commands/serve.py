@@ -6,6 +6,10 @@ leaves the last good site in place. The error is printed in the terminal and sho
 browser: every HTML page served gets a banner with the message (and /_build_error.html holds it
 in full), until a rebuild succeeds. Reports that could not be read are a normal, successful build
 (one broken report never takes the site down); their messages get the same banner as warnings.
+
+A rebuild after edited reports publishes the pages first (the browser reloads then) and brings
+the data downloads (hundreds of MB at a province's size) up to date in a second step, on a
+thread, each file replaced whole; if that step fails, its error is shown like any build's.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import html
 import os
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -51,6 +56,7 @@ class Rebuilder:
         self.log = log or (lambda text: print(text, file=sys.stderr, flush=True))
         self.last: BuildResult | None = None
         self._built_state: tuple | None = None
+        self._downloads: threading.Thread | None = None  # the second step of the last rebuild
 
     def watched(self) -> list[Path]:
         return [p for p in (self.content, self.templates, self.static) if p.exists()]
@@ -70,14 +76,15 @@ class Rebuilder:
                     entries.append((str(p), st.st_size, st.st_mtime_ns))
         return tuple(entries)
 
-    def rebuild(self) -> BuildResult:
-        from site_builder.commands.build import build
+    def rebuild(self, state: tuple | None = None) -> BuildResult:
+        from site_builder.commands.build import build, pending_downloads
 
-        self._built_state = self.state()
+        self.wait()  # the last rebuild's downloads first (the next build starts from them)
+        self._built_state = state if state is not None else self.state()
         t0 = time.perf_counter()
         try:
             site = build(self.content, self.out, self.templates, self.static, quiet=True,
-                         base_url=self.base_url, search=self.search)
+                         base_url=self.base_url, search=self.search, defer_downloads=True)
         except Exception as exc:  # any failure, a template syntax error as much as a bug: keep serving
             result = BuildResult(False, time.perf_counter() - t0, error=describe(exc))
             self.log(f"build failed ({result.seconds:.2f}s); still serving the previous site:\n{result.error}")
@@ -95,9 +102,35 @@ class Rebuilder:
             rendered = stats.get("pages_rendered")
             self.log(f"rebuilt {len(site.reports)} report(s) in {result.seconds:.2f}s"
                      + (f" ({rendered} page(s) rendered)" if rendered is not None else "")
-                     + (f"; {len(result.report_errors)} report(s) could not be read" if result.report_errors else ""))
+                     + (f"; {len(result.report_errors)} report(s) could not be read" if result.report_errors else "")
+                     + ("; updating the data downloads" if pending_downloads(self.out) else ""))
+            if pending_downloads(self.out):
+                self._downloads = threading.Thread(target=self._finish_downloads, name="downloads", daemon=True)
+                self._downloads.start()
         self.last = result
         return result
+
+    def wait(self) -> None:
+        """Until the second step of the last rebuild (the data downloads), if any, is done."""
+        if self._downloads is not None:
+            self._downloads.join()
+            self._downloads = None
+
+    def _finish_downloads(self) -> None:
+        from site_builder.commands.build import finish_downloads
+
+        t0 = time.perf_counter()
+        try:
+            seconds = finish_downloads(self.out)
+        except Exception as exc:  # the pages are live; the previous data files stay, and say so
+            result = BuildResult(False, time.perf_counter() - t0,
+                                 error="the data downloads (data/) were not updated: " + describe(exc))
+            self.log(f"build failed ({result.seconds:.2f}s); still serving the previous data downloads:\n{result.error}")
+            self._write_error_page(result)
+            self.last = result
+        else:
+            if seconds is not None:
+                self.log(f"data downloads updated in {seconds:.2f}s")
 
     def rebuild_if_changed(self) -> BuildResult | None:
         """The watcher's callback: one rebuild per burst of changes, however many folders saw it.
@@ -112,7 +145,8 @@ class Rebuilder:
         quiet_for = time.time() - newest
         if 0 <= quiet_for < SETTLE_SECONDS:
             time.sleep(SETTLE_SECONDS - quiet_for)
-        return self.rebuild()
+            state = None  # (may have changed meanwhile)
+        return self.rebuild(state)
 
     def _write_error_page(self, result: BuildResult) -> None:
         # the previous site stays; the page with the full message goes beside it (the next

@@ -59,14 +59,23 @@ class RenderState:
     options: tuple  # base URL, templates and static folders
     env: Environment | None = field(default=None, repr=False)  # templates compiled, asset_url set
     records: object = field(default=None, repr=False)  # records_files.Layout of the data/ record files
+    index: dict = field(default_factory=dict, repr=False)  # context.export_index(): the shared indexes
+    # reports ((slug, year)) whose rows the live data/ files do not hold yet: a render with
+    # defer_downloads leaves them to write_pending_downloads (None: the files are current)
+    pending: set | None = None
 
 
 def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None = None, *,
-                previous: tuple[Site, RenderState] | None = None, jobs: int = 1, stats: dict | None = None) -> RenderState:
+                previous: tuple[Site, RenderState] | None = None, jobs: int = 1, stats: dict | None = None,
+                defer_downloads: bool = False) -> RenderState:
     """Write the site into `out`. With `previous` (the Site and RenderState of the last render in
     this process, whose templates, static files and code are those of this one), render only the
     units the difference touches. Returns the state for the next render; `stats` receives
-    {"pages": pages rendered, "incremental": bool}."""
+    {"pages": pages rendered, "incremental": bool}.
+
+    `defer_downloads` (the dev server): an incremental render leaves the data downloads as they
+    are (the pages link to them by name only) and notes which reports they lack in the returned
+    state's `pending`; write_pending_downloads() brings them up to date afterwards."""
     from site_builder import catalogue
     from site_builder.render import changes as changes_mod
     from site_builder.render import context, feeds, pages, urls
@@ -97,11 +106,15 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     def write_downloads() -> None:
         with out.unit(("downloads",)):
             layout[0] = _write_downloads(site, out, old.records if ch is not None else None,
-                                         ch.reports if ch is not None else None)
+                                         ch.reports | stale if ch is not None else None)
 
-    if ch is not None and ch.nothing:
+    stale = (old.pending or set()) if ch is not None else set()  # a deferred write that failed
+    pending = None
+    if ch is not None and (defer_downloads or ch.nothing and not stale):
         out.carry(("downloads",), old.units[("downloads",)])
         downloads, layout[0] = old.downloads, old.records
+        if not ch.nothing or stale:
+            pending = ch.reports | stale
     elif not parallel:
         write_downloads()
         downloads = _downloads_of(out)
@@ -147,6 +160,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         _PAGE_ENV[:] = [env, {"site": site, "base_url": base, "downloads": names, "prose_pages": prose_pages}]
 
     context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
+    if ch is not None and old.index:
+        context.carry_index(old.index, previous[0], site, ch.reports, ch.counts)  # not built anew
     try:
         footer(downloads)
         if parallel:
@@ -162,6 +177,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         else:
             for key, write in units:
                 run(key, write)
+        index = context.export_index(site)
     finally:
         _PAGE_ENV.clear()
         context.forget_index()
@@ -169,7 +185,27 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         out.carry(key, old.units[key])
     if stats is not None:
         stats.update(pages=sum(1 for key, _ in units if key[0] == "page"), incremental=ch is not None)
-    return RenderState(dict(out.units), downloads, counts, prose, options, env, layout[0])
+    return RenderState(dict(out.units), downloads, counts, prose, options, env, layout[0], index, pending)
+
+
+def write_pending_downloads(site: Site, out: Output, state: RenderState) -> None:
+    """The second step of a render with defer_downloads: the data/ files written into `out`
+    (whose base is the live site), rewritten around the reports `state.pending` names, and
+    `state` updated to describe them. On failure the live files are untouched and `state` says
+    they must be written in full next time."""
+    from site_builder.exceptions import SiteBuilderError
+
+    try:
+        with out.unit(("downloads",)):
+            layout = _write_downloads(site, out, state.records, state.pending)
+        if _downloads_of(out) != state.downloads:  # the pages' footers name other files
+            raise SiteBuilderError(f"the data downloads are now {_downloads_of(out)}, the pages link "
+                                   f"{state.downloads}: rebuild the site in full")
+    except BaseException:
+        state.records = None
+        raise
+    state.units[("downloads",)] = out.units[("downloads",)]
+    state.records, state.pending = layout, None
 
 
 def affected(spec, ch) -> bool:

@@ -106,6 +106,78 @@ def forget_index() -> None:
     _SITE.clear()
 
 
+def export_index(site) -> dict:
+    """The Site's shared indexes built so far (name -> value), for the dev server's next render
+    to update (carry_index) rather than build again: at a province's size building them is a
+    scan of millions of figures, for the one metric page an edit touches. (The per-report figure
+    index is not kept: it is as big as the reports, and cheap to make for the few that change.)"""
+    return {name: entry[2] for name, entry in _SITE.items() if entry[0] is site and entry[1] == _stamp(site)}
+
+
+def carry_index(exported: dict, old, new, changed: set, counts) -> None:
+    """Install the indexes `exported` from the render of `old` as those of `new`, updated for the
+    reports `changed` ((agency slug, year) edited, added or removed; render.changes.diff). Every
+    other report is the same object in both Sites (the load phase's promise), so its entries
+    stand. `counts` is metric id -> reports giving it, in `new` (the metrics with data)."""
+    old_by = {k: r for r in old.reports if (k := (old.agency_of[r.path].slug, r.year)) in changed}
+    new_by = {k: r for r in new.reports if (k := (new.agency_of[r.path].slug, r.year)) in changed}
+    if "metrics_with_data" in exported:
+        _site_cache(new, "metrics_with_data", [m for m in catalogue.metrics() if counts.get(m.id)])
+    if "metric_index" in exported:
+        having, by_agency = exported["metric_index"]
+        for key in sorted(changed):
+            slug, year = key
+            before, after = old_by.get(key), new_by.get(key)
+            was = totals_of(before) if before is not None else {}
+            now = totals_of(after) if after is not None else {}
+            for metric in was.keys() | now.keys():
+                entries = having.setdefault(metric, [])
+                _replace_sorted(entries, key, (slug, year, now[metric]) if metric in now else None,
+                                lambda e: (e[0], e[1]))
+                if not entries:
+                    del having[metric]
+            reports = by_agency.setdefault(slug, {})
+            if after is not None:
+                reports[year] = after
+            else:
+                reports.pop(year, None)
+                if not reports:
+                    del by_agency[slug]
+        _site_cache(new, "metric_index", (having, by_agency))
+    if "reports_with" in exported:
+        lists = exported["reports_with"]
+        slug_of = {id(r): k for k, r in old_by.items()} | {id(r): k for k, r in new_by.items()}
+
+        def key_of(r):  # (slug, year) of a report in either Site (a changed one is in one of them)
+            k = slug_of.get(id(r))
+            return k if k is not None else (new.agency_of[r.path].slug, r.year)
+
+        for key in sorted(changed):
+            before, after = old_by.get(key), new_by.get(key)
+            was = totals_of(before) if before is not None else {}
+            now = totals_of(after) if after is not None else {}
+            for metric in was.keys() | now.keys():
+                reports = lists.setdefault(metric, [])
+                _replace_sorted(reports, key, after if metric in now else None, key_of)
+                if not reports:
+                    del lists[metric]
+        _site_cache(new, "reports_with", lists)
+    for r in old_by.values():
+        _INDEX.pop(id(r), None)  # (the old report's totals: only needed above)
+
+
+def _replace_sorted(items: list, key: tuple, item, key_of) -> None:
+    """In `items`, sorted by key_of(), drop the element whose key is `key` (if any) and put
+    `item` (unless None) in its place."""
+    from bisect import bisect_left
+
+    at = bisect_left(items, key, key=key_of)
+    if at < len(items) and key_of(items[at]) == key:
+        del items[at]
+    if item is not None:
+        items.insert(at, item)
+
+
 def anchor(metric: str, applicant: str = "total") -> str:
     """The element id of one figure: the bare metric id for totals, metric--applicant otherwise."""
     return metric if applicant == "total" else f"{metric}--{applicant}"
