@@ -24,7 +24,8 @@ def test_the_parse_of_the_digest_corpus_is_unchanged(tmp_path):
     assert len(want) > 150  # seeds, fixtures, synthetic reports and variants
     changed = [g for g, w in zip(got, want) if g != w]
     assert len(got) == len(want) and not changed, (
-        f"{len(changed)} report(s) parse differently (or the corpus changed: {len(got)} vs {len(want)} reports); "
+        f"{len(changed)} report(s) parse differently ({len(got)} vs {len(want)} reports), or the corpus changed "
+        "(site_builder/synth.py writes most of it: a change there changes the digest too); "
         "see `python tests/parse_digest.py --show PATH`:\n" + "\n".join(changed[:10]))
 
 
