@@ -109,9 +109,12 @@ def forget_index() -> None:
 def export_index(site) -> dict:
     """The Site's shared indexes built so far (name -> value), for the dev server's next render
     to update (carry_index) rather than build again: at a province's size building them is a
-    scan of millions of figures, for the one metric page an edit touches. (The per-report figure
-    index is not kept: it is as big as the reports, and cheap to make for the few that change.)"""
-    return {name: entry[2] for name, entry in _SITE.items() if entry[0] is site and entry[1] == _stamp(site)}
+    scan of millions of figures, for the one metric page an edit touches. The reports' figure
+    index goes too (~12 bytes a report's figure; a metric's chart asks every report giving it)."""
+    out = {name: entry[2] for name, entry in _SITE.items() if entry[0] is site and entry[1] == _stamp(site)}
+    if out:
+        out["totals"] = dict(_INDEX)
+    return out
 
 
 def carry_index(exported: dict, old, new, changed: set, counts) -> None:
@@ -121,6 +124,7 @@ def carry_index(exported: dict, old, new, changed: set, counts) -> None:
     stand. `counts` is metric id -> reports giving it, in `new` (the metrics with data)."""
     old_by = {k: r for r in old.reports if (k := (old.agency_of[r.path].slug, r.year)) in changed}
     new_by = {k: r for r in new.reports if (k := (new.agency_of[r.path].slug, r.year)) in changed}
+    _INDEX.update(exported.get("totals", {}))
     if "metrics_with_data" in exported:
         _site_cache(new, "metrics_with_data", [m for m in catalogue.metrics() if counts.get(m.id)])
     if "metric_index" in exported:
