@@ -327,11 +327,13 @@ def _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, repo
     return results
 
 
-def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known: Known | None = None) -> Site:
-    """Every report of the content folder, parsed (or taken from `cache` / `known`), assembled."""
+def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known: Known | None = None,
+              files: list[Path] | None = None, book: AgencyBook | None = None) -> Site:
+    """Every report of the content folder, parsed (or taken from `cache` / `known`), assembled.
+    `files` (report_files()'s list) and `book` (agencies.toml loaded) when the caller has them."""
     content_dir = Path(content_dir)
-    book = AgencyBook.load(content_dir / "agencies.toml")
-    files = report_files(content_dir)
+    book = book if book is not None else AgencyBook.load(content_dir / "agencies.toml")
+    files = files if files is not None else report_files(content_dir)
     if timings is not None:
         with timings.stage("parse"):
             loaded = load_reports(files, content_dir, cache, jobs, known)

@@ -589,3 +589,41 @@ def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_wri
     # the next rebuild (another edit, or none) brings them up to date, in full
     _bump_first_figure(_reports(content, "ninghua-qu", 2023)[0])
     _defer(s)
+
+
+def test_the_report_files_a_rebuild_loads_are_those_a_listing_finds(content, tmp_path, monkeypatch):
+    """In the dev server's process the report files come from the last build and the inputs
+    changed since, not a walk of the folder: the same list, in report_files()' order."""
+    import site_builder.load as load
+
+    s = Session(content, tmp_path)
+    seen = []
+    real = load.load_site
+    monkeypatch.setattr(build_cmd, "load_site", lambda *a, **k: seen.append(k.get("files")) or real(*a, **k))
+    (content / "reports" / "sub").mkdir()
+    shutil.move(_reports(content, "xibao-fagai-wei", 2023)[0], content / "reports" / "sub" / "xibao-fagai-wei-2023.txt")
+    shutil.copy(_reports(content, "fujia-jiedao", 2020)[0], content / "reports" / "fujia-jiedao-copy-2020.txt")
+    (content / "reports" / ".draft.txt").write_text("草稿", encoding="utf-8")
+    (content / "reports" / "readme.md").write_text("not a report", encoding="utf-8")
+    _bump_first_figure(_reports(content, "ninghua-qu", 2023)[0])
+    s.rebuild()  # (its first load is the rebuild's, the second the clean build's it is compared with)
+    assert seen[0] is not None and seen[0] == load.report_files(content)
+    seen.clear()
+    (content / "reports" / "sub" / "xibao-fagai-wei-2023.txt").unlink()
+    s.rebuild()
+    assert seen[0] is not None and seen[0] == load.report_files(content)
+
+
+def test_an_output_folder_removed_or_replaced_is_built_in_full_in_process(content, tmp_path):
+    s = Session(content, tmp_path)
+    shutil.rmtree(s.out)
+    site = s.build()
+    assert not site.build_stats["render_incremental"] and (s.out / "index.html").is_file()
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(s.out, moved)
+    shutil.rmtree(s.out)
+    moved.rename(s.out)  # the same files, another folder: not trusted
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
+    assert not s.build().build_stats["render_incremental"]
+    clean_build(content, tmp_path / "fresh", search=False)
+    assert_same_tree(s.out, tmp_path / "fresh")

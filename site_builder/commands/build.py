@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import threading
@@ -9,7 +10,9 @@ import time
 from pathlib import Path
 
 from site_builder.exceptions import BuildAborted
+from site_builder.agencies import AgencyBook
 from site_builder.load import REPORTS_DIR, Site, default_jobs, load_site
+from site_builder.readers import supported_suffixes
 from site_builder.cache import ReportCache, default_cache_dir
 from site_builder.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.incremental import current as current_manifest
@@ -120,7 +123,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         now = current_manifest(Path(content), Path(templates), Path(static), options)
         last = _LAST.get(key) if incremental else None
         previous = last[0] if last else (load_manifest(cache_root, out) if incremental else None)
-        if previous is not None and not output_intact(out, previous):
+        if previous is not None and not (_same_folder(out, key) if last is not None else output_intact(out, previous)):
             previous, last = None, None
     stale = last is not None and last[2].pending is not None  # its downloads' second step failed
     if previous is not None and now.same_inputs(previous) and (last is not None or allow_up_to_date) and not stale:
@@ -136,7 +139,10 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         return last[1] if last else None
     _LAST.pop(key, None)
     cache = ReportCache(cache_root) if cache_root is not None else None
-    site = load_site(content, cache=cache, jobs=jobs, timings=t, known=last[1].known if last else None)
+    changed = now.changed_inputs(last[0]) if last is not None else None
+    files, book = _inputs_since(Path(content), key, last[1] if last else None, changed, now)
+    site = load_site(content, cache=cache, jobs=jobs, timings=t, known=last[1].known if last else None,
+                     files=files, book=book)
     problems = [str(e) for e in site.errors] + [str(w) for w in site.all_warnings]
     if strict and problems:
         raise BuildAborted(f"--strict: {len(problems)} problem(s), the site was not written:\n  " + "\n  ".join(problems))
@@ -144,7 +150,6 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     # Anything else (a template, static file, agencies.toml, a prose page, code, options): all.
     render_previous = None
     if last is not None and len(last) > 2:
-        changed = now.changed_inputs(last[0])
         reports_dir = str((Path(content) / REPORTS_DIR).resolve()) + os.sep
         if changed is not None and all(p.startswith(reports_dir) for p in changed):
             render_previous = (last[1], last[2])
@@ -196,6 +201,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     else:
         _PENDING[key] = cache_root  # the manifest is saved once the downloads are current
     _LAST[key] = (now, site, state)
+    _FOLDER[key] = _identity(out)
     site.build_stats = {"files": len(output.written), "changed": len(output.changed), "incremental": live is not None,
                         "pages_rendered": render_stats.get("pages"), "render_incremental": render_stats.get("incremental")}
     if not quiet:
@@ -204,6 +210,71 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
               + ("; data downloads still to write" if state.pending is not None else ""))
         report_summary(site, len(output.written), out, t.total())
     return site
+
+
+# the output folder as the last build in this process left it: (device, inode)
+_FOLDER: dict[str, tuple] = {}
+
+
+def _identity(out: Path) -> tuple | None:
+    try:
+        st = os.stat(out)
+    except OSError:
+        return None
+    if not all(os.path.isfile(os.path.join(out, name)) for name in ("index.html", "404.html", "sitemap.xml")):
+        return None  # emptied
+    return (st.st_dev, st.st_ino)
+
+
+def _same_folder(out: Path, key: str) -> bool:
+    """In the process that built it: `out` is still the folder it left (not removed, replaced or
+    emptied at the top). Checking every file it wrote, as a new process does (output_intact),
+    is a stat per page, a quarter of a second at a province's size; a file deleted by hand
+    from inside the served folder is noticed by the next build in a new process."""
+    return _FOLDER.get(key) is not None and _identity(out) == _FOLDER[key]
+
+
+# agencies.toml as the last build in this process loaded it: output folder -> (its scan entry, book)
+_BOOKS: dict[str, tuple[tuple, AgencyBook]] = {}
+
+
+def _inputs_since(content: Path, key: str, site: Site | None, changed: set[str] | None,
+                  now: Manifest) -> tuple[list[Path] | None, AgencyBook]:
+    """The report files and the agency book for load_site, from the last build in this process
+    and the inputs changed since (its manifest against this one's scan): no second walk of the
+    reports folder, and agencies.toml parsed again only when it changed (both cost as much as the
+    rest of a one-report rebuild at a province's size). Files None: load_site lists them."""
+    toml = content / "agencies.toml"
+    entry = now.inputs.get(str(toml.resolve()))
+    cached = _BOOKS.get(key)
+    if entry is not None and cached is not None and changed is not None and str(toml.resolve()) not in changed:
+        book = copy.copy(cached[1])
+        book._derived = {}  # agencies found by name only are made afresh, in this build's order
+    else:
+        book = AgencyBook.load(toml)
+        if entry is not None:
+            _BOOKS[key] = (entry, copy.copy(book))
+        else:
+            _BOOKS.pop(key, None)
+    folder = content / REPORTS_DIR
+    if site is None or changed is None or not folder.is_dir():
+        return None, book
+    reports_dir = str(folder.resolve()) + os.sep
+    suffixes = set(supported_suffixes())
+    cites = set(site.known)  # cite paths ("reports/..."): every report file the last build read
+    if any("/." in c for c in cites):
+        return None, book  # a file in a hidden folder: listed, but not scanned (its changes unseen)
+    for path in changed:
+        if not path.startswith(reports_dir):
+            continue
+        cite = REPORTS_DIR + "/" + path[len(reports_dir):].replace(os.sep, "/")
+        name = os.path.basename(path)
+        if path in now.inputs and not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes:
+            cites.add(cite)
+        else:
+            cites.discard(cite)
+    # report_files() order: sorted as paths (by their parts)
+    return [content / cite for cite in sorted(cites, key=lambda c: c.split("/"))], book
 
 
 def report_summary(site: Site, files: int, out: Path, seconds: float) -> None:
