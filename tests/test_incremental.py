@@ -627,3 +627,18 @@ def test_an_output_folder_removed_or_replaced_is_built_in_full_in_process(conten
     assert not s.build().build_stats["render_incremental"]
     clean_build(content, tmp_path / "fresh", search=False)
     assert_same_tree(s.out, tmp_path / "fresh")
+
+
+def test_static_files_are_published_once_fingerprinted(content, tmp_path):
+    """static/ is published as /assets/<name>.<hash>.<ext> only (no plain /static/ copy of the
+    Vega bundle beside it), and every asset a page links is there."""
+    out = tmp_path / "site"
+    clean_build(content, out, search=False)
+    files = tree(out)
+    assert not [k for k in files if k.startswith("static/")]
+    linked = set()
+    for rel, data in files.items():
+        if rel.endswith(".html"):
+            linked |= set(re.findall(r'(?:href|src|data-vega|data-[a-z-]+)="/((?:assets|static)/[^"]+)"', data.decode("utf-8")))
+    assert any(k.startswith("assets/vendor/vega.bundle.") for k in linked)
+    assert sorted(k for k in linked if k not in files) == []

@@ -243,12 +243,12 @@ def _write_downloads(site: Site, out: Output, layout=None, changed: set | None =
 def _full_environment(templates_dir: Path, static_dir: Path, out: Output, run) -> Environment:
     """A new Jinja environment, and the static files it links to written (the static unit)."""
     from site_builder.assets import Assets
-    from site_builder.render import assets
 
-    fingerprinted = Assets(static_dir)  # /assets/<name>.<hash>.<ext>, cached for a year (netlify.toml)
+    # /assets/<name>.<hash>.<ext>, cached for a year (netlify.toml): every page links these (no
+    # plain /static/ copy: nothing links one, and it would publish the Vega bundle twice)
+    fingerprinted = Assets(static_dir)
 
     def write_static() -> None:
-        assets.copy_static(static_dir, out)
         fingerprinted.write(out)
 
     run(("static",), write_static)

@@ -1,21 +1,13 @@
-"""Files copied into the site as they are: static/ (styles, scripts) and reports' original files."""
+"""Files copied into the site as they are: reports' original files. (static/ is published
+fingerprinted, by site_builder/assets.py.)"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from site_builder.exceptions import SiteBuilderError
 from site_builder.load import Site
 from site_builder.output import Output
 from site_builder.render import urls
 from site_builder.render.pages import original_url
-
-
-def copy_static(static_dir: Path, out: Output) -> None:
-    if not static_dir.is_dir():
-        return
-    for path in sorted(p for p in static_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        out.copy("static/" + path.relative_to(static_dir).as_posix(), path)
 
 
 def copy_originals(site: Site, out: Output) -> None:
