@@ -27,6 +27,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -108,7 +109,8 @@ def docs_key(docs: list[SearchDoc]) -> str:
     h = hashlib.blake2b(_salt(), digest_size=16)
     for d in docs:
         sections = [[x.anchor, x.heading, list(x.lines)] for x in d.sections]
-        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html], ensure_ascii=False).encode("utf-8"))
+        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html, list(d.names)],
+                            ensure_ascii=False).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
 
@@ -132,9 +134,30 @@ def standin(doc: SearchDoc) -> str:
         body = doc.html  # a prose page: its own <h1> and headings
     else:
         body = f"<h1>{html.escape(doc.title)}</h1>" + _paragraphs(doc.lines)
+        if doc.names:
+            # Found by its parts: the browser cuts a Chinese query into words with its own
+            # dictionary (Intl.Segmenter), which for a name it does not know often differs from
+            # the cut pagefind made here, and then nothing matches. Every ending of the name
+            # indexed as well gives each part of it a word that starts with it (pagefind matches
+            # a query word to the words it begins). Weighted low: the title still ranks first.
+            body += f'<p data-pagefind-weight="0.5">{html.escape(" ".join(_endings(doc.names)))}</p>'
         for x in doc.sections:
             body += f'<h2 id="{html.escape(x.anchor)}">{html.escape(x.heading)}</h2>' + _paragraphs(x.lines)
     return f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>{body}</body></html>'
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+
+
+def _endings(names: tuple[str, ...]) -> list[str]:
+    """Each Chinese run of the names from its second character on: 北华区人民政府 -> 华区人民政府,
+    区人民政府, 人民政府, 民政府, 政府 (the run itself is in the title or the lines)."""
+    out: dict[str, None] = {}
+    for name in names:
+        for run in _CJK_RUN.findall(name):
+            for i in range(1, len(run) - 1):
+                out.setdefault(run[i:])
+    return list(out)
 
 
 def _paragraphs(lines: tuple[str, ...]) -> str:

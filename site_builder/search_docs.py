@@ -52,6 +52,9 @@ class SearchDoc:
     lines: tuple[str, ...] = ()  # plain text shown and searched under the title (escaped when indexed)
     sections: tuple[Section, ...] = ()
     html: str = ""  # a prose page's body: Markdown rendered without raw HTML, so already safe markup
+    # names to be found by any part of them, not only by the words pagefind cut them into
+    # (search.py indexes each one's endings too, e.g. 泰西区人民政府: 西区人民政府, 区人民政府 ...)
+    names: tuple[str, ...] = ()
 
 
 REPORT_ANCHOR = "report-"  # + year: an agency document's section for one report
@@ -194,16 +197,19 @@ def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]
             lines=tuple(line for line in (
                 "又称 " + "、".join(names) if names else "",
                 place,
-                f"{_years_text(years)}政府信息公开工作年度报告 {len(years)} 份 / {len(years)} annual report(s)",
+                # not 政府信息公开工作年度报告 here nor in the sections: every agency would then
+                # answer a query for 政府, 信息 or 公开 with every one of its reports
+                f"{_years_text(years)}年度报告 {len(years)} 份 / {len(years)} annual report(s)",
             ) if line),
             # One section per report, not a document each: at 20,000 reports, documents of their
             # own made the index ten times the work (see search.py); the section's sub-result
             # still links to the report's page.
             sections=tuple(
-                Section(f"{REPORT_ANCHOR}{year}", f"{year}年政府信息公开工作年度报告 {year} annual report",
+                Section(f"{REPORT_ANCHOR}{year}", f"{year}年度报告 {year} annual report",
                         (f"报告所称 {printed}",) if printed != a.name else ())
                 for year, printed in a.reports
             ),
+            names=(a.name, *names),
         ))
     for year in facts.years:
         docs.append(SearchDoc(
