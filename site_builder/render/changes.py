@@ -68,18 +68,21 @@ def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
     """The changes from `old` to `new`, or None when they are more than edited, added and removed
     reports (a report now belongs to another agency, or an agency's details differ): render all.
     `old_counts` is metric_counts(old.reports), kept from the previous render."""
+    old_agency = old.agency_of
     for path, agency in new.agency_of.items():
-        before = old.agency_of.get(path)
-        if before is not None and before != agency:
+        before = old_agency.get(path)
+        if before is not None and before is not agency and before != agency:
             return None
-    old_by = {(old.agency_of[r.path].slug, r.year): r for r in old.reports}
-    new_by = {(new.agency_of[r.path].slug, r.year): r for r in new.reports}
+    # Only the reports not in both Sites (by identity) changed: key those alone (a province has
+    # tens of thousands of reports, an edit one).
+    old_ids = {id(r) for r in old.reports}
+    new_ids = {id(r) for r in new.reports}
+    old_by = {(old.agency_of[r.path].slug, r.year): r for r in old.reports if id(r) not in new_ids}
+    new_by = {(new.agency_of[r.path].slug, r.year): r for r in new.reports if id(r) not in old_ids}
     ch = Changes()
     counts = Counter(old_counts)
-    for key in old_by.keys() | new_by.keys():
+    for key in sorted(old_by.keys() | new_by.keys()):
         before, after = old_by.get(key), new_by.get(key)
-        if before is after:
-            continue
         if before is not None and after is not None and old.agency_of[before.path] != new.agency_of[after.path]:
             return None
         slug, year = key
