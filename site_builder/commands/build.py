@@ -147,7 +147,8 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         _FILES[key] = (site.known, files)
     else:
         _FILES.pop(key, None)
-    problems = [str(e) for e in site.errors] + [str(w) for w in site.all_warnings]
+    warnings = [str(w) for w in site.all_warnings]  # (made once: every report's warnings gathered)
+    problems = [str(e) for e in site.errors] + warnings
     if strict and problems:
         raise BuildAborted(f"--strict: {len(problems)} problem(s), the site was not written:\n  " + "\n  ".join(problems))
     # Only report files changed since the last build in this process: render what they touch.
@@ -199,7 +200,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         site.__dict__.pop("_records_cache", None)  # millions of rows: not kept beyond the render
     now.outputs = output.hashes
     now.summary = {"reports": len(site.reports), "agencies": len(site.agencies), "search_key": search_key,
-                   "errors": [str(e) for e in site.errors], "warnings": [str(w) for w in site.all_warnings]}
+                   "errors": [str(e) for e in site.errors], "warnings": warnings}
     if state.pending is None:
         save_manifest(cache_root, out, now)
     else:
