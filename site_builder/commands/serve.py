@@ -15,7 +15,6 @@ thread, each file replaced whole; if that step fails, its error is shown like an
 from __future__ import annotations
 
 import html
-import os
 import sys
 import threading
 import time
@@ -61,22 +60,15 @@ class Rebuilder:
     def watched(self) -> list[Path]:
         return [p for p in (self.content, self.templates, self.static) if p.exists()]
 
-    def state(self) -> tuple:
-        """Every watched file with its size and mtime: equal states need no rebuild."""
-        entries = []
-        for root in self.watched():
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    p = Path(dirpath, name)
-                    try:
-                        st = p.stat()
-                    except FileNotFoundError:  # removed while we looked: the next check sees it
-                        continue
-                    entries.append((str(p), st.st_size, st.st_mtime_ns))
-        return tuple(entries)
+    def state(self) -> dict:
+        """Every watched file (hidden ones aside, as the build reads none) with its size and
+        mtime: equal states need no rebuild. The build manifest's scan (incremental.scan: one
+        scandir walk and a stat per file; 0.14 s at 20,000 files, Path objects took 0.25 s)."""
+        from site_builder.incremental import scan
 
-    def rebuild(self, state: tuple | None = None) -> BuildResult:
+        return scan(self.watched())
+
+    def rebuild(self, state: dict | None = None) -> BuildResult:
         from site_builder.commands.build import build, pending_downloads
 
         self.wait()  # the last rebuild's downloads first (the next build starts from them)
@@ -141,7 +133,7 @@ class Rebuilder:
         state = self.state()
         if state == self._built_state:
             return None
-        newest = max((mtime for _, _, mtime in state), default=0) / 1e9
+        newest = max((entry[1] for entry in state.values()), default=0) / 1e9
         quiet_for = time.time() - newest
         if 0 <= quiet_for < SETTLE_SECONDS:
             time.sleep(SETTLE_SECONDS - quiet_for)
