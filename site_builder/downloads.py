@@ -19,7 +19,7 @@ from json.encoder import encode_basestring  # json.dumps(s, ensure_ascii=False) 
 from typing import Iterable, Iterator
 
 from site_builder.model import Agency, Record, Report
-from site_builder.numbers import format_number
+from site_builder.numbers import format_number, format_number_cached as _number
 
 RECORD_COLUMNS = ("agency", "agency_slug", "year", "metric", "applicant", "value", "approximate", "source")
 QUALITY_COLUMNS = ("agency_slug", "year", "rule", "applicant", "expected", "printed", "source")
@@ -39,19 +39,8 @@ def _csv_source(path: str) -> tuple[str, str]:
     return (field[:-1], '"') if field.startswith('"') else (field, "")
 
 
-# A figure's value as text depends on the number alone (format_number drops the exponent), and
-# a corpus prints few distinct numbers: each is formatted once. (Decimal caches its hash.)
-_NUMBERS: dict = {}
+# each distinct value formatted once (a corpus prints few distinct numbers)
 _JSON_NUMBERS: dict = {}
-
-
-def _number(value) -> str:
-    text = _NUMBERS.get(value)
-    if text is None:
-        if len(_NUMBERS) > 100_000:
-            _NUMBERS.clear()
-        text = _NUMBERS[value] = format_number(value)
-    return text
 
 
 def _json_number(value) -> str:

@@ -5,16 +5,14 @@ Nothing here renders. One broken report becomes an error entry and the rest stil
 
 from __future__ import annotations
 
-import gc
 import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
 from site_builder.agencies import AgencyBook
+from site_builder.gcpause import gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
 from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Record, Report
 from site_builder.parser import parse_document
@@ -90,23 +88,9 @@ class Site:
         return out
 
 
-@contextmanager
-def _gc_paused():
-    """Loading and the records list allocate millions of small tuples, none of them garbage:
-    the cyclic collector would walk the ever larger heap again and again for nothing (a third
-    of a warm load's time, two thirds of building the records list). Paused, then restored."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def records_of(reports: list[Report], agency_of: dict[str, Agency]) -> list[Record]:
     """Rows of data/records.csv, sorted by agency_slug, year, metric (catalogue order), applicant."""
-    with _gc_paused():
+    with gc_paused():
         return list(iter_records(reports, agency_of))
 
 
@@ -268,7 +252,7 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     cites = cite_paths(files, content_dir)
     # Paused in the parse workers too (they fork from here): a parse makes next to no cyclic
     # garbage (a failed report's traceback), and the workers end with the load.
-    with _gc_paused():
+    with gc_paused():
         return _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, report_key)
 
 

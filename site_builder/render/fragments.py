@@ -16,7 +16,7 @@ from markupsafe import Markup, escape as _escape
 
 from site_builder.catalogue import Metric
 from site_builder.model import Figure
-from site_builder.numbers import format_number as _format_number
+from site_builder.numbers import format_number_cached as format_number  # a corpus prints few distinct numbers
 from site_builder.render import urls
 
 GAP = '<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>'
@@ -37,20 +37,6 @@ def escape(text: str) -> str:
 
 
 _DERIVED_SR = '<span class="sr-only">（计算所得 derived）</span>'
-
-
-# A number's text depends on its value alone (format_number drops the exponent) and a corpus
-# prints few distinct numbers: each is formatted once. (Decimal caches its own hash.)
-_NUMBERS: dict[Decimal, str] = {}
-
-
-def format_number(value: Decimal) -> str:
-    text = _NUMBERS.get(value)
-    if text is None:
-        if len(_NUMBERS) > 100_000:
-            _NUMBERS.clear()
-        text = _NUMBERS[value] = _format_number(value)
-    return text
 
 
 # escaped element ids of figures ((metric, applicant) -> id): a few hundred distinct ones
