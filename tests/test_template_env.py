@@ -1,0 +1,43 @@
+"""The Jinja environment does not stat() its templates on every page (auto_reload=False), so a
+template edit must reach the pages by a new environment: the dev server's next build after the
+edit renders everything with the edited template, and the build after that (a report edit, which
+reuses the environment) still uses the edited one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from site_builder.commands.serve import Rebuilder
+from site_builder.render import PROJECT_ROOT, environment
+
+
+def test_environment_does_not_check_template_files_per_page():
+    env = environment(PROJECT_ROOT / "templates")
+    assert env.auto_reload is False
+
+
+def test_a_template_edit_reaches_the_pages_in_the_dev_server(tmp_path, no_charts):
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
+    r = Rebuilder(tmp_path / "content", tmp_path / "_site", tmp_path / "templates", tmp_path / "static",
+                  search=False, log=lambda m: None)
+    assert r.rebuild().ok
+    page = tmp_path / "_site" / "agencies" / "jianguomen" / "2024" / "index.html"
+    assert "<!-- edited -->" not in page.read_text(encoding="utf-8")
+
+    base = tmp_path / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited -->\n</body>"), encoding="utf-8")
+    edited = r.rebuild_if_changed()
+    assert edited is not None and edited.ok
+    assert "<!-- edited -->" in page.read_text(encoding="utf-8")
+
+    # a report edit next: its page is rendered again, with the environment of the edited templates
+    report = tmp_path / "content" / "reports" / "jianguomen-2024.txt"
+    text = report.read_text(encoding="utf-8")
+    assert text.count("\t139\n") == 1
+    report.write_text(text.replace("\t139\n", "\t141\n"), encoding="utf-8")
+    again = r.rebuild_if_changed()
+    assert again is not None and again.ok
+    html = page.read_text(encoding="utf-8")
+    assert ">141<" in html and "<!-- edited -->" in html
