@@ -34,15 +34,19 @@ from site_builder.load import Site
 from site_builder.model import Report
 from site_builder.numbers import format_number
 # Report.figure() scans; these index each report's totals once, and the reports of each figure
-from site_builder.render.context import figure_of, reports_with
+from site_builder.render.context import metric_index, figure_of, reports_with
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
 HEIGHT = 220
 SPEC_DIR = "charts"
-# Past this many agencies a metric chart has no legend (it would be taller than the chart and name
-# what the tooltip and the table below name anyway); lines keep their own colours.
+# Up to this many agencies a metric's chart has a line per agency, with a legend. Past it a line
+# per agency is a hairball (a province: 1,800 lines, 20,000 points, a 1.7 MB spec per figure), so
+# the metric page shows the total of all agencies per year (with the median and the number of
+# agencies, as a table too) and the TOP_N agencies of the latest year beside the median; every
+# agency's figures stay in the page's table and the data downloads.
 LEGEND_MAX = 20
+TOP_N = 10
 
 ERA_LABELS = {
     "pre2019": ("2019年前（2008年条例）", "before 2019 (2008 regulation)"),
@@ -420,8 +424,10 @@ def _spec(kind: Kind, rows: list[dict], years: list[int], series: list[str], uni
 
 AGENCY_KIND = "指标 Figure"
 METRIC_KIND = "机关 Agency"
+SUMMARY_KIND = "系列 Series"  # a metric's charts at scale: totals, medians and the top agencies
 ALL_KINDS = [Kind(AGENCY_KIND, rules=r, approx=a) for r in (False, True) for a in (False, True)] + [
-    Kind(METRIC_KIND, approx=a, legend=g) for a in (False, True) for g in (False, True)]
+    Kind(METRIC_KIND, approx=a, legend=g) for a in (False, True) for g in (False, True)] + [
+    Kind(SUMMARY_KIND, approx=a) for a in (False, True)]
 
 
 def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: str, en: str) -> Chart | None:
@@ -490,8 +496,177 @@ def agency_charts(site: Site, slug: str) -> list[Chart]:
     return [c for c in charts if c is not None]
 
 
+def metric_charts(site: Site, metric_id: str) -> list[Chart]:
+    """The charts of a metric's page: a line per agency (metric_chart) up to LEGEND_MAX agencies;
+    past that the total of all agencies per year (metric_total_chart) and the TOP_N agencies
+    beside the median (metric_top_chart)."""
+    having = metric_index(site)[0].get(metric_id, ())
+    if len({slug for slug, _, _ in having}) <= LEGEND_MAX:
+        chart = metric_chart(site, metric_id)
+        return [chart] if chart is not None else []
+    return [c for c in (metric_total_chart(site, metric_id), metric_top_chart(site, metric_id)) if c is not None]
+
+
+class _Year(NamedTuple):
+    """What all agencies reported for one year of a metric."""
+
+    year: int
+    era: str  # the era most of that year's reports follow
+    total: Decimal
+    median: Decimal
+    agencies: int
+    approximate: bool  # the total includes an approximate value
+
+
+def _by_year(site: Site, metric_id: str) -> list[_Year]:
+    """The metric's figures of every agency, summed up by year (one pass over the shared index)."""
+    from statistics import median
+
+    having, by_agency = metric_index(site)
+    values: dict[int, list[Decimal]] = {}
+    eras: dict[int, Counter] = {}
+    approx: set[int] = set()
+    for slug, year, f in having.get(metric_id, ()):
+        values.setdefault(year, []).append(f.value)
+        eras.setdefault(year, Counter())[by_agency[slug][year].era] += 1
+        if f.approximate:
+            approx.add(year)
+    out = []
+    for year in sorted(values):
+        # the most common era; a tie goes to the later template (ERA_LABELS order)
+        era = max(eras[year], key=lambda e: (eras[year][e], list(ERA_LABELS).index(e)))
+        vs = values[year]
+        out.append(_Year(year, era, sum(vs, Decimal(0)), Decimal(median(vs)), len(vs), year in approx))
+    return out
+
+
+def _summary_points(series: Series, years: list[_Year], pick) -> tuple[list[dict], list[tuple]]:
+    """Data rows of one summary line (pick(year) -> (value, approximate, shown)), broken where
+    the years' templates do not define the figure alike; and the breaks."""
+    points = [Point(y.year, y.era, *pick(y)[:2]) for y in years]
+    segments, breaks = _segments(series, points)
+    rows = [{"year": p.year, "series": "", "seg": n, "value": _number(p.value), "shown": pick(y)[2],
+             "approx": p.approximate, "era": p.era} for p, n, y in zip(points, segments, years)]
+    return rows, breaks
+
+
+def _spans(ys: list[int]) -> tuple[str, str]:
+    return ((f"{ys[0]}年至{ys[-1]}年" if len(ys) > 1 else f"{ys[0]}年"),
+            (f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else f"{ys[0]}"))
+
+
+def _median_label(count_zh: str = "全部机关", count_en: str = "all agencies") -> str:
+    return f"中位数（{count_zh}）Median ({count_en})"
+
+
+TOTAL_LABEL = "全部机关合计 All agencies, total"
+MEDIAN_LABEL = _median_label()
+
+
+def metric_total_chart(site: Site, metric_id: str) -> Chart | None:
+    """One figure summed over every agency that gave it, year by year; its table also has the
+    number of agencies and their median (the total moves with how many agencies reported)."""
+    m = catalogue_metric(metric_id)
+    years = _by_year(site, metric_id)
+    if not years:
+        return None
+    series = metric_series(metric_id)
+    rows, breaks = _summary_points(series, years, lambda y: (
+        y.total, y.approximate, f"{_shown(y.total, y.approximate)}（{y.agencies}个机关 agencies）"))
+    for r in rows:
+        r["series"] = TOTAL_LABEL
+    ys = [y.year for y in years]
+    span_zh, span_en = _spans(ys)
+    approximate = any(y.approximate for y in years)
+    desc = [
+        f"{m.label_zh}（{m.unit}）：{span_zh}每年全部报告此项的机关的数值之和，折线图。",
+        f"{m.label_en}: the sum over every agency that reported it, each year {span_en}. "
+        "The number of agencies reporting differs from year to year: the table gives it with the median.",
+    ]
+    if breaks:
+        desc.append("模板口径不同的年份之间折线断开 The line breaks between years whose templates do not define the figure alike: "
+                    + ", ".join(f"{a}–{b}" for a, b, _, _ in breaks) + ".")
+    if approximate:
+        desc.append("菱形点表示合计中含约数。 Diamonds mark totals that include approximate values.")
+    description = " ".join(desc)
+    table = [
+        {"年份 Year": str(y.year), "合计 Total": _shown(y.total, y.approximate),
+         "机关数 Agencies": str(y.agencies), "中位数 Median": format_number(y.median),
+         "模板 Template": " ".join(ERA_LABELS[y.era])}
+        for y in years
+    ]
+    spec = _spec(Kind(SUMMARY_KIND, approx=approximate), rows, ys, [TOTAL_LABEL], m.unit, description, [])
+    return Chart(id=f"metric-{metric_id.replace('.', '-')}-total", title=f"{m.label_zh}：全部机关合计",
+                 description=description, spec_json=spec, table=table,
+                 subtitle=f"{m.label_en} ({m.unit}), all agencies, {span_en}")
+
+
+def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Chart | None:
+    """The `top` (TOP_N) agencies with the largest value in the latest year, each over its years,
+    and the median of all agencies each year. Their figures are in the page's table (#table)."""
+    top = TOP_N if top is None else top
+    m = catalogue_metric(metric_id)
+    years = _by_year(site, metric_id)
+    if not years:
+        return None
+    having, by_agency = metric_index(site)
+    latest = years[-1].year
+    agencies = {a.slug: a for a in site.agencies}
+    order = {a.slug: i for i, a in enumerate(site.agencies)}
+    last = [(f.value, slug) for slug, year, f in having.get(metric_id, ()) if year == latest]
+    # the largest first; equal values in the site's order of agencies
+    chosen = [slug for _, slug in sorted(last, key=lambda e: (-e[0], order[e[1]]))[:top]]
+    counts = Counter(a.name for a in site.agencies)
+    series = metric_series(metric_id)
+    rows: list[dict] = []
+    names: list[str] = []
+    broken: list[str] = []
+    approximate = False
+    for slug in chosen:
+        agency = agencies[slug]
+        reports = [r for _, r in sorted(by_agency[slug].items())]
+        points = _points(series, reports)
+        segments, breaks = _segments(series, points)
+        name = f"{agency.name} ({agency.slug})" if counts[agency.name] > 1 else agency.name
+        rows.extend(_data_rows(name, points, segments))
+        names.append(name)
+        if breaks:
+            broken.append(name)
+        approximate = approximate or any(p.approximate for p in points)
+    median_rows, median_breaks = _summary_points(series, years, lambda y: (
+        y.median, False, f"{format_number(y.median)}（{y.agencies}个机关的中位数 median of {y.agencies} agencies）"))
+    for r in median_rows:
+        r["series"] = MEDIAN_LABEL
+    rows.extend(median_rows)
+    names.append(MEDIAN_LABEL)
+    if median_breaks:
+        broken.append(MEDIAN_LABEL)
+    ys = sorted({r["year"] for r in rows})
+    span_zh, span_en = _spans(ys)
+    total = len({slug for slug, _, _ in having.get(metric_id, ())})
+    desc = [
+        f"{m.label_zh}（{m.unit}）：{latest}年数值最大的{len(chosen)}个机关{span_zh}的数值，以及每年全部机关的中位数，折线图。"
+        f"共{total}个机关报告此项，每个机关的数值见下表和数据下载。",
+        f"{m.label_en}: the {len(chosen)} agencies with the largest values in {latest}, {span_en}, one line each, "
+        f"and the median of all agencies that reported it each year. {total} agencies reported it: "
+        "every agency's figures are in the table below and in the data downloads.",
+    ]
+    if broken:
+        desc.append("模板口径不同的年份之间折线断开 Lines broken between templates that do not define the figure alike: "
+                    + "、".join(broken) + ".")
+    if approximate:
+        desc.append("菱形点为约数。 Diamonds mark approximate values.")
+    description = " ".join(desc)
+    spec = _spec(Kind(SUMMARY_KIND, approx=approximate), rows, ys, names, m.unit, description, [])
+    return Chart(id=f"metric-{metric_id.replace('.', '-')}", title=f"{m.label_zh}：{latest}年最大的{len(chosen)}个机关",
+                 description=description, spec_json=spec,
+                 subtitle=f"{m.label_en} ({m.unit}): the {len(chosen)} largest in {latest}, and the median, {span_en}",
+                 table_href="#table")
+
+
 def metric_chart(site: Site, metric_id: str) -> Chart | None:
-    """One figure (the total column) across every agency and year: a line per agency.
+    """One figure (the total column) across every agency and year: a line per agency (what a
+    metric's page shows up to LEGEND_MAX agencies; metric_charts() chooses).
 
     Its data table is the metric page's own table (#table), which shows the same figures.
     """

@@ -209,14 +209,36 @@ def test_two_agencies_of_one_name_stay_two_lines(seed):
     assert {"同名街道 (jianguomen)", "同名街道 (xinqi)"} <= {r["series"] for r in data_rows(chart)}
 
 
-def test_many_agencies_drop_the_legend_and_the_long_list(seed, monkeypatch):
+def test_many_agencies_get_totals_and_the_top_agencies_not_a_line_each(seed, monkeypatch):
+    # up to LEGEND_MAX agencies: a line each, with a legend
+    assert [c.id for c in charts.metric_charts(seed, "requests.new")] == ["metric-requests-new"]
+    assert spec_of(charts.metric_charts(seed, "requests.new")[0])["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+    # past it: the total of all agencies per year, and the TOP_N largest of the latest year with the median
     monkeypatch.setattr(charts, "LEGEND_MAX", 2)
-    chart = metric_chart(seed, "requests.new")
-    names = spec_of(chart)["layer"][0]["encoding"]["color"]["scale"]["domain"]
-    assert len(names) > 2 and spec_of(chart)["layer"][0]["encoding"]["color"]["legend"] is None
-    assert spec_of(chart)["layer"][0]["mark"]["strokeWidth"] == 1  # thin lines: a band, not a tangle
-    monkeypatch.setattr(charts, "LEGEND_MAX", 20)
-    assert spec_of(metric_chart(seed, "requests.new"))["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+    monkeypatch.setattr(charts, "TOP_N", 2)
+    total, top = charts.metric_charts(seed, "requests.new")
+    having = [(a.slug, r.year, f.value) for a in seed.agencies for r in seed.reports_of(a.slug)
+              if (f := r.figure("requests.new")) is not None]
+    sums = {}
+    for _, year, value in having:
+        sums[year] = sums.get(year, 0) + value
+    assert total.id == "metric-requests-new-total"
+    assert {r["year"]: r["value"] for r in data_rows(total)} == sums
+    assert {r["series"] for r in data_rows(total)} == {charts.TOTAL_LABEL}
+    assert [row["年份 Year"] for row in total.table] == [str(y) for y in sorted(sums)]  # its own table (no-JS view)
+    latest = max(sums)
+    counted = {y: sum(1 for _, year, _ in having if year == y) for y in sums}
+    assert [row["机关数 Agencies"] for row in total.table] == [str(counted[y]) for y in sorted(sums)]
+    assert top.id == "metric-requests-new" and top.table_href == "#table"
+    biggest = sorted(((v, s) for s, y, v in having if y == latest), key=lambda e: -e[0])[:2]
+    names = [next(a.name for a in seed.agencies if a.slug == s) for _, s in biggest]
+    domain = spec_of(top)["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert domain == names + [charts.MEDIAN_LABEL]
+    assert f"{latest}年数值最大的2个机关" in top.description and f"largest values in {latest}" in top.description
+    # far fewer points than a line per agency would have
+    assert len(data_rows(top)) < len(having) + len(sums)
+    for chart in (total, top):
+        assert spec_of(chart)["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
 
 
 def test_charts_do_not_need_the_records_table(seed, monkeypatch):

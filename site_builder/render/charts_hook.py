@@ -35,6 +35,8 @@ def agency_charts(site, slug: str) -> list:
 
 def metric_charts(site, metric_id: str) -> list:
     charts = _charts_module()
+    if charts is not None and hasattr(charts, "metric_charts"):
+        return _as_list(charts.metric_charts(site, metric_id))
     if charts is None or not hasattr(charts, "metric_chart"):
         return []
     return _as_list(charts.metric_chart(site, metric_id))

@@ -95,7 +95,7 @@ def warm(site) -> None:
     """Build every index the comparing pages share, now: worker processes forked after this
     inherit them instead of each building its own."""
     metrics_with_data(site)
-    _metric_index(site)  # (and each report's totals)
+    metric_index(site)  # (and each report's totals)
     reports_with(site)
 
 
@@ -507,7 +507,7 @@ class MetricRow:
     cells: list[tuple[int, Report | None, Figure | None]]  # (year, report, figure)
 
 
-def _metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[str, dict[int, Report]]]:
+def metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[str, dict[int, Report]]]:
     """(metric id -> (agency slug, year, figure) of every report that gives it in the total
     column, in the site's order; agency slug -> its reports by year).
 
@@ -540,7 +540,7 @@ def reports_with(site) -> dict[str, list[Report]]:
 
 def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
     """Agencies x years for one metric (total column); years where any agency printed it."""
-    having, by_agency = _metric_index(site)
+    having, by_agency = metric_index(site)
     figures: dict[str, dict[int, Figure]] = {}
     for slug, year, f in having.get(metric_id, ()):
         figures.setdefault(slug, {})[year] = f
