@@ -111,12 +111,44 @@ def _line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | N
         if cell.isdigit() and cell.isascii():
             # the common cell, a bare number: what _cell_parts would say, without its regexes
             parts.append(("RUN", cell, None, "") if len(cell) > 1 and cell[0] == "0" else ("NUM", cell, parse_number(cell), ""))
-        else:
-            got, last = _cell_parts(cell, last)
+            continue
+        # A row printed as text ("（七）总计   22   0   3 …", PDF text): its label is memoised
+        # and its numbers, each standing apart, are read as bare numbers (see _number_tail).
+        head, tail = _number_tail(cell)
+        if head:
+            got, last = _cell_parts(head, last)
             parts.extend(got)
+        for word in tail:
+            parts.append(("RUN", word, None, "") if len(word) > 1 and word[0] == "0" else ("NUM", word, parse_number(word), ""))
     # a line holding two or more numbers prints a whole row (see group_tokens)
     row_line = sum(1 for p in parts if p[0] != "TEXT") >= 2
     return tuple((kind, text, value, row_line and kind != "TEXT", markdown, unit) for kind, text, value, unit in parts), last
+
+
+def _number_tail(cell: str) -> tuple[str, list[str]]:
+    """(head, tail): the cell's closing run of bare ASCII numbers, each set apart by whitespace,
+    and the text before it; (cell, []) when the cell has no such run.
+
+    _tokenize_cell reads the tail's numbers as bare cells (no unit, numbering or glue can touch
+    a number with whitespace on both sides and only digits after it) and the head as it would
+    alone, so the cell's tokens are the head's and then the tail's. One case differs: a head
+    ending in "." or "、" (a number before it is a row's numbering only at the cell's end), so
+    such a cell is left whole. Rows printed as text have unique cells (their numbers differ
+    from report to report) but a few hundred labels: the head is what gets memoised.
+    """
+    words = cell.split()
+    n = len(words)
+    k = n
+    while k and words[k - 1].isdigit() and words[k - 1].isascii():
+        k -= 1
+    if k == n:
+        return cell, []
+    if k == 0:
+        return "", words
+    head = cell.rsplit(None, n - k)[0]
+    if head[-1] in ".、":
+        return cell, []
+    return head, words[k:]
 
 
 @lru_cache(maxsize=_MEMO)
