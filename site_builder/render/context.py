@@ -99,6 +99,20 @@ def warm(site) -> None:
     reports_with(site)
 
 
+def row_cache(site, key: tuple, signature) -> dict:
+    """The rows (agency slug -> HTML) of one comparing page (key: ("metric", id) or ("year",
+    year)) rendered so far for this Site, or carried from the last render (carry_index drops the
+    changed agencies'); a new, empty dict when the page's columns (`signature`) are not those
+    the rows were made for."""
+    caches = _site_cached(site, "rows")
+    if caches is None:
+        caches = _site_cache(site, "rows", {})
+    entry = caches.get(key)
+    if entry is None or entry[0] != signature:
+        entry = caches[key] = (signature, {})
+    return entry[1]
+
+
 def forget_index() -> None:
     """Drop the figure index and the Site's indexes (called when a render starts or ends: the
     next build has new reports, and an earlier Site kept for comparison keeps none of them)."""
@@ -166,6 +180,19 @@ def carry_index(exported: dict, old, new, changed: set, counts) -> None:
                 if not reports:
                     del lists[metric]
         _site_cache(new, "reports_with", lists)
+    if "rows" in exported:
+        # a metric page's row shows every report of its agency, a year page's row that year's
+        caches = exported["rows"]
+        slugs = {slug for slug, _ in changed}
+        for (kind, page), (_, rows) in caches.items():
+            if kind == "year":
+                for slug, year in changed:
+                    if year == page:
+                        rows.pop(slug, None)
+            else:
+                for slug in slugs:
+                    rows.pop(slug, None)
+        _site_cache(new, "rows", caches)
     for r in old_by.values():
         _INDEX.pop(id(r), None)  # (the old report's totals: only needed above)
 
@@ -501,12 +528,6 @@ def metrics_with_data(site) -> list[Metric]:
     return list(cached)
 
 
-@dataclass
-class MetricRow:
-    agency: Agency
-    cells: list[tuple[int, Report | None, Figure | None]]  # (year, report, figure)
-
-
 def metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[str, dict[int, Report]]]:
     """(metric id -> (agency slug, year, figure) of every report that gives it in the total
     column, in the site's order; agency slug -> its reports by year).
@@ -536,23 +557,6 @@ def reports_with(site) -> dict[str, list[Report]]:
         for metric in totals_of(r):
             out.setdefault(metric, []).append(r)
     return _site_cache(site, "reports_with", out)
-
-
-def metric_table(site, metric_id: str) -> tuple[list[int], list[MetricRow]]:
-    """Agencies x years for one metric (total column); years where any agency printed it."""
-    having, by_agency = metric_index(site)
-    figures: dict[str, dict[int, Figure]] = {}
-    for slug, year, f in having.get(metric_id, ()):
-        figures.setdefault(slug, {})[year] = f
-    years = sorted({y for by_year in figures.values() for y in by_year})
-    rows = []
-    for a in site.agencies:
-        given = figures.get(a.slug)
-        if given is None:
-            continue
-        reports = by_agency[a.slug]
-        rows.append(MetricRow(a, [(y, reports.get(y), given.get(y)) for y in years]))
-    return years, rows
 
 
 # ---------------------------------------------------------------- consistency checks

@@ -12,7 +12,7 @@ from typing import Callable
 from site_builder import catalogue
 from site_builder.load import Site
 from site_builder.model import Agency, Report
-from site_builder.render import charts_hook, context, urls
+from site_builder.render import charts_hook, compare_rows, context, urls
 from site_builder.render.prose import ProsePage
 
 SITE_NAME = "政府信息公开年度报告对照"
@@ -127,19 +127,13 @@ def years_page(site: Site) -> Page:
 
 
 def year_page(site: Site, year: int) -> Page:
-    reports = [r for r in site.reports if r.year == year]
-    present = {f.metric for r in reports for f in r.figures if f.applicant == "total"}
-    columns = [m for m in context.comparable_metrics() if m.id in present]
-    rows = []
-    for r in reports:
-        withheld, handled = context.figure_of(r, "outcome.withheld"), context.figure_of(r, "outcome.total")
-        rows.append((site.agency_of[r.path], r, [context.figure_of(r, m.id) for m in columns], context.share(withheld, handled)))
+    columns, show_share, count, rows_html = compare_rows.year_rows(site, year)
     return Page(
         urls.year(year),
         "year.html",
         f"{year}年 各机构对照",
-        f"{year} 年 {len(reports)} 个机构的年度报告对照 / {year}: {len(reports)} agencies side by side",
-        {"year": year, "columns": columns, "rows": rows, "show_share": any(row[3] is not None for row in rows)},
+        f"{year} 年 {count} 个机构的年度报告对照 / {year}: {count} agencies side by side",
+        {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share},
     )
 
 
@@ -155,13 +149,13 @@ def metrics_page(site: Site) -> Page:
 
 
 def metric_page(site: Site, metric: catalogue.Metric) -> Page:
-    years, rows = context.metric_table(site, metric.id)
+    years, _, rows_html = compare_rows.metric_rows(site, metric.id)
     return Page(
         urls.metric(metric.id),
         "metric.html",
         f"{metric.label_zh} {metric.label_en}",
         f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years",
-        {"metric": metric, "years": years, "rows": rows, "charts": charts_hook.metric_charts(site, metric.id)},
+        {"metric": metric, "years": years, "rows_html": rows_html, "charts": charts_hook.metric_charts(site, metric.id)},
     )
 
 

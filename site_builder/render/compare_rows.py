@@ -1,0 +1,121 @@
+"""The table rows of the pages that compare agencies: /metrics/<id>/ (an agency's figure each
+year) and /years/<year>/ (an agency's report of that year, its comparable figures).
+
+At a province's size these tables are the pages (1,800 rows, 20,000 cells); a Jinja loop with a
+macro call per row cost ~50 ms a metric page and ~130 ms a year page. Here each row is one
+f-string, and each page's rows are kept (as HTML, by agency slug) for the next render in the
+same process (the dev server): context.carry_index drops the rows of the agencies whose reports
+changed, so after one edit a page re-renders one row and joins the rest. A row's HTML depends on
+the agency (whose change makes a full render), its own reports and the page's columns; the columns
+are part of the cached entry, and rows made for other columns are never used.
+
+The bytes are those the templates' loops wrote (tests/test_compare_pages.py compares them).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from site_builder.numbers import format_number_cached as format_number
+from site_builder.render import context, urls
+from site_builder.render.fragments import escape, figure_html
+
+_NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
+_NO_SHARE = '<span class="gap">—<span class="sr-only">无 n/a</span></span>'
+
+
+def _agency_cell(href: str, name: str) -> str:
+    return f'<tr>\n  <th scope="row"><a href="{escape(href)}">{escape(name)}</a></th>\n'
+
+
+# ---------------------------------------------------------------- /metrics/<id>/
+
+
+def metric_row(agency, years: list[int], reports: dict, given: dict, metric_id: str) -> str:
+    """One agency's row: its figure each year (a link to the report's cell), a gap where its
+    report does not give it, a dot where there is no report."""
+    slug = agency.slug
+    out = [_agency_cell(urls.agency(slug), agency.name)]
+    anchor = "#" + metric_id
+    for y in years:
+        if y in reports:
+            f = given.get(y)
+            cell = figure_html(f, urls.report(slug, y) + anchor if f is not None else None)
+        else:
+            cell = _NO_REPORT
+        out.append(f'  <td class="num">{cell}</td>\n')
+    out.append("</tr>\n")
+    return "".join(out)
+
+
+def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
+    """(years where any agency gave the figure, how many agencies did, the table's rows)."""
+    having, by_agency = context.metric_index(site)
+    entries = having.get(metric_id, ())
+    figures: dict[str, dict[int, object]] = {}
+    for slug, year, f in entries:
+        by_year = figures.get(slug)
+        if by_year is None:
+            by_year = figures[slug] = {}
+        by_year[year] = f
+    years = sorted({e[1] for e in entries})
+    cache = context.row_cache(site, ("metric", metric_id), tuple(years))
+    out = []
+    for a in site.agencies:
+        given = figures.get(a.slug)
+        if given is None:
+            continue
+        html = cache.get(a.slug)
+        if html is None:
+            html = cache[a.slug] = metric_row(a, years, by_agency[a.slug], given, metric_id)
+        out.append(html)
+    return years, len(out), Markup("".join(out))
+
+
+# ---------------------------------------------------------------- /years/<year>/
+
+
+def year_row(agency, report, columns, share: Decimal | None, show_share: bool) -> str:
+    rurl = urls.report(agency.slug, report.year)
+    totals = context.totals_of(report)
+    out = [_agency_cell(rurl, agency.name), f"  <td>{escape(context.ERA_LABELS[report.era][0])}</td>\n"]
+    for m in columns:
+        f = totals.get(m.id)
+        key = format_number(f.value) if f is not None else ""
+        out.append(f'  <td class="num" data-sort="{key}">{figure_html(f, f"{rurl}#{m.id}")}</td>\n')
+    if show_share:
+        shown = f"{format_number(share)}%" if share is not None else _NO_SHARE
+        out.append(f'  <td class="num" data-sort="{"" if share is None else format_number(share)}">{shown}</td>\n')
+    out.append("</tr>\n")
+    return "".join(out)
+
+
+def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
+    """(the comparable figures any report of the year gives, whether the withheld share is shown,
+    how many reports, the table's rows) for the year's page."""
+    reports = [r for r in site.reports if r.year == year]
+    present: set[str] = set()
+    shares = []
+    for r in reports:
+        totals = context.totals_of(r)
+        present.update(totals)
+        shares.append(context.share(totals.get("outcome.withheld"), totals.get("outcome.total")))
+    columns = [m for m in context.comparable_metrics() if m.id in present]
+    show_share = any(s is not None for s in shares)
+    cache = context.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
+    agency_of = site.agency_of
+    out = []
+    seen: set[str] = set()
+    for r, share in zip(reports, shares):
+        agency = agency_of[r.path]
+        slug = agency.slug
+        html = cache.get(slug) if slug not in seen else None
+        if html is None:
+            html = year_row(agency, r, columns, share, show_share)
+            if slug not in seen:
+                cache[slug] = html
+        seen.add(slug)
+        out.append(html)
+    return columns, show_share, len(reports), Markup("".join(out))
