@@ -96,7 +96,7 @@ def test_every_figure_link_lands_on_its_source_line(crawl, seed_site):
     for path, node, attr, value in crawl.links():
         if attr == "href" and value.startswith("#L") and "/agencies/" in path.as_posix():
             line = crawl.docs[path].find(id=value[1:])
-            assert line is not None and line.has_class("line"), (path, value)
+            assert line is not None and line.tag == "div" and line.parent.has_class("source"), (path, value)
             checked += 1
     assert checked > 400
 

@@ -61,9 +61,8 @@ def signed(value: Decimal) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
-def _figure_parts(f: Figure) -> tuple[str, str]:
+def _figure_parts(f: Figure, classes: str = "fig") -> tuple[str, str]:
     """The figure's link without its href: ('<a class="fig …" href="', '" title=…>12+</a>')."""
-    classes = "fig"
     notes = []
     text = format_number(f.value)
     if f.approximate:
@@ -81,7 +80,7 @@ def _figure_parts(f: Figure) -> tuple[str, str]:
     if f.note:
         notes.append(f.note)
     title = f' title="{escape("; ".join(notes))}"' if notes else ""
-    return f'<a class="{classes}" href="', f'"{title}>{text}</a>'
+    return f'<a class="{classes.lstrip()}" href="', f'"{title}>{text}</a>'
 
 
 def figure_html(f: Figure | None, href: str | None = None) -> str:
@@ -91,6 +90,22 @@ def figure_html(f: Figure | None, href: str | None = None) -> str:
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
         return f'<a class="fig" href="{escape(href) if href else f"#L{f.line}"}">{format_number(f.value)}</a>'
     head, tail = _figure_parts(f)
+    return head + (escape(href) if href else f"#L{f.line}") + tail
+
+
+# The report and agency pages' tables write a figure without class="fig" (the stylesheet finds
+# it as the link of a figure cell, `td[id] > a` or `.yoy td > a`), and a gap as a cell of class
+# "nr" whose words for screen readers come from the stylesheet: a page has hundreds of each.
+NR = "—"
+
+
+def fig_html(f: Figure | None, href: str | None = None) -> str:
+    """A figure as figure_html() writes it, less class="fig"; a gap as NR (its cell says "nr")."""
+    if f is None:
+        return NR
+    if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
+        return f'<a href="{escape(href) if href else f"#L{f.line}"}">{format_number(f.value)}</a>'
+    head, tail = _figure_parts(f, "")
     return head + (escape(href) if href else f"#L{f.line}") + tail
 
 
@@ -112,6 +127,23 @@ def slot(cell) -> Markup:
     """A slot of a laid-out table (context.Cell): its figure, or a gap that says why when the
     parser knew (linking to the line of the warning)."""
     return Markup(slot_html(cell))
+
+
+def cell_td(c, total: bool = False) -> str:
+    """A slot of a laid-out table as its whole cell, anchored by the figure's id: a figure
+    (fig_html), a gap that says why when the parser knew, or a plain gap (class "nr").
+    `total`: the cell is its group's total (class "total")."""
+    f = c.figure
+    if f is None:
+        if c.warning is None:
+            return f'<td id="{cell_id(c)}" class="nr{" total" if total else ""}">—</td>'
+        inner = slot_html(c)
+    else:
+        inner = fig_html(f)
+    return f'<td id="{cell_id(c)}"{_TOTAL if total else ""}>{inner}</td>'
+
+
+_TOTAL = ' class="total"'
 
 
 def change(c) -> Markup:
@@ -155,12 +187,8 @@ def label(zh: str, en: str) -> Markup:
 
 
 def t3_cells(cells) -> Markup:
-    """The figure cells of one row of table 三 (the total column marked)."""
-    out = []
-    for c in cells:
-        total = " total" if c.applicant == "total" else ""
-        out.append(f'  <td class="num{total}" id="{cell_id(c)}">{slot_html(c)}</td>\n')
-    return Markup("".join(out))
+    """The figure cells of one row of table 三 (the total column is the last: CSS marks it)."""
+    return Markup("".join([cell_td(c) for c in cells]))
 
 
 def figure_rows(items) -> Markup:
@@ -177,9 +205,9 @@ def figure_rows(items) -> Markup:
         unit = f' <span class="unit">{escape(m.unit)}</span>' if m.unit else ""
         line = cell.figure.line
         out.append(
-            f'<tr>\n  <th scope="row">{metric_label(m)}{applicant}</th>\n'
-            f'  <td class="num" id="{cell_id(cell)}">{figure_html(cell.figure)}{unit}</td>\n'
-            f'  <td><a href="#L{line}">第 {line} 行 <span class="en" lang="en">line {line}</span></a></td>\n</tr>\n'
+            f'<tr><th scope="row">{metric_label(m)}{applicant}</th>'
+            f'<td id="{cell_id(cell)}">{fig_html(cell.figure)}{unit}</td>'
+            f'<td><a href="#L{line}">第 {line} 行 <span class="en" lang="en">line {line}</span></a></td></tr>\n'
         )
     return Markup("".join(out))
 
@@ -188,49 +216,99 @@ _PASSED = '<span class="ok">✓ 相符</span> <span class="en" lang="en">passed<
 _BROKEN = '<span class="bad">✗ 不符</span> <span class="en" lang="en">broken</span>'
 
 
+def _check_row(i: int, c) -> str:
+    """One check in full: result, rule, column, expected, printed (linked to the figure), line."""
+    k = c.check
+    passed = k.passed
+    metric = ""
+    if c.metric:
+        metric = f'（{escape(c.metric.label_zh)} <span class="en" lang="en">{escape(c.metric.label_en)}</span>）'
+    zh, en = c.applicant_label
+    printed = format_number(k.printed)
+    if c.target:
+        printed = f'<a href="#{escape(c.target)}">{printed}</a>'
+    return (
+        f'<tr class="{"passed" if passed else "broken"}" id="check-{i}">'
+        f'<td>{_PASSED if passed else _BROKEN}</td>'
+        f'<th scope="row"><code>{escape(k.rule)}</code> {escape(k.description)}{metric}</th>'
+        f'<td>{escape(zh)} <span class="en" lang="en">{escape(en)}</span></td>'
+        f'<td>{format_number(k.expected)}</td>'
+        f'<td>{printed}</td>'
+        f'<td><a href="#L{k.line}">第 {k.line} 行 <span class="en" lang="en">line {k.line}</span></a></td></tr>\n'
+    )
+
+
+_SUBJECTS: dict[str, tuple[str, str]] = {}
+
+
+def _check_subject(c) -> str:
+    """What one check of a rule is about, in both languages: the metric the rule names (a row of
+    table 三, a group of table 四) and the column, when it is not the total."""
+    k = c.check
+    subject = k.rule.partition(":")[2]
+    if subject:
+        m = c.metric
+        if m is None:
+            from site_builder import catalogue
+
+            ids = catalogue.by_id()
+            m = ids.get(subject) or ids.get(f"{subject}.total")
+        zh, en = (m.label_zh, m.label_en) if m is not None else (subject, subject)
+        if k.applicant != "total":
+            azh, aen = c.applicant_label
+            zh, en = f"{zh}（{azh}）", f"{en} ({aen})"
+    else:
+        zh, en = c.applicant_label
+    return f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>'
+
+
 def check_rows(checks) -> Markup:
-    """Rows of the consistency-check table (context.CheckView), numbered check-1, check-2 …"""
+    """Rows of the consistency-check table (context.CheckView). Broken checks first, each in
+    full (expected, printed, line; ids check-N, N its place among all the report's checks);
+    then the passed ones, a row per rule: every column or row it held for, with the printed
+    number linked to its figure (or, when the page has no such cell, to its line). A rule that
+    passed once gets the full row."""
     out = []
+    groups: dict[tuple[str, str], list] = {}
     for i, c in enumerate(checks, start=1):
         k = c.check
-        passed = k.passed
-        metric = ""
-        if c.metric:
-            metric = f'（{escape(c.metric.label_zh)} <span class="en" lang="en">{escape(c.metric.label_en)}</span>）'
-        zh, en = c.applicant_label
-        printed = format_number(k.printed)
-        if c.target:
-            printed = f'<a href="#{escape(c.target)}">{printed}</a>'
+        if k.passed:
+            groups.setdefault((k.rule.partition(":")[0], k.description), []).append((i, c))
+        else:
+            out.append(_check_row(i, c))
+    for (rule, description), members in groups.items():
+        if len(members) == 1:
+            out.append(_check_row(*members[0]))
+            continue
+        items = []
+        for _, c in members:
+            k = c.check
+            href = f"#{escape(c.target)}" if c.target else f"#L{k.line}"
+            items.append(f'{_check_subject(c)} <a href="{href}">{format_number(k.printed)}</a>')
         out.append(
-            f'<tr class="{"passed" if passed else "broken"}" id="check-{i}">\n'
-            f'  <td>{_PASSED if passed else _BROKEN}</td>\n'
-            f'  <th scope="row"><code>{escape(k.rule)}</code> {escape(k.description)}{metric}</th>\n'
-            f'  <td>{escape(zh)} <span class="en" lang="en">{escape(en)}</span></td>\n'
-            f'  <td class="num">{format_number(k.expected)}</td>\n'
-            f'  <td class="num">{printed}</td>\n'
-            f'  <td><a href="#L{k.line}">第 {k.line} 行 <span class="en" lang="en">line {k.line}</span></a></td>\n'
-            f'</tr>\n'
+            f'<tr class="passed"><td>{_PASSED} ×{len(members)}</td>'
+            f'<th scope="row"><code>{escape(rule)}</code> {escape(description)}</th>'
+            f'<td colspan="4">{" · ".join(items)}</td></tr>\n'
         )
     return Markup("".join(out))
 
 
 def source_text(report, cited: dict[int, list[str]]) -> Markup:
-    """The report's full text: a line per element, its number a link to itself, and back-links
-    (↑) to the figures read from it (`cited`: context.cited_lines). The text is the report's:
-    escaped."""
+    """The report's full text: a line per element (its id L<n>), its number a link to itself,
+    the line's place in the original (PDF page and line) in <small> when known, the text itself
+    directly in the element (escaped: it is the report's), and back-links (↑) to the figures read
+    from it (`cited`: context.cited_lines). The stylesheet lays the line out (.source > div)."""
     labels = report.line_labels or {}
     out = []
     for n, text in enumerate(report.lines, start=1):
         label = labels.get(n) if labels else None
-        label = f'<span class="ll">{escape(label)}</span>' if label else ""
+        label = f'<small>{escape(label)}</small>' if label else ""
         anchors = cited.get(n)
         if anchors:
-            back = "".join(f' <a class="back" href="#{a}">↑{a}</a>' for a in map(escape, anchors))
-            out.append(f'<div class="line cited" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{label}'
-                       f'<span class="lt">{escape(text)}</span>{back}</div>\n')
+            back = "".join(f'<a href="#{a}">↑{a}</a>' for a in map(escape, anchors))
+            out.append(f'<div class="cited" id="L{n}"><a href="#L{n}">{n}</a>{label}{escape(text)}{back}</div>\n')
         else:
-            out.append(f'<div class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{label}'
-                       f'<span class="lt">{escape(text)}</span></div>\n')
+            out.append(f'<div id="L{n}"><a href="#L{n}">{n}</a>{label}{escape(text)}</div>\n')
     return Markup("".join(out))
 
 
@@ -253,13 +331,22 @@ def named_report_links(reports, agency_of, sep: str = "、") -> Markup:
 
 def yoy_cells(row, slug: str) -> Markup:
     """The cells of one row of an agency's year-over-year table (context.YoYRow): each year's
-    figure, linked to it on the report's page, and its change against the previous report."""
+    figure, linked to it on the report's page, and its change against the previous report (the
+    previous column): its signed number in a span of class up/down/same, the arrow drawn by the
+    stylesheet. A gap is a cell of class "nr"."""
     metric = row.metric.id
+    base = urls.agency(slug)
     out = []
     for c in row.cells:
-        fig = figure_html(c.figure, f"{urls.report(slug, c.year)}#{metric}")
-        chg = f"<br>{change_html(c)}" if c.change is not None else ""
-        out.append(f'  <td class="num">{fig}{chg}</td>\n')
+        f = c.figure
+        if f is None:
+            out.append('<td class="nr">—</td>')
+            continue
+        fig = fig_html(f, f"{base}{c.year}/#{metric}")
+        if c.change is not None:
+            approx = "≈" if c.approximate_change else ""
+            fig = f'{fig} <span class="{c.direction}">{approx}{signed(c.change)}</span>'
+        out.append(f'<td>{fig}</td>')
     return Markup("".join(out))
 
 
@@ -293,13 +380,12 @@ def t2_rows(group) -> Markup:
     """The rows of one group of table 二 (context.T2Group): the group's name spans them."""
     out = []
     for i, (m, column, cell) in enumerate(group.cells):
-        head = f'  <th scope="rowgroup" rowspan="{len(group.cells)}">{escape(group.name)}</th>\n' if i == 0 else ""
+        head = f'<th scope="rowgroup" rowspan="{len(group.cells)}">{escape(group.name)}</th>' if i == 0 else ""
         unit = f"（{escape(m.unit)}）" if m.unit and m.unit != "件" else ""
         mid = escape(m.id)
         out.append(
-            f'<tr>\n{head}  <th scope="row">{escape(column)}{unit} <span class="en" lang="en">{escape(m.label_en)}</span> '
-            f'<a class="mid" href="{escape(urls.metric(m.id))}">{mid}</a></th>\n'
-            f'  <td class="num" id="{cell_id(cell)}">{slot_html(cell)}</td>\n</tr>\n'
+            f'<tr>{head}<th scope="row">{escape(column)}{unit} <span class="en" lang="en">{escape(m.label_en)}</span> '
+            f'<a class="mid" href="{escape(urls.metric(m.id))}">{mid}</a></th>{cell_td(cell)}</tr>\n'
         )
     return Markup("".join(out))
 
@@ -309,11 +395,13 @@ def t3_rows(rows) -> Markup:
     out = []
     for row in rows:
         label = f'{escape(row.label_zh)} <span class="en" lang="en">{escape(row.label_en)}</span>'
+        level = f" lvl-{row.level}" if row.level else ""
         if row.metric is None:
-            out.append(f'<tr class="group lvl-{row.level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n')
+            out.append(f'<tr class="group{level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n')
         else:
-            out.append(f'<tr class="lvl-{row.level}">\n  <th scope="row">{label} <a class="mid" href="{escape(urls.metric(row.metric))}">'
-                       f'{escape(row.metric)}</a></th>\n{t3_cells(row.cells)}</tr>\n')
+            tr = f'<tr class="{level[1:]}">' if level else "<tr>"
+            out.append(f'{tr}<th scope="row">{label} <a class="mid" href="{escape(urls.metric(row.metric))}">'
+                       f'{escape(row.metric)}</a></th>{t3_cells(row.cells)}</tr>\n')
     return Markup("".join(out))
 
 
@@ -329,11 +417,10 @@ def t4_heads(groups) -> Markup:
 
 
 def t4_cells(groups) -> Markup:
-    """The one row of figures of table 四, in the order of t4_heads."""
+    """The one row of figures of table 四, in the order of t4_heads (each group's total marked)."""
     out = []
     for g in groups:
         last = len(g.cells) - 1
         for i, (m, zh, en, cell) in enumerate(g.cells):
-            total = " total" if i == last else ""
-            out.append(f'  <td class="num{total}" id="{cell_id(cell)}">{slot_html(cell)}</td>\n')
+            out.append(cell_td(cell, i == last))
     return Markup("".join(out))
