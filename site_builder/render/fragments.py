@@ -36,6 +36,18 @@ def escape(text: str) -> str:
     return text if _SPECIAL.search(text) is None else str(_escape(text))
 
 
+_ESCAPED: dict[str, str] = {}
+
+
+def esc(text: str) -> str:
+    """escape() remembered: for the few hundred strings every page repeats (catalogue labels,
+    metric ids, rule names), never for a report's own text (unbounded)."""
+    out = _ESCAPED.get(text)
+    if out is None:
+        out = _ESCAPED[text] = escape(text)
+    return out
+
+
 _DERIVED_SR = '<span class="sr-only">（计算所得 derived）</span>'
 
 
@@ -201,8 +213,8 @@ def figure_rows(items) -> Markup:
         applicant = ""
         if cell.applicant != "total":
             zh, en = APPLICANT_LABELS[cell.applicant]
-            applicant = f'（{escape(zh)} <span class="en" lang="en">{escape(en)}</span>）'
-        unit = f' <span class="unit">{escape(m.unit)}</span>' if m.unit else ""
+            applicant = f'（{esc(zh)} <span class="en" lang="en">{esc(en)}</span>）'
+        unit = f' <span class="unit">{esc(m.unit)}</span>' if m.unit else ""
         line = cell.figure.line
         out.append(
             f'<tr><th scope="row">{metric_label(m)}{applicant}</th>'
@@ -222,16 +234,16 @@ def _check_row(i: int, c) -> str:
     passed = k.passed
     metric = ""
     if c.metric:
-        metric = f'（{escape(c.metric.label_zh)} <span class="en" lang="en">{escape(c.metric.label_en)}</span>）'
+        metric = f'（{esc(c.metric.label_zh)} <span class="en" lang="en">{esc(c.metric.label_en)}</span>）'
     zh, en = c.applicant_label
     printed = format_number(k.printed)
     if c.target:
-        printed = f'<a href="#{escape(c.target)}">{printed}</a>'
+        printed = f'<a href="#{esc(c.target)}">{printed}</a>'
     return (
         f'<tr class="{"passed" if passed else "broken"}" id="check-{i}">'
         f'<td>{_PASSED if passed else _BROKEN}</td>'
-        f'<th scope="row"><code>{escape(k.rule)}</code> {escape(k.description)}{metric}</th>'
-        f'<td>{escape(zh)} <span class="en" lang="en">{escape(en)}</span></td>'
+        f'<th scope="row"><code>{esc(k.rule)}</code> {esc(k.description)}{metric}</th>'
+        f'<td>{esc(zh)} <span class="en" lang="en">{esc(en)}</span></td>'
         f'<td>{format_number(k.expected)}</td>'
         f'<td>{printed}</td>'
         f'<td><a href="#L{k.line}">第 {k.line} 行 <span class="en" lang="en">line {k.line}</span></a></td></tr>\n'
@@ -259,7 +271,7 @@ def _check_subject(c) -> str:
             zh, en = f"{zh}（{azh}）", f"{en} ({aen})"
     else:
         zh, en = c.applicant_label
-    return f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>'
+    return f'{esc(zh)} <span class="en" lang="en">{esc(en)}</span>'
 
 
 def check_rows(checks) -> Markup:
@@ -283,14 +295,26 @@ def check_rows(checks) -> Markup:
         items = []
         for _, c in members:
             k = c.check
-            href = f"#{escape(c.target)}" if c.target else f"#L{k.line}"
+            href = f"#{esc(c.target)}" if c.target else f"#L{k.line}"
             items.append(f'{_check_subject(c)} <a href="{href}">{format_number(k.printed)}</a>')
         out.append(
             f'<tr class="passed"><td>{_PASSED} ×{len(members)}</td>'
-            f'<th scope="row"><code>{escape(rule)}</code> {escape(description)}</th>'
+            f'<th scope="row"><code>{esc(rule)}</code> {esc(description)}</th>'
             f'<td colspan="4">{" · ".join(items)}</td></tr>\n'
         )
     return Markup("".join(out))
+
+
+_BACKS: dict[str, str] = {}
+
+
+def _back(anchor: str) -> str:
+    """A back-link from a line of the text to a figure read from it (anchors: a few hundred)."""
+    out = _BACKS.get(anchor)
+    if out is None:
+        a = escape(anchor)
+        out = _BACKS[anchor] = f'<a href="#{a}">↑{a}</a>'
+    return out
 
 
 def source_text(report, cited: dict[int, list[str]]) -> Markup:
@@ -298,17 +322,24 @@ def source_text(report, cited: dict[int, list[str]]) -> Markup:
     the line's place in the original (PDF page and line) in <small> when known, the text itself
     directly in the element (escaped: it is the report's), and back-links (↑) to the figures read
     from it (`cited`: context.cited_lines). The stylesheet lays the line out (.source > div)."""
-    labels = report.line_labels or {}
+    lines = report.lines
+    # the whole text escaped in one pass (a line holds no newline; should one, line by line)
+    texts = escape("\n".join(lines)).split("\n")
+    if len(texts) != len(lines):
+        texts = [escape(t) for t in lines]
+    labels = report.line_labels
     out = []
-    for n, text in enumerate(report.lines, start=1):
-        label = labels.get(n) if labels else None
-        label = f'<small>{escape(label)}</small>' if label else ""
+    for n, text in enumerate(texts, start=1):
+        if labels:
+            label = labels.get(n)
+            if label:
+                text = f'<small>{escape(label)}</small>{text}'
         anchors = cited.get(n)
         if anchors:
-            back = "".join(f'<a href="#{a}">↑{a}</a>' for a in map(escape, anchors))
-            out.append(f'<div class="cited" id="L{n}"><a href="#L{n}">{n}</a>{label}{escape(text)}{back}</div>\n')
+            back = "".join([_back(a) for a in anchors])
+            out.append(f'<div class="cited" id="L{n}"><a href="#L{n}">{n}</a>{text}{back}</div>\n')
         else:
-            out.append(f'<div id="L{n}"><a href="#L{n}">{n}</a>{label}{escape(text)}</div>\n')
+            out.append(f'<div id="L{n}"><a href="#L{n}">{n}</a>{text}</div>\n')
     return Markup("".join(out))
 
 
@@ -380,12 +411,12 @@ def t2_rows(group) -> Markup:
     """The rows of one group of table 二 (context.T2Group): the group's name spans them."""
     out = []
     for i, (m, column, cell) in enumerate(group.cells):
-        head = f'<th scope="rowgroup" rowspan="{len(group.cells)}">{escape(group.name)}</th>' if i == 0 else ""
-        unit = f"（{escape(m.unit)}）" if m.unit and m.unit != "件" else ""
-        mid = escape(m.id)
+        head = f'<th scope="rowgroup" rowspan="{len(group.cells)}">{esc(group.name)}</th>' if i == 0 else ""
+        unit = f"（{esc(m.unit)}）" if m.unit and m.unit != "件" else ""
+        mid = esc(m.id)
         out.append(
-            f'<tr>{head}<th scope="row">{escape(column)}{unit} <span class="en" lang="en">{escape(m.label_en)}</span> '
-            f'<a class="mid" href="{escape(urls.metric(m.id))}">{mid}</a></th>{cell_td(cell)}</tr>\n'
+            f'<tr>{head}<th scope="row">{esc(column)}{unit} <span class="en" lang="en">{esc(m.label_en)}</span> '
+            f'<a class="mid" href="{esc(urls.metric(m.id))}">{mid}</a></th>{cell_td(cell)}</tr>\n'
         )
     return Markup("".join(out))
 
@@ -394,14 +425,14 @@ def t3_rows(rows) -> Markup:
     """The rows of table 三 (context.T3Row): group headings, and figure rows with a cell per column."""
     out = []
     for row in rows:
-        label = f'{escape(row.label_zh)} <span class="en" lang="en">{escape(row.label_en)}</span>'
+        label = f'{esc(row.label_zh)} <span class="en" lang="en">{esc(row.label_en)}</span>'
         level = f" lvl-{row.level}" if row.level else ""
         if row.metric is None:
             out.append(f'<tr class="group{level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n')
         else:
             tr = f'<tr class="{level[1:]}">' if level else "<tr>"
-            out.append(f'{tr}<th scope="row">{label} <a class="mid" href="{escape(urls.metric(row.metric))}">'
-                       f'{escape(row.metric)}</a></th>{t3_cells(row.cells)}</tr>\n')
+            out.append(f'{tr}<th scope="row">{label} <a class="mid" href="{esc(urls.metric(row.metric))}">'
+                       f'{esc(row.metric)}</a></th>{"".join([cell_td(c) for c in row.cells])}</tr>\n')
     return Markup("".join(out))
 
 
@@ -412,7 +443,7 @@ def t4_heads(groups) -> Markup:
         last = len(g.cells) - 1
         for i, (m, zh, en, cell) in enumerate(g.cells):
             total = " total" if i == last else ""
-            out.append(f'  <th scope="col" class="num{total}">{escape(zh)} <span class="en" lang="en">{escape(en)}</span></th>\n')
+            out.append(f'  <th scope="col" class="num{total}">{esc(zh)} <span class="en" lang="en">{esc(en)}</span></th>\n')
     return Markup("".join(out))
 
 
