@@ -54,6 +54,7 @@ def install(env: Environment) -> None:
         report_links=fragments.report_links,
         named_report_links=fragments.named_report_links,
         yoy_cells=fragments.yoy_cells,
+        yoy_rows=fragments.yoy_rows,
         year_cells=fragments.year_cells,
         metric_cells=fragments.metric_cells,
         urls=urls,
