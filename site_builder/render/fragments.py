@@ -365,8 +365,11 @@ def yoy_cells(row, slug: str) -> Markup:
     figure, linked to it on the report's page, and its change against the previous report (the
     previous column): its signed number in a span of class up/down/same, the arrow drawn by the
     stylesheet. A gap is a cell of class "nr"."""
+    return Markup(_yoy_cells(row, urls.agency(slug)))
+
+
+def _yoy_cells(row, base: str) -> str:
     metric = row.metric.id
-    base = urls.agency(slug)
     out = []
     for c in row.cells:
         f = c.figure
@@ -378,6 +381,18 @@ def yoy_cells(row, slug: str) -> Markup:
             approx = "≈" if c.approximate_change else ""
             fig = f'{fig} <span class="{c.direction}">{approx}{signed(c.change)}</span>'
         out.append(f'<td>{fig}</td>')
+    return "".join(out)
+
+
+def yoy_rows(rows, slug: str) -> Markup:
+    """The rows of an agency's year-over-year table (context.YoYRow): the metric's names, linked
+    to its page, and its unit; then yoy_cells. One call per table, not per row."""
+    base = urls.agency(slug)
+    out = []
+    for row in rows:
+        m = row.metric
+        unit = f' <span class="unit">（{esc(m.unit)}）</span>' if m.unit else ""
+        out.append(f'<tr><th scope="row">{metric_label(m)}{unit}</th>{_yoy_cells(row, base)}</tr>\n')
     return Markup("".join(out))
 
 
