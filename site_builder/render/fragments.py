@@ -73,8 +73,9 @@ def signed(value: Decimal) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
-def _figure_parts(f: Figure, classes: str = "fig") -> tuple[str, str]:
-    """The figure's link without its href: ('<a class="fig …" href="', '" title=…>12+</a>')."""
+def _figure_parts(f: Figure, classes: str = "fig", derived_words: bool = True) -> tuple[str, str]:
+    """The figure's link without its href: ('<a class="fig …" href="', '" title=…>12+</a>').
+    `derived_words`: a derived figure says so to screen readers in a span (else the stylesheet does)."""
     notes = []
     text = format_number(f.value)
     if f.approximate:
@@ -88,7 +89,8 @@ def _figure_parts(f: Figure, classes: str = "fig") -> tuple[str, str]:
     if f.origin == "derived":
         classes += " derived"
         notes.append(_DERIVED)
-        text += _DERIVED_SR
+        if derived_words:
+            text += _DERIVED_SR
     if f.note:
         notes.append(f.note)
     title = f' title="{escape("; ".join(notes))}"' if notes else ""
@@ -117,7 +119,7 @@ def fig_html(f: Figure | None, href: str | None = None) -> str:
         return NR
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
         return f'<a href="{escape(href) if href else f"#L{f.line}"}">{format_number(f.value)}</a>'
-    head, tail = _figure_parts(f, "")
+    head, tail = _figure_parts(f, "", False)  # a.derived: its words for screen readers from the stylesheet
     return head + (escape(href) if href else f"#L{f.line}") + tail
 
 
