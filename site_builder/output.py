@@ -3,12 +3,37 @@ so a failed or interrupted build leaves the previous site whole."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+import xxhash
+
+# The manifest's content hash: it only tells whether a file's bytes changed since the last build
+# (nothing trusts it against tampering), so a fast non-cryptographic 128-bit hash. xxh3_128 runs
+# at memory speed (~50 GB/s here); blake2b cost ~3.5 s of a 20,000-report build (3.2 GB hashed).
+_hash = xxhash.xxh3_128_hexdigest
+_Hasher = xxhash.xxh3_128
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def content_hash(data: bytes) -> str:
+    """The hash the manifest keeps of a file's bytes (what Output.write records)."""
+    return _hash(data)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    # os.open/os.write: one open, one write, one close (no buffered file object per page)
+    fd = os.open(path, _FLAGS, 0o666)
+    try:
+        view, done = memoryview(data), 0
+        while done < len(view):
+            done += os.write(fd, view[done:])
+    finally:
+        os.close(fd)
 
 
 class Output:
@@ -30,6 +55,11 @@ class Output:
         self.units: dict[tuple, dict[str, str]] = {}  # unit -> the files it wrote (relpath -> hash)
         self._unit: dict[str, str] | None = None
         self.timings = timings
+        # folders known to exist under root: a page's folder is made once, not asked for per file
+        # (a mkdir -p per file cost ~1.4 s at 20,000 reports). A forked worker inherits a copy;
+        # a folder another process made meanwhile is fine (exist_ok).
+        self._dirs: set[str] = set()
+        self._root = str(root)
 
     @property
     def written(self) -> list[str]:
@@ -51,11 +81,20 @@ class Output:
         self.units[key] = files
         self.hashes.update(files)
 
+    def _path(self, relpath: str) -> str:
+        """The file's path under root, its folder made if this Output has not made it yet."""
+        path = f"{self._root}/{relpath}"
+        folder = path.rpartition("/")[0]
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
+        return path
+
     def write(self, relpath: str, data: str | bytes) -> None:
         t0 = time.perf_counter()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = _hash(data)
         if relpath in self.hashes:
             # written twice: the last bytes win, as on disk (even when they are the live ones)
             self.hashes.pop(relpath)
@@ -66,9 +105,7 @@ class Output:
         if self._unit is not None:
             self._unit[relpath] = digest
         if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
-            target = self.root / relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _write_file(self._path(relpath), data)
             self.changed.append(relpath)
         if self.timings is not None:
             self.timings.add("write", time.perf_counter() - t0)
@@ -77,19 +114,35 @@ class Output:
         """write() for a file too big to hold whole (data/records.json is hundreds of MB at a
         province's size): each chunk (str or bytes) is encoded, hashed and written as it comes.
         The same bytes give the same hash as write(), so either can write a file."""
-        spent = 0.0
-        target = self.root / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(target.name + ".part")
-        h = hashlib.blake2b(digest_size=16)
-        with open(part, "wb") as f:
+        with self.stream(relpath) as put:
             for chunk in chunks:
+                put(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+
+    @contextmanager
+    def stream(self, relpath: str):
+        """write_chunks() for a writer that fills several files at once (the data downloads in
+        one pass): yields a function taking the file's next bytes. The file is written beside
+        (.part) and is in place, hashed and recorded, when the block ends; not if it fails."""
+        target = self._path(relpath)
+        part = target + ".part"
+        h = _Hasher()
+        spent = 0.0
+        with open(part, "wb", buffering=1 << 20) as f:
+            update, write = h.update, f.write
+
+            def put(data: bytes) -> None:
+                nonlocal spent
                 t0 = time.perf_counter()
-                if isinstance(chunk, str):
-                    chunk = chunk.encode("utf-8")
-                h.update(chunk)
-                f.write(chunk)
+                update(data)
+                write(data)
                 spent += time.perf_counter() - t0
+
+            try:
+                yield put
+            except BaseException:
+                f.close()
+                os.unlink(part)
+                raise
         t0 = time.perf_counter()
         digest = h.hexdigest()
         if relpath in self.hashes:
@@ -103,8 +156,8 @@ class Output:
             os.replace(part, target)
             self.changed.append(relpath)
         else:
-            part.unlink()
-            target.unlink(missing_ok=True)  # an earlier write of it in this build
+            os.unlink(part)
+            Path(target).unlink(missing_ok=True)  # an earlier write of it in this build
         if self.timings is not None:
             self.timings.add("write", spent + time.perf_counter() - t0)
 
