@@ -70,14 +70,15 @@ def ordered_figures(report: Report, ranks=None) -> list:
     return sorted(report.figures, key=lambda f: rank[f.metric, f.applicant])
 
 
-def report_csv(report: Report, agency: Agency, ranks=None) -> str:
-    """The rows of records.csv for one report (no header)."""
+def report_csv(report: Report, agency: Agency, ranks=None, figures=None) -> str:
+    """The rows of records.csv for one report (no header). `figures`: ordered_figures(report),
+    when the caller has them already."""
     prefix = _csv_line([agency.name, agency.slug, report.year])[:-1]  # the fields every row of it starts with
     src_head, src_tail = _csv_source(report.path)
     return "".join(
         f"{prefix},{f.metric},{f.applicant},{_number(f.value)},{'true' if f.approximate else 'false'},"
         f"{src_head}{f.line}{src_tail}\n"
-        for f in ordered_figures(report, ranks)
+        for f in (figures if figures is not None else ordered_figures(report, ranks))
     )
 
 
@@ -91,16 +92,18 @@ def _json_id(text: str) -> str:
     return out
 
 
-def report_json(report: Report, agency: Agency, ranks=None) -> str:
-    """The objects of records.json for one report, as json.dumps(indent=1) lays them out inside
-    the top-level list, joined by ",\\n" (empty for a report without figures)."""
-    head = (f' {{\n  "agency": {encode_basestring(agency.name)},\n  "agency_slug": {encode_basestring(agency.slug)},\n'
-            f'  "year": {int(report.year)},\n  "metric": ')
+def report_json(report: Report, agency: Agency, ranks=None, figures=None) -> str:
+    """The objects of records.json for one report, one a line, each as json.dumps(obj,
+    ensure_ascii=False, separators=(",", ":")) writes it, joined by ",\\n" (empty for a report
+    without figures). One compact object a line: the file is a JSON array a line-oriented tool
+    can also read, and 3/4 of the size of json.dumps(indent=1) (230 bytes a row, not 270)."""
+    head = (f'{{"agency":{encode_basestring(agency.name)},"agency_slug":{encode_basestring(agency.slug)},'
+            f'"year":{int(report.year)},"metric":')
     source = encode_basestring(report.path + ":")[:-1]
     return ",\n".join(
-        f'{head}{_json_id(f.metric)},\n  "applicant": {_json_id(f.applicant)},\n  "value": {_json_number(f.value)},\n'
-        f'  "approximate": {"true" if f.approximate else "false"},\n  "source": {source}{f.line}"\n }}'
-        for f in ordered_figures(report, ranks)
+        f'{head}{_json_id(f.metric)},"applicant":{_json_id(f.applicant)},"value":{_json_number(f.value)},'
+        f'"approximate":{"true" if f.approximate else "false"},"source":{source}{f.line}"}}'
+        for f in (figures if figures is not None else ordered_figures(report, ranks))
     )
 
 
@@ -118,7 +121,7 @@ def records_csv_chunks(reports: Iterable[Report], agency_of: dict[str, Agency]) 
 
 
 def records_json_chunks(reports: Iterable[Report], agency_of: dict[str, Agency]) -> Iterator[str]:
-    """records.json as a stream: what json.dumps(rows, ensure_ascii=False, indent=1) writes."""
+    """records.json as a stream: "[", one compact object a line (see report_json), "]"."""
     ranks = _ranks()
     first = True
     for r in _in_order(reports, agency_of):
@@ -155,7 +158,9 @@ def records_json(records: list[Record]) -> str:
         }
         for r in records
     ]
-    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    if not rows:
+        return "[]\n"
+    return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows) + "\n]\n"
 
 
 def quality_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tuple]:
@@ -227,34 +232,3 @@ def notes_csv(reports: list[Report], agency_of: dict[str, Agency]) -> str:
 def agency_records_csv(reports: Iterable[Report], agency_of: dict[str, Agency]) -> str:
     """One agency's records.csv (its reports' rows, as in data/records.csv)."""
     return "".join(records_csv_chunks(reports, agency_of))
-
-
-def write_records(out, reports: list[Report], agency_of: dict[str, Agency], agency_file=None) -> None:
-    """data/records.csv and data/records.json, streamed into `out` (output.Output) report by
-    report: the build never holds either file, nor a list of its rows.
-
-    With `agency_file` (slug -> path of that agency's records.csv), each agency's file is
-    written in the same pass from the same rows: a third of the serialising saved, and at most
-    one agency's rows held at a time."""
-    if agency_file is None:
-        out.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
-    else:
-        out.write_chunks("data/records.csv", _with_agency_files(out, reports, agency_of, agency_file))
-    out.write_chunks("data/records.json", records_json_chunks(reports, agency_of))
-
-
-def _with_agency_files(out, reports, agency_of, agency_file) -> Iterator[str]:
-    ranks = _ranks()
-    yield RECORDS_CSV_HEADER
-    slug, rows = None, []
-    for r in _in_order(reports, agency_of):
-        agency = agency_of[r.path]
-        if agency.slug != slug:
-            if slug is not None:
-                out.write(agency_file(slug), RECORDS_CSV_HEADER + "".join(rows))
-            slug, rows = agency.slug, []
-        chunk = report_csv(r, agency, ranks)
-        rows.append(chunk)
-        yield chunk
-    if slug is not None:
-        out.write(agency_file(slug), RECORDS_CSV_HEADER + "".join(rows))

@@ -1,6 +1,7 @@
 """The record downloads are streamed report by report with plain string formatting; their bytes
-must be exactly what the csv and json modules write for the same rows (awkward names included),
-and Output.write_chunks must store a file as Output.write does."""
+must be exactly what the csv and json modules write for the same rows (awkward names included:
+records.json is one compact json.dumps object a line inside the array), and Output.write_chunks
+must store a file as Output.write does."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from site_builder.downloads import (
     agency_records_csv,
     records_csv_chunks,
     records_json_chunks,
-    write_records,
 )
 from site_builder.load import Site, load_site, records_of
 from site_builder.model import Agency, Figure, Report
@@ -40,7 +40,9 @@ def reference_json(rows) -> str:
 
     objs = [{"agency": r.agency, "agency_slug": r.agency_slug, "year": r.year, "metric": r.metric, "applicant": r.applicant,
              "value": number(r.value), "approximate": r.approximate, "source": r.source} for r in rows]
-    return json.dumps(objs, ensure_ascii=False, indent=1) + "\n"
+    if not objs:
+        return "[]\n"
+    return "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False, separators=(",", ":")) for o in objs) + "\n]\n"
 
 
 def report(path: str, agency: str, year: int, figures: list[Figure]) -> Report:
@@ -103,26 +105,46 @@ def test_seed_records_equal_reference():
     assert "".join(records_json_chunks(site.reports, site.agency_of)) == reference_json(rows)
 
 
+def write_records(out, reports, agency_of, agency_records=None):
+    from site_builder.render import records_files
+
+    return records_files.write(Site(content_dir=ROOT, reports=reports, agency_of=agency_of), out,
+                               agency_records=agency_records)
+
+
 def test_write_chunks_stores_what_write_stores(tmp_path):
     reports, agency_of = awkward_site()
     a, b = Output(tmp_path / "a"), Output(tmp_path / "b")
     write_records(a, reports, agency_of)
     b.write("data/records.csv", "".join(records_csv_chunks(reports, agency_of)))
     b.write("data/records.json", "".join(records_json_chunks(reports, agency_of)))
-    assert a.hashes == b.hashes
+    assert a.hashes == b.hashes and len(a.hashes) == 2
     for rel in a.hashes:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
     assert not list((tmp_path / "a").rglob("*.part"))
     # incremental: unchanged bytes against a live site are not written again, changed ones are
     live = tmp_path / "a"
     c = Output(tmp_path / "c", previous=dict(a.hashes), base=live)
-    write_records(c, reports, agency_of)
+    c.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
+    c.write_chunks("data/records.json", records_json_chunks(reports, agency_of))
     assert c.changed == [] and not (tmp_path / "c" / "data" / "records.csv").exists()
     reports[0].figures.append(Figure("requests.new", Decimal("7"), 39, "research"))
     d = Output(tmp_path / "d", previous=dict(a.hashes), base=live)
-    write_records(d, reports, agency_of)
+    d.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
+    d.write_chunks("data/records.json", records_json_chunks(reports, agency_of))
     assert sorted(d.changed) == ["data/records.csv", "data/records.json"]
     assert ",research,7," in (tmp_path / "d" / "data" / "records.csv").read_text(encoding="utf-8")
+
+
+def test_a_failed_stream_leaves_no_file(tmp_path):
+    out = Output(tmp_path)
+    try:
+        with out.stream("data/records.csv") as put:
+            put(b"agency,agency_slug\n")
+            raise RuntimeError("a report could not be formatted")
+    except RuntimeError:
+        pass
+    assert out.hashes == {} and out.changed == [] and list((tmp_path / "data").iterdir()) == []
 
 
 def test_site_reports_order_is_download_order():
@@ -133,11 +155,31 @@ def test_site_reports_order_is_download_order():
 
 
 def test_agency_files_written_in_the_same_pass(tmp_path):
+    """records_files.write, the whole files in one pass with each agency's records.csv: the same
+    bytes as the streams and agency_records_csv, and the same byte spans as the rewriting path
+    notes when it has nothing to reuse."""
+    from site_builder.render import records_files
+
     reports, agency_of = awkward_site()
-    a, b = Output(tmp_path / "a"), Output(tmp_path / "b")
-    write_records(a, reports, agency_of, agency_file=lambda slug: f"agencies/{slug}/records.csv")
-    write_records(b, reports, agency_of)
-    for slug in ("a-odd", "b-plain", "c-nl"):
+    a = Output(tmp_path / "a")
+    agency_files: dict[str, bytes] = {}
+    layout = write_records(a, reports, agency_of, agency_records=lambda slug, data: agency_files.setdefault(slug, data))
+    assert sorted(agency_files) == ["a-odd", "b-plain", "c-nl"]
+    for slug, data in agency_files.items():
         mine = [r for r in reports if agency_of[r.path].slug == slug]
-        b.write(f"agencies/{slug}/records.csv", agency_records_csv(mine, agency_of))
-    assert a.hashes == b.hashes and len(a.hashes) == 5
+        assert data.decode("utf-8") == agency_records_csv(mine, agency_of)
+    site = Site(content_dir=ROOT, reports=reports, agency_of=agency_of)
+    for relpath, chunks in (("data/records.csv", records_csv_chunks), ("data/records.json", records_json_chunks)):
+        whole = (tmp_path / "a" / relpath).read_bytes()
+        assert whole == "".join(chunks(reports, agency_of)).encode("utf-8")
+        assert layout.sizes[relpath] == len(whole)
+        spans: dict = {}
+        ordered = sorted(reports, key=lambda r: (agency_of[r.path].slug, r.year))
+        rewritten = b"".join(records_files._pieces(relpath, site, ordered, {}, set(), None, spans))
+        assert rewritten == whole and spans == layout.spans[relpath]
+    # a report's span holds its rows: the empty report has none, and no object in the JSON
+    odd_2018 = layout.spans["data/records.csv"][("a-odd", 2018)]
+    assert odd_2018[1] == 0 and ("a-odd", 2018) not in layout.spans["data/records.json"]
+    start, size = layout.spans["data/records.json"][("c-nl", 2021)]
+    rows = json.loads("[" + (tmp_path / "a" / "data/records.json").read_bytes()[start:start + size].decode("utf-8") + "]")
+    assert len(rows) == 5 and {r["agency_slug"] for r in rows} == {"c-nl"}

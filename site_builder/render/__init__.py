@@ -29,6 +29,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PARALLEL_MIN_PAGES = 200
 # units (pages mostly) per task handed to a worker: small enough that both cores stay busy to the end
 CHUNK_UNITS = 32
+# pages that list every agency or every report giving a figure (tens of ms to a few tenths of a
+# second each at a province's size): handed out first, one per task
+HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric")
 
 
 def environment(templates_dir: Path) -> Environment:
@@ -106,11 +109,19 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     # this process writes them while the workers render the pages, which link to the files
     # expected, checked afterwards.)
     layout: list = [None]
+    whole = ch is None  # (ch may become None below: then the downloads are written, not the agencies' files)
+
+    def agency_records(slug: str, data: bytes) -> None:
+        with out.unit(("records", slug)):
+            out.write(urls.file_of(urls.agency_records(slug)), data)
 
     def write_downloads() -> None:
+        # a full render makes each agency's records.csv in the same pass (its rows are a run of
+        # data/records.csv's); an incremental one renders those of the agencies changed as units
         with out.unit(("downloads",)):
             layout[0] = _write_downloads(site, out, old.records if ch is not None else None,
-                                         ch.reports | stale if ch is not None else None)
+                                         ch.reports | stale if ch is not None else None,
+                                         agency_records=agency_records if whole else None)
 
     stale = (old.pending or set()) if ch is not None else set()  # a deferred write that failed
     pending = None
@@ -138,7 +149,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         else:
             keep.append(key)
 
-    for a in site.agencies:
+    for a in site.agencies if not whole else ():  # (a full render: written with the downloads)
         add(("records", a.slug), lambda c, s=a.slug: s in c.agencies,
             lambda s=a.slug: out.write(urls.file_of(urls.agency_records(s)),
                                        agency_records_csv(site.reports_of(s), site.agency_of)))
@@ -170,7 +181,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         footer(downloads)
         if parallel:
             context.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
-            _run_parallel(units, out, jobs, meanwhile=write_downloads)
+            long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
+            _run_parallel(units, out, jobs, meanwhile=write_downloads, heavy=long.__contains__)
             actual = _downloads_of(out)
             if actual != downloads:  # not the files expected: the pages again, linking the right ones
                 downloads = actual
@@ -233,12 +245,13 @@ def affected(spec, ch) -> bool:
     return False  # prose pages and 404 show no report
 
 
-def _write_downloads(site: Site, out: Output, layout=None, changed: set | None = None):
+def _write_downloads(site: Site, out: Output, layout=None, changed: set | None = None, agency_records=None):
     """The data/ files. records.csv/json report by report, reusing the bytes of the reports not
-    `changed` since the last render (whose `layout` they have); returns their new layout."""
+    `changed` since the last render (whose `layout` they have); returns their new layout.
+    `agency_records`: see records_files.write."""
     from site_builder.render import records_files
 
-    layout = records_files.write(site, out, layout, changed)
+    layout = records_files.write(site, out, layout, changed, agency_records=agency_records)
     out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
     out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
     return layout
@@ -309,27 +322,47 @@ def _run_chunk(bounds: tuple[int, int]) -> tuple[dict, list, dict]:
     return out.collect()
 
 
-def _run_parallel(units: list, out: Output, jobs: int, meanwhile=None) -> None:
+def _run_parallel(units: list, out: Output, jobs: int, meanwhile=None, heavy=lambda key: False) -> None:
     """Run the units in `jobs` forked processes, each writing its files into the staging folder;
     their bookkeeping (file -> hash, unit -> files) is merged here in unit order, so the result
-    is the same whatever the number of processes."""
+    is the same whatever the number of processes. `heavy(key)`: the unit takes long (see _chunks)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     env = _PAGE_ENV[0]
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)  # compiled once here, inherited by every worker
-    chunks = [(i, min(i + CHUNK_UNITS, len(units))) for i in range(0, len(units), CHUNK_UNITS)]
     _JOB[:] = [units, out]
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_run_chunk, chunks)  # (every chunk handed out at once)
+            chunks = _chunks(units, heavy)
+            results = pool.map(_run_chunk, chunks)  # (every chunk handed out at once, in this order)
             if meanwhile is not None:
                 meanwhile()  # this process's own share, while the workers render
-            for collected in results:
-                out.merge(collected)
+            done = dict(zip(chunks, results))
+            for bounds in sorted(done):  # in unit order, whichever order they ran in
+                out.merge(done[bounds])
     finally:
         _JOB.clear()
+
+
+def _chunks(units: list, heavy) -> list[tuple[int, int]]:
+    """The units as tasks (start, end): each heavy unit alone and first, then runs of the others.
+    A worker takes the next task when it is done with one, so the long pages (a metric's or a
+    year's: ~0.1 s each at 20,000 reports, listed last) are spread over the workers from the
+    start, and the last tasks are short ones: no core waits long for the other at the end."""
+    alone = [(i, i + 1) for i, (key, _) in enumerate(units) if heavy(key)]
+    first = {start for start, _ in alone}
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i in range(len(units) + 1):
+        light = i < len(units) and i not in first
+        if light and start is None:
+            start = i
+        if start is not None and (not light or i - start == CHUNK_UNITS):
+            runs.append((start, i))
+            start = i if light else None
+    return alone + runs
 
 
 def _can_fork() -> bool:

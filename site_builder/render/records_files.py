@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.downloads import RECORDS_CSV_HEADER, _ranks, report_csv, report_json
+from site_builder.downloads import RECORDS_CSV_HEADER, _ranks, ordered_figures, report_csv, report_json
 from site_builder.load import Site
 
 CSV, JSON = "data/records.csv", "data/records.json"
@@ -31,19 +31,23 @@ class Layout:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-def write(site: Site, out, previous: Layout | None = None, changed: set | None = None) -> Layout:
+def write(site: Site, out, previous: Layout | None = None, changed: set | None = None, agency_records=None) -> Layout:
     """Write both files into `out` (output.Output). With the Layout of the live files (out.base)
-    and the (slug, year) of the reports that changed since, reuse every other report's bytes."""
+    and the (slug, year) of the reports that changed since, reuse every other report's bytes.
+
+    Written whole (no previous Layout), with `agency_records` (a function taking an agency's slug
+    and the bytes of its records.csv), each agency's records.csv is made in the same pass: its
+    rows are a run of data/records.csv's, already formatted."""
     ordered = sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year))
+    if previous is None or changed is None or out.base is None:
+        return _write_whole(site, out, ordered, agency_records)
     layout = Layout()
     for relpath in (CSV, JSON):
-        source = None
-        if previous is not None and changed is not None and out.base is not None:
-            source = _open_live(Path(out.base) / relpath, previous.sizes.get(relpath))
+        source = _open_live(Path(out.base) / relpath, previous.sizes.get(relpath))
         try:
             spans: dict = {}
             old = previous.spans.get(relpath, {}) if source is not None else {}
-            pieces = _pieces(relpath, site, ordered, old, changed or set(), source, spans)
+            pieces = _pieces(relpath, site, ordered, old, changed, source, spans)
             sized = _Counted(pieces)
             out.write_chunks(relpath, sized)
         finally:
@@ -51,6 +55,49 @@ def write(site: Site, out, previous: Layout | None = None, changed: set | None =
                 os.close(source)
         layout.spans[relpath], layout.sizes[relpath] = spans, sized.size
     return layout
+
+
+def _write_whole(site: Site, out, ordered, agency_records=None) -> Layout:
+    """Both files (and the agencies' files) in one pass over the reports: each report's figures
+    put in order once, its CSV rows formatted once for data/records.csv and its agency's file.
+    The bytes and spans are those _pieces gives with nothing to reuse (a test compares them)."""
+    ranks = _ranks()
+    agency_of = site.agency_of
+    csv_spans: dict = {}
+    json_spans: dict = {}
+    head = RECORDS_CSV_HEADER.encode("utf-8")
+    with out.stream(CSV) as put_csv, out.stream(JSON) as put_json:
+        put_csv(head)
+        at_csv, at_json = len(head), 0
+        slug, rows = None, []  # the agency whose rows are being gathered, and its rows so far
+        for r in ordered:
+            agency = agency_of[r.path]
+            key = (agency.slug, r.year)
+            figures = ordered_figures(r, ranks)
+            chunk = report_csv(r, agency, ranks, figures).encode("utf-8")
+            put_csv(chunk)
+            csv_spans[key] = (at_csv, len(chunk))
+            at_csv += len(chunk)
+            if agency_records is not None:
+                if agency.slug != slug:
+                    if slug is not None:
+                        agency_records(slug, b"".join(rows))
+                    slug, rows = agency.slug, [head]
+                rows.append(chunk)
+            if figures:
+                chunk = report_json(r, agency, ranks, figures).encode("utf-8")
+                opening = b",\n" if at_json else b"[\n"
+                put_json(opening)
+                at_json += len(opening)
+                put_json(chunk)
+                json_spans[key] = (at_json, len(chunk))
+                at_json += len(chunk)
+        closing = b"\n]\n" if at_json else b"[]\n"
+        put_json(closing)
+        at_json += len(closing)
+        if slug is not None:
+            agency_records(slug, b"".join(rows))
+    return Layout(spans={CSV: csv_spans, JSON: json_spans}, sizes={CSV: at_csv, JSON: at_json})
 
 
 class _Counted:
