@@ -4,7 +4,13 @@ They were Jinja macros; a macro call costs some 20 µs and a report page made ~9
 agency page thousands. Here each is a plain function (templates call them exactly as they
 called the macros) that returns Markup. Every value that comes from a report — notes, warning
 messages, hrefs — goes through escape(); only the fixed markup around it is written literally.
-The output is byte for byte what the macros wrote.
+figure(), slot(), change() and metric_label() write byte for byte what the macros wrote
+(tests/test_fragments.py).
+
+The report and agency pages — most of the site's bytes — use leaner pieces (fig_html, cell_td,
+yoy_rows, check_rows, source_text): no class the stylesheet can infer from the place (a figure's
+cell has its id, the total column is the last), gaps and derived figures whose words for screen
+readers come from the stylesheet, passed checks a row per rule, a line of text a single element.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape as _escape
 
+from site_builder import catalogue
 from site_builder.catalogue import Metric
 from site_builder.model import Figure
 from site_builder.numbers import format_number_cached as format_number  # a corpus prints few distinct numbers
@@ -252,9 +259,6 @@ def _check_row(i: int, c) -> str:
     )
 
 
-_SUBJECTS: dict[str, tuple[str, str]] = {}
-
-
 def _check_subject(c) -> str:
     """What one check of a rule is about, in both languages: the metric the rule names (a row of
     table 三, a group of table 四) and the column, when it is not the total."""
@@ -263,8 +267,6 @@ def _check_subject(c) -> str:
     if subject:
         m = c.metric
         if m is None:
-            from site_builder import catalogue
-
             ids = catalogue.by_id()
             m = ids.get(subject) or ids.get(f"{subject}.total")
         zh, en = (m.label_zh, m.label_en) if m is not None else (subject, subject)
