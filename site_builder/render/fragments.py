@@ -207,11 +207,6 @@ def label(zh: str, en: str) -> Markup:
 # Each returns the rows exactly as the template's loop wrote them, one per line.
 
 
-def t3_cells(cells) -> Markup:
-    """The figure cells of one row of table 三 (the total column is the last: CSS marks it)."""
-    return Markup("".join([cell_td(c) for c in cells]))
-
-
 def figure_rows(items) -> Markup:
     """Rows of a list of figures outside the tables (context.FigureItem): name, value, line."""
     from site_builder.render.context import APPLICANT_LABELS
