@@ -8,7 +8,9 @@ is edited (its 主动公开 total changed, as benchmarks/bench.py does) and rebu
 `site-builder build --serve` rebuilds: build(defer_downloads=True), the pages live, the data
 downloads being the second step (timed apart). For each edit it prints the build's stages
 (scan: the manifest's scan of every input file; parse: loading the reports; render; commit),
-every page rendered with its CPU ms, and the wall and CPU ms of the whole. With --profile, the
+every page rendered with its CPU ms, and the wall and CPU ms of the whole. After each build the
+heap is frozen out of the cyclic collector's reach, as the dev server does (serve.keep_out_of_gc;
+--no-freeze: not). With --profile, the
 edits run under cProfile and the top functions are written to FILE.
 """
 
@@ -58,12 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--profile", type=Path, default=None)
     ap.add_argument("--no-search", action="store_true")
+    ap.add_argument("--no-freeze", action="store_true", help="no gc.freeze() after each build (serve does one)")
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
     from site_builder import charts
     from site_builder import render as R
     from site_builder.commands import build as B
+    from site_builder.commands.serve import keep_out_of_gc
     from site_builder.timings import Timings
 
     work = args.work
@@ -94,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=args.jobs)
     print(f"first build: {time.perf_counter() - w0:.1f} s wall, {cpu() - c0:.1f} s CPU; {t.line()}", flush=True)
     B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, jobs=args.jobs)  # no change
+    if not args.no_freeze:
+        keep_out_of_gc()  # as the dev server does after each build
 
     profiler = None
     if args.profile:
@@ -118,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             wall, used = (time.perf_counter() - w0) * 1000, (cpu() - c0) * 1000
             c1, w1 = cpu(), time.perf_counter()
             B.finish_downloads(out)
+            if not args.no_freeze:
+                keep_out_of_gc()
             dl_wall, dl_cpu = (time.perf_counter() - w1) * 1000, (cpu() - c1) * 1000
             pages_ms = sum(ms for _, ms in rendered)
             print(f"\nedit {i + 1}: {report.name}: pages live in {wall:.0f} ms wall, {used:.0f} ms CPU "

@@ -519,25 +519,35 @@ class _Year(NamedTuple):
 
 
 def _by_year(site: Site, metric_id: str) -> list[_Year]:
-    """The metric's figures of every agency, summed up by year (one pass over the shared index)."""
+    """The metric's figures of every agency, summed up by year. Each year's summary is kept for
+    the next render in the same process (context.row_cache; carry_index drops the years whose
+    reports changed), so after an edit the dev server sums one year again, not all of them."""
     from statistics import median
 
+    from site_builder.render.context import row_cache
+
     having, by_agency = metric_index(site)
-    values: dict[int, list[Decimal]] = {}
-    eras: dict[int, Counter] = {}
-    approx: set[int] = set()
-    for slug, year, f in having.get(metric_id, ()):
-        values.setdefault(year, []).append(f.value)
-        eras.setdefault(year, Counter())[by_agency[slug][year].era] += 1
-        if f.approximate:
-            approx.add(year)
-    out = []
-    for year in sorted(values):
-        # the most common era; a tie goes to the later template (ERA_LABELS order)
-        era = max(eras[year], key=lambda e: (eras[year][e], list(ERA_LABELS).index(e)))
-        vs = values[year]
-        out.append(_Year(year, era, sum(vs, Decimal(0)), Decimal(median(vs)), len(vs), year in approx))
-    return out
+    entries = having.get(metric_id, ())
+    kept = row_cache(site, ("summary", metric_id), None)
+    present = {e[1] for e in entries}
+    missing = present - kept.keys()
+    if missing:
+        values: dict[int, list[Decimal]] = {y: [] for y in missing}
+        eras: dict[tuple[int, str], int] = {}
+        approx: set[int] = set()
+        for slug, year, f in entries:
+            if year in missing:
+                values[year].append(f.value)
+                key = (year, by_agency[slug][year].era)
+                eras[key] = eras.get(key, 0) + 1
+                if f.approximate:
+                    approx.add(year)
+        order = list(ERA_LABELS)
+        for year, vs in values.items():
+            # the most common era; a tie goes to the later template (ERA_LABELS order)
+            era = max((e for y, e in eras if y == year), key=lambda e: (eras[year, e], order.index(e)))
+            kept[year] = _Year(year, era, sum(vs, Decimal(0)), Decimal(median(vs)), len(vs), year in approx)
+    return [kept[y] for y in sorted(present)]
 
 
 def _summary_points(series: Series, years: list[_Year], pick) -> tuple[list[dict], list[tuple]]:

@@ -103,7 +103,8 @@ def row_cache(site, key: tuple, signature) -> dict:
     """The rows (agency slug -> HTML) of one comparing page (key: ("metric", id) or ("year",
     year)) rendered so far for this Site, or carried from the last render (carry_index drops the
     changed agencies'); a new, empty dict when the page's columns (`signature`) are not those
-    the rows were made for."""
+    the rows were made for. ("summary", metric id): year -> that year's sums (charts._by_year),
+    carry_index dropping the changed years'."""
     caches = _site_cached(site, "rows")
     if caches is None:
         caches = _site_cache(site, "rows", {})
@@ -181,14 +182,19 @@ def carry_index(exported: dict, old, new, changed: set, counts) -> None:
                     del lists[metric]
         _site_cache(new, "reports_with", lists)
     if "rows" in exported:
-        # a metric page's row shows every report of its agency, a year page's row that year's
+        # a metric page's row shows every report of its agency, a year page's row that year's; a
+        # metric's summary of a year (charts._by_year) sums every report of that year
         caches = exported["rows"]
         slugs = {slug for slug, _ in changed}
+        years = {year for _, year in changed}
         for (kind, page), (_, rows) in caches.items():
             if kind == "year":
                 for slug, year in changed:
                     if year == page:
                         rows.pop(slug, None)
+            elif kind == "summary":
+                for year in years:
+                    rows.pop(year, None)
             else:
                 for slug in slugs:
                     rows.pop(slug, None)

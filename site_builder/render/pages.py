@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from site_builder import catalogue
 from site_builder.load import Site
@@ -171,14 +171,15 @@ def not_found_page() -> Page:
     return Page("/404.html", "404.html", "页面不存在 Page not found", "页面不存在 / page not found", in_sitemap=False)
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):
     """A page not built yet: its URL, what it is about, and how to build it.
 
     Listing every page costs next to nothing; only the pages a build renders are built (an
     incremental render builds those its change affects). `kind` and `key` say what the page
     shows: ("report", (slug, year)), ("agency", slug), ("year", year), ("metric", metric id),
     ("page", stem), or a list page ("index", "agencies", "years", "metrics", "404") with key None.
+    (A named tuple: every build lists every page, 22,000 at a province's size, and a frozen
+    dataclass took 1.5 µs to make each, a third of the dev server's page listing.)
     """
 
     url: str
