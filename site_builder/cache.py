@@ -3,8 +3,9 @@ path (a Report cites it), and the parser's own source code.
 
 A parse is a pure function of those, so a cached Report is exactly what parsing again would
 give; changing any parser file changes every key and the cache simply misses. Entries are
-files ``<cache>/reports/<2 hex>/<key>.entry``, written atomically so two builds sharing a
-cache never read half a file. The cache folder is disposable: delete it at any time.
+kept in pack files, a few dozen reports each, under ``<cache>/packs/<parser version>/``, each
+written atomically so two builds sharing a cache never read half a file (see "packs" below).
+The cache folder is disposable: delete it at any time.
 
 An entry is the Report as plain tuples in `marshal` format, its figures column by column and
 its numbers as the strings they print as (see encode()). Reading every cached report is most
@@ -175,33 +176,168 @@ def decode(data: bytes) -> Report | ReportError:
     )
 
 
+# --- packs ---------------------------------------------------------------------------------
+#
+# Entries are stored in pack files, one per batch of reports parsed together (a worker's chunk
+# of a few dozen): creating a file costs more than encoding its report, so one file per report
+# was a tenth of a cold load. A pack is
+#
+#     MAGIC | header length (4 bytes, little-endian) | header | entries, one after the other
+#
+# where the header is marshal's ((key, offset, length), ...), offsets counted from the end of
+# the header. Packs live in packs/<parser version>/: a parser change starts an empty folder
+# (and drops the other versions' folders). Each is written under a temporary name and renamed,
+# so a reader sees a whole pack or none, and named by a hash of its header, so two builds that
+# write the same reports write the same file. A pack whose header cannot be read is deleted and
+# its reports are parsed again; an entry that does not decode is a miss, and its report, parsed
+# again, is stored in a newer pack, which is read instead from then on (newer packs win).
+
+_PACK_MAGIC = b"SBPACK1\n"
+_PACK_SUFFIX = ".pack"
+_HEAD_READ = 1 << 16  # bytes read at first from a pack: its header (64 keys: ~3 KB)
+_SMALL_PACK = 8  # packs with fewer entries (the dev server's, a report or two each) ...
+_SMALL_PACKS_MAX = 32  # ... are merged into one once there are more than this many
+
+
+def _pack_bytes(items: list[tuple[str, bytes]]) -> tuple[bytes, bytes]:
+    """(header bytes, the pack's bytes up to the entries) for (key, entry bytes) items."""
+    table = []
+    offset = 0
+    for key, data in items:
+        table.append((key, offset, len(data)))
+        offset += len(data)
+    header = marshal.dumps(tuple(table))
+    return header, _PACK_MAGIC + len(header).to_bytes(4, "little") + header
+
+
+def _read_header(path: str) -> list[tuple[str, int, int]]:
+    """(key, absolute offset, length) of every entry of a pack. Raises on a damaged pack."""
+    with open(path, "rb") as fh:
+        head = fh.read(_HEAD_READ)
+        magic = len(_PACK_MAGIC)
+        if head[:magic] != _PACK_MAGIC or len(head) < magic + 4:
+            raise ValueError("not a pack")
+        size = int.from_bytes(head[magic:magic + 4], "little")
+        base = magic + 4 + size
+        if len(head) < base:
+            head += fh.read(base - len(head))
+            if len(head) < base:
+                raise ValueError("pack cut short")
+        end = fh.seek(0, os.SEEK_END)
+    table = marshal.loads(head[magic + 4:base])
+    out = []
+    for key, offset, length in table:
+        if not isinstance(key, str) or base + offset + length > end:
+            raise ValueError("pack cut short")
+        out.append((key, base + offset, length))
+    return out
+
+
 class ReportCache:
     """get/put parsed reports (or the ReportError a file gave) by key."""
 
     def __init__(self, root: Path | None):
         self.root = Path(root) if root is not None else None
-        # string paths: os.path is several times cheaper than pathlib, once per report
-        self._reports = os.path.join(str(self.root), "reports") if self.root is not None else None
-        self._made: set[str] = set()  # folders known to exist
+        self._index: dict[str, tuple[str, int, int]] | None = None  # key -> (pack, offset, length)
+        self._small: set[str] = set()  # packs of fewer than _SMALL_PACK entries
+        self._fd: int | None = None  # the pack last read from, kept open: entries are read in runs
+        self._fd_path = ""
         self.hits = 0
         self.misses = 0
 
-    def _path(self, key: str) -> str:
-        assert self._reports is not None
-        return os.path.join(self._reports, key[:2], key + ".entry")
+    @property
+    def folder(self) -> str:
+        """This parser version's pack folder."""
+        assert self.root is not None
+        return os.path.join(str(self.root), "packs", parser_version())
+
+    def _load_index(self) -> dict[str, tuple[str, int, int]]:
+        index: dict[str, tuple[str, int, int]] = {}
+        self._index = index
+        if self.root is None:
+            return index
+        folder = self.folder
+        try:
+            with os.scandir(folder) as found:
+                # oldest first: a report stored again (its entry was damaged) is read from the newer pack
+                names = sorted((e.stat().st_mtime_ns, e.name) for e in found
+                               if e.name.endswith(_PACK_SUFFIX) and not e.name.startswith("."))
+        except OSError:
+            return index
+        for _mtime, name in names:
+            path = os.path.join(folder, name)
+            try:
+                table = _read_header(path)
+            except FileNotFoundError:
+                continue  # merged or deleted by another build since the scan
+            except Exception:  # noqa: BLE001 - a damaged pack is dropped; its reports parse again
+                self._discard(path)
+                continue
+            for key, offset, length in table:
+                index[key] = (path, offset, length)
+            if len(table) < _SMALL_PACK:
+                self._small.add(path)
+        return index
+
+    def __len__(self) -> int:
+        """Entries this version of the parser has stored (an empty cache needs no look-ups)."""
+        if self.root is None:
+            return 0
+        return len(self._index if self._index is not None else self._load_index())
+
+    def _read(self, path: str, offset: int, length: int) -> bytes:
+        if path != self._fd_path or self._fd is None:
+            self.release()
+            self._fd = os.open(path, os.O_RDONLY)
+            self._fd_path = path
+        return os.pread(self._fd, length, offset)
+
+    def release(self) -> None:
+        """Close the pack kept open for reading (reopened when needed)."""
+        if self._fd is not None:
+            fd, self._fd, self._fd_path = self._fd, None, ""
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def __del__(self) -> None:
+        self.release()
+
+    def _discard(self, path: str) -> None:
+        """Forget and delete a damaged pack."""
+        if self._fd_path == path:
+            self.release()
+        if self._index:
+            for key in [k for k, loc in self._index.items() if loc[0] == path]:
+                del self._index[key]
+        self._small.discard(path)
+        try:
+            os.remove(path)
+        except OSError:
+            pass
 
     def get(self, key: str) -> Report | ReportError | None:
         if self.root is None:
             return None
+        index = self._index if self._index is not None else self._load_index()
+        loc = index.get(key)
+        if loc is None:
+            self.misses += 1
+            return None
+        path, offset, length = loc
         try:
-            with open(self._path(key), "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
+            data = self._read(path, offset, length)
+        except OSError:  # the pack was merged or deleted by another build: a miss
+            index.pop(key, None)
             self.misses += 1
             return None
         try:
+            if len(data) != length:
+                raise ValueError("pack cut short")
             result = decode(data)
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss; the parse rewrites it
+        except Exception:  # noqa: BLE001 - a damaged entry is a miss; the parse stores it again,
+            index.pop(key, None)  # in a newer pack, which later loads read instead
             self.misses += 1
             return None
         self.hits += 1
@@ -209,18 +345,72 @@ class ReportCache:
 
     def put(self, key: str, result: Report | ReportError) -> None:
         if self.root is not None:
-            self.put_bytes(key, encode(result))
+            self.put_many([(key, encode(result))])
 
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store an entry already encoded (encode())."""
-        if self.root is None:
+        self.put_many([(key, data)])
+
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store entries already encoded (encode()), as one pack."""
+        if self.root is None or not items:
             return
-        target = self._path(key)
-        folder = os.path.dirname(target)
-        if folder not in self._made:
+        folder = self.folder
+        if not os.path.isdir(folder):
             os.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
-        tmp = os.path.join(folder, f".{key}.{os.getpid()}")
+            _drop_other_versions(os.path.dirname(folder), os.path.basename(folder))
+        header, head = _pack_bytes(items)
+        name = hashlib.blake2b(header, digest_size=16).hexdigest() + _PACK_SUFFIX
+        target = os.path.join(folder, name)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}")
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            fh.write(head)
+            for _key, data in items:
+                fh.write(data)
         os.replace(tmp, target)
+        if self._index is not None:
+            base = len(head)
+            for key, offset, length in marshal.loads(header):
+                self._index[key] = (target, base + offset, length)
+            if len(items) < _SMALL_PACK:
+                self._small.add(target)
+
+    def merge_small_packs(self) -> None:
+        """Many small packs (the dev server writes one per rebuild) become one, so that reading
+        the cache's index stays a few dozen files. Safe beside other builds: the merged pack is
+        written first, and a build that loses a small pack it had indexed just parses again."""
+        if self.root is None or self._index is None or len(self._small) <= _SMALL_PACKS_MAX:
+            return
+        small = sorted(self._small)
+        items = []
+        for path in small:
+            try:
+                table = _read_header(path)
+                with open(path, "rb") as fh:
+                    for key, offset, length in table:
+                        fh.seek(offset)
+                        items.append((key, fh.read(length)))
+            except Exception:  # noqa: BLE001 - left as they are: get() deals with them
+                return
+        self.release()
+        self._small.clear()
+        self.put_many(items)
+        for path in small:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+
+
+def _drop_other_versions(packs: str, keep: str) -> None:
+    """Delete the pack folders of other parser versions: no key of this version is in them."""
+    import shutil
+
+    try:
+        with os.scandir(packs) as found:
+            others = [e.path for e in found if e.name != keep and e.is_dir() and len(e.name) == 32
+                      and all(c in "0123456789abcdef" for c in e.name)]
+    except OSError:
+        return
+    for path in others:
+        shutil.rmtree(path, ignore_errors=True)

@@ -174,11 +174,12 @@ def _parse_one(path: Path, content_dir: Path, cite_as: str | None = None) -> tup
 
     cite_as = cite_as or path.relative_to(content_dir).as_posix()
     try:
-        digest = file_hash(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         return "", ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}")
+    digest = file_hash(data)
     try:
-        return digest, parse_document(read_document(path, cite_as))
+        return digest, parse_document(read_document(path, cite_as, data))
     except ReportError as exc:
         return digest, exc
 
@@ -189,14 +190,16 @@ def _parse_chunk(args: tuple[list[str], list[str], str, str | None]) -> list[tup
     from site_builder.cache import ReportCache, encode, report_key
 
     paths, cites, content_dir, cache_root = args
-    cache = ReportCache(Path(cache_root) if cache_root else None)
     out = []
+    entries = []
     for p, cite_as in zip(paths, cites):
         digest, result = _parse_one(Path(p), Path(content_dir), cite_as)
         data = encode(result)
         if digest:
-            cache.put_bytes(report_key(digest, cite_as), data)
+            entries.append((report_key(digest, cite_as), data))
         out.append((digest, data))
+    if cache_root:
+        ReportCache(Path(cache_root)).put_many(entries)  # one pack for the chunk
     return out
 
 
@@ -216,6 +219,7 @@ def cite_paths(files: list[Path], content_dir: Path) -> list[str]:
 
 
 PARALLEL_MIN = 48  # below this many files to parse, a process pool costs more than it saves
+PACK_SIZE = 64  # reports parsed in order are stored in packs of this many (a chunk's size at most)
 
 
 def default_jobs() -> int:
@@ -246,19 +250,20 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     parsed again. The rest are parsed on every core (processes: parsing is Python code) when
     there are many, in order otherwise.
     """
-    from site_builder.cache import decode, file_hash, report_key
+    from site_builder.cache import decode, encode, file_hash, report_key
 
     content_dir = Path(content_dir)
     cites = cite_paths(files, content_dir)
     # Paused in the parse workers too (they fork from here): a parse makes next to no cyclic
     # garbage (a failed report's traceback), and the workers end with the load.
     with gc_paused():
-        return _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, report_key)
+        return _load(files, cites, content_dir, cache, jobs, known, decode, encode, file_hash, report_key)
 
 
-def _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, report_key):
+def _load(files, cites, content_dir, cache, jobs, known, decode, encode, file_hash, report_key):
     results: list = [None] * len(files)
     sigs = [_signature(p) for p in files]
+    nothing_cached = cache is None or len(cache) == 0
     todo: list[int] = []
     for i, path in enumerate(files):
         cite_as = cites[i]
@@ -266,8 +271,8 @@ def _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, repo
         if prev is not None and sigs[i] is not None and prev[0] == sigs[i]:
             results[i] = prev
             continue
-        if prev is None and cache is None:
-            todo.append(i)
+        if prev is None and nothing_cached:
+            todo.append(i)  # nothing to look up: the parse hashes the file
             continue
         try:
             with open(path, "rb") as fh:
@@ -300,14 +305,23 @@ def _load(files, cites, content_dir, cache, jobs, known, decode, file_hash, repo
                 for i, (digest, data) in zip(chunk, got):
                     results[i] = (sigs[i], digest, decode(data))
     else:
+        entries = []
         for i in todo:
             digest, result = _parse_one(files[i], content_dir, cites[i])
             if isinstance(result, Report):
                 # (a worker's reports need no compact(): decode() shares values as it reads)
                 result = compact(result)
             if cache is not None and digest:
-                cache.put(report_key(digest, cites[i]), result)
+                entries.append((report_key(digest, cites[i]), encode(result)))
+                if len(entries) == PACK_SIZE:
+                    cache.put_many(entries)
+                    entries = []
             results[i] = (sigs[i], digest, result)
+        if cache is not None:
+            cache.put_many(entries)
+    if cache is not None:
+        cache.release()
+        cache.merge_small_packs()
     return results
 
 

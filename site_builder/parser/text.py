@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 from site_builder.numbers import parse_number
 
-_WS = re.compile(r"\s+")
 _HTML_COMMENT = re.compile(r"<!--.*?-->|-->|<!--")
 
 # Memo sizes: the parser asks for the same lines and labels many times per report (each table
@@ -31,7 +30,9 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if "-->" in text or "<!--" in text:  # the only strings _HTML_COMMENT can match
         text = _HTML_COMMENT.sub("", text)
-    return _WS.sub("", text)
+    # split() drops every whitespace character (str.isspace(): what the regex \s matches), a few
+    # times faster than re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 class Token(NamedTuple):

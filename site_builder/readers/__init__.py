@@ -49,12 +49,17 @@ def supported_suffixes() -> tuple[str, ...]:
     return tuple(sorted(set(_READERS) | set(_BUILTIN)))
 
 
-def read_document(path: Path, cite_as: str) -> Document:
-    """Read any supported report file. Raises ReportError naming the file on failure."""
+def read_document(path: Path, cite_as: str, data: bytes | None = None) -> Document:
+    """Read any supported report file. Raises ReportError naming the file on failure.
+    `data`: the file's bytes when the caller has read them already (the load hashes them), for
+    a reader that can take them (its `from_bytes`); other readers read the file."""
     _load_builtin(path.suffix.lower())
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         raise ReportError(cite_as, None, f"unsupported file type {path.suffix!r} (supported: {', '.join(supported_suffixes())})")
+    from_bytes = getattr(reader, "from_bytes", None) if data is not None else None
+    if from_bytes is not None:
+        return from_bytes(data, cite_as)
     try:
         return reader(path, cite_as)
     except OSError as exc:  # missing, a folder, no permission: the user's to fix, not a crash

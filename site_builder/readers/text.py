@@ -53,7 +53,14 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def text_document(data: bytes, cite_as: str) -> Document:
+    text, encoding = decode(data, cite_as)
+    return Document(path=cite_as, lines=split_lines(text), encoding=encoding)
+
+
 @register(".txt", ".md", ".text")
 def read_text(path: Path, cite_as: str) -> Document:
-    text, encoding = decode(path.read_bytes(), cite_as)
-    return Document(path=cite_as, lines=split_lines(text), encoding=encoding)
+    return text_document(path.read_bytes(), cite_as)
+
+
+read_text.from_bytes = text_document  # type: ignore[attr-defined]  # see read_document(data=)
