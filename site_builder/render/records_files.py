@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.downloads import RECORDS_CSV_HEADER, _ranks, ordered_figures, report_csv, report_json
+from site_builder.downloads import RECORDS_CSV_HEADER, _ranks, ordered_figures, report_csv, report_json, report_rows
 from site_builder.load import Site
 
 CSV, JSON = "data/records.csv", "data/records.json"
@@ -74,7 +74,8 @@ def _write_whole(site: Site, out, ordered, agency_records=None) -> Layout:
             agency = agency_of[r.path]
             key = (agency.slug, r.year)
             figures = ordered_figures(r, ranks)
-            chunk = report_csv(r, agency, ranks, figures).encode("utf-8")
+            csv_text, json_text = report_rows(r, agency, figures)
+            chunk = csv_text.encode("utf-8")
             put_csv(chunk)
             csv_spans[key] = (at_csv, len(chunk))
             at_csv += len(chunk)
@@ -84,8 +85,8 @@ def _write_whole(site: Site, out, ordered, agency_records=None) -> Layout:
                         agency_records(slug, b"".join(rows))
                     slug, rows = agency.slug, [head]
                 rows.append(chunk)
-            if figures:
-                chunk = report_json(r, agency, ranks, figures).encode("utf-8")
+            if json_text:
+                chunk = json_text.encode("utf-8")
                 opening = b",\n" if at_json else b"[\n"
                 put_json(opening)
                 at_json += len(opening)
