@@ -2,7 +2,8 @@
 (a gap's "not reported", a derived figure's "derived") are in the accessibility tree, the arrows
 of a change are drawn but not read, and a line of the text is one row beside its number.
 
-Skipped when /usr/bin/chromium is not installed (like tests/test_browser.py)."""
+One Playwright session in a thread of its own (tests/test_browser.py may hold the main thread's);
+skipped when /usr/bin/chromium is not installed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from browser.server import serve
-from browser.visit import launch, open_context
+from browser.visit import in_own_thread, launch, open_context
 
 pytestmark = pytest.mark.browser
 
@@ -20,50 +21,55 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
-def page(seed_site, netlify_rules):
+def seen(seed_site, netlify_rules) -> dict:
+    """What Chromium shows and names on an agency page and a report page."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with serve(seed_site, netlify_rules) as base, sync_playwright() as pw:
-        browser = launch(pw)
-        context = open_context(browser, 1280)
-        p = context.new_page()
-        p.base = base
-        yield p
-        context.close()
-        browser.close()
+    def session() -> dict:
+        out = {}
+        with serve(seed_site, netlify_rules) as base, sync_playwright() as pw:
+            browser = launch(pw)
+            context = open_context(browser, 1280)
+            page = context.new_page()
+            page.goto(base + "/agencies/jianguomen/")
+            gap = page.locator("table.yoy td.nr").first
+            out["gap_text"] = gap.inner_text().strip()
+            out["gap_aria"] = gap.aria_snapshot()
+            up = page.locator("table.yoy td > span.up").first
+            out["up_before"] = up.evaluate("e => getComputedStyle(e, '::before').content")
+            link = up.locator("xpath=..").locator("a")
+            out["up_link_text"], out["up_link_aria"] = link.inner_text(), link.aria_snapshot()
+
+            page.goto(base + "/agencies/jianguomen/2024/")
+            derived = page.locator("table.t3 td[id] > a.derived").first
+            out["derived_text"], out["derived_aria"] = derived.inner_text().strip(), derived.aria_snapshot()
+
+            page.goto(base + "/agencies/jianguomen/2024/#L30")
+            line = page.locator("#L30")
+            out["line_box"], out["number_box"] = line.bounding_box(), line.locator("a").first.bounding_box()
+            out["line_background"] = line.evaluate("e => getComputedStyle(e).backgroundColor")
+            context.close()
+            browser.close()
+        return out
+
+    return in_own_thread(session)
 
 
-def test_gaps_and_derived_figures_are_named_for_screen_readers(page):
-    from playwright.sync_api import expect
-
-    page.goto(page.base + "/agencies/jianguomen/")
-    gap = page.locator("table.yoy td.nr").first
-    expect(gap).to_be_visible()
-    assert gap.inner_text().strip() == "—"
-    expect(gap).to_have_accessible_name(re.compile(r"^—\s*未报告 not reported\s*$"))
-
-    page.goto(page.base + "/agencies/jianguomen/2024/")
-    derived = page.locator("table.t3 td[id] > a.derived").first
-    value = re.escape(derived.inner_text().strip())
-    expect(derived).to_have_accessible_name(re.compile(rf"^{value}\s*（计算所得 derived）\s*$"))
+def test_gaps_and_derived_figures_are_named_for_screen_readers(seen):
+    assert seen["gap_text"] == "—"
+    assert re.fullmatch(r'- cell "—\s*未报告 not reported\s*"', seen["gap_aria"].strip()), seen["gap_aria"]
+    value = re.escape(seen["derived_text"])
+    assert re.search(rf'link "{value}\s*（计算所得 derived）\s*"', seen["derived_aria"]), seen["derived_aria"]
 
 
-def test_change_arrows_are_drawn_not_read(page):
-    from playwright.sync_api import expect
-
-    page.goto(page.base + "/agencies/jianguomen/")
-    up = page.locator("table.yoy td > span.up").first
-    assert page.evaluate("e => getComputedStyle(e, '::before').content", up.element_handle()).startswith('"▲"')
-    link = up.locator("xpath=..").locator("a")
-    expect(link).to_have_accessible_name(link.inner_text())  # the arrow is not part of the figure's link
+def test_change_arrows_are_drawn_not_read(seen):
+    assert seen["up_before"].startswith('"▲"')
+    assert f'link "{seen["up_link_text"]}"' in seen["up_link_aria"]  # the figure's link: its number alone
 
 
-def test_a_line_of_text_sits_beside_its_number(page):
-    page.goto(page.base + "/agencies/jianguomen/2024/#L30")
-    line = page.locator("#L30")
-    number = line.locator("a").first
-    box, nbox = line.bounding_box(), number.bounding_box()
-    assert abs(nbox["y"] - box["y"]) < 2 and nbox["x"] < box["x"] + 60  # the number: left, first row
-    assert page.evaluate("e => getComputedStyle(e).backgroundColor", line.element_handle()) != "rgba(0, 0, 0, 0)"  # :target
+def test_a_line_of_text_sits_beside_its_number(seen):
+    box, number = seen["line_box"], seen["number_box"]
+    assert abs(number["y"] - box["y"]) < 2 and number["x"] < box["x"] + 60  # the number: left, first row
+    assert seen["line_background"] != "rgba(0, 0, 0, 0)"  # highlighted as :target
