@@ -81,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in dirs + files:
             os.chmod(os.path.join(root, name), 0o755 if name in dirs else 0o644)
     out, cache = work / "site", work / "cache"
-    templates, static = ROOT / "templates", ROOT / "static"
+    # copies: an edit of the project's templates meanwhile would make a rebuild render every page
+    templates, static = work / "templates", work / "static"
+    for name, folder in (("templates", templates), ("static", static)):
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(ROOT / name, folder)
     charts.use_cache_dir(cache / "charts")
     search = not args.no_search
 

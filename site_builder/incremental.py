@@ -38,15 +38,17 @@ def scan(roots: list[Path]) -> dict[str, tuple]:
         if root.is_file():
             out[str(root.resolve())] = _entry(str(root), root.stat())
             continue
-        # (scandir, not os.walk: a stat per file is the cost, at a province's size 20,000 of them)
+        # (scandir, not os.walk: a stat per file is the cost, at a province's size 20,000 of
+        # them; the dev server scans on every change, so the loop is kept lean)
         stack = [str(root.resolve())]
+        recent = time.time_ns() - RACY_NS
         while stack:
             try:
                 entries = list(os.scandir(stack.pop()))
             except OSError:
                 continue  # gone, or unreadable: skipped, as os.walk does
             for e in entries:
-                if e.name.startswith("."):
+                if e.name[0] == ".":
                     continue
                 try:
                     if e.is_dir():
@@ -56,7 +58,9 @@ def scan(roots: list[Path]) -> dict[str, tuple]:
                     st = e.stat()
                 except FileNotFoundError:
                     continue
-                out[e.path] = _entry(e.path, st)
+                mtime = st.st_mtime_ns
+                # (as _entry(): by content hash while recent)
+                out[e.path] = (st.st_size, mtime, None) if mtime <= recent else _entry(e.path, st)
     return out
 
 

@@ -137,8 +137,10 @@ def carry_index(exported: dict, old, new, changed: set, counts) -> None:
     reports `changed` ((agency slug, year) edited, added or removed; render.changes.diff). Every
     other report is the same object in both Sites (the load phase's promise), so its entries
     stand. `counts` is metric id -> reports giving it, in `new` (the metrics with data)."""
-    old_by = {k: r for r in old.reports if (k := (old.agency_of[r.path].slug, r.year)) in changed}
-    new_by = {k: r for r in new.reports if (k := (new.agency_of[r.path].slug, r.year)) in changed}
+    # (each Site's reports of the changed agencies: not a key made for every report of a province)
+    slugs = {slug for slug, _ in changed}
+    old_by = {k: r for slug in slugs for r in old.reports_of(slug) if (k := (slug, r.year)) in changed}
+    new_by = {k: r for slug in slugs for r in new.reports_of(slug) if (k := (slug, r.year)) in changed}
     _INDEX.update(exported.get("totals", {}))
     if "metrics_with_data" in exported:
         _site_cache(new, "metrics_with_data", [m for m in catalogue.metrics() if counts.get(m.id)])
