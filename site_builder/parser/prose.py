@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator
 
 from site_builder.model import Figure
@@ -84,26 +85,38 @@ def parse_prose(lines: list[str], skip: set[int] | None = None) -> list[Figure]:
     """First statement of each metric wins: reports state the headline figure first."""
     found: dict[str, Figure] = {}
     for line, sentence in _sentences(lines, skip or set()):
-        pair = _PAIR.search(sentence)
-        if pair:
-            for metric, group in (("proactive.weibo", "a"), ("proactive.wechat", "b")):
-                if metric not in found:
-                    found[metric] = Figure(metric, parse_number(pair.group(group)), line, origin="prose")
-        for rule in RULES:
-            if rule.metric in found or rule.needs not in sentence:
-                continue
-            m = rule.pattern.search(sentence)
-            if not m:
-                continue
-            if rule.value is not None:
-                value = rule.value
-                approximate = False
-            else:
-                value = parse_number(m.group("n"))
-                if value is None:
-                    continue
-                before = sentence[: m.start("n")]
-                after = sentence[m.end("n") :]
-                approximate = is_approximate(before, after)
-            found[rule.metric] = Figure(rule.metric, value, line, approximate=approximate, origin="prose")
+        for metric, value, approximate in _statements(sentence):
+            if metric not in found:
+                found[metric] = Figure(metric, value, line, approximate=approximate, origin="prose")
     return list(found.values())
+
+
+@lru_cache(maxsize=1 << 14)
+def _statements(sentence: str) -> tuple[tuple[str, Decimal, bool], ...]:
+    """(metric, value, approximate) for every figure the sentence states, in the order the rules
+    are tried (a metric may come twice: the first wins). A pure function of the sentence, so it
+    is memoised: reports share much of their wording (the regulation's, the template's).
+    Rules are tried whatever the report found before: parse_prose keeps each metric's first."""
+    out = []
+    pair = _PAIR.search(sentence)
+    if pair:
+        out.append(("proactive.weibo", parse_number(pair.group("a")), False))
+        out.append(("proactive.wechat", parse_number(pair.group("b")), False))
+    for rule in RULES:
+        if rule.needs not in sentence:
+            continue
+        m = rule.pattern.search(sentence)
+        if not m:
+            continue
+        if rule.value is not None:
+            value = rule.value
+            approximate = False
+        else:
+            value = parse_number(m.group("n"))
+            if value is None:
+                continue
+            before = sentence[: m.start("n")]
+            after = sentence[m.end("n") :]
+            approximate = is_approximate(before, after)
+        out.append((rule.metric, value, approximate))
+    return tuple(out)

@@ -24,10 +24,31 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->|-->|<!--")
 _MEMO = 1 << 16
 
 
+# Full-width ASCII (，（）：０-９ …) and the ideographic space: what most Chinese lines need NFKC for.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_FULL_WIDTH_AS = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), several times faster on Chinese report lines.
+
+    NFKC decomposes every character (compatibility mappings included), reorders combining marks
+    and composes again; a character replaced beforehand by its own full decomposition (",", "("
+    for "，", "（") leaves that decomposed form, and so the result, unchanged. Replacing the
+    full-width characters with str.replace and then normalising, which returns at once once the
+    text passes NFKC's quick check, gives the same string without NFKC's slow path through
+    every character of the line."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, _FULL_WIDTH_AS[ch])
+    return unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=_MEMO)
 def norm(text: str) -> str:
     """Normalise for label matching: NFKC (full-width to ASCII), no whitespace, no HTML comments."""
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     if "-->" in text or "<!--" in text:  # the only strings _HTML_COMMENT can match
         text = _HTML_COMMENT.sub("", text)
     # split() drops every whitespace character (str.isspace(): what the regex \s matches), a few
@@ -158,7 +179,7 @@ def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
     a Markdown row. Memoised: table lines ("\t0", a row label) repeat within and across reports."""
     if "-->" in line or "<!--" in line:
         line = _HTML_COMMENT.sub(" ", line)
-    cells, markdown = cells_of_line(unicodedata.normalize("NFKC", line))
+    cells, markdown = cells_of_line(nfkc(line))
     return tuple(c for c in cells if not _PAGE_FOOTER.match(c)), markdown  # a page's number, not the table's
 
 
