@@ -20,9 +20,10 @@ from markupsafe import Markup
 
 from site_builder.numbers import format_number_cached as format_number
 from site_builder.render import context, urls
-from site_builder.render.fragments import escape, figure_html
+from site_builder.render.fragments import GAP, escape, figure_html
 
 _NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
+_GAP_CELL = f'  <td class="num" data-sort="">{GAP}</td>\n'
 _NO_SHARE = '<span class="gap">—<span class="sr-only">无 n/a</span></span>'
 
 
@@ -33,16 +34,27 @@ def _agency_cell(href: str, name: str) -> str:
 # ---------------------------------------------------------------- /metrics/<id>/
 
 
+def _plain(f) -> bool:
+    """A figure figure_html() writes as a bare link (no class, title or marker besides)."""
+    return not (f.approximate or f.recovered or f.note or f.origin == "derived")
+
+
 def metric_row(agency, years: list[int], reports: dict, given: dict, metric_id: str) -> str:
     """One agency's row: its figure each year (a link to the report's cell), a gap where its
     report does not give it, a dot where there is no report."""
     slug = agency.slug
     out = [_agency_cell(urls.agency(slug), agency.name)]
     anchor = "#" + metric_id
+    tail = escape(anchor)
     for y in years:
         if y in reports:
             f = given.get(y)
-            cell = figure_html(f, urls.report(slug, y) + anchor if f is not None else None)
+            if f is None:
+                cell = GAP
+            elif _plain(f):  # (most cells: figure_html's output written inline)
+                cell = f'<a class="fig" href="{escape(urls.report(slug, y))}{tail}">{format_number(f.value)}</a>'
+            else:
+                cell = figure_html(f, urls.report(slug, y) + anchor)
         else:
             cell = _NO_REPORT
         out.append(f'  <td class="num">{cell}</td>\n')
@@ -79,12 +91,19 @@ def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
 
 def year_row(agency, report, columns, share: Decimal | None, show_share: bool) -> str:
     rurl = urls.report(agency.slug, report.year)
+    head = escape(rurl) + "#"
     totals = context.totals_of(report)
     out = [_agency_cell(rurl, agency.name), f"  <td>{escape(context.ERA_LABELS[report.era][0])}</td>\n"]
     for m in columns:
-        f = totals.get(m.id)
-        key = format_number(f.value) if f is not None else ""
-        out.append(f'  <td class="num" data-sort="{key}">{figure_html(f, f"{rurl}#{m.id}")}</td>\n')
+        mid = m.id
+        f = totals.get(mid)
+        if f is None:
+            out.append(_GAP_CELL)
+        elif not (f.approximate or f.recovered or f.note or f.origin == "derived"):
+            n = format_number(f.value)  # (most cells: figure_html's output written inline)
+            out.append(f'  <td class="num" data-sort="{n}"><a class="fig" href="{head}{escape(mid)}">{n}</a></td>\n')
+        else:
+            out.append(f'  <td class="num" data-sort="{format_number(f.value)}">{figure_html(f, f"{rurl}#{mid}")}</td>\n')
     if show_share:
         shown = f"{format_number(share)}%" if share is not None else _NO_SHARE
         out.append(f'  <td class="num" data-sort="{"" if share is None else format_number(share)}">{shown}</td>\n')
