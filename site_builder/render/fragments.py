@@ -76,8 +76,16 @@ def num(value: Decimal | None) -> str:
 
 def signed(value: Decimal) -> str:
     """An absolute change, always with its sign (the arrow beside it is not read by everyone)."""
-    text = format_number(abs(value))
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    out = _SIGNED.get(value)
+    if out is None:
+        text = format_number(abs(value))
+        out = _SIGNED[value] = ("+" if value > 0 else "−" if value < 0 else "±") + text
+    return out
+
+
+# changes a corpus prints are few (a Decimal and its equal-valued forms, 5 and 5.0, print the same
+# after format_number, so one key per value is exact)
+_SIGNED: dict[Decimal, str] = {}
 
 
 def _figure_parts(f: Figure, classes: str = "fig", derived_words: bool = True) -> tuple[str, str]:
@@ -124,10 +132,15 @@ def fig_html(f: Figure | None, href: str | None = None) -> str:
     """A figure as figure_html() writes it, less class="fig"; a gap as NR (its cell says "nr")."""
     if f is None:
         return NR
+    return _fig_link(f, escape(href) if href else f"#L{f.line}")
+
+
+def _fig_link(f: Figure, href: str) -> str:
+    """fig_html() of a figure with its href already escaped."""
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
-        return f'<a href="{escape(href) if href else f"#L{f.line}"}">{format_number(f.value)}</a>'
+        return f'<a href="{href}">{format_number(f.value)}</a>'
     head, tail = _figure_parts(f, "", False)  # a.derived: its words for screen readers from the stylesheet
-    return head + (escape(href) if href else f"#L{f.line}") + tail
+    return head + href + tail
 
 
 def figure(f: Figure | None, href: str | None = None) -> Markup:
@@ -364,18 +377,19 @@ def yoy_cells(row, slug: str) -> Markup:
     figure, linked to it on the report's page, and its change against the previous report (the
     previous column): its signed number in a span of class up/down/same, the arrow drawn by the
     stylesheet. A gap is a cell of class "nr"."""
-    return Markup(_yoy_cells(row, urls.agency(slug)))
+    return Markup(_yoy_cells(row, escape(urls.agency(slug))))
 
 
 def _yoy_cells(row, base: str) -> str:
-    metric = row.metric.id
+    """`base`: the agency's page URL, escaped."""
+    metric = esc(row.metric.id)
     out = []
     for c in row.cells:
         f = c.figure
         if f is None:
             out.append('<td class="nr">—</td>')
             continue
-        fig = fig_html(f, f"{base}{c.year}/#{metric}")
+        fig = _fig_link(f, f"{base}{c.year}/#{metric}")
         if c.change is not None:
             approx = "≈" if c.approximate_change else ""
             fig = f'{fig} <span class="{c.direction}">{approx}{signed(c.change)}</span>'
@@ -386,7 +400,7 @@ def _yoy_cells(row, base: str) -> str:
 def yoy_rows(rows, slug: str) -> Markup:
     """The rows of an agency's year-over-year table (context.YoYRow): the metric's names, linked
     to its page, and its unit; then yoy_cells. One call per table, not per row."""
-    base = urls.agency(slug)
+    base = escape(urls.agency(slug))
     out = []
     for row in rows:
         m = row.metric
