@@ -78,13 +78,15 @@ def signed(value: Decimal) -> str:
     """An absolute change, always with its sign (the arrow beside it is not read by everyone)."""
     out = _SIGNED.get(value)
     if out is None:
+        if len(_SIGNED) > 100_000:  # bounded, as numbers.format_number_cached: a dev server runs long
+            _SIGNED.clear()
         text = format_number(abs(value))
         out = _SIGNED[value] = ("+" if value > 0 else "−" if value < 0 else "±") + text
     return out
 
 
-# changes a corpus prints are few (a Decimal and its equal-valued forms, 5 and 5.0, print the same
-# after format_number, so one key per value is exact)
+# changes a corpus prints are few (equal Decimals, 5 and 5.0, print alike: format_number
+# normalises, so one key per value is exact)
 _SIGNED: dict[Decimal, str] = {}
 
 
