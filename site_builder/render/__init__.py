@@ -106,8 +106,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             write()
 
     # The data downloads first: every page's footer links to the files they are. (In parallel,
-    # this process writes them while the workers render the pages, which link to the files
-    # expected, checked afterwards.)
+    # a process of their own writes them while this one prepares the pages and the workers
+    # render them; the pages link to the files expected, checked afterwards.)
     layout: list = [None]
     whole = ch is None  # (ch may become None below: then the downloads are written, not the agencies' files)
 
@@ -115,13 +115,14 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         with out.unit(("records", slug)):
             out.write(urls.file_of(urls.agency_records(slug)), data)
 
-    def write_downloads() -> None:
+    def write_downloads():
         # a full render makes each agency's records.csv in the same pass (its rows are a run of
         # data/records.csv's); an incremental one renders those of the agencies changed as units
         with out.unit(("downloads",)):
             layout[0] = _write_downloads(site, out, old.records if ch is not None else None,
                                          ch.reports | stale if ch is not None else None,
                                          agency_records=agency_records if whole else None)
+        return layout[0]
 
     stale = (old.pending or set()) if ch is not None else set()  # a deferred write that failed
     pending = None
@@ -177,12 +178,20 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
     if ch is not None and old.index:
         context.carry_index(old.index, previous[0], site, ch.reports, ch.counts)  # not built anew
+    writer = None
     try:
         footer(downloads)
         if parallel:
+            # forked before the serial work below (the shared indexes, the templates compiled):
+            # the downloads, a tenth of the render's CPU, keep the other core busy meanwhile
+            writer = _Forked(write_downloads, out)
             context.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
-            _run_parallel(units, out, jobs, meanwhile=write_downloads, heavy=long.__contains__)
+
+            def downloads_written() -> None:
+                layout[0] = writer.merge_into(out)
+
+            _run_parallel(units, out, jobs, meanwhile=downloads_written, heavy=long.__contains__)
             actual = _downloads_of(out)
             if actual != downloads:  # not the files expected: the pages again, linking the right ones
                 downloads = actual
@@ -195,6 +204,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
                 run(key, write)
         index = context.export_index(site)
     finally:
+        if writer is not None:
+            writer.close()
         _PAGE_ENV.clear()
         context.forget_index()
     for key in keep:
@@ -311,6 +322,45 @@ def _download_names() -> list[str]:
 
 # What forked workers run: set just before the pool forks, so they inherit it (nothing pickled).
 _JOB: list = []
+_WRITER: list = []
+
+
+class _Forked:
+    """write() (which writes into `out` and returns a value) run in a forked process of its own,
+    started now; merge_into() waits for it, merges its files' bookkeeping into `out` and returns
+    the value. A failure there is raised by merge_into()."""
+
+    def __init__(self, write, out: Output) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _WRITER[:] = [write, out]
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.future = self.pool.submit(_run_writer)
+        except BaseException:
+            _WRITER.clear()
+            raise
+
+    def merge_into(self, out: Output):
+        collected, value, spent = self.future.result()
+        out.merge(collected)
+        if out.timings is not None:
+            out.timings.add("write", spent)
+        return value
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)  # (after a failure elsewhere: no writer left running)
+        _WRITER.clear()
+
+
+def _run_writer():
+    write, out = _WRITER
+    out.detach()
+    before = out.timings.seconds.get("write", 0.0) if out.timings is not None else 0.0
+    value = write()
+    spent = out.timings.seconds.get("write", 0.0) - before if out.timings is not None else 0.0
+    return out.collect(), value, spent
 
 
 def _run_chunk(bounds: tuple[int, int]) -> tuple[dict, list, dict]:
