@@ -35,7 +35,8 @@ def cpu() -> float:
 
 
 def edit(content: Path, i: int, step: int = 7) -> Path:
-    """Change one report's 主动公开 figure (a prose figure every synthetic report states)."""
+    """Change one report's 主动公开 figure (a prose figure every synthetic report states): the
+    i-th report after the middle one, 97 apart (another agency and year each time)."""
     files = sorted((content / "reports").glob("*.txt"))
     report = files[(len(files) // 2 + 97 * i) % len(files)]
     data = report.read_bytes()
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("content", type=Path)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--edits", type=int, default=3)
+    ap.add_argument("--same", action="store_true",
+                    help="edit one report again and again (fixing one report), not another each time")
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--profile", type=Path, default=None)
     ap.add_argument("--no-search", action="store_true")
@@ -114,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     totals = []
     try:
         for i in range(args.edits):
-            report = edit(content, i)
+            report = edit(content, 0 if args.same else i, step=7 + i)
             time.sleep(0.01)
             rendered.clear()
             t = Timings()

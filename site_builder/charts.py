@@ -606,7 +606,7 @@ def metric_total_chart(site: Site, metric_id: str) -> Chart | None:
         for y in years
     ]
     spec = _spec(Kind(SUMMARY_KIND, approx=approximate), rows, ys, [TOTAL_LABEL], m.unit, description, [])
-    return Chart(id=f"metric-{metric_id.replace('.', '-')}-total", title=f"{m.label_zh}：全部机关合计",
+    return Chart(id=f"metric-{metric_id.replace('.', '-')}-all", title=f"{m.label_zh}：全部机关合计",
                  description=description, spec_json=spec, table=table,
                  subtitle=f"{m.label_en} ({m.unit}), all agencies, {span_en}")
 

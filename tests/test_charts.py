@@ -222,7 +222,7 @@ def test_many_agencies_get_totals_and_the_top_agencies_not_a_line_each(seed, mon
     sums = {}
     for _, year, value in having:
         sums[year] = sums.get(year, 0) + value
-    assert total.id == "metric-requests-new-total"
+    assert total.id == "metric-requests-new-all"
     assert {r["year"]: r["value"] for r in data_rows(total)} == sums
     assert {r["series"] for r in data_rows(total)} == {charts.TOTAL_LABEL}
     assert [row["年份 Year"] for row in total.table] == [str(y) for y in sorted(sums)]  # its own table (no-JS view)
