@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 from typing import Iterable
 
 from site_builder.model import APPLICANTS, CheckResult, Figure
@@ -35,30 +37,44 @@ RULE_TEXT = {
 }
 
 
+_new = tuple.__new__  # a named tuple from its fields, without its Python-level __new__
+_METRIC = itemgetter(0)  # Figure.metric
+_VALUE = itemgetter(1)  # Figure.value
+_APPLICANT = itemgetter(3)  # Figure.applicant
+
+
 class _Index:
     def __init__(self, figures: Iterable[Figure]):
         # the first figure of a (metric, applicant) wins: built from the last one back, so the
-        # earlier ones overwrite the later (one dict build instead of a setdefault per figure)
-        self.map: dict[tuple[str, str], Figure] = {(f.metric, f.applicant): f for f in reversed(list(figures))}
+        # earlier ones overwrite the later (one dict build, its keys and values made in C)
+        back = list(figures)[::-1]
+        self.map: dict[tuple[str, str], Figure] = dict(zip(zip(map(_METRIC, back), map(_APPLICANT, back)), back))
+
+    def add(self, figures: Iterable[Figure]) -> None:
+        """Index figures that come after those indexed (an earlier one of a key still wins)."""
+        setdefault = self.map.setdefault
+        for f in figures:
+            setdefault((f.metric, f.applicant), f)
 
     def get(self, metric: str, applicant: str = "total") -> Figure | None:
         return self.map.get((metric, applicant))
 
+    def figures(self, metrics: Iterable[str], applicant: str) -> list[Figure] | None:
+        """The figure of each metric for the applicant, or None if one is missing. (Lookups made
+        in C; `None in` compares tuples with None, which is cheap, unlike Decimals with None.)"""
+        found = list(map(self.map.get, zip(metrics, repeat(applicant))))
+        return None if None in found else found
+
     def values(self, metrics: Iterable[str], applicant: str) -> list[Decimal] | None:
-        get = self.map.get  # hundreds of lookups a report: no method call per lookup
-        out = []
-        for m in metrics:
-            f = get((m, applicant))
-            if f is None:
-                return None
-            out.append(f.value)
-        return out
+        found = self.figures(metrics, applicant)
+        return None if found is None else list(map(_VALUE, found))
 
 
-def derive(figures: list[Figure], era: str) -> list[Figure]:
+def derive(figures: list[Figure], era: str, idx: _Index | None = None) -> list[Figure]:
     """Totals the catalogue defines as sums of printed rows (outcome.withheld, outcome.other in 2021,
-    litigation.total), per column, when every row they add up is present."""
-    idx = _Index(figures)
+    litigation.total), per column, when every row they add up is present. `idx`: the figures'
+    index, when the caller has it."""
+    idx = idx if idx is not None else _Index(figures)
     out: list[Figure] = []
     sums = [("outcome.withheld", WITHHELD_ROWS)]
     if era == "2021":
@@ -67,53 +83,74 @@ def derive(figures: list[Figure], era: str) -> list[Figure]:
         for applicant in APPLICANTS:
             if idx.get(metric, applicant):
                 continue
-            values = idx.values(parts, applicant)
-            if values is None:
+            found = idx.figures(parts, applicant)
+            if found is None:
                 continue
-            first = idx.get(parts[0], applicant)
-            out.append(Figure(metric, sum(values, Decimal(0)), first.line, applicant, origin="derived",
-                              recovered=any(idx.get(p, applicant).recovered for p in parts)))
+            out.append(Figure(metric, sum(map(_VALUE, found), Decimal(0)), found[0].line, applicant, origin="derived",
+                              recovered=any(f.recovered for f in found)))
     if not idx.get("litigation.total"):
-        values = idx.values(("litigation.direct.total", "litigation.after_review.total"), "total")
-        if values is not None:
-            first = idx.get("litigation.direct.total")
-            out.append(Figure("litigation.total", sum(values, Decimal(0)), first.line, origin="derived",
-                              recovered=first.recovered or idx.get("litigation.after_review.total").recovered))
+        found = idx.figures(("litigation.direct.total", "litigation.after_review.total"), "total")
+        if found is not None:
+            first = found[0]
+            out.append(Figure("litigation.total", sum(map(_VALUE, found), Decimal(0)), first.line, origin="derived",
+                              recovered=first.recovered or found[1].recovered))
     return out
 
 
-def check_template(figures: list[Figure], era: str) -> list[CheckResult]:
+def derive_and_check(figures: list[Figure], era: str) -> tuple[list[Figure], list[CheckResult]]:
+    """(derive(figures, era), check_template(figures + derived, era)), indexing the figures once."""
     idx = _Index(figures)
+    derived = derive(figures, era, idx)
+    idx.add(derived)
+    return derived, check_template(figures, era, idx)  # (the index holds the derived ones too)
+
+
+def check_template(figures: list[Figure], era: str, idx: _Index | None = None) -> list[CheckResult]:
+    """The template's rules on the figures. `idx`: their index, when the caller has it (then
+    `figures` is not read)."""
+    idx = idx if idx is not None else _Index(figures)
     results: list[CheckResult] = []
     outcome_rows = OUTCOME_ROWS_2019 + (OTHER_ROWS_2021 if era == "2021" else ("outcome.other",))
+    get = idx.map.get
     for applicant in APPLICANTS:
         new = idx.values(("requests.new", "requests.carried_over"), applicant)
         out = idx.values(("outcome.total", "requests.carried_forward"), applicant)
         if new is not None and out is not None:
-            results.append(CheckResult("t3.balance", applicant, sum(new, Decimal(0)), sum(out, Decimal(0)),
-                                       idx.get("outcome.total", applicant).line, RULE_TEXT["t3.balance"]))
+            results.append(_new(CheckResult, ("t3.balance", applicant, sum(new, Decimal(0)), sum(out, Decimal(0)),
+                                              get(("outcome.total", applicant)).line, RULE_TEXT["t3.balance"])))
         parts = idx.values(outcome_rows, applicant)
-        total = idx.get("outcome.total", applicant)
+        total = get(("outcome.total", applicant))
         if parts is not None and total is not None:
-            results.append(CheckResult("t3.outcome_total", applicant, sum(parts, Decimal(0)), total.value, total.line,
-                                       RULE_TEXT["t3.outcome_total"]))
-    get = idx.map.get
+            results.append(_new(CheckResult, ("t3.outcome_total", applicant, sum(parts, Decimal(0)), total.value,
+                                              total.line, RULE_TEXT["t3.outcome_total"])))
     for spec in T3_ROWS:
         if era not in spec.eras:
             continue
         total = get((spec.metric, "total"))
-        cols = [get((spec.metric, c)) for c in COLUMNS]
-        if total is None or any(c is None for c in cols):
+        if total is None:
             continue
-        results.append(CheckResult(f"t3.row_total:{spec.metric}", "total", sum((c.value for c in cols), Decimal(0)),
-                                   total.value, total.line, RULE_TEXT["t3.row_total"]))
+        cols = _row_cells(get, spec.metric)
+        if cols is None:
+            continue
+        results.append(_new(CheckResult, (f"t3.row_total:{spec.metric}", "total", sum(map(_VALUE, cols), Decimal(0)),
+                                          total.value, total.line, RULE_TEXT["t3.row_total"])))
     for group in ("review", "litigation.direct", "litigation.after_review"):
-        parts = idx.values([f"{group}.{c}" for c in ("upheld", "corrected", "other", "pending")], "total")
-        total = idx.get(f"{group}.total")
+        parts = idx.values(_T4_PARTS[group], "total")
+        total = get((f"{group}.total", "total"))
         if parts is not None and total is not None:
-            results.append(CheckResult(f"t4.total:{group}", "total", sum(parts, Decimal(0)), total.value, total.line,
-                                       RULE_TEXT["t4.total"]))
+            results.append(_new(CheckResult, (f"t4.total:{group}", "total", sum(parts, Decimal(0)), total.value,
+                                              total.line, RULE_TEXT["t4.total"])))
     return results
+
+
+_T4_PARTS = {group: tuple(f"{group}.{c}" for c in ("upheld", "corrected", "other", "pending"))
+             for group in ("review", "litigation.direct", "litigation.after_review")}
+
+
+def _row_cells(get, metric: str) -> list[Figure] | None:
+    """The six applicant columns' figures of a table 三 row, or None if one is missing."""
+    cols = list(map(get, zip(repeat(metric), COLUMNS)))
+    return None if None in cols else cols
 
 
 # 统计表 rows that add up (the rows are labelled the same in every 统计表 we have seen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from site_builder.checks import check_stat, check_template, derive
+from site_builder.checks import check_stat, derive_and_check
 from site_builder.catalogue import by_id
 from site_builder.exceptions import ReportError
 from site_builder.model import Diagnostic, Figure, Report
@@ -16,6 +16,7 @@ from site_builder.parser.runtogether import split_run
 from site_builder.parser.stat import parse_stat_table
 from site_builder.parser.stat import table_start as stat_table_start
 from site_builder.parser.template import locate_tables, parse_t2, parse_t3, parse_t4
+from site_builder.parser.text import norm
 from site_builder.parser.title import find_title
 from site_builder.readers import Document
 
@@ -38,23 +39,25 @@ def parse_document(doc: Document, today: _dt.date | None = None) -> Report:
     return to_physical(report, doc.lines, physical)
 
 
-def _stated_before_table(lines: list[str]) -> dict:
+def _stated_before_table(lines: list[str], normed: list[str] | None = None) -> dict:
     """Figures the prose states before the 统计表: they settle a row whose cells ran together."""
-    start = stat_table_start(lines)
+    start = stat_table_start(lines, normed)
     skip = set(range(start, len(lines))) if start is not None else set()
-    return {f.metric: f.value for f in parse_prose(lines, skip=skip) if not f.approximate}
+    return {f.metric: f.value for f in parse_prose(lines, skip=skip, normed=normed) if not f.approximate}
 
 
 def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
     lines = doc.lines
     path = doc.path
-    title = find_title(lines, path)
+    # Every line normalised once, for the title, the era, the tables' headings and the prose
+    normed = list(map(norm, lines))
+    title = find_title(lines, path, normed)
     today = today or _dt.date.today()
     if title.year > today.year:
         raise ReportError(path, title.line, f"the report's year {title.year} is in the future")
     if title.year < FIRST_YEAR:
         raise ReportError(path, title.line, f"the report's year {title.year} is before the regulation existed (2008)")
-    era, has_stat = detect_era(lines)
+    era, has_stat = detect_era(lines, normed)
     report = Report(
         path=path,
         agency=title.agency,
@@ -72,7 +75,7 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
     table_lines: set[int] = set()
 
     if era in ("2019", "2021"):
-        regions = locate_tables(lines)
+        regions = locate_tables(lines, normed)
         if "t3" not in regions:
             raise ReportError(path, None, f"the {era} template's table 三 (收到和处理政府信息公开申请情况) was not found")
         for key, (a, b) in regions.items():
@@ -97,7 +100,7 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
         else:
             warnings.append(Diagnostic(path, None, "table 四 (行政复议、行政诉讼) was not found"))
     elif has_stat:
-        stat = parse_stat_table(lines, path, hints=_stated_before_table(lines))
+        stat = parse_stat_table(lines, path, hints=_stated_before_table(lines, normed), normed=normed)
         figures += stat.figures
         warnings += stat.warnings
         report.checks += check_stat(stat.rows)
@@ -105,13 +108,14 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
             table_lines.update(range(stat.rows[0].line - 3, len(lines)))
 
     if era in ("2019", "2021"):
-        figures += derive(figures, era)
-        report.checks += check_template(figures, era)
+        derived, checks = derive_and_check(figures, era)
+        figures += derived
+        report.checks += checks
 
     # Prose fills in what the tables do not give (tables are what the template defines).
     have = {(f.metric, f.applicant) for f in figures}
     catalogue = by_id()
-    for fig in parse_prose(lines, skip=table_lines):
+    for fig in parse_prose(lines, skip=table_lines, normed=normed):
         if (fig.metric, fig.applicant) in have:
             continue
         if era not in catalogue[fig.metric].eras:

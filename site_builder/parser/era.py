@@ -15,12 +15,13 @@ _MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开
 _STAT_TABLE = ("统计指标", "指标名称", "政府信息公开情况统计表")
 
 
-def detect_era(lines: list[str]) -> tuple[str, bool]:
-    """(era, has_stat_table) where era is 'pre2019', '2019' or '2021'."""
+def detect_era(lines: list[str], normed: list[str] | None = None) -> tuple[str, bool]:
+    """(era, has_stat_table) where era is 'pre2019', '2019' or '2021'. `normed`: the lines'
+    norm(), when the caller has them."""
     # Line by line (norm drops the line breaks anyway): each line's norm is memoised and
     # reused by the table and title searches, where the whole text's would be computed once
     # and kept in the memo for nothing.
-    text = "".join(map(norm, lines))
+    text = "".join(normed if normed is not None else map(norm, lines))
     if any(m in text for m in _MARKERS_2021):
         return "2021", False
     if any(m in text for m in _MARKERS_2019):

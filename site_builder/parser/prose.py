@@ -68,12 +68,12 @@ _PAIR = re.compile(
 _SENTENCE_END = re.compile(r"[。；;]")
 
 
-def _sentences(lines: list[str], skip: set[int]) -> Iterator[tuple[int, str]]:
+def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None) -> Iterator[tuple[int, str]]:
     """(1-based line, normalised sentence) for every sentence of every prose line."""
     for i, raw in enumerate(lines):
         if i in skip:
             continue
-        text = norm(raw)
+        text = normed[i] if normed is not None else norm(raw)
         if not text:
             continue
         for piece in _SENTENCE_END.split(text):
@@ -81,10 +81,11 @@ def _sentences(lines: list[str], skip: set[int]) -> Iterator[tuple[int, str]]:
                 yield i + 1, piece
 
 
-def parse_prose(lines: list[str], skip: set[int] | None = None) -> list[Figure]:
-    """First statement of each metric wins: reports state the headline figure first."""
+def parse_prose(lines: list[str], skip: set[int] | None = None, normed: list[str] | None = None) -> list[Figure]:
+    """First statement of each metric wins: reports state the headline figure first. `normed`:
+    the lines' norm(), when the caller has them."""
     found: dict[str, Figure] = {}
-    for line, sentence in _sentences(lines, skip or set()):
+    for line, sentence in _sentences(lines, skip or set(), normed):
         for metric, value, approximate in _statements(sentence):
             if metric not in found:
                 found[metric] = Figure(metric, value, line, approximate=approximate, origin="prose")

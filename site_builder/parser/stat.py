@@ -183,19 +183,22 @@ def _metrics_matching(label: str, section: str) -> tuple[str, ...]:
     return tuple(metric for pattern, sec, metric in _MAP if pattern.search(label) and (not sec or sec in section))
 
 
-def table_start(lines: list[str]) -> int | None:
-    """0-based line where the 统计表 starts: its header row, else its title."""
-    start = find_line(lines, _HEADER_START)
-    return start if start is not None else find_line(lines, _START)
+def table_start(lines: list[str], normed: list[str] | None = None) -> int | None:
+    """0-based line where the 统计表 starts: its header row, else its title. `normed`: the
+    lines' norm(), when the caller has them."""
+    start = find_line(lines, _HEADER_START, normed=normed)
+    return start if start is not None else find_line(lines, _START, normed=normed)
 
 
-def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | None = None) -> StatResult:
+def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | None = None,
+                     normed: list[str] | None = None) -> StatResult:
     """`hints`: figures the report's prose states (metric -> value), which settle a row whose
-    year and cumulative cells ran together when the column order alone does not."""
+    year and cumulative cells ran together when the column order alone does not. `normed`: the
+    lines' norm(), when the caller has them."""
     result = StatResult()
     # The header row ("指标名称 … 统计数") starts the table; "政府信息公开情况统计表" may also
     # be named in the report's opening sentence, long before it.
-    start = table_start(lines)
+    start = table_start(lines, normed)
     if start is None:
         return result
     tokens = tokenize(lines, start, len(lines))

@@ -8,16 +8,24 @@ order, so the template itself settles what the text left unsaid.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from itertools import repeat
 
 from site_builder.model import APPLICANTS, Diagnostic, Figure
 from site_builder.parser.runtogether import split_run
-from site_builder.parser.text import Token, find_line, norm, tokenize
+from site_builder.parser.text import Token, _line_parts, find_line, norm, tokenize
 
 T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
 _new = tuple.__new__  # a Figure (named tuple) from its fields, without its Python-level __new__
+_is = operator.is_
+_NONES = (None,) * T3_WIDTH
+_FALSES = (False,) * T3_WIDTH
+_TABLE = ("table",) * T3_WIDTH
+_LINE = operator.itemgetter(2)  # Token.line
 T4_WIDTH = 15
 
 
@@ -97,16 +105,25 @@ _T4_START = re.compile(r"行政复议.*行政诉讼|政府信息公开行政复�
 _AFTER_TABLES = re.compile(r"存在的主要问题|主要问题及改进|其他需要报告")
 
 
-@dataclass
 class Group:
     """Numbers that stand together after one label."""
 
-    label: str  # normalised text before the numbers
-    tokens: list[Token] = field(default_factory=list)
+    __slots__ = ("label", "tokens", "runs", "markdown")
+
+    def __init__(self, label: str, tokens: list[Token] | None = None, runs: bool | None = None,
+                 markdown: bool | None = None):
+        self.label = label  # normalised text before the numbers
+        self.tokens: list[Token] = tokens if tokens is not None else []
+        # whether a token is a RUN (cells run together) / sits in a Markdown row; None: not known
+        self.runs = runs
+        self.markdown = markdown
 
     @property
     def line(self) -> int:
         return self.tokens[0].line
+
+    def has_runs(self) -> bool:
+        return self.runs if self.runs is not None else any(t.kind == "RUN" for t in self.tokens)
 
 
 @dataclass
@@ -147,29 +164,76 @@ def group_tokens(tokens: list[Token], width: int) -> list[Group]:
     return groups
 
 
+def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Group]:
+    """group_tokens(tokenize(lines, start, end), width), made in one pass over the lines' memoised
+    tokens (no TEXT token is built; a group knows whether it holds a RUN or a Markdown cell)."""
+    groups: list[Group] = []
+    label: list[str] = []
+    current: list[Token] | None = None  # the open group's tokens
+    head = ""  # its label
+    runs = markdown = False
+    at = -1  # the line of its last token
+    last: int | None = None
+    new = tuple.__new__
+    append = groups.append
+    for idx in range(start, min(end, len(lines))):
+        parts, last = _line_parts(lines[idx], last)
+        if not parts:
+            continue
+        line = idx + 1
+        for kind, text, value, row_line, md, unit in parts:
+            if kind == "TEXT":
+                if current is not None:
+                    append(Group(head, current, runs, markdown))
+                    current = None
+                label.append(norm(text))
+                continue
+            tok = new(Token, (kind, text, line, value, row_line, md, unit))
+            if current is not None and (len(current) >= width or (row_line and at != line)):
+                append(Group(head, current, runs, markdown))
+                current = None
+            if current is None:
+                head = "".join(label)
+                label = []
+                current = [tok]
+                runs = kind == "RUN"
+                markdown = md
+            else:
+                current.append(tok)
+                runs = runs or kind == "RUN"
+                markdown = markdown or md
+            at = line
+    if current is not None:
+        append(Group(head, current, runs, markdown))
+    return groups
+
+
 def _values(group: Group) -> list[Decimal | None]:
     return [t.value for t in group.tokens]
 
 
-def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
-    """0-based [start, end) line ranges of tables 二, 三 and 四 where the text has them."""
+def locate_tables(lines: list[str], normed: list[str] | None = None) -> dict[str, tuple[int, int]]:
+    """0-based [start, end) line ranges of tables 二, 三 and 四 where the text has them.
+    `normed`: the lines' norm(), when the caller has them."""
+    if normed is None:
+        normed = list(map(norm, lines))
     regions: dict[str, tuple[int, int]] = {}
-    first_row = find_line(lines, _T3_FIRST_ROW)
+    first_row = find_line(lines, _T3_FIRST_ROW, normed=normed)
     if first_row is None:
         # PDF text may break the first row's label over two lines ("一、本" / "年新收…")
-        first_row = _find_across_break(lines, _T3_FIRST_ROW)
+        first_row = _find_across_break(lines, _T3_FIRST_ROW, normed)
     if first_row is None:
         # ... or wrap it around its own numbers: the table's heading still anchors it
-        first_row = find_line(lines, _T3_START)
+        first_row = find_line(lines, _T3_START, normed=normed)
     if first_row is None:
         return regions
     t3_start = first_row
     for i in range(first_row, -1, -1):
-        if _T3_START.search(norm(lines[i])):
+        if _T3_START.search(normed[i]):
             t3_start = i
             break
-    t4_start = find_line(lines, _T4_START, first_row + 1)
-    after = find_line(lines, _AFTER_TABLES, (t4_start or first_row) + 1)
+    t4_start = find_line(lines, _T4_START, first_row + 1, normed=normed)
+    after = find_line(lines, _AFTER_TABLES, (t4_start or first_row) + 1, normed=normed)
     t3_end = t4_start if t4_start is not None else (after if after is not None else len(lines))
     regions["t3"] = (t3_start, t3_end)
     if t4_start is not None:
@@ -177,15 +241,15 @@ def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
     # Table 二 sits before table 三, after the last "主动公开政府信息情况" heading that precedes it.
     t2_start = None
     for i in range(t3_start - 1, -1, -1):
-        if _T2_START.search(norm(lines[i])):
+        if _T2_START.search(normed[i]):
             t2_start = i
-            if "第二十条" not in norm(lines[i]):
+            if "第二十条" not in normed[i]:
                 break
     if t2_start is None:
         # no heading the parser knows ("二、主动公开情况"): the table's own column headers anchor it
-        t2_start = next((i for i in range(t3_start - 1, -1, -1) if _T2_HEADER.search(norm(lines[i]))), None)
+        t2_start = next((i for i in range(t3_start - 1, -1, -1) if _T2_HEADER.search(normed[i])), None)
     if t2_start is not None:
-        regions["t2"] = (_t2_rows_above(lines, t2_start), t3_start)
+        regions["t2"] = (_t2_rows_above(normed, t2_start), t3_start)
     return regions
 
 
@@ -193,34 +257,34 @@ def locate_tables(lines: list[str]) -> dict[str, tuple[int, int]]:
 _T2_LINE = re.compile(r"^(?:第二十条|信息内容|规章|(?:行政)?规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购|其他对外管理服务事项)")
 
 
-def _t2_rows_above(lines: list[str], start: int) -> int:
+def _t2_rows_above(normed: list[str], start: int) -> int:
     """A converted PDF may repeat the table's heading in its middle ("## 表二：主动公开政府信息情况"
-    below the 第二十条 rows): rows above it, up to the heading before them, are the table's too."""
+    below the 第二十条 rows): rows above it, up to the heading before them, are the table's too.
+    `normed`: the report's lines, normalised."""
     for i in range(start - 1, -1, -1):
-        text = norm(lines[i])
+        text = normed[i]
         if not text or _T2_LINE.search(text):
             continue
         return i if _T2_START.search(text) and i < start - 1 else start
     return start
 
 
-def _find_across_break(lines: list[str], pattern: re.Pattern[str]) -> int | None:
+def _find_across_break(lines: list[str], pattern: re.Pattern[str], normed: list[str]) -> int | None:
     """Index of the line where a label that matches only across a line break begins."""
     for i in range(len(lines) - 1):
-        head = norm(lines[i])
+        head = normed[i]
         if not head:
             continue
-        j = next((k for k in range(i + 1, min(i + 3, len(lines))) if norm(lines[k])), None)
-        if j is not None and pattern.search(head + norm(lines[j])):
+        j = next((k for k in range(i + 1, min(i + 3, len(lines))) if normed[k]), None)
+        if j is not None and pattern.search(head + normed[j]):
             return i
     return None
 
 
 def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, split_run) -> TableResult:
     result = TableResult()
-    rows = [r for r in T3_ROWS if era in r.eras]
-    tokens = tokenize(lines, *region)
-    groups = group_tokens(tokens, T3_WIDTH)
+    rows = T3_ROWS_OF[era] if era in T3_ROWS_OF else tuple(r for r in T3_ROWS if era in r.eras)
+    groups = token_groups(lines, region[0], region[1], T3_WIDTH)
     cursor = 0
     pending: list[_Pending] = []
     misfits = _misfit_rows(groups)
@@ -296,6 +360,15 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
         # (per cell, the hottest loop of the parser: lengths taken once, the Figure built as a
         # tuple in field order: metric, value, line, applicant, approximate, origin, recovered, note)
         tokens, n_values = group.tokens, len(values)
+        if n_values == T3_WIDTH and len(tokens) == T3_WIDTH and not any(map(_is, values, _NONES)):
+            # The whole row, a token per cell (the common case): its seven Figures made in C
+            # (zip builds each field tuple, map the Figure), no Python code per cell. (The None
+            # test by identity: `None in values` would ask each Decimal, whose == with a
+            # non-number goes through the numbers ABCs.)
+            result.figures += map(_new, repeat(Figure), zip(
+                repeat(spec.metric), values, map(_LINE, tokens), APPLICANTS, _FALSES, _TABLE,
+                repeat(values.recovered), repeat(values.note)))
+            continue
         last_token = len(tokens) - 1
         for col, applicant in enumerate(APPLICANTS):
             value = values[col] if col < n_values else None
@@ -364,7 +437,7 @@ def _misfit_rows(groups: list[Group]) -> dict[int, int]:
     out: dict[int, int] = {}
     for k, group in enumerate(groups):
         # Markdown rows mark their empty cells ("| 1 | 0 |  |"): left to the Markdown reading
-        if any(t.kind == "RUN" or t.markdown for t in group.tokens):
+        if group.has_runs() or (group.markdown if group.markdown is not None else any(t.markdown for t in group.tokens)):
             continue
         if len(group.tokens) == T3_WIDTH - 1:
             out[id(group)] = T3_WIDTH - 1
@@ -373,7 +446,7 @@ def _misfit_rows(groups: list[Group]) -> dict[int, int]:
             last, first = group.tokens[-1], nxt.tokens[0]
             same_line = first.line == last.line
             next_cells = not last.row_line and not first.row_line and first.line - last.line <= 2
-            if (same_line or next_cells) and not any(t.kind == "RUN" for t in nxt.tokens):
+            if (same_line or next_cells) and not nxt.has_runs():
                 out[id(group)] = T3_WIDTH + len(nxt.tokens)
     return out
 
@@ -397,7 +470,7 @@ class _Pending:
 def _needs_split(group: Group, width: int) -> bool:
     """Cells run together: a glued number in a group short of the row's cells."""
     # (the count first: a full row, the common case, needs no look at its tokens)
-    return len(group.tokens) < width and any(t.kind == "RUN" for t in group.tokens)
+    return len(group.tokens) < width and group.has_runs()
 
 
 # Column rules (勾稽关系) a row takes part in: its candidates are checked against these.
@@ -448,8 +521,7 @@ def _resolve_by_columns(pending: list[_Pending], result: TableResult, era: str, 
 
 def _group_values(group: Group, width: int, table: str, path: str, result: TableResult, split_run) -> _Values | None:
     vals = _Values()
-    runs = [t for t in group.tokens if t.kind == "RUN"]
-    if runs:
+    if group.has_runs():
         if _needs_split(group, width) and split_run is not None:
             digits = " ".join(t.text for t in group.tokens)
             split = split_run(digits, width, table)
@@ -470,14 +542,36 @@ def _group_values(group: Group, width: int, table: str, path: str, result: Table
     return vals
 
 
+# Table 三's rows in each era, as _pick_row's memo knows them
+T3_ROWS_OF = {era: tuple(r for r in T3_ROWS if era in r.eras) for era in ("2019", "2021")}
+_ROWS_ERA = {id(rows): era for era, rows in T3_ROWS_OF.items()}
+
+
+@lru_cache(maxsize=1 << 12)
+def _rows_named(label: str, era: str) -> tuple[int, ...]:
+    """Indices of the rows of T3_ROWS_OF[era] whose pattern the label matches, in order. A pure
+    function of the label: memoised (every report prints the same few dozen labels)."""
+    return tuple(i for i, r in enumerate(T3_ROWS_OF[era]) if r.pattern.search(label))
+
+
 def _pick_row(label: str, rows: tuple[RowSpec, ...] | list[RowSpec], cursor: int, taken=()) -> int | None:
     """The row a group of numbers belongs to: the first row not yet read (`taken`) that its label
     names, from the cursor on and then before it (a report may print rows out of the template's
     order); else (no label, or a label naming no row) the next unread row in the template's order."""
     if label:
-        for i in [*range(cursor, len(rows)), *range(cursor)]:
-            if rows[i].metric not in taken and rows[i].pattern.search(label):
-                return i
+        era = _ROWS_ERA.get(id(rows))
+        if era is not None:
+            named = _rows_named(label, era)
+            for i in named:
+                if i >= cursor and rows[i].metric not in taken:
+                    return i
+            for i in named:
+                if i < cursor and rows[i].metric not in taken:
+                    return i
+        else:
+            for i in [*range(cursor, len(rows)), *range(cursor)]:
+                if rows[i].metric not in taken and rows[i].pattern.search(label):
+                    return i
     while cursor < len(rows) and rows[cursor].metric in taken:
         cursor += 1
     return cursor if cursor < len(rows) else None
@@ -528,8 +622,7 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
 
 def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> TableResult:
     result = TableResult()
-    tokens = tokenize(lines, *region)
-    for group in group_tokens(tokens, 4):
+    for group in token_groups(lines, region[0], region[1], 4):
         row = _t2_row(group.label)
         if row is None:
             continue

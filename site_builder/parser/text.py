@@ -265,9 +265,17 @@ def _tokenize_cell(cell: str, line: int, markdown: bool, state: _Numbering | Non
     return tokens
 
 
-def find_line(lines: list[str], pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> int | None:
-    """Index of the first line from start whose normalised text matches pattern."""
+def find_line(lines: list[str], pattern: re.Pattern[str], start: int = 0, end: int | None = None,
+              normed: list[str] | None = None) -> int | None:
+    """Index of the first line from start whose normalised text matches pattern. `normed`: the
+    lines' norm(), when the caller has them."""
     end = len(lines) if end is None else end
+    if normed is not None:
+        search = pattern.search
+        for i in range(start, min(end, len(lines))):
+            if search(normed[i]):
+                return i
+        return None
     for i in range(start, min(end, len(lines))):
         if pattern.search(norm(lines[i])):
             return i

@@ -76,11 +76,12 @@ def _candidates(lines: list[str], nonempty: list[tuple[int, str]]) -> Iterator[t
                 break
 
 
-def find_title(lines: list[str], path: str) -> Title:
-    """The agency and year of a report. Raises ReportError when no title can be found."""
+def find_title(lines: list[str], path: str, normed: list[str] | None = None) -> Title:
+    """The agency and year of a report. Raises ReportError when no title can be found.
+    `normed`: the lines' norm(), when the caller has them."""
     # (Chinese-numeral years only where a 年 follows: the substitution is skipped elsewhere)
-    nonempty = [(i, _CN_YEAR.sub(_digits, t) if "年" in t else t)
-                for i, t in enumerate(map(norm, lines[:SEARCH_LINES])) if t]
+    first = normed[:SEARCH_LINES] if normed is not None else map(norm, lines[:SEARCH_LINES])
+    nonempty = [(i, _CN_YEAR.sub(_digits, t) if "年" in t else t) for i, t in enumerate(first) if t]
     # Candidates are made one at a time, in order, and the first that reads as a title wins:
     # the title is nearly always among the first few, so the rest are never joined.
     for i, text in _candidates(lines, nonempty):
