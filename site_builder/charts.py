@@ -46,7 +46,7 @@ SPEC_DIR = "charts"
 # agencies, as a table too) and the TOP_N agencies of the latest year beside the median; every
 # agency's figures stay in the page's table and the data downloads.
 LEGEND_MAX = 20
-TOP_N = 10
+TOP_N = 9  # with the median, ten lines: each its own colour of Vega's ten
 
 ERA_LABELS = {
     "pre2019": ("2019年前（2008年条例）", "before 2019 (2008 regulation)"),
@@ -647,10 +647,11 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
         y.median, False, f"{format_number(y.median)}（{y.agencies}个机关的中位数 median of {y.agencies} agencies）"))
     for r in median_rows:
         r["series"] = MEDIAN_LABEL
-    rows.extend(median_rows)
-    names.append(MEDIAN_LABEL)
+    # the median first: the same colour (and the legend's first line) on every metric's page
+    rows[:0] = median_rows
+    names.insert(0, MEDIAN_LABEL)
     if median_breaks:
-        broken.append(MEDIAN_LABEL)
+        broken.insert(0, MEDIAN_LABEL)
     ys = sorted({r["year"] for r in rows})
     span_zh, span_en = _spans(ys)
     total = len({slug for slug, _, _ in having.get(metric_id, ())})

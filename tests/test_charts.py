@@ -233,7 +233,7 @@ def test_many_agencies_get_totals_and_the_top_agencies_not_a_line_each(seed, mon
     biggest = sorted(((v, s) for s, y, v in having if y == latest), key=lambda e: -e[0])[:2]
     names = [next(a.name for a in seed.agencies if a.slug == s) for _, s in biggest]
     domain = spec_of(top)["layer"][0]["encoding"]["color"]["scale"]["domain"]
-    assert domain == names + [charts.MEDIAN_LABEL]
+    assert domain == [charts.MEDIAN_LABEL] + names
     assert f"{latest}年数值最大的2个机关" in top.description and f"largest values in {latest}" in top.description
     # far fewer points than a line per agency would have
     assert len(data_rows(top)) < len(having) + len(sums)
