@@ -114,6 +114,11 @@ def row_cache(site, key: tuple, signature) -> dict:
     return entry[1]
 
 
+def forget_rows() -> None:
+    """Drop the comparing pages' kept rows and yearly sums (row_cache), the shared indexes kept."""
+    _SITE.pop("rows", None)
+
+
 def forget_index() -> None:
     """Drop the figure index and the Site's indexes (called when a render starts or ends: the
     next build has new reports, and an earlier Site kept for comparison keeps none of them)."""
