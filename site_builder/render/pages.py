@@ -69,7 +69,8 @@ def agencies_page(site: Site) -> Page:
 
 def agency_page(site: Site, agency: Agency) -> Page:
     reports = site.reports_of(agency.slug)
-    broken = [(r, c) for r in reports for c in context.check_views(r) if not c.check.passed]
+    # check views (each check's figure found on the page) only for the reports with a broken check
+    broken = [(r, c) for r in reports if r.quality for c in context.check_views(r) if not c.check.passed]
     return Page(
         urls.agency(agency.slug),
         "agency.html",
