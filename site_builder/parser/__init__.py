@@ -4,6 +4,8 @@ and the consistency checks. One entry point, parse_document()."""
 from __future__ import annotations
 
 import datetime as _dt
+from decimal import Decimal
+from operator import itemgetter
 
 from site_builder.checks import check_stat, derive_and_check
 from site_builder.catalogue import by_id
@@ -113,7 +115,7 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
         report.checks += checks
 
     # Prose fills in what the tables do not give (tables are what the template defines).
-    have = {(f.metric, f.applicant) for f in figures}
+    have = set(zip(map(_METRIC, figures), map(_APPLICANT, figures)))
     catalogue = by_id()
     for fig in parse_prose(lines, skip=table_lines, normed=normed):
         if (fig.metric, fig.applicant) in have:
@@ -124,13 +126,26 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
         have.add((fig.metric, fig.applicant))
 
 
-    for fig in figures:
-        if fig.value < 0 and not fig.metric.startswith(("rules.", "normative_docs.")):
-            warnings.append(Diagnostic(path, fig.line, f"{fig.metric} ({fig.applicant}) is negative: {fig.value}"))
-        if fig.value > 10_000_000:
-            warnings.append(Diagnostic(path, fig.line, f"{fig.metric} ({fig.applicant}) = {fig.value} is implausibly large"))
+    # (min and max first, compared in C: nearly every report has neither; a Decimal compared
+    # with an int converts the int each time)
+    values = list(map(_VALUE, figures))
+    if values and (min(values) < _ZERO or max(values) > _LARGE):
+        _range_warnings(figures, path, warnings)
     if not figures:
         warnings.append(Diagnostic(path, report.title_line, "no figures found in this report"))
     report.figures = figures
     report.warnings = warnings
     return report
+
+
+_METRIC, _VALUE, _APPLICANT = itemgetter(0), itemgetter(1), itemgetter(3)  # Figure's fields
+_ZERO = Decimal(0)
+_LARGE = Decimal(10_000_000)
+
+
+def _range_warnings(figures: list[Figure], path: str, warnings: list[Diagnostic]) -> None:
+    for fig in figures:
+        if fig.value < 0 and not fig.metric.startswith(("rules.", "normative_docs.")):
+            warnings.append(Diagnostic(path, fig.line, f"{fig.metric} ({fig.applicant}) is negative: {fig.value}"))
+        if fig.value > 10_000_000:
+            warnings.append(Diagnostic(path, fig.line, f"{fig.metric} ({fig.applicant}) = {fig.value} is implausibly large"))

@@ -679,8 +679,10 @@ def _in_yuan(tok: Token, label: str) -> bool:
     return bool(_YUAN_HEADER.search(label))
 
 
+@lru_cache(maxsize=1 << 12)
 def _t2_row(label: str) -> T2Row | None:
-    """The row named last in the label (headers come before it in the same text)."""
+    """The row named last in the label (headers come before it in the same text). A pure
+    function of the label: memoised (every report prints the same few labels)."""
     best: tuple[int, T2Row] | None = None
     for row in T2_ROWS:
         for m in row.pattern.finditer(label):
