@@ -69,14 +69,16 @@ def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
     reports (a report now belongs to another agency, or an agency's details differ): render all.
     `old_counts` is metric_counts(old.reports), kept from the previous render."""
     old_agency = old.agency_of
-    for path, agency in new.agency_of.items():
+    get = old_agency.get
+    # (most paths map to the very same Agency object: compared by value only where not)
+    for path in [p for p, a in new.agency_of.items() if get(p) is not a]:
         before = old_agency.get(path)
-        if before is not None and before is not agency and before != agency:
+        if before is not None and before != new.agency_of[path]:
             return None
     # Only the reports not in both Sites (by identity) changed: key those alone (a province has
     # tens of thousands of reports, an edit one).
-    old_ids = {id(r) for r in old.reports}
-    new_ids = {id(r) for r in new.reports}
+    old_ids = set(map(id, old.reports))
+    new_ids = set(map(id, new.reports))
     old_by = {(old.agency_of[r.path].slug, r.year): r for r in old.reports if id(r) not in new_ids}
     new_by = {(new.agency_of[r.path].slug, r.year): r for r in new.reports if id(r) not in old_ids}
     ch = Changes()
