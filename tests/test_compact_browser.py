@@ -1,6 +1,7 @@
 """The compact report and agency pages in Chromium: the words the stylesheet gives screen readers
 (a gap's "not reported", a derived figure's "derived") are in the accessibility tree, the arrows
-of a change are drawn but not read, and a line of the text is one row beside its number.
+of a change are drawn but not read, English labels without class="en" look and hide like those
+with it, and a line of the text is one row beside its number.
 
 One Playwright session in a thread of its own (tests/test_browser.py may hold the main thread's);
 skipped when /usr/bin/chromium is not installed."""
@@ -46,6 +47,18 @@ def seen(seed_site, netlify_rules) -> dict:
             derived = page.locator("table.t3 td[id] > a.derived").first
             out["derived_text"], out["derived_aria"] = derived.inner_text().strip(), derived.aria_snapshot()
 
+            # English labels without class="en" (every span[lang=en] in <main>) look and hide like .en ones
+            page.goto(base + "/agencies/jianguomen/2024/")
+            bare = page.locator("main table.t3 tbody th span[lang=en]:not(.en)").first
+            classed = page.locator("main span.en").first
+            style = "e => [getComputedStyle(e).color, getComputedStyle(e).fontSize]"
+            out["english"] = (bare.is_visible(), bare.evaluate(style), classed.evaluate(style))
+            h2 = page.locator("main h2 span[lang=en]").first
+            out["h2_english_display"] = h2.evaluate("e => getComputedStyle(e).display")
+            page.locator("#lang-toggle").click()
+            out["english_hidden"] = (bare.is_visible(), classed.is_visible(), h2.is_visible())
+            page.locator("#lang-toggle").click()  # back on, for the pages after (localStorage)
+
             page.goto(base + "/agencies/jianguomen/2024/#L30")
             line = page.locator("#L30")
             out["line_box"], out["number_box"] = line.bounding_box(), line.locator("a").first.bounding_box()
@@ -67,6 +80,13 @@ def test_gaps_and_derived_figures_are_named_for_screen_readers(seen):
 def test_change_arrows_are_drawn_not_read(seen):
     assert seen["up_before"].startswith('"▲"')
     assert f'link "{seen["up_link_text"]}"' in seen["up_link_aria"]  # the figure's link: its number alone
+
+
+def test_english_labels_without_their_class_look_and_hide_as_before(seen):
+    visible, bare, classed = seen["english"]
+    assert visible and bare[0] == classed[0]  # the muted colour of .en
+    assert seen["h2_english_display"] == "block"  # a heading's English on its own line, as h2 .en
+    assert seen["english_hidden"] == (False, False, False)  # the language switch hides all of them
 
 
 def test_a_line_of_text_sits_beside_its_number(seen):

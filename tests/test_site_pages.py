@@ -277,7 +277,7 @@ def test_english_labels_and_language_switch(seed_site):
     button = doc.find("button", id="lang-toggle")
     assert button is not None and "hidden" in button.attrs  # shown by site.js only
     row = cell(doc, "penalty.decisions").parent
-    assert row.find("span", class_="en").text == catalogue.metric("penalty.decisions").label_en
+    assert row.find("span", lang="en").text == catalogue.metric("penalty.decisions").label_en
     scripts = [s.attrs["src"] for s in doc.find_all("script")]
     site_js = [s for s in scripts if s.rsplit("/", 1)[-1].startswith("site.") and s.endswith(".js")]
     assert len(site_js) == 1 and (seed_site / site_js[0].lstrip("/")).is_file()

@@ -214,6 +214,19 @@ def metric_label(m: Metric, link: bool = True) -> Markup:
     return out
 
 
+_LEAN_LABELS: dict[str, str] = {}
+
+
+def _metric_label_lean(m: Metric) -> str:
+    """metric_label(m) for the report and agency pages: the English name a <span lang="en">
+    (the stylesheet styles it as .en: every span of English in <main> is a label)."""
+    out = _LEAN_LABELS.get(m.id)
+    if out is None:
+        out = _LEAN_LABELS[m.id] = (f'<a href="{escape(urls.metric(m.id))}">{escape(m.label_zh)}</a> '
+                                    f'<span lang="en">{escape(m.label_en)}</span>')
+    return out
+
+
 def label(zh: str, en: str) -> Markup:
     return Markup(f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>')
 
@@ -232,19 +245,19 @@ def figure_rows(items) -> Markup:
         applicant = ""
         if cell.applicant != "total":
             zh, en = APPLICANT_LABELS[cell.applicant]
-            applicant = f'（{esc(zh)} <span class="en" lang="en">{esc(en)}</span>）'
+            applicant = f'（{esc(zh)} <span lang="en">{esc(en)}</span>）'
         unit = f' <span class="unit">{esc(m.unit)}</span>' if m.unit else ""
         line = cell.figure.line
         out.append(
-            f'<tr><th scope="row">{metric_label(m)}{applicant}</th>'
+            f'<tr><th scope="row">{_metric_label_lean(m)}{applicant}</th>'
             f'<td id="{cell_id(cell)}">{fig_html(cell.figure)}{unit}</td>'
-            f'<td><a href="#L{line}">第 {line} 行 <span class="en" lang="en">line {line}</span></a></td></tr>\n'
+            f'<td><a href="#L{line}">第 {line} 行 <span lang="en">line {line}</span></a></td></tr>\n'
         )
     return Markup("".join(out))
 
 
-_PASSED = '<span class="ok">✓ 相符</span> <span class="en" lang="en">passed</span>'
-_BROKEN = '<span class="bad">✗ 不符</span> <span class="en" lang="en">broken</span>'
+_PASSED = '<span class="ok">✓ 相符</span> <span lang="en">passed</span>'
+_BROKEN = '<span class="bad">✗ 不符</span> <span lang="en">broken</span>'
 
 
 def _check_row(i: int, c) -> str:
@@ -253,7 +266,7 @@ def _check_row(i: int, c) -> str:
     passed = k.passed
     metric = ""
     if c.metric:
-        metric = f'（{esc(c.metric.label_zh)} <span class="en" lang="en">{esc(c.metric.label_en)}</span>）'
+        metric = f'（{esc(c.metric.label_zh)} <span lang="en">{esc(c.metric.label_en)}</span>）'
     zh, en = c.applicant_label
     printed = format_number(k.printed)
     if c.target:
@@ -262,10 +275,10 @@ def _check_row(i: int, c) -> str:
         f'<tr class="{"passed" if passed else "broken"}" id="check-{i}">'
         f'<td>{_PASSED if passed else _BROKEN}</td>'
         f'<th scope="row"><code>{esc(k.rule)}</code> {esc(k.description)}{metric}</th>'
-        f'<td>{esc(zh)} <span class="en" lang="en">{esc(en)}</span></td>'
+        f'<td>{esc(zh)} <span lang="en">{esc(en)}</span></td>'
         f'<td>{format_number(k.expected)}</td>'
         f'<td>{printed}</td>'
-        f'<td><a href="#L{k.line}">第 {k.line} 行 <span class="en" lang="en">line {k.line}</span></a></td></tr>\n'
+        f'<td><a href="#L{k.line}">第 {k.line} 行 <span lang="en">line {k.line}</span></a></td></tr>\n'
     )
 
 
@@ -285,7 +298,7 @@ def _check_subject(c) -> str:
             zh, en = f"{zh}（{azh}）", f"{en} ({aen})"
     else:
         zh, en = c.applicant_label
-    return f'{esc(zh)} <span class="en" lang="en">{esc(en)}</span>'
+    return f'{esc(zh)} <span lang="en">{esc(en)}</span>'
 
 
 def check_rows(checks) -> Markup:
@@ -407,7 +420,7 @@ def yoy_rows(rows, slug: str) -> Markup:
     for row in rows:
         m = row.metric
         unit = f' <span class="unit">（{esc(m.unit)}）</span>' if m.unit else ""
-        out.append(f'<tr><th scope="row">{metric_label(m)}{unit}</th>{_yoy_cells(row, base)}</tr>\n')
+        out.append(f'<tr><th scope="row">{_metric_label_lean(m)}{unit}</th>{_yoy_cells(row, base)}</tr>\n')
     return Markup("".join(out))
 
 
@@ -445,7 +458,7 @@ def t2_rows(group) -> Markup:
         unit = f"（{esc(m.unit)}）" if m.unit and m.unit != "件" else ""
         mid = esc(m.id)
         out.append(
-            f'<tr>{head}<th scope="row">{esc(column)}{unit} <span class="en" lang="en">{esc(m.label_en)}</span> '
+            f'<tr>{head}<th scope="row">{esc(column)}{unit} <span lang="en">{esc(m.label_en)}</span> '
             f'<a class="mid" href="{esc(urls.metric(m.id))}">{mid}</a></th>{cell_td(cell)}</tr>\n'
         )
     return Markup("".join(out))
@@ -455,7 +468,7 @@ def t3_rows(rows) -> Markup:
     """The rows of table 三 (context.T3Row): group headings, and figure rows with a cell per column."""
     out = []
     for row in rows:
-        label = f'{esc(row.label_zh)} <span class="en" lang="en">{esc(row.label_en)}</span>'
+        label = f'{esc(row.label_zh)} <span lang="en">{esc(row.label_en)}</span>'
         level = f" lvl-{row.level}" if row.level else ""
         if row.metric is None:
             out.append(f'<tr class="group{level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n')
@@ -473,7 +486,7 @@ def t4_heads(groups) -> Markup:
         last = len(g.cells) - 1
         for i, (m, zh, en, cell) in enumerate(g.cells):
             total = " total" if i == last else ""
-            out.append(f'  <th scope="col" class="num{total}">{esc(zh)} <span class="en" lang="en">{esc(en)}</span></th>\n')
+            out.append(f'  <th scope="col" class="num{total}">{esc(zh)} <span lang="en">{esc(en)}</span></th>\n')
     return Markup("".join(out))
 
 
