@@ -82,7 +82,7 @@ def finish_downloads(out: Path, quiet: bool = True) -> float | None:
         try:
             output = Output(stage, manifest.outputs, base=Path(out))
             write_pending_downloads(site, output, state)
-            commit_in_place(stage, Path(out), output.changed, set(output.hashes), previous=set())
+            commit_in_place(stage, Path(out), output.changed, set(output.hashes), previous=set(), later=True)
         except BaseException:
             discard(stage)
             raise
@@ -183,14 +183,15 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
             with t.stage("search"):
                 index_job.wait()
         with t.stage("commit"):
+            # the dev server (defer_downloads) does not wait for the old files to be deleted
             if live is None:
-                swap_in(stage, out)
+                swap_in(stage, out, later=defer_downloads)
             else:
                 forget_manifest(cache_root, out)  # a commit cut short leaves no manifest to trust
                 # in this process the last build's files are known (its manifest); from the manifest on
                 # disk, the live folder is walked: it may hold files written there since
                 commit_in_place(stage, out, output.changed, set(output.hashes), dirs=(SEARCH_DIR,),
-                                previous=set(previous.outputs) if last is not None else None)
+                                previous=set(previous.outputs) if last is not None else None, later=defer_downloads)
     except BaseException:
         if index_job is not None:
             index_job.cancel()
