@@ -110,6 +110,7 @@ def main() -> int:
 
         from site_builder import downloads
         from site_builder.output import Output
+        from site_builder.render import records_files
 
         reports, agency_of = site.reports, site.agency_of
         jobs = [
@@ -120,8 +121,8 @@ def main() -> int:
             ("agency records.csv (all)", lambda out: [
                 out.write(urls.file_of(urls.agency_records(a.slug)), downloads.agency_records_csv(site.reports_of(a.slug), agency_of))
                 for a in site.agencies]),
-            ("records.csv + agency files, 1 pass", lambda out: out.write_chunks("data/records.csv", downloads._with_agency_files(
-                out, reports, agency_of, lambda slug: urls.file_of(urls.agency_records(slug))))),
+            ("records + agency files, 1 pass", lambda out: records_files.write(
+                site, out, agency_records=lambda slug, data: out.write(urls.file_of(urls.agency_records(slug)), data))),
         ]
         total = 0.0  # (the last line is the same files again, written in one pass: not added)
         rows = sum(len(r.figures) for r in reports)
@@ -135,7 +136,7 @@ def main() -> int:
                 took = cpu() - c0
                 total += took if "1 pass" not in name else 0.0
                 size = sum((Path(tmp) / p).stat().st_size for p in out.written if p not in before or "1 pass" in name and
-                           (p == "data/records.csv" or p.endswith("/records.csv")))
+                           (p.startswith("data/records.") or p.endswith("/records.csv")))
                 print(f"{name:<36}{took:>8.3f}{size / 1e6:>9.2f}")
         print(f"{'downloads':<36}{total:>8.3f}   ({rows} records)")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
