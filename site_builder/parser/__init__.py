@@ -18,7 +18,7 @@ from site_builder.parser.runtogether import split_run
 from site_builder.parser.stat import parse_stat_table
 from site_builder.parser.stat import table_start as stat_table_start
 from site_builder.parser.template import locate_tables, parse_t2, parse_t3, parse_t4
-from site_builder.parser.text import norm
+from site_builder.parser.text import norm_lines
 from site_builder.parser.title import find_title
 from site_builder.readers import Document
 
@@ -52,7 +52,7 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
     lines = doc.lines
     path = doc.path
     # Every line normalised once, for the title, the era, the tables' headings and the prose
-    normed = list(map(norm, lines))
+    normed = norm_lines(lines)
     title = find_title(lines, path, normed)
     today = today or _dt.date.today()
     if title.year > today.year:

@@ -17,7 +17,7 @@ from itertools import repeat
 
 from site_builder.model import APPLICANTS, Diagnostic, Figure
 from site_builder.parser.runtogether import split_run
-from site_builder.parser.text import Token, _line_parts, find_line, norm, tokenize
+from site_builder.parser.text import _PARTS, Token, find_line, line_parts_miss, norm, tokenize
 
 T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
 _new = tuple.__new__  # a Figure (named tuple) from its fields, without its Python-level __new__
@@ -176,8 +176,11 @@ def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Gro
     last: int | None = None
     new = tuple.__new__
     append = groups.append
+    get = _PARTS.get
     for idx in range(start, min(end, len(lines))):
-        parts, last = _line_parts(lines[idx], last)
+        key = (lines[idx], last)
+        got = get(key)
+        parts, last = got if got is not None else line_parts_miss(key)
         if not parts:
             continue
         line = idx + 1

@@ -48,12 +48,36 @@ def nfkc(text: str) -> str:
 @lru_cache(maxsize=_MEMO)
 def norm(text: str) -> str:
     """Normalise for label matching: NFKC (full-width to ASCII), no whitespace, no HTML comments."""
+    return _norm(text)
+
+
+def _norm(text: str) -> str:
     text = nfkc(text)
     if "-->" in text or "<!--" in text:  # the only strings _HTML_COMMENT can match
         text = _HTML_COMMENT.sub("", text)
     # split() drops every whitespace character (str.isspace(): what the regex \s matches), a few
     # times faster than re.sub(r"\s+", "", text)
     return "".join(text.split())
+
+
+# A report's lines normalised: a plain dict, not norm()'s LRU memo. Most lines of a province's
+# reports are their own (and miss), the others the template's and the regulation's wording;
+# the LRU's bookkeeping on every look-up and eviction cost more than the misses' NFKC. Cleared
+# when full (a long `--serve` session).
+_NORMED: dict[str, str] = {}
+
+
+def norm_lines(lines: list[str]) -> list[str]:
+    """[norm(line) for line in lines], looked up in C and computed only for lines not seen."""
+    out = list(map(_NORMED.get, lines))
+    if None in out:
+        if len(_NORMED) > _MEMO * 2:
+            _NORMED.clear()
+        for i, text in enumerate(out):
+            if text is None:
+                line = lines[i]
+                out[i] = _NORMED[line] = _norm(line)
+    return out
 
 
 class Token(NamedTuple):
@@ -105,19 +129,35 @@ def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
     out: list[Token] = []
     last: int | None = None  # the last row numbering seen (see _Numbering)
     new = tuple.__new__  # a Token from its fields, without the named tuple's Python-level __new__
+    get = _PARTS.get
     for idx in range(start, min(end, len(lines))):
-        parts, last = _line_parts(lines[idx], last)
+        key = (lines[idx], last)
+        got = get(key)
+        parts, last = got if got is not None else line_parts_miss(key)
         line = idx + 1
         for kind, text, value, row_line, markdown, unit in parts:
             out.append(new(Token, (kind, text, line, value, row_line, markdown, unit)))
     return out
 
 
-@lru_cache(maxsize=_MEMO)
+# _line_parts() of (line, numbering before it) seen: table lines ("\t0", a row's label) repeat.
+# A plain dict looked up inline by the callers (an LRU's bookkeeping on each look-up cost more
+# than it saved), cleared when full.
+_PARTS: dict[tuple[str, int | None], tuple] = {}
+
+
+def line_parts_miss(key: tuple[str, int | None]) -> tuple:
+    """_line_parts(*key), computed and remembered (the callers looked in _PARTS first)."""
+    if len(_PARTS) > _MEMO * 2:
+        _PARTS.clear()
+    got = _PARTS[key] = _line_parts(*key)
+    return got
+
+
 def _line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | None]:
     """The tokens of one line without their line number ((kind, text, value, row_line,
     markdown, unit) each), and the row numbering seen after it. A pure function of the line and
-    the numbering before it: memoised, as table lines ("\t0", a row's label) repeat."""
+    the numbering before it (see _PARTS)."""
     bare = line.strip()
     if not bare:
         return (), last
