@@ -60,24 +60,11 @@ def _norm(text: str) -> str:
     return "".join(text.split())
 
 
-# A report's lines normalised: a plain dict, not norm()'s LRU memo. Most lines of a province's
-# reports are their own (and miss), the others the template's and the regulation's wording;
-# the LRU's bookkeeping on every look-up and eviction cost more than the misses' NFKC. Cleared
-# when full (a long `--serve` session).
-_NORMED: dict[str, str] = {}
-
-
 def norm_lines(lines: list[str]) -> list[str]:
-    """[norm(line) for line in lines], looked up in C and computed only for lines not seen."""
-    out = list(map(_NORMED.get, lines))
-    if None in out:
-        if len(_NORMED) > _MEMO * 2:
-            _NORMED.clear()
-        for i, text in enumerate(out):
-            if text is None:
-                line = lines[i]
-                out[i] = _NORMED[line] = _norm(line)
-    return out
+    """[norm(line) for line in lines], not memoised: most lines of a province's reports are their
+    own, and a memo's look-up (hashing and comparing the fresh line) costs what normalising
+    it does (measured alike on a corpus that repeats its wording)."""
+    return list(map(_norm, lines))
 
 
 class Token(NamedTuple):
