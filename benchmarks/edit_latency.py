@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(60)
         pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(40)
         args.profile.write_text(buf.getvalue())
-        print(f"profile: {args.profile}")
+        profiler.dump_stats(str(args.profile) + ".prof")  # for pstats: callers, callees
+        print(f"profile: {args.profile} (and {args.profile}.prof)")
     return 0
 
 
