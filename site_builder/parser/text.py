@@ -107,7 +107,8 @@ def cells_of_line(line: str) -> tuple[list[str], bool]:
     else:
         parts = line.split("\t")
     cells = [p.strip() for p in parts]
-    cells = [c for c in cells if c and not _MD_SEPARATOR.match(c)]
+    # (a separator holds "-": the regex only for such cells)
+    cells = [c for c in cells if c and ("-" not in c or not _MD_SEPARATOR.match(c))]
     return cells, markdown
 
 
@@ -207,7 +208,8 @@ def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
     if "-->" in line or "<!--" in line:
         line = _HTML_COMMENT.sub(" ", line)
     cells, markdown = cells_of_line(nfkc(line))
-    return tuple(c for c in cells if not _PAGE_FOOTER.match(c)), markdown  # a page's number, not the table's
+    # a page's number, not the table's (a footer holds a dash, 第 or "/": never a cell of digits alone)
+    return tuple(c for c in cells if c.isdigit() or not _PAGE_FOOTER.match(c)), markdown
 
 
 @lru_cache(maxsize=_MEMO)
