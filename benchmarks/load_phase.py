@@ -5,9 +5,12 @@
     python benchmarks/load_phase.py --reports 2000 --jobs 1 --profile cold   # where it goes
 
 Runs, each in a fresh process: a cold load (empty parse cache, parsed on every core, or in
-order with --jobs 1), a warm load (every report from the cache), then, in the warm process,
+order with --jobs 1; an empty cache is not looked up, so it counts no misses), a warm load
+(every report from the cache's packs), then, in the warm process,
 the records: streamed (Site.iter_records(), nothing kept) and as the list (Site.records()).
-Prints wall and CPU seconds (children included), CPU milliseconds per report, and peak RSS.
+Prints wall and CPU seconds (children included), CPU milliseconds per report, and peak RSS;
+the notes split the CPU between the main process (reading the cache, decoding what the workers
+send, assembling) and the parse workers.
 Useful where the full build (render, charts, search) is too slow to run at this size: it
 shows what the load phase itself costs. CPU seconds are the figures to compare on a shared
 machine; wall seconds depend on what else runs.
@@ -38,6 +41,10 @@ def cpu():
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
+def cpu_children():
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return c.ru_utime + c.ru_stime
+
 def rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -46,11 +53,12 @@ if profile:
     import cProfile, pstats
     prof = cProfile.Profile()
     prof.enable()
-w0, c0 = time.perf_counter(), cpu()
+w0, c0, k0 = time.perf_counter(), cpu(), cpu_children()
 site = load_site(content, cache=rc, jobs=jobs)
 res = {"import": t_import, "reports": len(site.reports), "errors": len(site.errors), "wall": time.perf_counter() - w0,
-       "cpu": cpu() - c0, "hits": rc.hits, "misses": rc.misses, "figures": sum(len(r.figures) for r in site.reports),
-       "rss_load_mb": rss()}
+       "cpu": cpu() - c0, "cpu_children": cpu_children() - k0, "hits": rc.hits, "misses": rc.misses,
+       "figures": sum(len(r.figures) for r in site.reports), "rss_load_mb": rss(),
+       "packs": sum(1 for _ in (cache / "packs").rglob("*.pack")) if (cache / "packs").is_dir() else 0}
 if profile:
     prof.disable()
     pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
@@ -103,7 +111,8 @@ def main() -> int:
     print(f"{'run':<6} {'reports':>8} {'wall s':>8} {'cpu s':>8} {'ms/report cpu':>14} {'RSS MB main/child':>18}  notes")
     for name, records in (("cold", False), ("warm", True)):
         r = run(content, cache, args.jobs, records, args.profile == name)
-        notes = f"cache hits {r['hits']}, misses {r['misses']}, {r['figures']} figures"
+        notes = (f"cache hits {r['hits']}, misses {r['misses']}, {r['packs']} packs, {r['figures']} figures; "
+                 f"CPU s main {r['cpu'] - r['cpu_children']:.1f} / parse workers {r['cpu_children']:.1f}")
         print(f"{name:<6} {r['reports']:>8} {r['wall']:>8.1f} {r['cpu']:>8.1f} {r['cpu'] / r['reports'] * 1000:>14.3f} "
               f"{r['rss_self_mb']:>9.0f}/{r['rss_child_mb']:<8.0f}  {notes}", flush=True)
         if records:
