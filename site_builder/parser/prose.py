@@ -76,7 +76,8 @@ def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None
         text = normed[i] if normed is not None else norm(raw)
         if not text:
             continue
-        for piece in _SENTENCE_END.split(text):
+        # (split at 。, ；and ; as _SENTENCE_END does, with str methods: faster on short text)
+        for piece in text.replace("；", "。").replace(";", "。").split("。"):
             if piece:
                 yield i + 1, piece
 
