@@ -351,29 +351,39 @@ class ReportCache:
         """Store an entry already encoded (encode())."""
         self.put_many([(key, data)])
 
-    def put_many(self, items: list[tuple[str, bytes]]) -> None:
-        """Store entries already encoded (encode()), as one pack."""
+    def put_many(self, items: list[tuple[str, bytes]]) -> bool:
+        """Store entries already encoded (encode()), as one pack. False when the pack could not
+        be written (a full disk, a cache folder removed meanwhile): the cache is only a cache,
+        and the build goes on without it."""
         if self.root is None or not items:
-            return
+            return False
         folder = self.folder
-        if not os.path.isdir(folder):
-            os.makedirs(folder, exist_ok=True)
-            _drop_other_versions(os.path.dirname(folder), os.path.basename(folder))
         header, head = _pack_bytes(items)
         name = hashlib.blake2b(header, digest_size=16).hexdigest() + _PACK_SUFFIX
         target = os.path.join(folder, name)
         tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}")
-        with open(tmp, "wb") as fh:
-            fh.write(head)
-            for _key, data in items:
-                fh.write(data)
-        os.replace(tmp, target)
+        try:
+            if not os.path.isdir(folder):
+                os.makedirs(folder, exist_ok=True)
+                _drop_other_versions(os.path.dirname(folder), os.path.basename(folder))
+            with open(tmp, "wb") as fh:
+                fh.write(head)
+                for _key, data in items:
+                    fh.write(data)
+            os.replace(tmp, target)
+        except OSError:
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+            return False
         if self._index is not None:
             base = len(head)
             for key, offset, length in marshal.loads(header):
                 self._index[key] = (target, base + offset, length)
             if len(items) < _SMALL_PACK:
                 self._small.add(target)
+        return True
 
     def merge_small_packs(self) -> None:
         """Many small packs (the dev server writes one per rebuild) become one, so that reading
@@ -381,20 +391,21 @@ class ReportCache:
         written first, and a build that loses a small pack it had indexed just parses again."""
         if self.root is None or self._index is None or len(self._small) <= _SMALL_PACKS_MAX:
             return
-        small = sorted(self._small)
-        items = []
-        for path in small:
-            try:
+        entries: dict[str, bytes] = {}  # a key stored twice: the newer pack's entry wins, as in the index
+        try:
+            small = sorted(self._small, key=lambda p: (os.stat(p).st_mtime_ns, p))
+            for path in small:
                 table = _read_header(path)
                 with open(path, "rb") as fh:
                     for key, offset, length in table:
                         fh.seek(offset)
-                        items.append((key, fh.read(length)))
-            except Exception:  # noqa: BLE001 - left as they are: get() deals with them
-                return
+                        entries[key] = fh.read(length)
+        except Exception:  # noqa: BLE001 - left as they are: get() deals with them
+            return
         self.release()
         self._small.clear()
-        self.put_many(items)
+        if not self.put_many(list(entries.items())):
+            return
         for path in small:
             try:
                 os.remove(path)

@@ -192,3 +192,12 @@ def test_decode_rejects_what_is_no_entry():
     for data in (b"", b"Z", b"M\x00\x01"):
         with pytest.raises(Exception):
             decode(data)
+
+
+def test_a_cache_that_cannot_be_written_leaves_the_load_as_it_is(content, want, tmp_path):
+    root = tmp_path / "not-a-folder"
+    root.write_text("a file where the cache folder should be")
+    cache = ReportCache(root)
+    assert cache.put_many([("a" * 32, b"M")]) is False
+    assert site_lines(load_site(content, cache=ReportCache(root), jobs=2)) == want
+    assert site_lines(load_site(content, cache=ReportCache(root), jobs=1)) == want
