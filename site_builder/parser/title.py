@@ -55,6 +55,11 @@ def _candidates(lines: list[str], nonempty: list[tuple[int, str]]) -> Iterator[t
     """(0-based line, normalised text) that may hold the title, in the order they are tried."""
     # A scraped page states its title in a header line: trust it first.
     for i, line in enumerate(lines[:SEARCH_LINES]):
+        # (the regex only where it can match: after the leading whitespace, 标题, 题目 or title,
+        # whose t only t and T match case-insensitively)
+        bare = line.lstrip()
+        if not bare or bare[0] not in "标题tT":
+            continue
         m = _SCRAPED_TITLE.match(line)
         if m:
             yield i, norm(m.group("title"))
