@@ -174,7 +174,8 @@ def _parse_one(path: Path, content_dir: Path, cite_as: str | None = None) -> tup
 
     cite_as = cite_as or path.relative_to(content_dir).as_posix()
     try:
-        data = path.read_bytes()
+        with open(path, "rb", buffering=0) as fh:  # unbuffered: one read of the whole file
+            data = fh.readall()
     except OSError as exc:
         return "", ReportError(cite_as, None, f"cannot read the file: {exc.strerror or exc}")
     digest = file_hash(data)
