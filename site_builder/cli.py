@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from site_builder.exceptions import SiteBuilderError
@@ -23,10 +24,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
     except SiteBuilderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    if argv is None and args.command == "build" and not args.serve:
+        # The program (not a caller in this process) built the site and ends here: skip the
+        # interpreter's teardown, which frees the build's millions of objects one by one
+        # (~4 s at 20,000 reports, 0.3 s at 2,000); every file is written and closed already.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
