@@ -333,6 +333,16 @@ def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=No
     content_dir = Path(content_dir)
     book = book if book is not None else AgencyBook.load(content_dir / "agencies.toml")
     files = files if files is not None else report_files(content_dir)
+    # The collector stays paused until the Site is assembled, and a large load is then frozen
+    # out of its reach (see gc_paused): the Site lives as long as the build.
+    with gc_paused(freeze_over=FREEZE_OVER):
+        return _load_site(content_dir, cache, jobs, timings, known, files, book)
+
+
+FREEZE_OVER = 200_000  # objects a load leaves (about 500 reports) above which it is frozen
+
+
+def _load_site(content_dir, cache, jobs, timings, known, files, book) -> Site:
     if timings is not None:
         with timings.stage("parse"):
             loaded = load_reports(files, content_dir, cache, jobs, known)
