@@ -193,6 +193,7 @@ def decode(data: bytes) -> Report | ReportError:
 # again, is stored in a newer pack, which is read instead from then on (newer packs win).
 
 _PACK_MAGIC = b"SBPACK1\n"
+_HEADERS: dict[str, dict[str, tuple[int, list]]] = {}  # folder -> pack name -> (mtime_ns, header)
 _PACK_SUFFIX = ".pack"
 _HEAD_READ = 1 << 16  # bytes read at first from a pack: its header (64 keys: ~3 KB)
 _SMALL_PACK = 8  # packs with fewer entries (the dev server's, a report or two each) ...
@@ -260,23 +261,33 @@ class ReportCache:
         try:
             with os.scandir(folder) as found:
                 # oldest first: a report stored again (its entry was damaged) is read from the newer pack
-                names = sorted((e.stat().st_mtime_ns, e.name) for e in found
+                packs = sorted((e.stat().st_mtime_ns, e.name) for e in found
                                if e.name.endswith(_PACK_SUFFIX) and not e.name.startswith("."))
         except OSError:
             return index
-        for _mtime, name in names:
+        # Headers read by an earlier ReportCache of this process (the dev server makes one per
+        # rebuild): a pack is never rewritten in place, so one of the same name and mtime is the same.
+        seen = _HEADERS.setdefault(folder, {})
+        for mtime, name in packs:
             path = os.path.join(folder, name)
-            try:
-                table = _read_header(path)
-            except FileNotFoundError:
-                continue  # merged or deleted by another build since the scan
-            except Exception:  # noqa: BLE001 - a damaged pack is dropped; its reports parse again
-                self._discard(path)
-                continue
-            for key, offset, length in table:
+            table = seen.get(name)
+            if table is None or table[0] != mtime:
+                try:
+                    table = seen[name] = (mtime, _read_header(path))
+                except FileNotFoundError:
+                    continue  # merged or deleted by another build since the scan
+                except Exception:  # noqa: BLE001 - a damaged pack is dropped; its reports parse again
+                    seen.pop(name, None)
+                    self._discard(path)
+                    continue
+            for key, offset, length in table[1]:
                 index[key] = (path, offset, length)
-            if len(table) < _SMALL_PACK:
+            if len(table[1]) < _SMALL_PACK:
                 self._small.add(path)
+        if len(seen) > len(packs):  # forget packs gone from the folder
+            names = {name for _mtime, name in packs}
+            for name in [n for n in seen if n not in names]:
+                del seen[name]
         return index
 
     def __len__(self) -> int:

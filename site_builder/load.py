@@ -264,7 +264,7 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
 def _load(files, cites, content_dir, cache, jobs, known, decode, encode, file_hash, report_key):
     results: list = [None] * len(files)
     sigs = [_signature(p) for p in files]
-    nothing_cached = cache is None or len(cache) == 0
+    nothing_cached = None  # whether the cache is empty, found out when first needed
     todo: list[int] = []
     for i, path in enumerate(files):
         cite_as = cites[i]
@@ -272,6 +272,8 @@ def _load(files, cites, content_dir, cache, jobs, known, decode, encode, file_ha
         if prev is not None and sigs[i] is not None and prev[0] == sigs[i]:
             results[i] = prev
             continue
+        if prev is None and nothing_cached is None:
+            nothing_cached = cache is None or len(cache) == 0
         if prev is None and nothing_cached:
             todo.append(i)  # nothing to look up: the parse hashes the file
             continue
