@@ -14,7 +14,7 @@ from site_builder.agencies import AgencyBook
 from site_builder.load import REPORTS_DIR, Site, default_jobs, load_site
 from site_builder.readers import supported_suffixes
 from site_builder.cache import ReportCache, default_cache_dir
-from site_builder.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
+from site_builder.incremental import Manifest, code_version, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.incremental import current as current_manifest
 from site_builder.output import Output, commit_in_place, discard, staging_dir, swap_in
 from site_builder.timings import Timings
@@ -99,7 +99,7 @@ def finish_downloads(out: Path, quiet: bool = True) -> float | None:
 def build(content: Path, out: Path, templates: Path, static: Path, strict: bool = False, quiet: bool = False,
           base_url: str | None = None, search: bool = True, *, timings: Timings | None = None,
           cache_dir=_DEFAULT, incremental: bool = True, jobs: int | None = None,
-          allow_up_to_date: bool = False, defer_downloads: bool = False) -> Site | None:
+          allow_up_to_date: bool = False, defer_downloads: bool = False, scanned: dict | None = None) -> Site | None:
     """Load, render and publish the site. Raises BuildAborted under --strict.
 
     A first build renders into a staging folder and swaps it in. With a manifest of the
@@ -120,7 +120,8 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     finish_downloads(out)
     options = {"base_url": base_url, "SITE_URL": os.environ.get("SITE_URL"), "search": search, "strict": strict}
     with t.stage("scan"):
-        now = current_manifest(Path(content), Path(templates), Path(static), options)
+        now = (current_manifest(Path(content), Path(templates), Path(static), options) if scanned is None
+               else Manifest(code_version(), options, scanned))
         last = _LAST.get(key) if incremental else None
         previous = last[0] if last else (load_manifest(cache_root, out) if incremental else None)
         if previous is not None and not (_same_folder(out, key) if last is not None else output_intact(out, previous)):
