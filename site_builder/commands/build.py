@@ -143,7 +143,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     changed = now.changed_inputs(last[0]) if last is not None else None
     files, book = _inputs_since(Path(content), key, last[1] if last else None, changed, now)
     site = load_site(content, cache=cache, jobs=jobs, timings=t, known=last[1].known if last else None,
-                     files=files, book=book)
+                     files=files, book=book, scanned=now.inputs)
     if files is not None:
         _FILES[key] = (site.known, files)
     else:
