@@ -98,7 +98,11 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         if old.options == options and old.prose == prose and old.env is not None:
             ch = changes_mod.diff(old_site, site, old.counts)
     counts = ch.counts if ch is not None else changes_mod.metric_counts(site.reports)
-    specs = pages.page_specs(site, prose, [m for m in catalogue.metrics() if m.id in counts])
+    with_data = [m for m in catalogue.metrics() if m.id in counts]
+    # the same pages as the last render (no report added or removed, the same metrics): only those
+    # the change may touch are listed, the rest carried over by their unit keys
+    same_pages = ch is not None and not ch.added_or_removed and not ch.with_data
+    specs = pages.touched_specs(site, prose, with_data, ch) if same_pages else pages.page_specs(site, prose, with_data)
     parallel = jobs > 1 and ch is None and len(specs) >= PARALLEL_MIN_PAGES and _can_fork()
 
     def run(key: tuple, write) -> None:
@@ -169,7 +173,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         env = old.env
     else:
         env = _full_environment(templates_dir, static_dir, out, run)
-    prose_pages = [s.build() for s in specs if s.kind == "page"]
+    prose_pages = [pages.prose_page(p) for p in prose]
 
     def footer(names: list[str]) -> None:
         # what every page is rendered with; set before the pages render (workers inherit it)
@@ -208,6 +212,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             writer.close()
         _PAGE_ENV.clear()
         context.forget_index()
+    if same_pages:  # the pages not listed: every unit of the last render not rendered now
+        keep = [key for key in old.units if key not in out.units]
     for key in keep:
         out.carry(key, old.units[key])
     if stats is not None:

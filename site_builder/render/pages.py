@@ -213,6 +213,31 @@ def page_specs(site: Site, prose: list[ProsePage], metrics_with_data: list[catal
     return specs
 
 
+def touched_specs(site: Site, prose: list[ProsePage], metrics_with_data: list[catalogue.Metric], ch) -> list[PageSpec]:
+    """The pages of page_specs() that an edit described by `ch` (changes.Changes) may touch, in
+    the same order, when the site has the same pages as before (no report added or removed, the
+    same metrics with data): the edited reports' pages and their agencies' (every report page
+    of an agency whose years changed), their years', the metrics' they change, and the list
+    pages. A superset of what render.affected() selects; the dev server lists these instead of
+    all 22,000 pages of a province (~50 ms)."""
+    agencies = ch.agencies | ch.reordered
+    specs = [PageSpec(urls.home(), "index", None, partial(index_page, site)),
+             PageSpec(urls.agencies(), "agencies", None, partial(agencies_page, site))]
+    for a in site.agencies:
+        if a.slug not in agencies:
+            continue
+        specs.append(PageSpec(urls.agency(a.slug), "agency", a.slug, partial(agency_page, site, a)))
+        specs.extend(PageSpec(urls.report(a.slug, r.year), "report", (a.slug, r.year), partial(report_page, site, r))
+                     for r in site.reports_of(a.slug) if a.slug in ch.reordered or (a.slug, r.year) in ch.reports)
+    specs.append(PageSpec(urls.years(), "years", None, partial(years_page, site)))
+    specs.extend(PageSpec(urls.year(y), "year", y, partial(year_page, site, y)) for y in site.years if y in ch.years)
+    specs.append(PageSpec(urls.metrics(), "metrics", None, partial(metrics_page, site)))
+    specs.extend(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m))
+                 for m in metrics_with_data if m.id in ch.metrics)
+    specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
+    return specs
+
+
 def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:
     context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
     return [spec.build() for spec in page_specs(site, prose)]
