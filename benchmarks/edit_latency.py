@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 
     t = Timings()
     c0, w0 = cpu(), time.perf_counter()
-    B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=args.jobs)
+    # (defer_downloads, as the dev server builds: its full render keeps the comparing pages' rows)
+    B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=args.jobs,
+            defer_downloads=True)
     print(f"first build: {time.perf_counter() - w0:.1f} s wall, {cpu() - c0:.1f} s CPU; {t.line()}", flush=True)
     B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, jobs=args.jobs)  # no change
     if not args.no_freeze:

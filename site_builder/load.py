@@ -389,7 +389,13 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned) -
 
 
 def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError], book: AgencyBook) -> Site:
-    agency_of = {r.path: book.find(r.agency) for r in reports}
+    found: dict[str, Agency] = {}  # name as printed -> agency: a province's 20,000 reports print ~2,000 names
+    agency_of = {}
+    for r in reports:
+        agency = found.get(r.agency)
+        if agency is None:
+            agency = found[r.agency] = book.find(r.agency)
+        agency_of[r.path] = agency
     warnings: list[Diagnostic] = []
     # Two reports for one agency and year: the one with more figures wins (ties: the first file
     # by name), and the build says which.
@@ -398,7 +404,8 @@ def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError]
         by_key.setdefault((agency_of[r.path].slug, r.year), []).append(r)
     accepted = []
     for (slug, year), group in sorted(by_key.items()):
-        group.sort(key=lambda r: (-len(r.figures), r.path))
+        if len(group) > 1:
+            group.sort(key=lambda r: (-len(r.figures), r.path))
         winner = group[0]
         accepted.append(winner)
         for loser in group[1:]:
