@@ -142,8 +142,13 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     cache = ReportCache(cache_root) if cache_root is not None else None
     changed = now.changed_inputs(last[0]) if last is not None else None
     files, book = _inputs_since(Path(content), key, last[1] if last else None, changed, now)
+    # Only report files changed since the last build in this process: load them into its Site,
+    # and render what they touch. Anything else (a template, static file, agencies.toml, a prose
+    # page, code, options): all.
+    reports_dir = str((Path(content) / REPORTS_DIR).resolve()) + os.sep
+    reports_only = last is not None and changed is not None and all(p.startswith(reports_dir) for p in changed)
     site = load_site(content, cache=cache, jobs=jobs, timings=t, known=last[1].known if last else None,
-                     files=files, book=book, scanned=now.inputs)
+                     files=files, book=book, scanned=now.inputs, previous=last[1] if reports_only else None)
     if files is not None:
         _FILES[key] = (site.known, files)
     else:
@@ -152,13 +157,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     problems = [str(e) for e in site.errors] + warnings
     if strict and problems:
         raise BuildAborted(f"--strict: {len(problems)} problem(s), the site was not written:\n  " + "\n  ".join(problems))
-    # Only report files changed since the last build in this process: render what they touch.
-    # Anything else (a template, static file, agencies.toml, a prose page, code, options): all.
-    render_previous = None
-    if last is not None and len(last) > 2:
-        reports_dir = str((Path(content) / REPORTS_DIR).resolve()) + os.sep
-        if changed is not None and all(p.startswith(reports_dir) for p in changed):
-            render_previous = (last[1], last[2])
+    render_previous = (last[1], last[2]) if reports_only and len(last) > 2 else None
     stage = staging_dir(out)
     live = out if previous is not None else None  # incremental: unchanged files stay where they are
     render_stats: dict = {}
