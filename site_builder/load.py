@@ -34,7 +34,7 @@ class Site:
     # what the next build in this process may reuse (see load_reports)
     known: dict = field(default_factory=dict, repr=False)
 
-    def _index(self) -> tuple[list[Agency], dict[str, list[Report]], list[int]]:
+    def _index(self) -> tuple[list[Agency], dict[str, list[Report]], list[int], dict[int, list[Report]]]:
         # Pages ask for agencies and reports_of() once per agency: index once, not per call
         # (a scan per call is quadratic in the number of reports). Rebuilt if reports change.
         stamp = (id(self.reports), len(self.reports), id(self.agency_of))
@@ -43,11 +43,13 @@ class Site:
             return cached[1]
         seen: dict[str, Agency] = {}
         by_slug: dict[str, list[Report]] = {}
+        by_year: dict[int, list[Report]] = {}
         for r in self.reports:
             a = self.agency_of[r.path]
             seen.setdefault(a.slug, a)
             by_slug.setdefault(a.slug, []).append(r)
-        value = (sorted(seen.values(), key=lambda a: a.slug), by_slug, sorted({r.year for r in self.reports}))
+            by_year.setdefault(r.year, []).append(r)
+        value = (sorted(seen.values(), key=lambda a: a.slug), by_slug, sorted(by_year), by_year)
         self.__dict__["_index_cache"] = (stamp, value)
         return value
 
@@ -61,6 +63,10 @@ class Site:
     @property
     def years(self) -> list[int]:
         return list(self._index()[2])
+
+    def reports_in(self, year: int) -> list[Report]:
+        """The year's reports, in the Site's order (by agency): a year page's rows."""
+        return list(self._index()[3].get(year, ()))
 
     def records(self) -> list[Record]:
         """Every row of data/records.csv, as a list (kept: computed once per Site, the build
@@ -434,12 +440,14 @@ def _patched(old: Site, content_dir: Path, cites: list[str], loaded: list) -> Si
             return None  # an edited report was not among the published ones
     agency_of = old.agency_of  # same paths, same printed names: same agencies (never mutated)
     site = Site(content_dir=content_dir, reports=reports, agency_of=agency_of, errors=list(old.errors), warnings=[])
-    agencies, by_slug, years = old._index()
+    agencies, by_slug, years, by_year = old._index()
     if swapped:
-        by_slug = dict(by_slug)
+        by_slug, by_year = dict(by_slug), dict(by_year)
         for slug in {agency_of[r.path].slug for r in swapped.values()}:
             by_slug[slug] = [swapped.get(id(r), r) for r in by_slug[slug]]
-    site.__dict__["_index_cache"] = ((id(reports), len(reports), id(agency_of)), (agencies, by_slug, years))
+        for year in {r.year for r in swapped.values()}:
+            by_year[year] = [swapped.get(id(r), r) for r in by_year[year]]
+    site.__dict__["_index_cache"] = ((id(reports), len(reports), id(agency_of)), (agencies, by_slug, years, by_year))
     site.known = site_known
     site.hashes = hashes
     return site

@@ -24,6 +24,7 @@ def view(site) -> tuple:
         [str(w) for w in site.all_warnings],
         site.agencies, site.years,
         {a.slug: [r.path for r in site.reports_of(a.slug)] for a in site.agencies},
+        {y: [(r.path, r.figures) for r in site.reports_in(y)] for y in site.years},
         site.hashes, {c: (e[0], e[1]) for c, e in site.known.items()},
     )
 
@@ -63,6 +64,8 @@ def test_a_patched_site_equals_an_assembled_one(tmp_path, monkeypatch, change, p
     assert view(got) == view(load_site(content, known=before.known, files=files))
     unchanged = [r for r in got.reports if r.path != "reports/jianguomen-2024.txt"]
     assert all(any(r is s for s in before.reports) for r in unchanged)  # the same objects: changes.diff relies on it
+    for y in got.years:  # a year's reports are the site's of that year, in its order
+        assert got.reports_in(y) == [r for r in got.reports if r.year == y]
 
 
 def test_two_reports_of_one_agency_and_year_are_assembled(tmp_path):

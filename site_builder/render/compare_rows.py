@@ -114,7 +114,7 @@ def year_row(agency, report, columns, share: Decimal | None, show_share: bool) -
 def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     """(the comparable figures any report of the year gives, whether the withheld share is shown,
     how many reports, the table's rows) for the year's page."""
-    reports = [r for r in site.reports if r.year == year]
+    reports = site.reports_in(year)
     present: set[str] = set()
     shares = []
     for r in reports:

@@ -49,7 +49,7 @@ def index_page(site: Site) -> Page:
         {
             "agencies": agencies,
             "latest_year": latest,
-            "latest_reports": [r for r in site.reports if r.year == latest],
+            "latest_reports": site.reports_in(latest),
             "headlines": context.headlines(site),
             "metrics": context.metrics_with_data(site),
             "years_text": _years_text,
@@ -123,7 +123,7 @@ def years_page(site: Site) -> Page:
         "years.html",
         "年度 Years",
         "按年度对照各机构的报告 / reports by year, side by side",
-        {"years": [(y, [r for r in site.reports if r.year == y]) for y in site.years]},
+        {"years": [(y, site.reports_in(y)) for y in site.years]},
     )
 
 
