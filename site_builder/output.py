@@ -88,7 +88,15 @@ class Output:
         path = f"{self._root}/{relpath}"
         folder = path.rpartition("/")[0]
         if folder not in self._dirs:
-            os.makedirs(folder, exist_ok=True)
+            if folder.rpartition("/")[0] in self._dirs:
+                # its parent made already: one mkdir (makedirs stat()s the parent first; a
+                # province's site has 20,000 report folders)
+                try:
+                    os.mkdir(folder)
+                except FileExistsError:
+                    pass
+            else:
+                os.makedirs(folder, exist_ok=True)
             self._dirs.add(folder)
         return path
 
