@@ -628,21 +628,8 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
     chosen = [slug for _, slug in sorted(last, key=lambda e: (-e[0], order[e[1]]))[:top]]
     counts = Counter(a.name for a in site.agencies)
     series = metric_series(metric_id)
-    rows: list[dict] = []
-    names: list[str] = []
-    broken: list[str] = []
-    approximate = False
-    for slug in chosen:
-        agency = agencies[slug]
-        reports = [r for _, r in sorted(by_agency[slug].items())]
-        points = _points(series, reports)
-        segments, breaks = _segments(series, points)
-        name = f"{agency.name} ({agency.slug})" if counts[agency.name] > 1 else agency.name
-        rows.extend(_data_rows(name, points, segments))
-        names.append(name)
-        if breaks:
-            broken.append(name)
-        approximate = approximate or any(p.approximate for p in points)
+    rows, names, broken, approximate, _ = _agency_lines(
+        series, ((agencies[slug], [r for _, r in sorted(by_agency[slug].items())]) for slug in chosen), counts)
     median_rows, median_breaks = _summary_points(series, years, lambda y: (
         y.median, False, f"{format_number(y.median)}（{y.agencies}个机关的中位数 median of {y.agencies} agencies）"))
     for r in median_rows:
@@ -675,26 +662,17 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
                  table_href="#table")
 
 
-def metric_chart(site: Site, metric_id: str) -> Chart | None:
-    """One figure (the total column) across every agency and year: a line per agency (what a
-    metric's page shows up to LEGEND_MAX agencies; metric_charts() chooses).
-
-    Its data table is the metric page's own table (#table), which shows the same figures.
-    """
-    series = metric_series(metric_id)
-    m = catalogue_metric(metric_id)
+def _agency_lines(series, pairs, counts: Counter) -> tuple[list[dict], list[str], list[str], bool, set[int]]:
+    """A line per agency of `pairs` ((agency, its reports giving the figure), in the order the
+    lines are drawn) that has a point: the chart's rows, the lines' names, those broken between
+    templates, whether any point is approximate, and the years shown."""
     rows: list[dict] = []
+    names: list[str] = []
     broken: list[str] = []
     approximate = False
     years: set[int] = set()
-    names: list[str] = []
-    agencies = site.agencies
-    counts = Counter(a.name for a in agencies)
-    having: dict[str, list[Report]] = {}  # slug -> its reports that give this figure
-    for r in reports_with(site).get(metric_id, ()):
-        having.setdefault(site.agency_of[r.path].slug, []).append(r)
-    for agency in agencies:
-        points = _points(series, having.get(agency.slug, ()))
+    for agency, reports in pairs:
+        points = _points(series, reports)
         if not points:
             continue
         segments, breaks = _segments(series, points)
@@ -706,6 +684,24 @@ def metric_chart(site: Site, metric_id: str) -> Chart | None:
             broken.append(name)
         approximate = approximate or any(p.approximate for p in points)
         years.update(p.year for p in points)
+    return rows, names, broken, approximate, years
+
+
+def metric_chart(site: Site, metric_id: str) -> Chart | None:
+    """One figure (the total column) across every agency and year: a line per agency (what a
+    metric's page shows up to LEGEND_MAX agencies; metric_charts() chooses).
+
+    Its data table is the metric page's own table (#table), which shows the same figures.
+    """
+    series = metric_series(metric_id)
+    m = catalogue_metric(metric_id)
+    agencies = site.agencies
+    counts = Counter(a.name for a in agencies)
+    having: dict[str, list[Report]] = {}  # slug -> its reports that give this figure
+    for r in reports_with(site).get(metric_id, ()):
+        having.setdefault(site.agency_of[r.path].slug, []).append(r)
+    rows, names, broken, approximate, years = _agency_lines(
+        series, ((agency, having.get(agency.slug, ())) for agency in agencies), counts)
     if not rows:
         return None
     ys = sorted(years)

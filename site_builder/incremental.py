@@ -88,7 +88,7 @@ class Manifest:
     code: str
     options: dict
     inputs: dict[str, tuple]  # path -> (size, mtime_ns, hash or None)
-    outputs: dict[str, str] = field(default_factory=dict)  # relpath -> blake2b of the bytes
+    outputs: dict[str, str] = field(default_factory=dict)  # relpath -> hash of the bytes (output.content_hash)
     summary: dict = field(default_factory=dict)  # counts for the "up to date" message
 
     def same_inputs(self, previous: "Manifest") -> bool:
