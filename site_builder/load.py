@@ -33,6 +33,7 @@ class Site:
     hashes: dict[str, str] = field(default_factory=dict)
     # what the next build in this process may reuse (see load_reports)
     known: dict = field(default_factory=dict, repr=False)
+    files: list = field(default_factory=list, repr=False)  # the report files read, in order
 
     def _index(self) -> tuple[list[Agency], dict[str, list[Report]], list[int], dict[int, list[Report]]]:
         # Pages ask for agencies and reports_of() once per agency: index once, not per call
@@ -213,7 +214,21 @@ def _parse_chunk(args: tuple[list[str], list[str], str, str | None]) -> list[tup
 def cite_paths(files: list[Path], content_dir: Path) -> list[str]:
     """Each file's path relative to the content folder, with "/" (how reports cite it).
     String slicing where the file lies under the folder as given: Path.relative_to costs
-    tens of microseconds a call, and a province is tens of thousands of files."""
+    tens of microseconds a call, and a province is tens of thousands of files. The dev server
+    hands the same list to build after build (commands/build.py _inputs_since): its cite paths
+    are kept with it (a str() of 20,000 Paths is ~20 ms)."""
+    held = _CITES.get("last")
+    if held is not None and held[0] is files and held[1] == str(content_dir) and len(held[2]) == len(files):
+        return held[2]
+    cites = _cite_paths(files, content_dir)
+    _CITES["last"] = (files, str(content_dir), cites)
+    return cites
+
+
+_CITES: dict[str, tuple] = {}  # "last" -> (a files list, its content folder, its cite paths)
+
+
+def _cite_paths(files: list[Path], content_dir: Path) -> list[str]:
     prefix = str(content_dir).rstrip(os.sep) + os.sep
     out = []
     for p in files:
@@ -384,7 +399,7 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
         loaded = load_reports(files, content_dir, cache, jobs, known, scanned)
     cites = cite_paths(files, content_dir)
     if previous is not None:
-        site = _patched(previous, content_dir, cites, loaded)
+        site = _patched(previous, content_dir, files, cites, loaded)
         if site is not None:
             return site
     reports: list[Report] = []
@@ -399,10 +414,11 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
     site = assemble(content_dir, reports, errors, book)
     site.known = site_known
     site.hashes = {cite: entry[1] for cite, entry in site_known.items()}
+    site.files = files
     return site
 
 
-def _patched(old: Site, content_dir: Path, cites: list[str], loaded: list) -> Site | None:
+def _patched(old: Site, content_dir: Path, files: list[Path], cites: list[str], loaded: list) -> Site | None:
     """The Site assemble() would make, as `old` with its edited reports swapped in, when nothing
     else can differ: the same files in the same order, each edited report still a report of the
     same path, printed agency name and year, and no two reports of one agency and year (`old`
@@ -450,6 +466,7 @@ def _patched(old: Site, content_dir: Path, cites: list[str], loaded: list) -> Si
     site.__dict__["_index_cache"] = ((id(reports), len(reports), id(agency_of)), (agencies, by_slug, years, by_year))
     site.known = site_known
     site.hashes = hashes
+    site.files = files
     return site
 
 

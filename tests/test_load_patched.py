@@ -77,7 +77,7 @@ def test_two_reports_of_one_agency_and_year_are_assembled(tmp_path):
     assert any(w.code == "duplicate" for w in before.warnings)
     edit(twin, "\t139\n", "\t141\n")
     files = report_files(content)
-    assert load._patched(before, content, load.cite_paths(files, content),
+    assert load._patched(before, content, files, load.cite_paths(files, content),
                          load.load_reports(files, content, known=before.known)) is None
     assert view(load_site(content, known=before.known, files=files, previous=before)) == \
         view(load_site(content, known=before.known, files=files))

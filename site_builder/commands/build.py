@@ -149,10 +149,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     reports_only = last is not None and changed is not None and all(p.startswith(reports_dir) for p in changed)
     site = load_site(content, cache=cache, jobs=jobs, timings=t, known=last[1].known if last else None,
                      files=files, book=book, scanned=now.inputs, previous=last[1] if reports_only else None)
-    if files is not None:
-        _FILES[key] = (site.known, files)
-    else:
-        _FILES.pop(key, None)
+    _FILES[key] = (site.known, site.files)  # (the list load_site made when it was not given one)
     warnings = [str(w) for w in site.all_warnings]  # (made once: every report's warnings gathered)
     problems = [str(e) for e in site.errors] + warnings
     if strict and problems:
@@ -240,7 +237,7 @@ def _same_folder(out: Path, key: str) -> bool:
     return _FOLDER.get(key) is not None and _identity(out) == _FOLDER[key]
 
 
-# the report files the last build in this process loaded, when _inputs_since gave them: (its
+# the report files the last build in this process loaded (its
 # Site's `known`, whose keys are their cite paths, the list)
 _FILES: dict[str, tuple[dict, list[Path]]] = {}
 
