@@ -519,10 +519,11 @@ class Headline:
     withheld_share: Decimal | None
 
 
-def headlines(site) -> list[Headline]:
-    """Each agency's latest report: requests received and the share of outcomes withheld."""
+def headlines(site, limit: int | None = None) -> list[Headline]:
+    """Each agency's latest report: requests received and the share of outcomes withheld (the
+    first `limit` agencies': what the home page shows of a province)."""
     out = []
-    for a in site.agencies:
+    for a in site.agencies[:limit]:
         latest = site.reports_of(a.slug)[-1]
         withheld = figure_of(latest, "outcome.withheld")
         handled = figure_of(latest, "outcome.total")

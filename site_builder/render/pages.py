@@ -38,6 +38,8 @@ def _years_text(reports: list[Report]) -> str:
 
 
 def index_page(site: Site) -> Page:
+    from site_builder.render.templating import HOME_ROWS  # (templating imports this module)
+
     agencies = [(a, site.reports_of(a.slug)) for a in site.agencies]
     latest = site.years[-1] if site.years else None
     return Page(
@@ -50,7 +52,7 @@ def index_page(site: Site) -> Page:
             "agencies": agencies,
             "latest_year": latest,
             "latest_reports": site.reports_in(latest),
-            "headlines": context.headlines(site),
+            "headlines": context.headlines(site, HOME_ROWS),  # (the page shows no more)
             "metrics": context.metrics_with_data(site),
             "years_text": _years_text,
         },
