@@ -387,16 +387,11 @@ def named_report_links(reports, agency_of, sep: str = "、") -> Markup:
     return Markup(sep.join(out))
 
 
-def yoy_cells(row, slug: str) -> Markup:
-    """The cells of one row of an agency's year-over-year table (context.YoYRow): each year's
-    figure, linked to it on the report's page, and its change against the previous report (the
-    previous column): its signed number in a span of class up/down/same, the arrow drawn by the
-    stylesheet. A gap is a cell of class "nr"."""
-    return Markup(_yoy_cells(row, escape(urls.agency(slug))))
-
-
 def _yoy_cells(row, base: str) -> str:
-    """`base`: the agency's page URL, escaped."""
+    """The cells of one row of an agency's year-over-year table (context.YoYRow): each year's
+    figure, linked to it on the report's page (`base`: the agency's page URL, escaped), and its
+    change against the previous report (the previous column): its signed number in a span of
+    class up/down/same, the arrow drawn by the stylesheet. A gap is a cell of class "nr"."""
     metric = esc(row.metric.id)
     out = []
     for c in row.cells:
@@ -414,39 +409,13 @@ def _yoy_cells(row, base: str) -> str:
 
 def yoy_rows(rows, slug: str) -> Markup:
     """The rows of an agency's year-over-year table (context.YoYRow): the metric's names, linked
-    to its page, and its unit; then yoy_cells. One call per table, not per row."""
+    to its page, and its unit; then its cells. One call per table, not per row."""
     base = escape(urls.agency(slug))
     out = []
     for row in rows:
         m = row.metric
         unit = f' <span class="unit">（{esc(m.unit)}）</span>' if m.unit else ""
         out.append(f'<tr><th scope="row">{_metric_label_lean(m)}{unit}</th>{_yoy_cells(row, base)}</tr>\n')
-    return Markup("".join(out))
-
-
-def year_cells(report_url: str, columns, figures) -> Markup:
-    """The figure cells of one agency's row on a year page, sortable (data-sort: "" for a gap)."""
-    out = []
-    for m, f in zip(columns, figures):
-        key = format_number(f.value) if f is not None else ""
-        out.append(f'  <td class="num" data-sort="{key}">{figure_html(f, f"{report_url}#{m.id}")}</td>\n')
-    return Markup("".join(out))
-
-
-_NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
-
-
-def metric_cells(row, metric_id: str) -> Markup:
-    """One agency's cells on a metric page (context.MetricRow): the figure of each year, a gap
-    where its report does not give it, a dot where there is no report."""
-    slug = row.agency.slug
-    out = []
-    for y, r, f in row.cells:
-        if r:
-            cell = figure_html(f, f"{urls.report(slug, y)}#{metric_id}" if f else None)
-        else:
-            cell = _NO_REPORT
-        out.append(f'  <td class="num">{cell}</td>\n')
     return Markup("".join(out))
 
 
