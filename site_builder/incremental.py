@@ -144,8 +144,15 @@ class Manifest:
                    data["outputs"], data.get("summary", {}))
 
 
-def current(content: Path, templates: Path, static: Path, options: dict) -> Manifest:
-    return Manifest(code_version(), options, scan([content, templates, static]))
+def scan_inputs(content: Path, templates: Path, static: Path) -> dict[str, tuple]:
+    """scan() of a build's inputs: the content, templates and static folders (a missing one too)."""
+    return scan([content, templates, static])
+
+
+def current(content: Path, templates: Path, static: Path, options: dict, scanned: dict | None = None) -> Manifest:
+    """The manifest of a build now; `scanned`: scan_inputs() of its folders, just taken by the
+    caller (the dev server's watcher scans them to see that something changed)."""
+    return Manifest(code_version(), options, scanned if scanned is not None else scan_inputs(content, templates, static))
 
 
 def manifest_path(cache_dir: Path, out: Path) -> Path:

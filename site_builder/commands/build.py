@@ -14,7 +14,7 @@ from site_builder.agencies import AgencyBook
 from site_builder.load import REPORTS_DIR, Site, default_jobs, load_site
 from site_builder.readers import supported_suffixes
 from site_builder.cache import ReportCache, default_cache_dir
-from site_builder.incremental import Manifest, code_version, forget_manifest, load_manifest, output_intact, save_manifest
+from site_builder.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.incremental import current as current_manifest
 from site_builder.output import Output, commit_in_place, discard, staging_dir, swap_in
 from site_builder.timings import Timings
@@ -120,8 +120,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     finish_downloads(out)
     options = {"base_url": base_url, "SITE_URL": os.environ.get("SITE_URL"), "search": search, "strict": strict}
     with t.stage("scan"):
-        now = (current_manifest(Path(content), Path(templates), Path(static), options) if scanned is None
-               else Manifest(code_version(), options, scanned))
+        now = current_manifest(Path(content), Path(templates), Path(static), options, scanned)
         last = _LAST.get(key) if incremental else None
         previous = last[0] if last else (load_manifest(cache_root, out) if incremental else None)
         if previous is not None and not (_same_folder(out, key) if last is not None else output_intact(out, previous)):
