@@ -1,6 +1,6 @@
-"""The dev server lists only the pages an edit may touch (pages.touched_specs) when the site has
-the same pages as before: that list must hold every page render.affected() selects from all of
-them, each as page_specs() makes it, in page_specs() order."""
+"""The dev server lists only the pages an edit may touch (pages.page_specs with `touched`) when
+the site has the same pages as before: that list must hold every page render.affected() selects
+from all of them, each as the full listing makes it, in its order."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_touched_specs_hold_every_affected_page(tmp_path, old, new):
     prose = read_pages(content)
     with_data = [m for m in catalogue.metrics() if m.id in ch.counts]
     everything = pages.page_specs(after, prose, with_data)
-    touched = pages.touched_specs(after, prose, with_data, ch)
+    touched = pages.page_specs(after, prose, with_data, touched=ch)
     wanted = [s.url for s in everything if affected(s, ch)]
     assert wanted, "the edit touches no page"
     assert set(wanted) <= {s.url for s in touched}

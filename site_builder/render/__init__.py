@@ -102,7 +102,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     # the same pages as the last render (no report added or removed, the same metrics): only those
     # the change may touch are listed, the rest carried over by their unit keys
     same_pages = ch is not None and not ch.added_or_removed and not ch.with_data
-    specs = pages.touched_specs(site, prose, with_data, ch) if same_pages else pages.page_specs(site, prose, with_data)
+    specs = pages.page_specs(site, prose, with_data, touched=ch if same_pages else None)
     parallel = jobs > 1 and ch is None and len(specs) >= PARALLEL_MIN_PAGES and _can_fork()
 
     def run(key: tuple, write) -> None:
