@@ -70,16 +70,17 @@ def ordered_figures(report: Report, ranks=None) -> list:
     return sorted(report.figures, key=lambda f: rank[f.metric, f.applicant])
 
 
-def report_csv(report: Report, agency: Agency, ranks=None, figures=None) -> str:
-    """The rows of records.csv for one report (no header). `figures`: ordered_figures(report),
-    when the caller has them already."""
-    prefix = _csv_line([agency.name, agency.slug, report.year])[:-1]  # the fields every row of it starts with
-    src_head, src_tail = _csv_source(report.path)
-    return "".join(
-        f"{prefix},{f.metric},{f.applicant},{_number(f.value)},{'true' if f.approximate else 'false'},"
-        f"{src_head}{f.line}{src_tail}\n"
-        for f in (figures if figures is not None else ordered_figures(report, ranks))
-    )
+def report_csv(report: Report, agency: Agency, ranks=None) -> str:
+    """The rows of records.csv for one report (no header)."""
+    return report_rows(report, agency, ordered_figures(report, ranks))[0]
+
+
+def report_json(report: Report, agency: Agency, ranks=None) -> str:
+    """The objects of records.json for one report, one a line, each as json.dumps(obj,
+    ensure_ascii=False, separators=(",", ":")) writes it, joined by ",\n" (empty for a report
+    without figures). One compact object a line: the file is a JSON array a line-oriented tool
+    can also read, and 3/4 of the size of json.dumps(indent=1) (230 bytes a row, not 270)."""
+    return report_rows(report, agency, ordered_figures(report, ranks))[1]
 
 
 _JSON_IDS: dict[str, str] = {}
@@ -90,21 +91,6 @@ def _json_id(text: str) -> str:
     if out is None:
         out = _JSON_IDS[text] = encode_basestring(text)
     return out
-
-
-def report_json(report: Report, agency: Agency, ranks=None, figures=None) -> str:
-    """The objects of records.json for one report, one a line, each as json.dumps(obj,
-    ensure_ascii=False, separators=(",", ":")) writes it, joined by ",\\n" (empty for a report
-    without figures). One compact object a line: the file is a JSON array a line-oriented tool
-    can also read, and 3/4 of the size of json.dumps(indent=1) (230 bytes a row, not 270)."""
-    head = (f'{{"agency":{encode_basestring(agency.name)},"agency_slug":{encode_basestring(agency.slug)},'
-            f'"year":{int(report.year)},"metric":')
-    source = encode_basestring(report.path + ":")[:-1]
-    return ",\n".join(
-        f'{head}{_json_id(f.metric)},"applicant":{_json_id(f.applicant)},"value":{_json_number(f.value)},'
-        f'"approximate":{"true" if f.approximate else "false"},"source":{source}{f.line}"}}'
-        for f in (figures if figures is not None else ordered_figures(report, ranks))
-    )
 
 
 # (metric, applicant) -> what every row of that figure holds between the fixed fields, in each file
@@ -128,9 +114,10 @@ def _numbers(value) -> tuple[str, str]:
 
 
 def report_rows(report: Report, agency: Agency, figures: list) -> tuple[str, str]:
-    """report_csv() and report_json() at once, for the figures in order (ordered_figures): the
-    whole files are written in one pass, and each figure's metric, applicant and value pieces,
-    the same in many reports, are looked up once for both (a quarter less CPU than the two)."""
+    """The report's rows of records.csv and its objects of records.json (see report_json), for
+    its figures in order (ordered_figures): made together, so that the whole files are written
+    in one pass, and each figure's metric, applicant and value pieces, the same in many reports,
+    are looked up once for both."""
     if not figures:
         return "", ""
     prefix = _csv_line([agency.name, agency.slug, report.year])[:-1]
