@@ -192,7 +192,6 @@ def carry_index(exported: dict, old, new, changed: set, counts) -> None:
         # a metric page's row shows every report of its agency, a year page's row that year's; a
         # metric's summary of a year (charts._by_year) sums every report of that year
         caches = exported["rows"]
-        slugs = {slug for slug, _ in changed}
         years = {year for _, year in changed}
         for (kind, page), (_, rows) in caches.items():
             if kind == "year":
