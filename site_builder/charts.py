@@ -459,8 +459,7 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
             rule_at[(a.year + b.year) / 2] = ERA_LABELS[b.era]
     era_rules = [{"at": at, "label": f"{zh_} {en_}"} for at, (zh_, en_) in sorted(rule_at.items())]
     title = f"{agency.name}：{zh}"
-    span_en = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
-    span_zh = f"{years[0]}年至{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
+    span_zh, span_en = _spans(years)
     subtitle = f"{en}, {span_en}"
     eras_seen = sorted(set(era_of.values()), key=list(ERA_LABELS).index)
     approx = any(r["approx"] for r in rows)
@@ -561,16 +560,13 @@ def _summary_points(series: Series, years: list[_Year], pick) -> tuple[list[dict
 
 
 def _spans(ys: list[int]) -> tuple[str, str]:
+    """The years a chart spans, as its Chinese and English descriptions say them."""
     return ((f"{ys[0]}年至{ys[-1]}年" if len(ys) > 1 else f"{ys[0]}年"),
             (f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else f"{ys[0]}"))
 
 
-def _median_label(count_zh: str = "全部机关", count_en: str = "all agencies") -> str:
-    return f"中位数（{count_zh}）Median ({count_en})"
-
-
 TOTAL_LABEL = "全部机关合计 All agencies, total"
-MEDIAN_LABEL = _median_label()
+MEDIAN_LABEL = "中位数（全部机关）Median (all agencies)"
 
 
 def metric_total_chart(site: Site, metric_id: str) -> Chart | None:
@@ -705,8 +701,7 @@ def metric_chart(site: Site, metric_id: str) -> Chart | None:
     if not rows:
         return None
     ys = sorted(years)
-    span_en = f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else f"{ys[0]}"
-    span_zh = f"{ys[0]}年至{ys[-1]}年" if len(ys) > 1 else f"{ys[0]}年"
+    span_zh, span_en = _spans(ys)
     eras = ", ".join(_era_phrase(e) for e in m.eras)
     desc = [
         f"{m.label_zh}（{m.unit}）：{len(names)}个机关{span_zh}的报告数值，折线图，每个机关一条线。",
