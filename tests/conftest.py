@@ -37,6 +37,20 @@ def netlify_rules():
 
 
 @pytest.fixture
+def project(tmp_path):
+    """A copy of content/, templates/ and static/ that a test may edit (the dev server's tests).
+    The dev server freezes each build's objects out of the collector's reach (serve.keep_out_of_gc):
+    unfrozen afterwards, so that the rest of the test run collects as usual."""
+    import gc
+    import shutil
+
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    yield tmp_path
+    gc.unfreeze()
+
+
+@pytest.fixture
 def no_charts(monkeypatch):
     """Build without charts, for tests about loading and output that build many sites
     (a chart is rendered by vl-convert and dominates build time). Pages still render."""

@@ -19,18 +19,10 @@ from site_builder.commands import build as build_cmd
 from site_builder.render import PROJECT_ROOT
 from site_builder.synth import generate
 from site_builder.timings import Timings
+from sitefiles import tree
 
 TEMPLATES = PROJECT_ROOT / "templates"
 STATIC = PROJECT_ROOT / "static"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    out = {}
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            p = Path(dirpath, name)
-            out[p.relative_to(root).as_posix()] = p.read_bytes()
-    return out
 
 
 def assert_same_tree(built: Path, fresh: Path) -> None:

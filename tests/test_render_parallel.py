@@ -12,13 +12,10 @@ import site_builder.render as render
 from site_builder.commands import build as build_cmd
 from site_builder.render import PROJECT_ROOT, records_files
 from site_builder.synth import generate
+from sitefiles import tree
 
 TEMPLATES = PROJECT_ROOT / "templates"
 STATIC = PROJECT_ROOT / "static"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,19 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from site_builder.commands.serve import ERROR_PAGE, Rebuilder, with_banner
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def project(tmp_path):
-    """A copy of content/, templates/ and static/ that a test may edit."""
-    for name in ("content", "templates", "static"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
 
 
 def rebuilder(project: Path, **kw) -> Rebuilder:

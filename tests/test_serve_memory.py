@@ -5,23 +5,9 @@ in full only when idle, every COLLECT_EVERY rebuilds."""
 from __future__ import annotations
 
 import gc
-import shutil
-from pathlib import Path
-
-import pytest
 
 from site_builder.commands import serve
 from site_builder.commands.serve import Rebuilder
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def project(tmp_path):
-    for name in ("content", "templates", "static"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    yield tmp_path
-    gc.unfreeze()  # (the rest of the test run collects as usual)
 
 
 def test_a_build_leaves_its_objects_frozen_and_an_idle_server_collects_them(project, no_charts, monkeypatch):

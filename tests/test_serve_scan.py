@@ -3,23 +3,9 @@ to the build (build(scanned=...)) instead of the build scanning 20,000 files aga
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from site_builder import incremental
 from site_builder.commands.build import build
 from site_builder.commands.serve import Rebuilder
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def project(tmp_path):
-    for name in ("content", "templates", "static"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
 
 
 def test_an_edit_is_scanned_once_and_built_from_that_scan(project, no_charts, monkeypatch):
