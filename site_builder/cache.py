@@ -358,10 +358,6 @@ class ReportCache:
         if self.root is not None:
             self.put_many([(key, encode(result))])
 
-    def put_bytes(self, key: str, data: bytes) -> None:
-        """Store an entry already encoded (encode())."""
-        self.put_many([(key, data)])
-
     def put_many(self, items: list[tuple[str, bytes]]) -> bool:
         """Store entries already encoded (encode()), as one pack. False when the pack could not
         be written (a full disk, a cache folder removed meanwhile): the cache is only a cache,
