@@ -61,10 +61,28 @@ def _norm(text: str) -> str:
 
 
 def norm_lines(lines: list[str]) -> list[str]:
-    """[norm(line) for line in lines], not memoised: most lines of a province's reports are their
-    own, and a memo's look-up (hashing and comparing the fresh line) costs what normalising
-    it does (measured alike on a corpus that repeats its wording)."""
-    return list(map(_norm, lines))
+    """[norm(line) for line in lines], made on the whole text at once rather than line by line
+    (a report's hundred-odd lines cost a hundred-odd calls of NFKC and of split and join).
+
+    The lines are joined with NUL, which no report line holds (checked: else line by line):
+    NFKC maps no character to a NUL (tested over every code point), and a NUL is a starter
+    that composes with nothing, so NFKC neither reorders nor composes across it; it is no
+    whitespace, so str.split() keeps it. An HTML comment could span a NUL (its "." matches
+    one): a text holding "<!--" or "-->" once normalised is normalised line by line. Not memoised: most lines
+    of a province's reports are their own."""
+    text = "\0".join(lines)
+    if text.count("\0") != len(lines) - 1 or not lines:
+        return list(map(_norm, lines))
+    if not unicodedata.is_normalized("NFKC", text):
+        for ch in set(_FULL_WIDTH.findall(text)):  # as nfkc() does (see there)
+            text = text.replace(ch, _FULL_WIDTH_AS[ch])
+        if not unicodedata.is_normalized("NFKC", text):
+            # NFKC's slow path only for the lines that need it (a Kangxi radical, a "…")
+            text = "\0".join([p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
+                               for p in text.split("\0")])
+    if "<!--" in text or "-->" in text:
+        return list(map(_norm, lines))
+    return "".join(text.split()).split("\0")
 
 
 class Token(NamedTuple):
