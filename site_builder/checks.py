@@ -169,26 +169,40 @@ _STAT_SUMS = (
 )
 
 
-# compiled once (a search per row and rule: re's own cache lookup costs as much as the search)
-_STAT_SUMS_RE = tuple((rule, re.compile(total), tuple(re.compile(p) for p in parts), section)
-                      for rule, total, parts, section in _STAT_SUMS)
+# Every pattern above is "^" and literal text (or two such, "|"): a label matches when it
+# starts with one of them, which str.startswith tells several times faster than a regex search
+# (each rule looks through the table's rows for its total and then for each part).
+_LITERAL = re.compile(r"\^[^\\^$.|?*+()\[\]{}]+")
+
+
+def _prefixes(expr: str) -> tuple[str, ...]:
+    alternatives = expr.split("|")
+    if not all(_LITERAL.fullmatch(a) for a in alternatives):
+        raise ValueError(f"not a prefix pattern: {expr}")
+    return tuple(a[1:] for a in alternatives)
+
+
+_STAT_SUMS_PREFIXES = tuple((rule, _prefixes(total), tuple(map(_prefixes, parts)), section)
+                            for rule, total, parts, section in _STAT_SUMS)
 
 
 def check_stat(rows: list[StatRow]) -> list[CheckResult]:
     results = []
-    for rule, total_pat, part_pats, section in _STAT_SUMS_RE:
-        total = next((r for r in rows if total_pat.search(r.label)), None)
-        if total is None:
+    for rule, total_prefixes, part_prefixes, section in _STAT_SUMS_PREFIXES:
+        for total in rows:
+            if total.label.startswith(total_prefixes):
+                break
+        else:
             continue
         parts = []
-        for pat in part_pats:
-            row = next(
-                (r for r in rows if pat.search(r.label) and r.line > total.line and (not section or section in r.section)),
-                None,
-            )
-            if row is None:
+        after = total.line
+        for prefixes in part_prefixes:
+            for row in rows:
+                if row.label.startswith(prefixes) and row.line > after and (not section or section in row.section):
+                    parts.append(row.value)
+                    break
+            else:
                 break
-            parts.append(row.value)
         else:
             results.append(CheckResult(rule, "total", sum(parts, Decimal(0)), total.value, total.line, RULE_TEXT[rule]))
     return results
