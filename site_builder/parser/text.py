@@ -12,6 +12,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+from itertools import compress, count, islice
 from typing import NamedTuple
 
 from site_builder.numbers import parse_number
@@ -317,10 +318,14 @@ def find_line(lines: list[str], pattern: re.Pattern[str], start: int = 0, end: i
     """Index of the first line from start whose normalised text matches pattern. `normed`: the
     lines' norm(), when the caller has them."""
     end = len(lines) if end is None else end
+    stop = min(end, len(lines))
+    if normed is not None and 0 <= start:
+        # the searches made and the first hit picked in C (map, compress): lazily, so no line
+        # past the first match is searched, as in the loop below
+        return next(compress(count(start), map(pattern.search, islice(normed, start, stop))), None)
     if normed is not None:
-        search = pattern.search
-        for i in range(start, min(end, len(lines))):
-            if search(normed[i]):
+        for i in range(start, stop):
+            if pattern.search(normed[i]):
                 return i
         return None
     for i in range(start, min(end, len(lines))):
