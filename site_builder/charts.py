@@ -18,14 +18,16 @@ description says so, so a chart never silently joins incomparable series.
 from __future__ import annotations
 
 import functools
+import heapq
 import hashlib
 import json
 import os
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,7 +36,7 @@ from site_builder.load import Site
 from site_builder.model import Report
 from site_builder.numbers import format_number
 # Report.figure() scans; these index each report's totals once, and the reports of each figure
-from site_builder.render.context import metric_index, figure_of, reports_with
+from site_builder.render.context import metric_index, figure_of
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
@@ -499,8 +501,7 @@ def metric_charts(site: Site, metric_id: str) -> list[Chart]:
     """The charts of a metric's page: a line per agency (metric_chart) up to LEGEND_MAX agencies;
     past that the total of all agencies per year (metric_total_chart) and the TOP_N agencies
     beside the median (metric_top_chart)."""
-    having = metric_index(site)[0].get(metric_id, ())
-    if len({slug for slug, _, _ in having}) <= LEGEND_MAX:
+    if _entries(site, metric_id).agencies <= LEGEND_MAX:
         chart = metric_chart(site, metric_id)
         return [chart] if chart is not None else []
     return [c for c in (metric_total_chart(site, metric_id), metric_top_chart(site, metric_id)) if c is not None]
@@ -517,6 +518,60 @@ class _Year(NamedTuple):
     approximate: bool  # the total includes an approximate value
 
 
+_SLUG = itemgetter(0)
+_FIGURE = itemgetter(2)
+_VALUE = attrgetter("value")
+_APPROXIMATE = attrgetter("approximate")
+
+
+class _Entries(NamedTuple):
+    """A metric's entries of context.metric_index ((slug, year, figure), in the Site's order)
+    split by year, and how many agencies they are from: one pass for the page's charts."""
+
+    by_year: dict[int, list[tuple]]
+    agencies: int
+
+
+# The last metric's _Entries (its page asks three times): [(weak reference to its Site, the Site's
+# report list and agency map, metric id, entries list), _Entries]. Weak: a dev server's old Site is
+# not kept alive by it; and a new Site (whose entries carry_index updated in place) is another key.
+_LAST: list = [None, None]
+
+
+def _entries(site: Site, metric_id: str) -> _Entries:
+    entries = metric_index(site)[0].get(metric_id, ())
+    key, value = _LAST
+    if key is not None and key[0]() is site and key[1:] == (id(site.reports), len(site.reports),
+                                                            id(site.agency_of), metric_id, id(entries), len(entries)):
+        return value
+    by_year: dict[int, list[tuple]] = {}
+    for e in entries:
+        got = by_year.get(e[1])
+        if got is None:
+            got = by_year[e[1]] = []
+        got.append(e)
+    value = _Entries(by_year, len(set(map(_SLUG, entries))))
+    _LAST[:] = [(weakref.ref(site), id(site.reports), len(site.reports), id(site.agency_of), metric_id, id(entries),
+                 len(entries)), value]
+    return value
+
+
+def _year_eras(site: Site, year: int) -> set[str]:
+    """The templates (eras) the year's reports follow, once per year and Site: most years' all
+    follow one, and then no report giving a figure need be asked its era. Kept as a summary is
+    (context.row_cache; carry_index drops the years whose reports changed)."""
+    from site_builder.render.context import row_cache
+
+    kept = row_cache(site, ("summary", _ERAS), None)
+    eras = kept.get(year)
+    if eras is None:
+        eras = kept[year] = {r.era for r in site.reports_in(year)}
+    return eras
+
+
+_ERAS = "*eras"  # (not a metric id: those are dotted words)
+
+
 def _by_year(site: Site, metric_id: str) -> list[_Year]:
     """The metric's figures of every agency, summed up by year. Each year's summary is kept for
     the next render in the same process (context.row_cache; carry_index drops the years whose
@@ -525,28 +580,24 @@ def _by_year(site: Site, metric_id: str) -> list[_Year]:
 
     from site_builder.render.context import row_cache
 
-    having, by_agency = metric_index(site)
-    entries = having.get(metric_id, ())
+    by_agency = metric_index(site)[1]
+    given = _entries(site, metric_id).by_year
     kept = row_cache(site, ("summary", metric_id), None)
-    present = {e[1] for e in entries}
-    missing = present - kept.keys()
-    if missing:
-        values: dict[int, list[Decimal]] = {y: [] for y in missing}
-        eras: dict[tuple[int, str], int] = {}
-        approx: set[int] = set()
-        for slug, year, f in entries:
-            if year in missing:
-                values[year].append(f.value)
-                key = (year, by_agency[slug][year].era)
-                eras[key] = eras.get(key, 0) + 1
-                if f.approximate:
-                    approx.add(year)
-        order = list(ERA_LABELS)
-        for year, vs in values.items():
-            # the most common era; a tie goes to the later template (ERA_LABELS order)
-            era = max((e for y, e in eras if y == year), key=lambda e: (eras[year, e], order.index(e)))
-            kept[year] = _Year(year, era, sum(vs, Decimal(0)), Decimal(median(vs)), len(vs), year in approx)
-    return [kept[y] for y in sorted(present)]
+    order = list(ERA_LABELS)
+    for year in given.keys() - kept.keys():
+        es = given[year]
+        # the most common era of the reports giving the figure; a tie goes to the later template
+        # (ERA_LABELS order)
+        eras = _year_eras(site, year)
+        if len(eras) == 1:
+            (era,) = eras
+        else:
+            counts = Counter(by_agency[slug][year].era for slug, _, _ in es)
+            era = max(counts, key=lambda e: (counts[e], order.index(e)))
+        figures = list(map(_FIGURE, es))
+        vs = list(map(_VALUE, figures))
+        kept[year] = _Year(year, era, sum(vs, Decimal(0)), Decimal(median(vs)), len(vs), any(map(_APPROXIMATE, figures)))
+    return [kept[y] for y in sorted(given)]
 
 
 def _summary_points(series: Series, years: list[_Year], pick) -> tuple[list[dict], list[tuple]]:
@@ -619,9 +670,10 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
     latest = years[-1].year
     agencies = {a.slug: a for a in site.agencies}
     order = {a.slug: i for i, a in enumerate(site.agencies)}
-    last = [(f.value, slug) for slug, year, f in having.get(metric_id, ()) if year == latest]
-    # the largest first; equal values in the site's order of agencies
-    chosen = [slug for _, slug in sorted(last, key=lambda e: (-e[0], order[e[1]]))[:top]]
+    got = _entries(site, metric_id)
+    last = [(f.value, slug) for slug, _, f in got.by_year[latest]]
+    # the largest first; equal values in the site's order of agencies (nsmallest: sorted()[:top])
+    chosen = [slug for _, slug in heapq.nsmallest(top, last, key=lambda e: (-e[0], order[e[1]]))]
     counts = Counter(a.name for a in site.agencies)
     series = metric_series(metric_id)
     rows, names, broken, approximate, _ = _agency_lines(
@@ -637,7 +689,7 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
         broken.insert(0, MEDIAN_LABEL)
     ys = sorted({r["year"] for r in rows})
     span_zh, span_en = _spans(ys)
-    total = len({slug for slug, _, _ in having.get(metric_id, ())})
+    total = got.agencies
     desc = [
         f"{m.label_zh}（{m.unit}）：{latest}年数值最大的{len(chosen)}个机关{span_zh}的数值，以及每年全部机关的中位数，折线图。"
         f"共{total}个机关报告此项，每个机关的数值见下表和数据下载。",
@@ -693,9 +745,10 @@ def metric_chart(site: Site, metric_id: str) -> Chart | None:
     m = catalogue_metric(metric_id)
     agencies = site.agencies
     counts = Counter(a.name for a in agencies)
+    index, by_agency = metric_index(site)
     having: dict[str, list[Report]] = {}  # slug -> its reports that give this figure
-    for r in reports_with(site).get(metric_id, ()):
-        having.setdefault(site.agency_of[r.path].slug, []).append(r)
+    for slug, year, _ in index.get(metric_id, ()):
+        having.setdefault(slug, []).append(by_agency[slug][year])
     rows, names, broken, approximate, years = _agency_lines(
         series, ((agency, having.get(agency.slug, ())) for agency in agencies), counts)
     if not rows:

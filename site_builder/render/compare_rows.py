@@ -15,15 +15,19 @@ The bytes are those the templates' loops wrote (tests/test_compare_pages.py comp
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from markupsafe import Markup
 
 from site_builder.numbers import format_number_cached as format_number
 from site_builder.render import context, urls
-from site_builder.render.fragments import GAP, escape, figure_html
+from site_builder.render.fragments import GAP, esc, escape, figure_html
 
 _NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
 _GAP_CELL = f'  <td class="num" data-sort="">{GAP}</td>\n'
+_GAP_TD = f'  <td class="num">{GAP}</td>\n'
+_NO_REPORT_TD = f'  <td class="num">{_NO_REPORT}</td>\n'
 _NO_SHARE = '<span class="gap">—<span class="sr-only">无 n/a</span></span>'
 
 
@@ -34,54 +38,51 @@ def _agency_cell(href: str, name: str) -> str:
 # ---------------------------------------------------------------- /metrics/<id>/
 
 
-def _plain(f) -> bool:
-    """A figure figure_html() writes as a bare link (no class, title or marker besides)."""
-    return not (f.approximate or f.recovered or f.note or f.origin == "derived")
-
-
 def metric_row(agency, years: list[int], reports: dict, given: dict, metric_id: str) -> str:
     """One agency's row: its figure each year (a link to the report's cell), a gap where its
     report does not give it, a dot where there is no report."""
     slug = agency.slug
     out = [_agency_cell(urls.agency(slug), agency.name)]
     anchor = "#" + metric_id
+    # a report's URL is its agency's plus "<year>/" (digits): escaped once a row, not once a cell
+    base = escape(urls.agency(slug))
     tail = escape(anchor)
     for y in years:
         if y in reports:
             f = given.get(y)
             if f is None:
-                cell = GAP
-            elif _plain(f):  # (most cells: figure_html's output written inline)
-                cell = f'<a class="fig" href="{escape(urls.report(slug, y))}{tail}">{format_number(f.value)}</a>'
+                out.append(_GAP_TD)
+            elif not (f.approximate or f.recovered or f.note or f.origin == "derived"):
+                # (most cells: figure_html's output written inline)
+                out.append(f'  <td class="num"><a class="fig" href="{base}{y}/{tail}">{format_number(f.value)}</a></td>\n')
             else:
-                cell = figure_html(f, urls.report(slug, y) + anchor)
+                out.append(f'  <td class="num">{figure_html(f, urls.report(slug, y) + anchor)}</td>\n')
         else:
-            cell = _NO_REPORT
-        out.append(f'  <td class="num">{cell}</td>\n')
+            out.append(_NO_REPORT_TD)
     out.append("</tr>\n")
     return "".join(out)
+
+
+_SLUG = itemgetter(0)
+_YEAR = itemgetter(1)
 
 
 def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
     """(years where any agency gave the figure, how many agencies did, the table's rows)."""
     having, by_agency = context.metric_index(site)
+    # sorted by agency slug, then year, as the Site's agencies are (context.metric_index): an
+    # agency's entries are one run, and the runs come in the table's order
     entries = having.get(metric_id, ())
-    figures: dict[str, dict[int, object]] = {}
-    for slug, year, f in entries:
-        by_year = figures.get(slug)
-        if by_year is None:
-            by_year = figures[slug] = {}
-        by_year[year] = f
-    years = sorted({e[1] for e in entries})
+    years = sorted(set(map(_YEAR, entries)))
     cache = context.row_cache(site, ("metric", metric_id), tuple(years))
+    agency = None
     out = []
-    for a in site.agencies:
-        given = figures.get(a.slug)
-        if given is None:
-            continue
-        html = cache.get(a.slug)
+    for slug, run in groupby(entries, _SLUG):
+        html = cache.get(slug)
         if html is None:
-            html = cache[a.slug] = metric_row(a, years, by_agency[a.slug], given, metric_id)
+            if agency is None:
+                agency = {a.slug: a for a in site.agencies}
+            html = cache[slug] = metric_row(agency[slug], years, by_agency[slug], {e[1]: e[2] for e in run}, metric_id)
         out.append(html)
     return years, len(out), Markup("".join(out))
 
@@ -101,7 +102,7 @@ def year_row(agency, report, columns, share: Decimal | None, show_share: bool) -
             out.append(_GAP_CELL)
         elif not (f.approximate or f.recovered or f.note or f.origin == "derived"):
             n = format_number(f.value)  # (most cells: figure_html's output written inline)
-            out.append(f'  <td class="num" data-sort="{n}"><a class="fig" href="{head}{escape(mid)}">{n}</a></td>\n')
+            out.append(f'  <td class="num" data-sort="{n}"><a class="fig" href="{head}{esc(mid)}">{n}</a></td>\n')
         else:
             out.append(f'  <td class="num" data-sort="{format_number(f.value)}">{figure_html(f, f"{rurl}#{mid}")}</td>\n')
     if show_share:
