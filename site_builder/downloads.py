@@ -4,9 +4,9 @@ agency's records.csv.
 A province is tens of thousands of reports and millions of rows (records.json alone is some
 650 MB at 20,000 reports), so the record files are written report by report: each report's rows
 are serialised into one chunk of text, and a file is the stream of its reports' chunks (see
-record_chunks). Nothing holds a whole file or a list of every row. A chunk is built with plain
-string formatting, not the csv and json modules row by row; the bytes are the same as those
-modules write (tests/test_downloads.py compares them on awkward names).
+report_bytes). Nothing holds a whole file or a list of every row. A chunk is joined from
+pieces made once per distinct value, not by the csv and json modules row by row; the bytes are
+the same as those modules write (tests/test_downloads.py compares them on awkward names).
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import csv
 import io
 import json
 from functools import lru_cache
+from itertools import islice
 from json.encoder import encode_basestring  # json.dumps(s, ensure_ascii=False) for one string
+from operator import gt, itemgetter
 from typing import Iterable, Iterator
 
-from site_builder.model import Agency, Record, Report
+from site_builder.model import Agency, Figure, Record, Report
 from site_builder.numbers import format_number, format_number_cached as _number
 
 RECORD_COLUMNS = ("agency", "agency_slug", "year", "metric", "applicant", "value", "approximate", "source")
@@ -35,6 +37,8 @@ def _csv_line(fields) -> str:
 def _csv_source(path: str) -> tuple[str, str]:
     """How the csv module writes the field "<path>:<line>", split around the line number: the
     path may need quoting (a comma in a file name), the digits never do."""
+    if not any(map(path.__contains__, ',"\r\n')):  # nothing the csv module quotes
+        return path + ":", ""
     field = _csv_line([path + ":"])[:-1]
     return (field[:-1], '"') if field.startswith('"') else (field, "")
 
@@ -64,23 +68,38 @@ def _ranks() -> dict[tuple[str, str], int]:
     return {(m.id, a): i * n + j for i, m in enumerate(metrics()) for j, a in enumerate(APPLICANTS)}
 
 
-def ordered_figures(report: Report, ranks=None) -> list:
-    """The report's figures in the downloads' order: catalogue order, then applicant column."""
-    rank = ranks or _ranks()
-    return sorted(report.figures, key=lambda f: rank[f.metric, f.applicant])
+# A Figure's fields, read in C (operator.itemgetter) by report_bytes
+_FIGURE_KEY = itemgetter(*map(Figure._fields.index, ("metric", "applicant", "value", "approximate")))
+_LINE = itemgetter(Figure._fields.index("line"))
+_RANK, _CSV_PIECE, _JSON_PIECE = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
-def report_csv(report: Report, agency: Agency, ranks=None) -> str:
+def report_csv(report: Report, agency: Agency) -> str:
     """The rows of records.csv for one report (no header)."""
-    return report_rows(report, agency, ordered_figures(report, ranks))[0]
+    return report_bytes(report, agency)[0].decode("utf-8")
 
 
-def report_json(report: Report, agency: Agency, ranks=None) -> str:
+def report_json(report: Report, agency: Agency) -> str:
     """The objects of records.json for one report, one a line, each as json.dumps(obj,
     ensure_ascii=False, separators=(",", ":")) writes it, joined by ",\n" (empty for a report
     without figures). One compact object a line: the file is a JSON array a line-oriented tool
     can also read, and 3/4 of the size of json.dumps(indent=1) (230 bytes a row, not 270)."""
-    return report_rows(report, agency, ordered_figures(report, ranks))[1]
+    return report_bytes(report, agency)[1].decode("utf-8")
+
+
+class _Memo(dict):
+    """key -> its bytes, made by `make` on first use. A dict subclass with __missing__: looked up
+    through its C __getitem__ (in map()), no Python call but for a new key."""
+
+    def __init__(self, make, bound: int | None = None) -> None:
+        super().__init__()
+        self.make, self.bound = make, bound
+
+    def __missing__(self, key):
+        if self.bound is not None and len(self) > self.bound:
+            self.clear()  # a long-running dev server sees ever new values
+        v = self[key] = self.make(key)
+        return v
 
 
 _JSON_IDS: dict[str, str] = {}
@@ -93,50 +112,67 @@ def _json_id(text: str) -> str:
     return out
 
 
-# (metric, applicant) -> what every row of that figure holds between the fixed fields, in each file
-_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
-# value -> (as records.csv prints it, as records.json does)
-_NUMBERS: dict = {}
+def _row(key: tuple) -> tuple[int, bytes, bytes]:
+    """(metric, applicant, value, approximate) -> the figure's place in the downloads' order (see
+    _ranks), and what each of its rows holds between the report's fields and the source line:
+    in records.csv from the metric to the approximate flag (and the comma after), in
+    records.json from "metric" to "source":"."""
+    metric, applicant, value, approximate = key
+    flag = "true" if approximate else "false"
+    return (_ranks()[metric, applicant],
+            f",{metric},{applicant},{_number(value)},{flag},".encode("utf-8"),
+            f',"metric":{_json_id(metric)},"applicant":{_json_id(applicant)},"value":{_json_number(value)},'
+            f'"approximate":{flag},"source":'.encode("utf-8"))
 
 
-def _pair(metric: str, applicant: str) -> tuple[str, str]:
-    v = _PAIRS[metric, applicant] = (
-        f",{metric},{applicant},",
-        f',"metric":{_json_id(metric)},"applicant":{_json_id(applicant)},"value":')
-    return v
+# A corpus prints few distinct figures (~7,000 at 2,000 reports): each made once. Bounded: a
+# long-running dev server sees ever new values.
+_ROWS = _Memo(_row, bound=200_000)
+# the ranks of a report's figures as the parser gives them -> the order that sorts them (stably):
+# reports made from one template give their figures in the same order
+_ORDERS = _Memo(lambda ranks: sorted(range(len(ranks)), key=ranks.__getitem__), bound=10_000)
+_LINES = _Memo(lambda line: f"{line}".encode("utf-8"), bound=100_000)  # line number -> its digits
+# agency -> the leading fields of its rows (the year to follow), in each file
+_AGENCY_CSV = _Memo(lambda a: _csv_line([a.name, a.slug])[:-1].encode("utf-8"), bound=100_000)
+_AGENCY_JSON = _Memo(lambda a: f'{{"agency":{encode_basestring(a.name)},"agency_slug":{encode_basestring(a.slug)},'
+                               f'"year":'.encode("utf-8"), bound=100_000)
 
 
-def _numbers(value) -> tuple[str, str]:
-    if len(_NUMBERS) > 100_000:
-        _NUMBERS.clear()
-    v = _NUMBERS[value] = (_number(value), _json_number(value))
-    return v
+def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
+    """The report's rows of records.csv (see report_csv) and its objects of records.json (see
+    report_json), UTF-8, made together so that the whole files are written in one pass.
 
-
-def report_rows(report: Report, agency: Agency, figures: list) -> tuple[str, str]:
-    """The report's rows of records.csv and its objects of records.json (see report_json), for
-    its figures in order (ordered_figures): made together, so that the whole files are written
-    in one pass, and each figure's metric, applicant and value pieces, the same in many reports,
-    are looked up once for both."""
+    2.4 million rows at 20,000 reports, so no Python code runs per row: a row is its figure's
+    pieces (_row: made once per distinct figure) and its line number's digits, looked up,
+    put in order and joined with the report's own fields in C (map, slices, bytes.join)."""
+    figures = report.figures
     if not figures:
-        return "", ""
-    prefix = _csv_line([agency.name, agency.slug, report.year])[:-1]
+        return b"", b""
+    rows = list(map(_ROWS.__getitem__, map(_FIGURE_KEY, figures)))
+    lines = list(map(_LINES.__getitem__, map(_LINE, figures)))
+    ranks = list(map(_RANK, rows))
+    if any(map(gt, ranks, islice(ranks, 1, None))):  # the parser's order: put in the downloads'
+        order = _ORDERS[tuple(ranks)]
+        rows = list(map(rows.__getitem__, order))
+        lines = list(map(lines.__getitem__, order))
+    n = len(rows)
+    # records.csv: agency,slug,year<row piece><source path>:<line><quote if the path has one>\n
+    # (a flat list of every row's pieces, joined once: no object per row)
+    prefix = _AGENCY_CSV[agency] + f",{report.year}".encode("utf-8")
     src_head, src_tail = _csv_source(report.path)
-    head = (f'{{"agency":{encode_basestring(agency.name)},"agency_slug":{encode_basestring(agency.slug)},'
-            f'"year":{int(report.year)}')
-    source = encode_basestring(report.path + ":")[:-1]
-    pairs, numbers = _PAIRS, _NUMBERS
-    rows, objects = [], []
-    for f in figures:
-        pair = pairs.get((f.metric, f.applicant)) or _pair(f.metric, f.applicant)
-        number = numbers.get(f.value) or _numbers(f.value)
-        if f.approximate:
-            rows.append(f"{prefix}{pair[0]}{number[0]},true,{src_head}{f.line}{src_tail}\n")
-            objects.append(f'{head}{pair[1]}{number[1]},"approximate":true,"source":{source}{f.line}"}}')
-        else:
-            rows.append(f"{prefix}{pair[0]}{number[0]},false,{src_head}{f.line}{src_tail}\n")
-            objects.append(f'{head}{pair[1]}{number[1]},"approximate":false,"source":{source}{f.line}"}}')
-    return "".join(rows), ",\n".join(objects)
+    src_head, end = src_head.encode("utf-8"), src_tail.encode("utf-8") + b"\n"
+    flat = [b"", src_head, b"", end + prefix] * n
+    flat[0::4] = map(_CSV_PIECE, rows)
+    flat[2::4] = lines
+    flat[-1] = end
+    csv_text = prefix + b"".join(flat)
+    # records.json: {"agency":..,"year":<year><row piece>"<source path>:<line>"}, joined by ",\n"
+    head = _AGENCY_JSON[agency] + f"{int(report.year)}".encode("utf-8")
+    flat[1::4] = [encode_basestring(report.path + ":")[:-1].encode("utf-8")] * n
+    flat[3::4] = [b'"},\n' + head] * n
+    flat[0::4] = map(_JSON_PIECE, rows)
+    flat[-1] = b'"}'
+    return csv_text, head + b"".join(flat)
 
 
 def _in_order(reports: Iterable[Report], agency_of: dict[str, Agency]) -> list[Report]:
@@ -146,18 +182,16 @@ def _in_order(reports: Iterable[Report], agency_of: dict[str, Agency]) -> list[R
 
 def records_csv_chunks(reports: Iterable[Report], agency_of: dict[str, Agency]) -> Iterator[str]:
     """records.csv as a stream: the header, then each report's rows (see records_of)."""
-    ranks = _ranks()
     yield RECORDS_CSV_HEADER
     for r in _in_order(reports, agency_of):
-        yield report_csv(r, agency_of[r.path], ranks)
+        yield report_csv(r, agency_of[r.path])
 
 
 def records_json_chunks(reports: Iterable[Report], agency_of: dict[str, Agency]) -> Iterator[str]:
     """records.json as a stream: "[", one compact object a line (see report_json), "]"."""
-    ranks = _ranks()
     first = True
     for r in _in_order(reports, agency_of):
-        chunk = report_json(r, agency_of[r.path], ranks)
+        chunk = report_json(r, agency_of[r.path])
         if chunk:
             yield ("[\n" if first else ",\n") + chunk
             first = False

@@ -20,6 +20,7 @@ _hash = xxhash.xxh3_128_hexdigest
 _Hasher = xxhash.xxh3_128
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+_FLUSH = 1 << 20  # a streamed file (Output.stream) is written in pieces of about this many bytes
 
 
 def content_hash(data: bytes) -> str:
@@ -27,15 +28,41 @@ def content_hash(data: bytes) -> str:
     return _hash(data)
 
 
-def _write_file(path: str, data: bytes) -> None:
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 1024, 1024)
+
+
+def _write_file(path: str, data) -> None:
     # os.open/os.write: one open, one write, one close (no buffered file object per page)
     fd = os.open(path, _FLAGS, 0o666)
     try:
-        view, done = memoryview(data), 0
-        while done < len(view):
-            done += os.write(fd, view[done:])
+        _write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data) -> None:
+    """Write bytes, or a list of bytes (parts of the file, written with writev: never joined
+    into one copy, e.g. an agency's records.csv from its reports' rows)."""
+    if isinstance(data, list):
+        for i in range(0, len(data), _IOV_MAX):
+            batch = data[i:i + _IOV_MAX]
+            done = os.writev(fd, batch)
+            size = sum(map(len, batch))
+            if done < size:  # a short write (a signal, a full disk): the rest as one piece
+                _write_all(fd, memoryview(b"".join(batch))[done:])
+        return
+    view, done = memoryview(data), 0
+    while done < len(view):
+        done += os.write(fd, view[done:])
+
+
+def _digest(data) -> str:
+    if isinstance(data, list):  # streamed over the parts: the same digest as of their join
+        h = _Hasher()
+        for part in data:
+            h.update(part)
+        return h.hexdigest()
+    return _hash(data)
 
 
 class Output:
@@ -97,14 +124,22 @@ class Output:
                     pass
             else:
                 os.makedirs(folder, exist_ok=True)
+                # and its parents exist now: their next child is one mkdir (a forked process
+                # starts without them; the downloads make 1,800 agency folders at 20,000 reports)
+                parent = folder.rpartition("/")[0]
+                while len(parent) > len(self._root) and parent not in self._dirs:
+                    self._dirs.add(parent)
+                    parent = parent.rpartition("/")[0]
             self._dirs.add(folder)
         return path
 
-    def write(self, relpath: str, data: str | bytes) -> None:
+    def write(self, relpath: str, data: str | bytes | list[bytes]) -> None:
+        """The file's bytes: a str (encoded UTF-8), bytes, or a list of bytes (its parts, in
+        order: hashed and written as their join, without joining them)."""
         t0 = time.perf_counter()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        digest = _hash(data)
+        digest = _digest(data)
         if relpath in self.hashes:
             # written twice: the last bytes win, as on disk (even when they are the live ones)
             self.hashes.pop(relpath)
@@ -137,22 +172,34 @@ class Output:
         part = target + ".part"
         h = _Hasher()
         spent = 0.0
-        with open(part, "wb", buffering=1 << 20) as f:
-            update, write = h.update, f.write
+        # the pieces are gathered (not copied into a buffer) and written a megabyte at a time
+        # with writev: records.json is 570 MB at 20,000 reports, in 20,000 pieces
+        pending: list = []
+        size = 0
+        fd = os.open(part, _FLAGS, 0o666)
 
-            def put(data: bytes) -> None:
-                nonlocal spent
-                t0 = time.perf_counter()
-                update(data)
-                write(data)
-                spent += time.perf_counter() - t0
+        def put(data: bytes) -> None:
+            nonlocal spent, size
+            t0 = time.perf_counter()
+            h.update(data)
+            pending.append(data)
+            size += len(data)
+            if size >= _FLUSH or len(pending) >= _IOV_MAX:
+                _write_all(fd, pending)
+                pending.clear()
+                size = 0
+            spent += time.perf_counter() - t0
 
-            try:
-                yield put
-            except BaseException:
-                f.close()
-                os.unlink(part)
-                raise
+        try:
+            yield put
+            t0 = time.perf_counter()
+            _write_all(fd, pending)
+            spent += time.perf_counter() - t0
+        except BaseException:
+            os.close(fd)
+            os.unlink(part)
+            raise
+        os.close(fd)
         t0 = time.perf_counter()
         digest = h.hexdigest()
         if relpath in self.hashes:

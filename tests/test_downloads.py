@@ -163,7 +163,8 @@ def test_agency_files_written_in_the_same_pass(tmp_path):
     reports, agency_of = awkward_site()
     a = Output(tmp_path / "a")
     agency_files: dict[str, bytes] = {}
-    layout = write_records(a, reports, agency_of, agency_records=lambda slug, data: agency_files.setdefault(slug, data))
+    layout = write_records(a, reports, agency_of,
+                           agency_records=lambda slug, parts: agency_files.setdefault(slug, b"".join(parts)))
     assert sorted(agency_files) == ["a-odd", "b-plain", "c-nl"]
     for slug, data in agency_files.items():
         mine = [r for r in reports if agency_of[r.path].slug == slug]

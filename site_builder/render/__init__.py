@@ -115,7 +115,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     layout: list = [None]
     whole = ch is None  # (ch may become None below: then the downloads are written, not the agencies' files)
 
-    def agency_records(slug: str, data: bytes) -> None:
+    def agency_records(slug: str, data: list[bytes]) -> None:
         with out.unit(("records", slug)):
             out.write(urls.file_of(urls.agency_records(slug)), data)
 

@@ -2,7 +2,7 @@
 rewrite them around the reports that changed.
 
 Both files are a header, one chunk per report in (agency slug, year) order (downloads.py makes
-each chunk: report_csv, report_json) and, for the JSON, a closing bracket; the bytes are those
+each chunk: report_bytes) and, for the JSON, a closing bracket; the bytes are those
 of downloads.records_csv_chunks / records_json_chunks (a test compares them). While a file is
 written, the byte span of each report's chunk is noted (a Layout). The dev server's next render
 formats only the chunks of the reports that changed, and copies every other span from the live
@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.downloads import RECORDS_CSV_HEADER, _ranks, ordered_figures, report_csv, report_json, report_rows
+from site_builder.downloads import RECORDS_CSV_HEADER, report_bytes
 from site_builder.load import Site
 
 CSV, JSON = "data/records.csv", "data/records.json"
@@ -36,8 +36,9 @@ def write(site: Site, out, previous: Layout | None = None, changed: set | None =
     and the (slug, year) of the reports that changed since, reuse every other report's bytes.
 
     Written whole (no previous Layout), with `agency_records` (a function taking an agency's slug
-    and the bytes of its records.csv), each agency's records.csv is made in the same pass: its
-    rows are a run of data/records.csv's, already formatted."""
+    and the bytes of its records.csv, as a list of parts: Output.write takes them), each agency's
+    records.csv is made in the same pass: its rows are a run of data/records.csv's, already
+    formatted, and are not copied into one piece."""
     ordered = sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year))
     if previous is None or changed is None or out.base is None:
         return _write_whole(site, out, ordered, agency_records)
@@ -61,7 +62,6 @@ def _write_whole(site: Site, out, ordered, agency_records=None) -> Layout:
     """Both files (and the agencies' files) in one pass over the reports: each report's figures
     put in order once, its CSV rows formatted once for data/records.csv and its agency's file.
     The bytes and spans are those _pieces gives with nothing to reuse (a test compares them)."""
-    ranks = _ranks()
     agency_of = site.agency_of
     csv_spans: dict = {}
     json_spans: dict = {}
@@ -73,20 +73,18 @@ def _write_whole(site: Site, out, ordered, agency_records=None) -> Layout:
         for r in ordered:
             agency = agency_of[r.path]
             key = (agency.slug, r.year)
-            figures = ordered_figures(r, ranks)
-            csv_text, json_text = report_rows(r, agency, figures)
-            chunk = csv_text.encode("utf-8")
+            chunk, json_chunk = report_bytes(r, agency)
             put_csv(chunk)
             csv_spans[key] = (at_csv, len(chunk))
             at_csv += len(chunk)
             if agency_records is not None:
                 if agency.slug != slug:
                     if slug is not None:
-                        agency_records(slug, b"".join(rows))
+                        agency_records(slug, rows)
                     slug, rows = agency.slug, [head]
                 rows.append(chunk)
-            if json_text:
-                chunk = json_text.encode("utf-8")
+            if json_chunk:
+                chunk = json_chunk
                 opening = b",\n" if at_json else b"[\n"
                 put_json(opening)
                 at_json += len(opening)
@@ -97,7 +95,7 @@ def _write_whole(site: Site, out, ordered, agency_records=None) -> Layout:
         put_json(closing)
         at_json += len(closing)
         if slug is not None:
-            agency_records(slug, b"".join(rows))
+            agency_records(slug, rows)
     return Layout(spans={CSV: csv_spans, JSON: json_spans}, sizes={CSV: at_csv, JSON: at_json})
 
 
@@ -128,7 +126,6 @@ def _pieces(relpath: str, site: Site, ordered, old: dict, changed: set, source: 
     """The file's bytes, in pieces: new chunks formatted, runs of unchanged ones copied."""
     is_json = relpath == JSON
     sep = b",\n" if is_json else b""
-    ranks = _ranks()
     offset = 0
     run: list = []  # unchanged reports whose old chunks lie next to each other: (key, old offset, length)
 
@@ -168,7 +165,7 @@ def _pieces(relpath: str, site: Site, ordered, old: dict, changed: set, source: 
             continue
         if key not in changed and source is not None and is_json:
             continue  # unchanged and no chunk before: a report without figures
-        chunk = (report_json if is_json else report_csv)(r, site.agency_of[r.path], ranks).encode("utf-8")
+        chunk = report_bytes(r, site.agency_of[r.path])[is_json]
         if is_json and not chunk:
             continue
         if run:
