@@ -38,25 +38,29 @@ def _agency_cell(href: str, name: str) -> str:
 # ---------------------------------------------------------------- /metrics/<id>/
 
 
-def metric_row(agency, years: list[int], reports: dict, given: dict, metric_id: str) -> str:
+def metric_row(agency, years: list[int], reports: dict, run, metric_id: str) -> str:
     """One agency's row: its figure each year (a link to the report's cell), a gap where its
-    report does not give it, a dot where there is no report."""
+    report does not give it, a dot where there is no report. `run`: the agency's entries of
+    context.metric_index ((slug, year, figure), by year), `reports` its reports by year."""
     slug = agency.slug
-    out = [_agency_cell(urls.agency(slug), agency.name)]
-    anchor = "#" + metric_id
     # a report's URL is its agency's plus "<year>/" (digits): escaped once a row, not once a cell
     base = escape(urls.agency(slug))
-    tail = escape(anchor)
-    for y in years:
-        if y in reports:
-            f = given.get(y)
-            if f is None:
-                out.append(_GAP_TD)
-            elif not (f.approximate or f.recovered or f.note or f.origin == "derived"):
+    out = [f'<tr>\n  <th scope="row"><a href="{base}">{escape(agency.name)}</a></th>\n']
+    anchor = "#" + metric_id
+    tail = esc(anchor)
+    given = iter(run)
+    e = next(given, None)
+    for y in years:  # (every entry's year is one of them, in the same order)
+        if e is not None and e[1] == y:
+            f = e[2]
+            e = next(given, None)
+            if not (f.approximate or f.recovered or f.note or f.origin == "derived"):
                 # (most cells: figure_html's output written inline)
                 out.append(f'  <td class="num"><a class="fig" href="{base}{y}/{tail}">{format_number(f.value)}</a></td>\n')
             else:
                 out.append(f'  <td class="num">{figure_html(f, urls.report(slug, y) + anchor)}</td>\n')
+        elif y in reports:
+            out.append(_GAP_TD)
         else:
             out.append(_NO_REPORT_TD)
     out.append("</tr>\n")
@@ -82,7 +86,7 @@ def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
         if html is None:
             if agency is None:
                 agency = {a.slug: a for a in site.agencies}
-            html = cache[slug] = metric_row(agency[slug], years, by_agency[slug], {e[1]: e[2] for e in run}, metric_id)
+            html = cache[slug] = metric_row(agency[slug], years, by_agency[slug], run, metric_id)
         out.append(html)
     return years, len(out), Markup("".join(out))
 
@@ -90,19 +94,20 @@ def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
 # ---------------------------------------------------------------- /years/<year>/
 
 
-def year_row(agency, report, columns, share: Decimal | None, show_share: bool) -> str:
+def year_row(agency, report, columns, share: Decimal | None, show_share: bool, totals: dict | None = None) -> str:
+    """One report's row; `totals`: context.totals_of(report), when the caller has it already."""
     rurl = urls.report(agency.slug, report.year)
     head = escape(rurl) + "#"
-    totals = context.totals_of(report)
+    if totals is None:
+        totals = context.totals_of(report)
     out = [_agency_cell(rurl, agency.name), f"  <td>{escape(context.ERA_LABELS[report.era][0])}</td>\n"]
-    for m in columns:
-        mid = m.id
+    for mid, anchor in _column_ids(columns):
         f = totals.get(mid)
         if f is None:
             out.append(_GAP_CELL)
         elif not (f.approximate or f.recovered or f.note or f.origin == "derived"):
             n = format_number(f.value)  # (most cells: figure_html's output written inline)
-            out.append(f'  <td class="num" data-sort="{n}"><a class="fig" href="{head}{esc(mid)}">{n}</a></td>\n')
+            out.append(f'  <td class="num" data-sort="{n}"><a class="fig" href="{head}{anchor}">{n}</a></td>\n')
         else:
             out.append(f'  <td class="num" data-sort="{format_number(f.value)}">{figure_html(f, f"{rurl}#{mid}")}</td>\n')
     if show_share:
@@ -112,14 +117,24 @@ def year_row(agency, report, columns, share: Decimal | None, show_share: bool) -
     return "".join(out)
 
 
+# The last columns' (metric id, escaped id) pairs: a year page asks for them once a row.
+_COLUMNS: list = [None, []]
+
+
+def _column_ids(columns) -> list[tuple[str, str]]:
+    if _COLUMNS[0] is not columns:  # (the list is held here, so its identity is not reused)
+        _COLUMNS[:] = [columns, [(m.id, esc(m.id)) for m in columns]]
+    return _COLUMNS[1]
+
+
 def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     """(the comparable figures any report of the year gives, whether the withheld share is shown,
     how many reports, the table's rows) for the year's page."""
     reports = site.reports_in(year)
     present: set[str] = set()
     shares = []
-    for r in reports:
-        totals = context.totals_of(r)
+    all_totals = list(map(context.totals_of, reports))
+    for totals in all_totals:
         present.update(totals)
         shares.append(context.share(totals.get("outcome.withheld"), totals.get("outcome.total")))
     columns = [m for m in context.comparable_metrics() if m.id in present]
@@ -128,12 +143,12 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     agency_of = site.agency_of
     out = []
     seen: set[str] = set()
-    for r, share in zip(reports, shares):
+    for r, share, totals in zip(reports, shares, all_totals):
         agency = agency_of[r.path]
         slug = agency.slug
         html = cache.get(slug) if slug not in seen else None
         if html is None:
-            html = year_row(agency, r, columns, share, show_share)
+            html = year_row(agency, r, columns, share, show_share, totals)
             if slug not in seen:
                 cache[slug] = html
         seen.add(slug)
