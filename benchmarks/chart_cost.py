@@ -10,7 +10,13 @@ loads the corpus (parse cache in the work folder) and then, in that process, pri
   is measured at the first size only);
 - each agency chart and each metric page's charts (a line per agency up to charts.LEGEND_MAX
   agencies, else the total and the top agencies with the median) (best of five passes over the whole site, after a
-  first pass that fills the per-report figure index the pages share), and the bytes of specs.
+  first pass that fills the per-report figure index the pages share), and the bytes of specs;
+- writing the specs as the build does, one file each under charts/ (output.Output: hashed,
+  written), against the same bytes escaped into <script type="application/json"> blocks of the
+  pages that show them (what inlining would add to pages that are written anyway): the files
+  cost at most their difference.
+
+    --content DIR measures an existing corpus instead (--sizes is then ignored).
 """
 
 from __future__ import annotations
@@ -46,8 +52,8 @@ def measure(work: Path, size: int, seed: int) -> None:
     from site_builder.load import load_site
     from site_builder.render import context
 
-    content = corpus(work, size, seed)
-    site = load_site(content, cache=ReportCache(work / f"cache-{size}-{seed}"))
+    content = corpus(work, size, seed) if isinstance(size, int) else size
+    site = load_site(content, cache=ReportCache(work / f"cache-{content.name}-{seed}"))
     charts.use_cache_dir(None)  # Altair, not the disk: the cold cost
     c0 = cpu()
     kinds = charts.prerender(site)
@@ -74,6 +80,38 @@ def measure(work: Path, size: int, seed: int) -> None:
           f"specs {size_a / 1e6:.2f} MB")
     print(f"  {len(made_m)} metric charts ({len(metric_ids)} metrics' pages): {1000 * best_m / max(1, len(made_m)):.2f} ms each, {best_m:.2f} s, "
           f"specs {size_m / 1e6:.2f} MB")
+    files, inline = spec_files_against_inline(made_a + made_m)
+    print(f"  writing the {len(made_a) + len(made_m)} specs: as files {files:.3f} s CPU; "
+          f"the same bytes inside their pages instead {inline:.3f} s (best of three)")
+
+
+def spec_files_against_inline(made: list) -> tuple[float, float]:
+    """CPU seconds of writing each chart's spec as its own file (charts.write_specs), and of the
+    extra bytes its page would carry inline: each page (a stand-in of an agency page's 74 KB)
+    written with its charts' specs escaped for a script block, less that page written without."""
+    import tempfile
+
+    from site_builder import charts
+    from site_builder.output import Output
+
+    page = "x" * 74_000
+    pairs = [made[i:i + 2] for i in range(0, len(made), 2)]  # two charts a page, as an agency's
+    best_files = best_inline = float("inf")
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Output(Path(tmp))
+            c0 = cpu()
+            charts.write_specs(out, made)
+            c1 = cpu()
+            for i, pair in enumerate(pairs):
+                out.write(f"a/{i}.html", page + "".join(c.spec_json.replace("<", "\\u003c") for c in pair))
+            c2 = cpu()
+            for i in range(len(pairs)):
+                out.write(f"b/{i}.html", page)
+            c3 = cpu()
+        best_files = min(best_files, c1 - c0)
+        best_inline = min(best_inline, max(0.0, (c2 - c1) - (c3 - c2)))
+    return best_files, best_inline
 
 
 def main() -> int:
@@ -81,9 +119,10 @@ def main() -> int:
     ap.add_argument("--sizes", default="200,2000")
     ap.add_argument("--work", type=Path, default=Path("/tmp/site-builder-chart-cost"))
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--content", type=Path, default=None, help="an existing corpus (read only) instead of --sizes")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in [args.content] if args.content else (int(s) for s in args.sizes.split(",")):
         measure(args.work, size, args.seed)
     return 0
 
