@@ -320,8 +320,9 @@ def _template_text(spec: dict) -> str:
     return json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")) without a new encoder each call
+# (a chart fills seven placeholders; a province's site has thousands of charts)
+_dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class Templates:
