@@ -175,23 +175,36 @@ def _line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | N
             return (("RUN", bare, None, False, False, ""),), last
         return (("NUM", bare, parse_number(bare), False, False, ""),), last
     cells, markdown = _line_cells(line)
-    parts: list[tuple] = []
+    # Two passes: the cells' pieces first (the memoised tokens of a label, the numbers standing
+    # apart), counting the numbers; then every token built once, whether the line holds a whole
+    # row (two or more numbers: see group_tokens) known by then.
+    pieces: list[tuple[tuple, list[str] | tuple[str, ...]]] = []
+    numbers = 0
     for cell in cells:
         if cell.isdigit() and cell.isascii():
             # the common cell, a bare number: what _cell_parts would say, without its regexes
-            parts.append(("RUN", cell, None, "") if len(cell) > 1 and cell[0] == "0" else ("NUM", cell, parse_number(cell), ""))
+            pieces.append(((), (cell,)))
+            numbers += 1
             continue
         # A row printed as text ("（七）总计   22   0   3 …", PDF text): its label is memoised
         # and its numbers, each standing apart, are read as bare numbers (see _number_tail).
         head, tail = _number_tail(cell)
+        got = ()
         if head:
-            got, last = _cell_parts(head, last)
-            parts.extend(got)
-        for word in tail:
-            parts.append(("RUN", word, None, "") if len(word) > 1 and word[0] == "0" else ("NUM", word, parse_number(word), ""))
-    # a line holding two or more numbers prints a whole row (see group_tokens)
-    row_line = sum(1 for p in parts if p[0] != "TEXT") >= 2
-    return tuple((kind, text, value, row_line and kind != "TEXT", markdown, unit) for kind, text, value, unit in parts), last
+            got, last, counted = _cell_parts(head, last)
+            numbers += counted
+        pieces.append((got, tail))
+        numbers += len(tail)
+    row_line = numbers >= 2
+    out = []
+    append = out.append
+    for got, words in pieces:
+        for kind, text, value, unit in got:
+            append((kind, text, value, row_line and kind != "TEXT", markdown, unit))
+        for word in words:
+            append(("RUN", word, None, row_line, markdown, "") if len(word) > 1 and word[0] == "0"
+                   else ("NUM", word, parse_number(word), row_line, markdown, ""))
+    return tuple(out), last
 
 
 def _number_tail(cell: str) -> tuple[str, list[str]]:
@@ -232,13 +245,14 @@ def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
 
 
 @lru_cache(maxsize=_MEMO)
-def _cell_parts(cell: str, last: int | None) -> tuple[tuple[tuple, ...], int | None]:
-    """((kind, text, value, unit) per token of one cell, the row numbering seen after it).
+def _cell_parts(cell: str, last: int | None) -> tuple[tuple[tuple, ...], int | None, int]:
+    """((kind, text, value, unit) per token of one cell, the row numbering seen after it, how
+    many of the tokens are numbers).
     A pure function of the cell and the numbering before it, so it is memoised."""
     state = _Numbering()
     state.last = last
     tokens = _tokenize_cell(cell, 0, False, state)
-    return tuple((t.kind, t.text, t.value, t.unit) for t in tokens), state.last
+    return tuple((t.kind, t.text, t.value, t.unit) for t in tokens), state.last, sum(t.kind != "TEXT" for t in tokens)
 
 
 class _Numbering:
