@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from itertools import compress, repeat
+from operator import add, itemgetter, mul
+from typing import NamedTuple
 
 from site_builder import catalogue
 from site_builder.catalogue import Metric
@@ -233,6 +237,14 @@ def split_label(text: str, sep: str) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- one report
+# A report page lays its figures out in the tables of its era's template. The layout (which rows,
+# cells and labels) is the same for every report of an era, so it is made once per era
+# (t2_groups_of, t3_rows_of, T4_GROUPS); a report's view holds its figures by cell, which of those
+# tables it shows, and what is left over. A cell is a (metric, applicant) key: its figure is
+# view.figures.get(key), or, when empty, view.gaps.get(key) says why if the parser knew.
+
+_KEY = itemgetter(0, 3)  # a Figure's (metric, applicant): the key of its cell
+_METRIC = itemgetter(0)
 
 
 @dataclass
@@ -249,100 +261,83 @@ class Cell:
         return anchor(self.metric, self.applicant)
 
 
-@dataclass
-class T3Row:
+class T3Row(NamedTuple):
+    """A row of table 三 as the era's template prints it."""
+
     level: int  # 0: top-level row, 1: outcome row, 2: a ground under an outcome group
     label_zh: str
     label_en: str
     metric: str | None  # None for a heading that carries no figure
-    cells: list[Cell] = field(default_factory=list)
+    keys: tuple[tuple[str, str], ...] = ()  # its cells, a (metric, applicant) per column
 
 
-@dataclass
-class T2Group:
+class T2Group(NamedTuple):
     name: str  # 规章, 行政许可 ...
-    cells: list[tuple[Metric, str, Cell]]  # metric, column label (zh), cell
+    cells: tuple[tuple[Metric, str, tuple[str, str]], ...]  # metric, column label (zh), cell key
 
 
-@dataclass
-class T4Group:
+class T4Group(NamedTuple):
     metric_prefix: str
     label_zh: str
     label_en: str
-    cells: list[tuple[Metric, str, str, Cell]]  # metric, column zh, column en, cell
+    cells: tuple[tuple[Metric, str, str, tuple[str, str]], ...]  # metric, column zh, column en, cell key
 
 
-@dataclass
-class FigureItem:
+class FigureItem(NamedTuple):
+    """A figure not placed in a table, listed under its origin."""
+
     metric: Metric
-    cell: Cell
+    applicant: str
+    figure: Figure
 
 
 @dataclass
 class ReportView:
     report: Report
     agency: Agency
-    t2: list[T2Group]
-    t3: list[T3Row]
-    t4: list[T4Group]
+    figures: dict[tuple[str, str], Figure]  # every column: (metric, applicant) -> its first figure
+    gaps: dict[tuple[str, str], Diagnostic]  # empty cells a warning names (a cell missing, digits run together)
+    t2: list[T2Group]  # the era's groups the report gives a figure of
+    t3: tuple[T3Row, ...]  # the era's rows, or () when the report has no table 三
+    t4: tuple[T4Group, ...]
     others: list[tuple[str, list[FigureItem]]]  # (origin, figures) not placed in a table
     checks: list["CheckView"]
+    broken: list["CheckView"]
     # line number -> anchors of the figures read from that line (the full text links back to them)
     cited: dict[int, list[str]]
 
-    @property
-    def broken(self) -> list["CheckView"]:
-        return [c for c in self.checks if not c.check.passed]
+    def cell(self, key: tuple[str, str]) -> Cell:
+        f = self.figures.get(key)
+        return Cell(key[0], key[1], f, None if f is not None else self.gaps.get(key))
 
 
-class _Placer:
-    """Hands out each figure once, so every figure gets exactly one element (ids stay unique)."""
-
-    def __init__(self, report: Report):
-        self.index: dict[tuple[str, str], Figure] = {}  # every column, for this page only
-        for f in report.figures:
-            self.index.setdefault((f.metric, f.applicant), f)  # the first, as Report.figure() returns
-        self.placed: set[tuple[str, str]] = set()
-        self._metrics: set[str] | None = None  # metrics with any figure (has()), made when first asked
-        # warnings naming the figures they left out (a missing cell, digits run together past telling)
-        self.warnings: dict[tuple[str, str], Diagnostic] = {}
-        for w in report.warnings:
-            for metric in getattr(w, "metrics", ()) or ():
-                for applicant in getattr(w, "applicants", ()) or APPLICANTS:
-                    self.warnings.setdefault((metric, applicant), w)
-
-    def cell(self, metric: str, applicant: str = "total") -> Cell:
-        key = (metric, applicant)
-        fig = self.index.get(key)
-        if fig is not None:
-            self.placed.add(key)
-        return Cell(metric, applicant, fig, None if fig is not None else self.warnings.get(key))
-
-    def has(self, metric: str) -> bool:
-        if self._metrics is None:
-            self._metrics = {m for m, _ in self.index}
-        return metric in self._metrics
-
-    def rest(self) -> list[Figure]:
-        return [f for f in self.index.values() if (f.metric, f.applicant) not in self.placed]
+def gaps_of(report: Report) -> dict[tuple[str, str], Diagnostic]:
+    """(metric, applicant) -> the first warning naming that figure as left out."""
+    out: dict[tuple[str, str], Diagnostic] = {}
+    for w in report.warnings:
+        for metric in getattr(w, "metrics", ()) or ():
+            for applicant in getattr(w, "applicants", ()) or APPLICANTS:
+                out.setdefault((metric, applicant), w)
+    return out
 
 
-def t2_layout(report: Report, placer: _Placer) -> list[T2Group]:
-    if report.era not in ("2019", "2021"):
-        return []
+@cache
+def t2_groups_of(era: str) -> tuple[T2Group, ...]:
+    if era not in ("2019", "2021"):
+        return ()
     groups = []
     for row in T2_ROWS:
-        columns = row.columns_2021 if report.era == "2021" else row.columns_2019
+        columns = row.columns_2021 if era == "2021" else row.columns_2019
         cells = []
         for metric_id in columns:
             if metric_id is None:
                 continue
             m = catalogue.metric(metric_id)
-            cells.append((m, split_label(m.label_zh, " ")[1], placer.cell(metric_id)))
-        if cells and any(c.figure for _, _, c in cells):
+            cells.append((m, split_label(m.label_zh, " ")[1], (metric_id, "total")))
+        if cells:
             name = split_label(cells[0][0].label_zh, " ")[0] or cells[0][0].label_zh
-            groups.append(T2Group(name, cells))
-    return groups
+            groups.append(T2Group(name, tuple(cells)))
+    return tuple(groups)
 
 
 def _t3_parent(metric_id: str) -> str | None:
@@ -350,19 +345,19 @@ def _t3_parent(metric_id: str) -> str | None:
     return ".".join(parts[:2]) if metric_id.startswith("outcome.") and len(parts) == 3 else None
 
 
-def t3_layout(report: Report, placer: _Placer) -> list[T3Row]:
-    if report.era not in ("2019", "2021") or not placer.has("requests.new") and not placer.has("outcome.total"):
-        return []
+@cache
+def t3_rows_of(era: str) -> tuple[T3Row, ...]:
+    if era not in ("2019", "2021"):
+        return ()
     rows: list[T3Row] = []
     seen_groups: set[str] = set()
 
-    def figure_row(metric_id: str, level: int, label_zh: str | None = None, label_en: str | None = None) -> T3Row:
+    def figure_row(metric_id: str, level: int) -> T3Row:
         m = catalogue.metric(metric_id)
-        cells = [placer.cell(metric_id, a) for a in APPLICANTS]
-        return T3Row(level, label_zh or m.label_zh, label_en or m.label_en, metric_id, cells)
+        return T3Row(level, m.label_zh, m.label_en, metric_id, tuple((metric_id, a) for a in APPLICANTS))
 
     for spec in T3_ROWS:
-        if report.era not in spec.eras:
+        if era not in spec.eras:
             continue
         mid = spec.metric
         if mid.startswith("outcome.") and "outcome" not in seen_groups:
@@ -380,13 +375,11 @@ def t3_layout(report: Report, placer: _Placer) -> list[T3Row]:
                 rows.append(T3Row(1, zh, en, None))
         level = 2 if parent else (1 if mid.startswith("outcome.") else 0)
         rows.append(figure_row(mid, level))
-    return rows
+    return tuple(rows)
 
 
-def t4_layout(report: Report, placer: _Placer) -> list[T4Group]:
-    # before 2019 review/litigation totals come from the 统计表 or prose, not a table 四
-    if report.era not in ("2019", "2021") or not any(placer.has(m) for m in T4_METRICS):
-        return []
+@cache
+def t4_groups() -> tuple[T4Group, ...]:
     groups: dict[str, T4Group] = {}
     for metric_id in T4_METRICS:
         m = catalogue.metric(metric_id)
@@ -394,41 +387,86 @@ def t4_layout(report: Report, placer: _Placer) -> list[T4Group]:
         group_zh, col_zh = split_label(m.label_zh, " ")
         group_en, col_en = split_label(m.label_en, ": ")
         if prefix not in groups:
-            groups[prefix] = T4Group(prefix, group_zh, group_en, [])
-        groups[prefix].cells.append((m, col_zh, col_en, placer.cell(metric_id)))
-    return list(groups.values())
+            groups[prefix] = T4Group(prefix, group_zh, group_en, ())
+        g = groups[prefix]
+        groups[prefix] = g._replace(cells=g.cells + ((m, col_zh, col_en, (metric_id, "total")),))
+    return tuple(groups.values())
+
+
+@cache
+def t3_keys_of(era: str) -> frozenset[tuple[str, str]]:
+    return frozenset(k for r in t3_rows_of(era) for k in r.keys)
+
+
+@cache
+def t4_keys() -> frozenset[tuple[str, str]]:
+    return frozenset(c[-1] for g in t4_groups() for c in g.cells)
 
 
 def report_view(report: Report, agency: Agency) -> ReportView:
-    placer = _Placer(report)
-    t2 = t2_layout(report, placer)
-    t3 = t3_layout(report, placer)
-    t4 = t4_layout(report, placer)
+    figs = report.figures
+    # the first figure of each cell (as Report.figure() returns): built from the end, so the first wins
+    figures = dict(zip(map(_KEY, reversed(figs)), reversed(figs)))
+    present = set(map(_METRIC, figures))  # metrics with a figure in any column
+    era = report.era
+    placed: set[tuple[str, str]] = set()
+    t2 = []
+    for g in t2_groups_of(era):
+        keys = [key for _, _, key in g.cells]
+        if any(key in figures for key in keys):
+            t2.append(g)
+            placed.update(keys)
+    t3 = t3_rows_of(era)
+    if t3 and ("requests.new" in present or "outcome.total" in present):
+        placed |= t3_keys_of(era)
+    else:
+        t3 = ()
+    # before 2019 review/litigation totals come from the 统计表 or prose, not a table 四
+    t4 = t4_groups() if era in ("2019", "2021") and not present.isdisjoint(T4_METRICS) else ()
+    if t4:
+        placed |= t4_keys()
     by_origin: dict[str, list[FigureItem]] = {}
-    rank, column = _ranks()
-    for f in sorted(placer.rest(), key=lambda f: (rank[f.metric], column[f.applicant])):
-        cell = placer.cell(f.metric, f.applicant)
-        by_origin.setdefault(f.origin, []).append(FigureItem(catalogue.metric(f.metric), cell))
+    metric_of = catalogue.by_id()
+    for key in sorted(figures.keys() - placed, key=_rank2().__getitem__):
+        f = figures[key]
+        by_origin.setdefault(f.origin, []).append(FigureItem(metric_of[key[0]], key[1], f))
     others = [(o, by_origin[o]) for o in ORIGIN_LABELS if o in by_origin]
-    return ReportView(report, agency, t2, t3, t4, others, check_views(report), cited_lines(report))
+    checks = check_views(report, figures)
+    return ReportView(report, agency, figures, gaps_of(report) if report.warnings else {}, t2, t3, t4, others,
+                      checks, [c for c in checks if not c.check.passed], cited_lines(report))
 
 
 def cited_lines(report: Report) -> dict[int, list[str]]:
     """Line number -> anchors of the figures read from it (first of each metric, catalogue order).
 
-    One back-link per metric and line: the total column's cell when it was read from that line.
-    """
-    rank, column = _ranks()
-    read = sorted((f for f in report.figures if f.origin != "derived"),  # a derived figure was not read from its line
-                  key=lambda f: (rank[f.metric], column[f.applicant]))
-    per_line: dict[int, dict[str, str]] = {}
-    for f in read:
-        ids = per_line.setdefault(f.line, {})
-        if f.applicant == "total":
-            ids[f.metric] = f.metric  # keeps the place of the metric's first figure on the line
-        elif f.metric not in ids:
-            ids[f.metric] = anchor(f.metric, f.applicant)
-    return {line: list(ids.values()) for line, ids in per_line.items()}
+    One back-link per metric and line: the total column's cell when it was read from that line,
+    else the cell of the first column read from it."""
+    rank, anchors, total = _cells_ranked()
+    figs = report.figures
+    read = list(compress(figs, map("derived".__ne__, map(_ORIGIN, figs))))  # (a derived figure was not read)
+    # line * _SPAN + the cell's rank, sorted (ints sort several times faster than tuples): a line's
+    # figures in catalogue order, each metric's columns in table order, the total last
+    keys = sorted(map(add, map(mul, map(_LINE, read), repeat(_SPAN)), map(rank.__getitem__, map(_KEY, read))))
+    per_line: dict[int, list[str]] = {}
+    last_line = last_metric = -1
+    for k in keys:
+        line, r = divmod(k, _SPAN)
+        metric = r // _COLUMNS
+        if line != last_line:
+            ids = per_line[line] = [anchors[r]]
+            last_line, last_metric = line, metric
+        elif metric != last_metric:
+            ids.append(anchors[r])
+            last_metric = metric
+        elif r % _COLUMNS == total:
+            ids[-1] = anchors[r]  # the metric's total, read from the same line: the bare metric id
+    return per_line
+
+
+_LINE = itemgetter(2)
+_ORIGIN = itemgetter(5)
+_COLUMNS = len(APPLICANTS)
+_SPAN = 1 << 16  # more than any cell's rank (catalogue metrics x columns)
 
 
 def _ranks() -> tuple[dict[str, int], dict[str, int]]:
@@ -442,53 +480,41 @@ def _ranks() -> tuple[dict[str, int], dict[str, int]]:
 _RANKS: tuple[dict[str, int], dict[str, int]] | None = None
 
 
+@cache
+def _rank2() -> dict[tuple[str, str], int]:
+    """(metric, applicant) -> its place in catalogue order, then column order: one key for both."""
+    rank, column = _ranks()
+    return {(m, a): r * _COLUMNS + c for m, r in rank.items() for a, c in column.items()}
+
+
+@cache
+def _cells_ranked() -> tuple[dict[tuple[str, str], int], list[str], int]:
+    """(_rank2(), each rank's cell anchor, the total's column)."""
+    rank = _rank2()
+    anchors = [""] * (max(rank.values()) + 1)
+    for key, r in rank.items():
+        anchors[r] = anchor(*key)
+    return rank, anchors, APPLICANTS.index("total")
+
+
 # ---------------------------------------------------------------- one agency over its years
 
 
-@dataclass
-class YoYCell:
-    year: int
-    figure: Figure | None
-    change: Decimal | None = None  # against the agency's previous report, when both printed it
-    previous_year: int | None = None
-    approximate_change: bool = False  # one side is a lower bound: the change is not exact
+class YoYTable(NamedTuple):
+    """An agency's figures year over year: its reports by year (the columns), each one's figures
+    of the total column (metric -> figure), and the metrics any of them gives, in catalogue order
+    (the rows). fragments.yoy_rows writes each figure and its change against the previous report."""
 
-    @property
-    def direction(self) -> str:
-        if self.change is None:
-            return ""
-        return "up" if self.change > 0 else "down" if self.change < 0 else "same"
+    years: list[int]
+    totals: list[dict[str, Figure]]
+    metrics: list[Metric]
 
 
-@dataclass
-class YoYRow:
-    metric: Metric
-    cells: list[YoYCell]
-
-
-def yoy_rows(reports: list[Report]) -> list[YoYRow]:
-    """Rows: every metric the agency reports (total column), catalogue order; columns: its reports by year."""
+def yoy_table(reports: list[Report]) -> YoYTable:
     reports = sorted(reports, key=lambda r: r.year)
-    totals = [(r.year, totals_of(r)) for r in reports]
-    present = set().union(*(t for _, t in totals))
-    rows = []
-    for m in catalogue.metrics():
-        if m.id not in present:
-            continue
-        cells = []
-        prev_fig: Figure | None = None
-        prev_year: int | None = None
-        for year, index in totals:
-            fig = index.get(m.id)
-            cell = YoYCell(year, fig)
-            if fig is not None and prev_fig is not None:  # against the report just before, not the last that gave it
-                cell.change = fig.value - prev_fig.value
-                cell.previous_year = prev_year
-                cell.approximate_change = fig.approximate or prev_fig.approximate
-            cells.append(cell)
-            prev_fig, prev_year = fig, year
-        rows.append(YoYRow(m, cells))
-    return rows
+    totals = [totals_of(r) for r in reports]
+    present = set().union(*totals)
+    return YoYTable([r.year for r in reports], totals, [m for m in catalogue.metrics() if m.id in present])
 
 
 # ---------------------------------------------------------------- across agencies
@@ -575,8 +601,7 @@ def reports_with(site) -> dict[str, list[Report]]:
 # ---------------------------------------------------------------- consistency checks
 
 
-@dataclass
-class CheckView:
+class CheckView(NamedTuple):
     check: CheckResult
     target: str | None  # anchor of the figure the rule is about, when the page has it
     metric: Metric | None
@@ -586,27 +611,37 @@ class CheckView:
         return APPLICANT_LABELS.get(self.check.applicant, (self.check.applicant, self.check.applicant))
 
 
-def check_views(report: Report) -> list[CheckView]:
+# (rule, applicant) -> (the cell the rule is about or None, its anchor, the row's metric): a
+# corpus has a few hundred distinct ones, a report page dozens of checks
+_CHECK_CELLS: dict[tuple[str, str], tuple[tuple[str, str] | None, str, Metric | None]] = {}
+
+
+def _check_cell(rule: str, applicant: str) -> tuple[tuple[str, str] | None, str, Metric | None]:
+    out = _CHECK_CELLS.get((rule, applicant))
+    if out is None:
+        name, _, subject = rule.partition(":")
+        if name == "t3.row_total":
+            key = (subject, "total")
+        elif name == "t4.total":
+            key = (f"{subject}.total", "total")
+        elif name.startswith("t3."):
+            key = ("outcome.total", applicant)
+        else:
+            key = None
+        m = catalogue.by_id().get(subject) if name == "t3.row_total" else None
+        out = (key, anchor(*key) if key else "", m)
+        if len(_CHECK_CELLS) < 10_000:  # (the rules are the parser's: few; bounded all the same)
+            _CHECK_CELLS[(rule, applicant)] = out
+    return out
+
+
+def check_views(report: Report, figures=None) -> list[CheckView]:
+    """Each check, with the anchor of the figure it is about when the report has that figure
+    (`figures`: a container of the report's (metric, applicant) cells, made when not given)."""
+    if figures is None:
+        figures = set(map(_KEY, report.figures))
     out = []
-    columns = None  # (metric, applicant) of every figure, made when a check is about one column
     for c in report.checks:
-        rule, _, subject = c.rule.partition(":")
-        if rule == "t3.row_total":
-            metric_id, applicant = subject, "total"
-        elif rule == "t4.total":
-            metric_id, applicant = f"{subject}.total", "total"
-        elif rule.startswith("t3."):
-            metric_id, applicant = "outcome.total", c.applicant
-        else:
-            metric_id, applicant = "", "total"
-        if not metric_id:
-            has = False
-        elif applicant == "total":
-            has = metric_id in totals_of(report)
-        else:
-            if columns is None:
-                columns = {(f.metric, f.applicant) for f in report.figures}
-            has = (metric_id, applicant) in columns
-        m = catalogue.by_id().get(subject) if rule == "t3.row_total" else None
-        out.append(CheckView(c, anchor(metric_id, applicant) if has else None, m))
+        key, target, m = _check_cell(c.rule, c.applicant)
+        out.append(CheckView(c, target if key in figures else None, m))
     return out

@@ -1,16 +1,18 @@
-"""The small pieces of HTML that pages repeat hundreds of times: a figure, a table slot, a change.
+"""The small pieces of HTML that pages repeat hundreds of times: a figure, a table's rows, a line.
 
 They were Jinja macros; a macro call costs some 20 µs and a report page made ~900 of them, an
-agency page thousands. Here each is a plain function (templates call them exactly as they
-called the macros) that returns Markup. Every value that comes from a report — notes, warning
-messages, hrefs — goes through escape(); only the fixed markup around it is written literally.
-figure(), slot(), change() and metric_label() write byte for byte what the macros wrote
-(tests/test_fragments.py).
+agency page thousands. Here they are plain functions. Every value that comes from a report —
+notes, warning messages, its text — goes through escape(); only the fixed markup around it is
+written literally. figure() writes byte for byte what the macro wrote (tests/test_fragments.py).
 
-The report and agency pages — most of the site's bytes — use leaner pieces (fig_html, cell_td,
-yoy_rows, check_rows, source_text): no class the stylesheet can infer from the place (a figure's
-cell has its id, the total column is the last), gaps and derived figures whose words for screen
-readers come from the stylesheet, passed checks a row per rule, a line of text a single element.
+The report and agency pages — most of the site's bytes — use leaner pieces: no class the
+stylesheet can infer from the place (a figure's cell has its id, the total column is the last),
+gaps and derived figures whose words for screen readers come from the stylesheet, passed checks
+a row per rule, a line of text a single element. Their functions return plain str, not Markup,
+and the templates write them inside {% autoescape false %}: a Markup result is copied once when
+made and again by Jinja's escape() on output (tens of KB a page, twice, 20,000 pages). A table's
+fixed markup (each row's head, each cell's opening tag) is made once per era and kept; a report
+fills in its figures.
 """
 
 from __future__ import annotations
@@ -20,11 +22,9 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape as _escape
 
-from site_builder import catalogue
-from site_builder.catalogue import Metric
 from site_builder.model import Figure
 from site_builder.numbers import format_number_cached as format_number  # a corpus prints few distinct numbers
-from site_builder.render import urls
+from site_builder.render import context, urls
 
 GAP = '<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>'
 _APPROX = "约数（下限或估计）approximate: a lower bound or estimate"
@@ -56,18 +56,6 @@ def esc(text: str) -> str:
 
 
 _DERIVED_SR = '<span class="sr-only">（计算所得 derived）</span>'
-
-
-# escaped element ids of figures ((metric, applicant) -> id): a few hundred distinct ones
-_IDS: dict[tuple[str, str], str] = {}
-
-
-def cell_id(cell) -> str:
-    key = (cell.metric, cell.applicant)
-    out = _IDS.get(key)
-    if out is None:
-        out = _IDS[key] = escape(cell.id)
-    return out
 
 
 def num(value: Decimal | None) -> str:
@@ -115,7 +103,7 @@ def _figure_parts(f: Figure, classes: str = "fig", derived_words: bool = True) -
 
 
 def figure_html(f: Figure | None, href: str | None = None) -> str:
-    """figure() as a plain str, for the row builders below (no Markup object per cell)."""
+    """figure() as a plain str, for the row builders (no Markup object per cell)."""
     if f is None:
         return GAP
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
@@ -124,101 +112,70 @@ def figure_html(f: Figure | None, href: str | None = None) -> str:
     return head + (escape(href) if href else f"#L{f.line}") + tail
 
 
-# The report and agency pages' tables write a figure without class="fig" (the stylesheet finds
-# it as the link of a figure cell, `td[id] > a` or `.yoy td > a`), and a gap as a cell of class
-# "nr" whose words for screen readers come from the stylesheet: a page has hundreds of each.
-NR = "—"
+def figure(f: Figure | None, href: str | None = None) -> Markup:
+    """A figure as a link to the line it was read from (or to `href`); a gap as "—", never 0."""
+    return Markup(figure_html(f, href))
 
 
-def fig_html(f: Figure | None, href: str | None = None) -> str:
-    """A figure as figure_html() writes it, less class="fig"; a gap as NR (its cell says "nr")."""
-    if f is None:
-        return NR
-    return _fig_link(f, escape(href) if href else f"#L{f.line}")
+def label(zh: str, en: str) -> Markup:
+    return Markup(f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>')
+
+
+# ---------------------------------------------------------------- the report and agency pages
+# Their tables write a figure without class="fig" (the stylesheet finds it as the link of a figure
+# cell, `td[id] > a` or `.yoy td > a`), and a gap as a cell of class "nr" whose words for screen
+# readers come from the stylesheet: a page has hundreds of each.
 
 
 def _fig_link(f: Figure, href: str) -> str:
-    """fig_html() of a figure with its href already escaped."""
+    """A figure as a link (its href already escaped), less figure_html()'s class="fig"."""
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
         return f'<a href="{href}">{format_number(f.value)}</a>'
     head, tail = _figure_parts(f, "", False)  # a.derived: its words for screen readers from the stylesheet
     return head + href + tail
 
 
-def figure(f: Figure | None, href: str | None = None) -> Markup:
-    """A figure as a link to the line it was read from (or to `href`); a gap as "—", never 0."""
-    return Markup(figure_html(f, href))
+def _gap_link(w) -> str:
+    """An empty cell the parser warned about: a gap linking to the warning, saying why."""
+    href = f"#L{w.line}" if w.line else "#warnings"
+    message = escape(w.message)
+    return f'<a class="gap" href="{href}" title="{message}">—<span class="sr-only">未能读出 not read: {message}</span></a>'
 
 
-def slot_html(cell) -> str:
-    w = cell.warning
-    if cell.figure is None and w is not None:
-        href = f"#L{w.line}" if w.line else "#warnings"
-        message = escape(w.message)
-        return f'<a class="gap" href="{href}" title="{message}">—<span class="sr-only">未能读出 not read: {message}</span></a>'
-    return figure_html(cell.figure)
-
-
-def slot(cell) -> Markup:
-    """A slot of a laid-out table (context.Cell): its figure, or a gap that says why when the
-    parser knew (linking to the line of the warning)."""
-    return Markup(slot_html(cell))
-
-
-def cell_td(c, total: bool = False) -> str:
-    """A slot of a laid-out table as its whole cell, anchored by the figure's id: a figure
-    (fig_html), a gap that says why when the parser knew, or a plain gap (class "nr").
-    `total`: the cell is its group's total (class "total")."""
-    f = c.figure
-    if f is None:
-        if c.warning is None:
-            return f'<td id="{cell_id(c)}" class="nr{" total" if total else ""}">—</td>'
-        inner = slot_html(c)
-    else:
-        inner = fig_html(f)
-    return f'<td id="{cell_id(c)}"{_TOTAL if total else ""}>{inner}</td>'
+def _slot(key: tuple[str, str], before: str = "", total: bool = False) -> tuple[str, tuple[str, str], str, str]:
+    """A cell of a laid-out table, as _fill() takes it: (the fixed markup before it, its key, its
+    opening tag (anchored by the figure's id), its whole markup when empty and unexplained: a gap
+    of class "nr"). `total`: the cell is its group's total (class "total")."""
+    cid = esc(context.anchor(*key))
+    return (before, key, f'<td id="{cid}"{_TOTAL if total else ""}>',
+            f'<td id="{cid}" class="nr{" total" if total else ""}">—</td>')
 
 
 _TOTAL = ' class="total"'
 
 
-def change(c) -> Markup:
-    """A change against the previous report (context.YoYCell): ▲/▼ for the eye, words for screen
-    readers, the signed number for both; nothing when there is no change to show."""
-    return Markup(change_html(c))
-
-
-def change_html(c) -> str:
-    if c.change is None:
-        return ""
-    direction = c.direction
-    arrow = ('<span aria-hidden="true">▲</span>' if direction == "up"
-             else '<span aria-hidden="true">▼</span>' if direction == "down" else "")
-    year = c.previous_year
-    approx = "≈" if c.approximate_change else ""
-    return (f'<span class="chg {direction}" title="较{year}年报告 vs {year} report">{arrow}'
-            f'<span class="sr-only">较{year}年</span>{approx}{signed(c.change)}</span>')
-
-
-_LABELS: dict[tuple[str, bool], Markup] = {}
-
-
-def metric_label(m: Metric, link: bool = True) -> Markup:
-    """The metric's Chinese name (linked to its page) and its English name."""
-    key = (m.id, link)
-    out = _LABELS.get(key)
-    if out is None:
-        zh = escape(m.label_zh)
-        head = Markup(f'<a href="{escape(urls.metric(m.id))}">{zh}</a>') if link else zh
-        out = _LABELS[key] = Markup(f'{head} <span class="en" lang="en">{escape(m.label_en)}</span>')
+def _fill(slots, view) -> list[str]:
+    """Each slot (_slot) with the report's figure: a link to the line it was read from; a gap
+    that says why when the parser knew (linking to the line of the warning); else a plain gap."""
+    figures, gaps = view.figures, view.gaps
+    out = []
+    for before, key, td, nr in slots:
+        f = figures.get(key)
+        if f is None:
+            w = gaps.get(key) if gaps else None
+            out.append(before + nr if w is None else f"{before}{td}{_gap_link(w)}</td>")
+        elif f.approximate or f.recovered or f.note or f.origin == "derived":
+            out.append(f'{before}{td}{_fig_link(f, f"#L{f.line}")}</td>')
+        else:  # most cells
+            out.append(f'{before}{td}<a href="#L{f.line}">{format_number(f.value)}</a></td>')
     return out
 
 
 _LEAN_LABELS: dict[str, str] = {}
 
 
-def _metric_label_lean(m: Metric) -> str:
-    """metric_label(m) for the report and agency pages: the English name a <span lang="en">
+def _metric_label_lean(m) -> str:
+    """The metric's Chinese name (linked to its page) and its English name, a <span lang="en">
     (the stylesheet styles it as .en: every span of English in <main> is a label)."""
     out = _LEAN_LABELS.get(m.id)
     if out is None:
@@ -227,33 +184,141 @@ def _metric_label_lean(m: Metric) -> str:
     return out
 
 
-def label(zh: str, en: str) -> Markup:
-    return Markup(f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>')
+def _both(zh: str, en: str) -> str:
+    return f'{esc(zh)} <span lang="en">{esc(en)}</span>'
 
 
-# ---------------------------------------------------------------- rows of a report page
-# Each returns the rows exactly as the template's loop wrote them, one per line.
+# ---------------------------------------------------------------- a report's tables
+# Each returns the rows as the template's loops wrote them, one per line. Their fixed markup is
+# made once: per era (tables 二 and 三), once (table 四), per catalogue cell (the other figures).
+
+_T2: dict[int, list] = {}  # id(T2Group) -> its slots (the groups live as long as the process: context caches them)
+_T3: dict[str, list] = {}  # era -> the slots of its table 三, the last one's closing markup
 
 
-def figure_rows(items) -> Markup:
-    """Rows of a list of figures outside the tables (context.FigureItem): name, value, line."""
-    from site_builder.render.context import APPLICANT_LABELS
-
+def t2_rows(view) -> str:
+    """Table 二: a <tbody> per group the report gives (context.T2Group), the group's name spanning
+    its rows; a row per figure: its column's name and unit, English name, metric id, cell."""
     out = []
-    for item in items:
-        cell, m = item.cell, item.metric
-        applicant = ""
-        if cell.applicant != "total":
-            zh, en = APPLICANT_LABELS[cell.applicant]
-            applicant = f'（{esc(zh)} <span lang="en">{esc(en)}</span>）'
-        unit = f' <span class="unit">{esc(m.unit)}</span>' if m.unit else ""
-        line = cell.figure.line
-        out.append(
-            f'<tr><th scope="row">{_metric_label_lean(m)}{applicant}</th>'
-            f'<td id="{cell_id(cell)}">{fig_html(cell.figure)}{unit}</td>'
-            f'<td><a href="#L{line}">第 {line} 行 <span lang="en">line {line}</span></a></td></tr>\n'
-        )
-    return Markup("".join(out))
+    for g in view.t2:
+        slots = _T2.get(id(g))
+        if slots is None:
+            slots = _T2[id(g)] = []
+            for i, (m, column, key) in enumerate(g.cells):
+                head = f'<th scope="rowgroup" rowspan="{len(g.cells)}">{esc(g.name)}</th>' if i == 0 else ""
+                unit = f"（{esc(m.unit)}）" if m.unit and m.unit != "件" else ""
+                slots.append(_slot(key, f'{"<tbody>" if i == 0 else "</tr>"}\n<tr>{head}<th scope="row">{esc(column)}'
+                                        f'{unit} <span lang="en">{esc(m.label_en)}</span> '
+                                        f'<a class="mid" href="{esc(urls.metric(m.id))}">{esc(m.id)}</a></th>'))
+        out += _fill(slots, view)
+        out.append("</tr>\n</tbody>\n")
+    return "".join(out)
+
+
+def t3_rows(view) -> str:
+    """The rows of table 三 (the era's context.T3Row): group headings, and figure rows with a cell
+    per column."""
+    era = view.report.era
+    slots = _T3.get(era)
+    if slots is None:
+        slots = _T3[era] = []
+        before = ""
+        for row in context.t3_rows_of(era):
+            label = _both(row.label_zh, row.label_en)
+            level = f" lvl-{row.level}" if row.level else ""
+            if row.metric is None:
+                before += f'<tr class="group{level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n'
+                continue
+            tr = f'<tr class="{level[1:]}">' if level else "<tr>"
+            before += (f'{tr}<th scope="row">{label} <a class="mid" href="{esc(urls.metric(row.metric))}">'
+                       f'{esc(row.metric)}</a></th>')
+            for key in row.keys:
+                slots.append(_slot(key, before))
+                before = ""
+            before = "</tr>\n"
+        slots.append(before)
+    out = _fill(slots[:-1], view)
+    out.append(slots[-1])
+    return "".join(out)
+
+
+_HEADS: dict[str, str] = {}  # the tables' column heads, made once
+
+
+def t3_heads() -> str:
+    """Column heads of table 三: the row's name, then the applicants (context.APPLICANT_LABELS),
+    the five kinds of organisation grouped under one head."""
+    out = _HEADS.get("t3")
+    if out is None:
+        labels = context.APPLICANT_LABELS
+
+        def head(a: str, span: str = "") -> str:
+            zh, en = labels[a]
+            return f'  <th scope="col"{span} class="num">{esc(zh)} <span class="en" lang="en">{esc(en)}</span></th>\n'
+
+        orgs = context.APPLICANTS[1:-1]
+        out = _HEADS["t3"] = (
+            '<tr>\n  <th scope="col" rowspan="2">项目 <span lang="en">Row</span></th>\n'
+            + head(context.APPLICANTS[0], ' rowspan="2"')
+            + f'  <th scope="colgroup" colspan="{len(orgs)}">法人或其他组织 <span lang="en">Legal persons and other organisations</span></th>\n'
+            + head(context.APPLICANTS[-1], ' rowspan="2"')
+            + "</tr>\n<tr>\n" + "".join(head(a) for a in orgs) + "</tr>\n")
+    return out
+
+
+def t4_heads() -> str:
+    """Column heads of table 四 (context.t4_groups): administrative review, then litigation in
+    its groups; each group's columns, its last one the total."""
+    out = _HEADS.get("t4")
+    if out is None:
+        groups = context.t4_groups()
+        first, rest = groups[0], groups[1:]
+        out = (f'<tr>\n  <th scope="colgroup" colspan="{len(first.cells)}" rowspan="2">{_both(first.label_zh, first.label_en)}</th>\n'
+               f'  <th scope="colgroup" colspan="{sum(len(g.cells) for g in rest)}">行政诉讼 <span lang="en">Administrative litigation</span></th>\n'
+               "</tr>\n<tr>\n")
+        out += "".join(f'  <th scope="colgroup" colspan="{len(g.cells)}">{_both(g.label_zh, g.label_en)}</th>\n' for g in rest)
+        out += "</tr>\n<tr>\n"
+        for g in groups:
+            last = len(g.cells) - 1
+            for i, (m, zh, en, key) in enumerate(g.cells):
+                out += f'  <th scope="col" class="num{" total" if i == last else ""}">{_both(zh, en)}</th>\n'
+        out = _HEADS["t4"] = out + "</tr>\n"
+    return out
+
+
+_T4: list = []  # the slots of table 四's one row of figures
+
+
+def t4_cells(view) -> str:
+    """The one row of figures of table 四, in the order of t4_heads (each group's total marked)."""
+    if not _T4:
+        for g in context.t4_groups():
+            last = len(g.cells) - 1
+            _T4.extend(_slot(key, total=i == last) for i, (m, zh, en, key) in enumerate(g.cells))
+    return "".join(_fill(_T4, view))
+
+
+_ITEM_ROWS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def figure_rows(items) -> str:
+    """Rows of a list of figures outside the tables (context.FigureItem): name, value, line."""
+    out = []
+    for m, applicant, f in items:
+        key = (m.id, applicant)
+        fixed = _ITEM_ROWS.get(key)
+        if fixed is None:
+            named = ""
+            if applicant != "total":
+                zh, en = context.APPLICANT_LABELS[applicant]
+                named = f"（{_both(zh, en)}）"
+            unit = f' <span class="unit">{esc(m.unit)}</span>' if m.unit else ""
+            fixed = _ITEM_ROWS[key] = (f'<tr><th scope="row">{_metric_label_lean(m)}{named}</th>'
+                                       f'<td id="{esc(context.anchor(*key))}">', f"{unit}</td>")
+        line = f.line
+        out.append(f'{fixed[0]}{_fig_link(f, f"#L{line}")}{fixed[1]}'
+                   f'<td><a href="#L{line}">第 {line} 行 <span lang="en">line {line}</span></a></td></tr>\n')
+    return "".join(out)
 
 
 _PASSED = '<span class="ok">✓ 相符</span> <span lang="en">passed</span>'
@@ -266,7 +331,7 @@ def _check_row(i: int, c) -> str:
     passed = k.passed
     metric = ""
     if c.metric:
-        metric = f'（{esc(c.metric.label_zh)} <span lang="en">{esc(c.metric.label_en)}</span>）'
+        metric = f"（{_both(c.metric.label_zh, c.metric.label_en)}）"
     zh, en = c.applicant_label
     printed = format_number(k.printed)
     if c.target:
@@ -275,21 +340,30 @@ def _check_row(i: int, c) -> str:
         f'<tr class="{"passed" if passed else "broken"}" id="check-{i}">'
         f'<td>{_PASSED if passed else _BROKEN}</td>'
         f'<th scope="row"><code>{esc(k.rule)}</code> {esc(k.description)}{metric}</th>'
-        f'<td>{esc(zh)} <span lang="en">{esc(en)}</span></td>'
+        f'<td>{_both(zh, en)}</td>'
         f'<td>{format_number(k.expected)}</td>'
         f'<td>{printed}</td>'
         f'<td><a href="#L{k.line}">第 {k.line} 行 <span lang="en">line {k.line}</span></a></td></tr>\n'
     )
 
 
+_SUBJECTS: dict[tuple[str, str], str] = {}
+
+
 def _check_subject(c) -> str:
     """What one check of a rule is about, in both languages: the metric the rule names (a row of
-    table 三, a group of table 四) and the column, when it is not the total."""
+    table 三, a group of table 四) and the column, when it is not the total. (By rule and column:
+    a corpus has a few hundred.)"""
     k = c.check
+    out = _SUBJECTS.get((k.rule, k.applicant))
+    if out is not None:
+        return out
     subject = k.rule.partition(":")[2]
     if subject:
         m = c.metric
         if m is None:
+            from site_builder import catalogue
+
             ids = catalogue.by_id()
             m = ids.get(subject) or ids.get(f"{subject}.total")
         zh, en = (m.label_zh, m.label_en) if m is not None else (subject, subject)
@@ -298,10 +372,13 @@ def _check_subject(c) -> str:
             zh, en = f"{zh}（{azh}）", f"{en} ({aen})"
     else:
         zh, en = c.applicant_label
-    return f'{esc(zh)} <span lang="en">{esc(en)}</span>'
+    out = f'{escape(zh)} <span lang="en">{escape(en)}</span>'
+    if len(_SUBJECTS) < 10_000:  # (rules are the parser's; a rule's subject could be a report's text)
+        _SUBJECTS[(k.rule, k.applicant)] = out
+    return out
 
 
-def check_rows(checks) -> Markup:
+def check_rows(checks) -> str:
     """Rows of the consistency-check table (context.CheckView). Broken checks first, each in
     full (expected, printed, line; ids check-N, N its place among all the report's checks);
     then the passed ones, a row per rule: every column or row it held for, with the printed
@@ -321,15 +398,15 @@ def check_rows(checks) -> Markup:
             continue
         items = []
         for _, c in members:
-            k = c.check
-            href = f"#{esc(c.target)}" if c.target else f"#L{k.line}"
-            items.append(f'{_check_subject(c)} <a href="{href}">{format_number(k.printed)}</a>')
+            target = c.target
+            href = f"#{esc(target)}" if target else f"#L{c.check.line}"
+            items.append(f'{_check_subject(c)} <a href="{href}">{format_number(c.check.printed)}</a>')
         out.append(
             f'<tr class="passed"><td>{_PASSED} ×{len(members)}</td>'
             f'<th scope="row"><code>{esc(rule)}</code> {esc(description)}</th>'
             f'<td colspan="4">{" · ".join(items)}</td></tr>\n'
         )
-    return Markup("".join(out))
+    return "".join(out)
 
 
 _BACKS: dict[str, str] = {}
@@ -344,30 +421,47 @@ def _back(anchor: str) -> str:
     return out
 
 
-def source_text(report, cited: dict[int, list[str]]) -> Markup:
+# '</div>\n<div id="L<n>"><a href="#L<n>">n</a>': what comes before line n of a report's text
+# (closing line n - 1), made once for every line number any report reaches; [0] unused
+_LINE_OPEN: list[str] = [""]
+
+
+def source_text(report, cited: dict[int, list[str]]) -> str:
     """The report's full text: a line per element (its id L<n>), its number a link to itself,
     the line's place in the original (PDF page and line) in <small> when known, the text itself
     directly in the element (escaped: it is the report's), and back-links (↑) to the figures read
-    from it (`cited`: context.cited_lines). The stylesheet lays the line out (.source > div)."""
+    from it (`cited`: context.cited_lines; such a line has class "cited"). The stylesheet lays the
+    line out (.source > div)."""
     lines = report.lines
+    n = len(lines)
+    if not n:
+        return ""
     # the whole text escaped in one pass (a line holds no newline; should one, line by line)
     texts = escape("\n".join(lines)).split("\n")
-    if len(texts) != len(lines):
+    if len(texts) != n:
         texts = [escape(t) for t in lines]
+    opens = _LINE_OPEN
+    while len(opens) <= n:
+        k = len(opens)
+        opens.append(f'</div>\n<div id="L{k}"><a href="#L{k}">{k}</a>')
+    # the page's text: each line's opening markup, then its text; lines with a place or a
+    # back-link changed in the list afterwards
+    parts = [""] * (2 * n)
+    parts[0::2] = opens[1:n + 1]
+    parts[1::2] = texts
     labels = report.line_labels
-    out = []
-    for n, text in enumerate(texts, start=1):
-        if labels:
-            label = labels.get(n)
-            if label:
-                text = f'<small>{escape(label)}</small>{text}'
-        anchors = cited.get(n)
-        if anchors:
-            back = "".join([_back(a) for a in anchors])
-            out.append(f'<div class="cited" id="L{n}"><a href="#L{n}">{n}</a>{text}{back}</div>\n')
-        else:
-            out.append(f'<div id="L{n}"><a href="#L{n}">{n}</a>{text}</div>\n')
-    return Markup("".join(out))
+    if labels:
+        for k, label in labels.items():
+            if label and 0 < k <= n:
+                parts[2 * k - 1] = f"<small>{escape(label)}</small>{parts[2 * k - 1]}"
+    backs = _BACKS
+    for k, anchors in cited.items():
+        if anchors and 0 < k <= n:
+            parts[2 * k - 2] = f'</div>\n<div class="cited" id="L{k}"><a href="#L{k}">{k}</a>'
+            parts[2 * k - 1] += "".join([backs.get(a) or _back(a) for a in anchors])
+    parts[0] = parts[0][7:]  # (line 1 closes no line before it)
+    parts.append("</div>\n")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------- rows of the other pages
@@ -387,83 +481,54 @@ def named_report_links(reports, agency_of, sep: str = "、") -> Markup:
     return Markup(sep.join(out))
 
 
-def _yoy_cells(row, base: str) -> str:
-    """The cells of one row of an agency's year-over-year table (context.YoYRow): each year's
-    figure, linked to it on the report's page (`base`: the agency's page URL, escaped), and its
-    change against the previous report (the previous column): its signed number in a span of
-    class up/down/same, the arrow drawn by the stylesheet. A gap is a cell of class "nr"."""
-    metric = esc(row.metric.id)
-    out = []
-    for c in row.cells:
-        f = c.figure
-        if f is None:
-            out.append('<td class="nr">—</td>')
-            continue
-        fig = _fig_link(f, f"{base}{c.year}/#{metric}")
-        if c.change is not None:
-            approx = "≈" if c.approximate_change else ""
-            fig = f'{fig} <span class="{c.direction}">{approx}{signed(c.change)}</span>'
-        out.append(f'<td>{fig}</td>')
-    return "".join(out)
+_YOY_HEADS: dict[str, str] = {}  # metric id -> the head of its row in the year-over-year table
+# (previous value, value) -> the change's markup around its "≈" (' <span class="up">', '+3</span>')
+_CHANGES: dict[tuple[Decimal, Decimal], tuple[str, str]] = {}
 
 
-def yoy_rows(rows, slug: str) -> Markup:
-    """The rows of an agency's year-over-year table (context.YoYRow): the metric's names, linked
-    to its page, and its unit; then its cells. One call per table, not per row."""
+def _change(before: Decimal, after: Decimal) -> tuple[str, str]:
+    """A change against the previous report: its signed number in a span of class up/down/same
+    (the arrow drawn by the stylesheet)."""
+    if len(_CHANGES) > 100_000:  # bounded, as numbers.format_number_cached
+        _CHANGES.clear()
+    change = after - before
+    out = _CHANGES[(before, after)] = (
+        f' <span class="{"up" if change > 0 else "down" if change < 0 else "same"}">', f"{signed(change)}</span>")
+    return out
+
+
+def yoy_rows(table, slug: str) -> str:
+    """The rows of an agency's year-over-year table (context.YoYTable): a row per metric, its
+    names linked to its page and its unit; then a cell per report: its figure, linked to it on
+    the report's page, and its change against the previous report (the previous column) when
+    both give it ("≈" when either is approximate). A gap is a cell of class "nr". One call per
+    table, not per row."""
     base = escape(urls.agency(slug))
+    columns = [(f"{base}{year}/#", index) for year, index in zip(table.years, table.totals)]
+    changes = _CHANGES
     out = []
-    for row in rows:
-        m = row.metric
-        unit = f' <span class="unit">（{esc(m.unit)}）</span>' if m.unit else ""
-        out.append(f'<tr><th scope="row">{_metric_label_lean(m)}{unit}</th>{_yoy_cells(row, base)}</tr>\n')
-    return Markup("".join(out))
-
-
-def t2_rows(group) -> Markup:
-    """The rows of one group of table 二 (context.T2Group): the group's name spans them."""
-    out = []
-    for i, (m, column, cell) in enumerate(group.cells):
-        head = f'<th scope="rowgroup" rowspan="{len(group.cells)}">{esc(group.name)}</th>' if i == 0 else ""
-        unit = f"（{esc(m.unit)}）" if m.unit and m.unit != "件" else ""
-        mid = esc(m.id)
-        out.append(
-            f'<tr>{head}<th scope="row">{esc(column)}{unit} <span lang="en">{esc(m.label_en)}</span> '
-            f'<a class="mid" href="{esc(urls.metric(m.id))}">{mid}</a></th>{cell_td(cell)}</tr>\n'
-        )
-    return Markup("".join(out))
-
-
-def t3_rows(rows) -> Markup:
-    """The rows of table 三 (context.T3Row): group headings, and figure rows with a cell per column."""
-    out = []
-    for row in rows:
-        label = f'{esc(row.label_zh)} <span lang="en">{esc(row.label_en)}</span>'
-        level = f" lvl-{row.level}" if row.level else ""
-        if row.metric is None:
-            out.append(f'<tr class="group{level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n')
-        else:
-            tr = f'<tr class="{level[1:]}">' if level else "<tr>"
-            out.append(f'{tr}<th scope="row">{label} <a class="mid" href="{esc(urls.metric(row.metric))}">'
-                       f'{esc(row.metric)}</a></th>{"".join([cell_td(c) for c in row.cells])}</tr>\n')
-    return Markup("".join(out))
-
-
-def t4_heads(groups) -> Markup:
-    """Column heads of table 四 (context.T4Group): each group's columns, its last one the total."""
-    out = []
-    for g in groups:
-        last = len(g.cells) - 1
-        for i, (m, zh, en, cell) in enumerate(g.cells):
-            total = " total" if i == last else ""
-            out.append(f'  <th scope="col" class="num{total}">{esc(zh)} <span lang="en">{esc(en)}</span></th>\n')
-    return Markup("".join(out))
-
-
-def t4_cells(groups) -> Markup:
-    """The one row of figures of table 四, in the order of t4_heads (each group's total marked)."""
-    out = []
-    for g in groups:
-        last = len(g.cells) - 1
-        for i, (m, zh, en, cell) in enumerate(g.cells):
-            out.append(cell_td(cell, i == last))
-    return Markup("".join(out))
+    for m in table.metrics:
+        mid = m.id
+        head = _YOY_HEADS.get(mid)
+        if head is None:
+            unit = f' <span class="unit">（{esc(m.unit)}）</span>' if m.unit else ""
+            head = _YOY_HEADS[mid] = f'<tr><th scope="row">{_metric_label_lean(m)}{unit}</th>'
+        out.append(head)
+        anchor = esc(mid)
+        prev = None  # the figure of the report just before (not the last report that gave it)
+        for href, index in columns:
+            f = index.get(mid)
+            if f is None:
+                out.append('<td class="nr">—</td>')
+            elif prev is None:
+                out.append(f"<td>{_fig_link(f, href + anchor)}</td>")
+            else:
+                before, after = prev.value, f.value
+                span, text = changes.get((before, after)) or _change(before, after)
+                if f.approximate or f.recovered or f.note or f.origin == "derived":
+                    out.append(f'<td>{_fig_link(f, href + anchor)}{span}{"≈" if f.approximate or prev.approximate else ""}{text}</td>')
+                else:  # most cells: a plain link, and "≈" only if the previous figure was approximate
+                    out.append(f'<td><a href="{href}{anchor}">{format_number(after)}</a>{span}{"≈" if prev.approximate else ""}{text}</td>')
+            prev = f
+        out.append("</tr>\n")
+    return "".join(out)

@@ -81,7 +81,7 @@ def agency_page(site: Site, agency: Agency) -> Page:
         {
             "agency": agency,
             "reports": reports,
-            "rows": context.yoy_rows(reports),
+            "yoy": context.yoy_table(reports),
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
             "charts": charts_hook.agency_charts(site, agency.slug),
@@ -92,7 +92,10 @@ def agency_page(site: Site, agency: Agency) -> Page:
 def report_page(site: Site, report: Report) -> Page:
     agency = site.agency_of[report.path]
     siblings = site.reports_of(agency.slug)
-    i = siblings.index(report)
+    # found by identity: list.index compares Reports field by field (the dataclass's __eq__)
+    i = next((i for i, r in enumerate(siblings) if r is report), None)
+    if i is None:
+        i = siblings.index(report)
     view = context.report_view(report, agency)
     return Page(
         urls.report(agency.slug, report.year),
