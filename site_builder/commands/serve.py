@@ -7,6 +7,13 @@ browser: every HTML page served gets a banner with the message (and /_build_erro
 in full), until a rebuild succeeds. Reports that could not be read are a normal, successful build
 (one broken report never takes the site down); their messages get the same banner as warnings.
 
+Changes are told by the operating system (site_builder/watch.py: inotify on Linux): the rebuild
+stats only the files an event named and patches the last build's scan with them, instead of
+scanning every input file; a full scan whenever the events may not say everything (an overflow, a
+folder created or moved, ...). Without inotify, or if its watches cannot be had, the folders are
+polled with full scans. livereload serves the pages and tells the browser to reload; its own
+polling watcher (a walk and two stats per file every 0.8 s) is not used.
+
 A rebuild after edited reports publishes the pages first (the browser reloads then) and brings
 the data downloads (hundreds of MB at a province's size) up to date in a second step, on a
 thread, each file replaced whole; if that step fails, its error is shown like any build's.
@@ -26,7 +33,13 @@ from pathlib import Path
 from site_builder.exceptions import SiteBuilderError
 
 ERROR_PAGE = "_build_error.html"
-SETTLE_SECONDS = 0.3  # an editor's save is often several writes: wait until the files are quiet
+SETTLE_SECONDS = 0.3  # polling: an editor's save is often several writes: wait until the files are quiet
+# With file events: the rebuild starts once no event came for QUIET_SECONDS (an editor's save,
+# temporary file, rename and all, is a burst of a few milliseconds), or MAX_WAIT_SECONDS after the
+# first event of a longer stream (a copy of many files), whichever comes first.
+QUIET_SECONDS = 0.02
+MAX_WAIT_SECONDS = 1.0
+POLL_SECONDS = 1.0  # without file events: a full scan this often
 # Frozen heaps are collected in full (cycles among what the builds since dropped) after this many
 # rebuilds, once the server has been idle for IDLE_SECONDS (see keep_out_of_gc).
 COLLECT_EVERY = 10
@@ -82,9 +95,17 @@ class Rebuilder:
         self._downloads: threading.Thread | None = None  # the second step of the last rebuild
         self._frozen_builds = 0  # builds since the last full collection (collect_frozen)
         self._built_at = 0.0  # time.monotonic() of the last build's end
+        # called as soon as a rebuild's pages are live (or it failed), before its terminal output
+        # and its data downloads: the dev server's reload of the browsers
+        self.on_live = None
+        self._warned: set[str] = set()  # the warnings printed so far
 
     def watched(self) -> list[Path]:
         return [p for p in (self.content, self.templates, self.static) if p.exists()]
+
+    def roots(self) -> list[Path]:
+        """The folders a build's scan covers (incremental.scan_inputs), missing ones too."""
+        return [self.content, self.templates, self.static]
 
     def state(self) -> dict:
         """Every watched file (hidden ones aside, as the build reads none) with its size and
@@ -107,31 +128,44 @@ class Rebuilder:
                          scanned=self._built_state)
         except Exception as exc:  # any failure, a template syntax error as much as a bug: keep serving
             result = BuildResult(False, time.perf_counter() - t0, error=describe(exc))
-            self.log(f"build failed ({result.seconds:.2f}s); still serving the previous site:\n{result.error}")
             self._write_error_page(result)
+            self.last = result
+            self._live(result)
+            self.log(f"build failed ({result.seconds:.2f}s); still serving the previous site:\n{result.error}")
         else:
             # an incremental build keeps files it did not produce: the error page goes explicitly
             (self.out / ERROR_PAGE).unlink(missing_ok=True)
             result = BuildResult(True, time.perf_counter() - t0, report_errors=[str(e) for e in site.errors],
                                  pages=len(site.reports))
+            self.last = result
+            self._live(result)
             for message in result.report_errors:
                 self.log(f"error: {message}")
-            for w in site.all_warnings:
-                self.log(f"warning: {w}")
+            warnings = _warnings(self.out, site)
+            # (each warning once while it lasts: at a province's size a thousand reports may break
+            # a consistency rule, and an edit of one would print them all again)
+            new = [w for w in warnings if w not in self._warned]
+            if new:
+                self.log("\n".join(f"warning: {w}" for w in new))
+            self._warned = set(warnings)
             stats = getattr(site, "build_stats", None) or {}
             rendered = stats.get("pages_rendered")
             self.log(f"rebuilt {len(site.reports)} report(s) in {result.seconds:.2f}s"
                      + (f" ({rendered} page(s) rendered)" if rendered is not None else "")
                      + (f"; {len(result.report_errors)} report(s) could not be read" if result.report_errors else "")
+                     + (f"; {len(warnings)} warning(s), {len(new)} new" if len(new) < len(warnings) else "")
                      + ("; updating the data downloads" if pending_downloads(self.out) else ""))
             if pending_downloads(self.out):
                 self._downloads = threading.Thread(target=self._finish_downloads, name="downloads", daemon=True)
                 self._downloads.start()
-        self.last = result
         keep_out_of_gc()
         self._frozen_builds += 1
         self._built_at = time.monotonic()
         return result
+
+    def _live(self, result: BuildResult) -> None:
+        if self.on_live is not None:
+            self.on_live(result)
 
     def wait(self) -> None:
         """Until the second step of the last rebuild (the data downloads), if any, is done."""
@@ -155,19 +189,48 @@ class Rebuilder:
             if seconds is not None:
                 self.log(f"data downloads updated in {seconds:.2f}s")
 
-    def rebuild_if_changed(self) -> BuildResult | None:
-        """The watcher's callback: one rebuild per burst of changes, however many folders saw it.
+    def rebuild_changed(self, changes) -> BuildResult | None:
+        """The file watcher's callback: a rebuild for the files it saw change (watch.Changes),
+        from the last build's scan patched with just those files; from a full scan when the
+        events may not have said everything (changes.full) or no build was made yet. None when
+        nothing the build reads changed (a file written with the same bytes and mtime, a file
+        created and removed again)."""
+        from site_builder.incremental import changed_paths, patched
 
-        livereload calls this once for each watched folder that changed; the second and third call
-        of a burst find the files as the first rebuild saw them and do nothing.
-        """
+        base = self._built_state
+        state = None
+        if changes.full is None and base is not None:
+            state = patched(base, changes.paths, self.roots())
+            if state is not None and not changed_paths(state, base, state.patched):
+                return None
+        if state is None:
+            if changes.full is not None:
+                self.log(f"scanning every input file: {changes.full}")
+            state = self.state()
+            if state == base:
+                return None
+        return self.rebuild(state)
+
+    def collect_if_idle(self) -> bool | None:
+        """The full collection of what the last builds dropped in cycles (collect_frozen), once
+        COLLECT_EVERY builds were made and nothing has been built for IDLE_SECONDS. True: done;
+        False: not needed; None: not idle yet (ask again later)."""
+        if self._frozen_builds < COLLECT_EVERY:
+            return False
+        idle = time.monotonic() - self._built_at > IDLE_SECONDS and (
+            self._downloads is None or not self._downloads.is_alive())
+        if not idle:
+            return None
+        collect_frozen()
+        self._frozen_builds = 0
+        return True
+
+    def rebuild_if_changed(self) -> BuildResult | None:
+        """Polling (no file events): a full scan, and a rebuild when it differs from the last
+        build's; when idle, the collection of what the last builds dropped."""
         state = self.state()
         if state == self._built_state:
-            idle = time.monotonic() - self._built_at > IDLE_SECONDS and (
-                self._downloads is None or not self._downloads.is_alive())
-            if idle and self._frozen_builds >= COLLECT_EVERY:
-                collect_frozen()  # idle: what the last builds dropped in cycles is freed
-                self._frozen_builds = 0
+            self.collect_if_idle()
             return None
         newest = max((entry[1] for entry in state.values()), default=0) / 1e9
         quiet_for = time.time() - newest
@@ -181,6 +244,17 @@ class Rebuilder:
         # successful build replaces the whole folder, page included)
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / ERROR_PAGE).write_text(error_page(result), encoding="utf-8")
+
+
+def _warnings(out: Path, site) -> list[str]:
+    """The build's warnings as text: the strings build() made for its manifest's summary (every
+    report's warnings gathered, 20,000 reports at a province's size), else made here."""
+    from site_builder.commands.build import _LAST
+
+    last = _LAST.get(str(Path(out).resolve()))
+    if last is not None and last[1] is site and "warnings" in last[0].summary:
+        return last[0].summary["warnings"]
+    return [str(w) for w in site.all_warnings]
 
 
 def describe(exc: BaseException) -> str:
@@ -304,13 +378,125 @@ def make_handler(rebuilder: Rebuilder):
     return DevHandler
 
 
+def _reload_browsers() -> None:
+    from livereload.handlers import LiveReloadHandler
+
+    # (called directly, not through livereload's poll_tasks, which drops a reload within 3 s of
+    # the last one: a second save soon after the first would rebuild and not reload)
+    LiveReloadHandler.reload_waiters(path="*")  # "*": the whole page (not a stylesheet swapped in)
+
+
+def _livereload_watcher_class():
+    from livereload.watcher import Watcher
+
+    class EventWatcher(Watcher):
+        """livereload's watcher interface, fed by file events (watch.InotifyWatcher): start()
+        returns True, so livereload starts no polling of its own; each burst of events, once
+        quiet, is one rebuild (Rebuilder.rebuild_changed) on the server's IOLoop, then one reload
+        of the browsers. Without events (watch.start says why), a full scan every POLL_SECONDS."""
+
+        def __init__(self, rebuilder: Rebuilder, reload=_reload_browsers):
+            super().__init__()
+            self.rebuilder = rebuilder
+            self.reload = reload
+            self.events = None  # the watch.InotifyWatcher, while it works
+            rebuilder.on_live = self._live
+            self.loop = None
+            self._timer = None
+            self._first = 0.0  # time.monotonic() of the first event of the burst being waited out
+            self._poller = None
+            self._collect = None
+            # (livereload watches its current folder when no task is registered)
+            for folder in rebuilder.watched():
+                Watcher.watch(self, str(folder))
+
+        def watch(self, path, func=None, delay=None, ignore=None):
+            raise NotImplementedError("the dev server's folders are watched by file events")
+
+        def start(self, callback) -> bool:
+            from tornado.ioloop import IOLoop
+
+            from site_builder import watch
+
+            self.loop = IOLoop.current()
+            self.events, why = watch.start(self.rebuilder.roots(), notify=self._notify)
+            if self.events is None:
+                self._poll_instead(why)
+            callback()  # livereload's queued message: reload the pages a previous server left open
+            return True
+
+        def examine(self):
+            return self._changes.pop() if self._changes else (None, None)
+
+        def stop(self) -> None:
+            if self.events is not None:
+                self.events.close()
+                self.events = None
+            if self._poller is not None:
+                self._poller.stop()
+
+        # -- events ------------------------------------------------------------------------------
+
+        def _notify(self) -> None:  # the watcher's thread
+            self.loop.add_callback(self._schedule)
+
+        def _schedule(self) -> None:
+            if self._timer is None and self.events is not None:
+                self._first = time.monotonic()
+                self._timer = self.loop.call_later(QUIET_SECONDS, self._settled)
+
+        def _settled(self) -> None:
+            self._timer = None
+            events = self.events
+            if events is None:
+                return
+            now = time.monotonic()
+            quiet_for = now - events.last_event
+            if quiet_for < QUIET_SECONDS and now - self._first < MAX_WAIT_SECONDS:
+                self._timer = self.loop.call_later(QUIET_SECONDS - quiet_for, self._settled)
+                return
+            changes = events.take()
+            if events.failed is not None:
+                self._poll_instead(events.failed)
+            if changes.paths or changes.full is not None:
+                self._rebuilt(self.rebuilder.rebuild_changed(changes))
+
+        def _live(self, result: BuildResult) -> None:  # (Rebuilder.on_live: the pages are live)
+            self.filepath = "*"
+            self.reload()
+
+        def _rebuilt(self, result: BuildResult | None) -> None:
+            if result is None:
+                return
+            if self._collect is None:
+                self._collect = self.loop.call_later(IDLE_SECONDS + 0.5, self._collect_when_idle)
+
+        def _collect_when_idle(self) -> None:
+            self._collect = None
+            if self.rebuilder.collect_if_idle() is None:
+                self._collect = self.loop.call_later(IDLE_SECONDS, self._collect_when_idle)
+
+        # -- no events: polling ------------------------------------------------------------------
+
+        def _poll_instead(self, why: str) -> None:
+            from tornado.ioloop import PeriodicCallback
+
+            if self.events is not None:
+                self.events.close()
+                self.events = None
+            self.rebuilder.log(f"watching by polling (a full scan every {POLL_SECONDS:g} s): {why}")
+            self._poller = PeriodicCallback(lambda: self._rebuilt(self.rebuilder.rebuild_if_changed()),
+                                            POLL_SECONDS * 1000)
+            self._poller.start()
+
+    return EventWatcher
+
+
 def make_server(rebuilder: Rebuilder):
     from livereload import Server
 
-    server = Server()
+    server = Server(watcher=_livereload_watcher_class()(rebuilder))
     server.SFH = make_handler(rebuilder)
-    for folder in rebuilder.watched():
-        server.watch(str(folder), rebuilder.rebuild_if_changed)
     return server
 
 
