@@ -12,6 +12,14 @@ every page rendered with its CPU ms, and the wall and CPU ms of the whole. After
 heap is frozen out of the cyclic collector's reach, as the dev server does (serve.keep_out_of_gc;
 --no-freeze: not). With --profile, the
 edits run under cProfile and the top functions are written to FILE.
+
+With --watch, the edits go through the dev server's own watcher instead (serve.make_server's, as
+`site-builder build --serve` runs it, on a tornado IOLoop in a thread of this process; the HTTP
+port is not opened): each edit is timed from the moment before the file is written until the
+browsers are told to reload (livereload's reload message reaching a stand-in browser), detection,
+settling and all. The edits are made --gap seconds apart once the last one's data downloads are
+written. It also prints the CPU the server uses while idle, and what one poll of livereload's own
+polling watcher over the same folders costs (the dev server's watcher before file events).
 """
 
 from __future__ import annotations
@@ -34,9 +42,10 @@ def cpu() -> float:
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
 
-def edit(content: Path, i: int, step: int = 7) -> Path:
+def edit(content: Path, i: int, step: int = 7, written: list | None = None) -> Path:
     """Change one report's 主动公开 figure (a prose figure every synthetic report states): the
-    i-th report after the middle one, 97 apart (another agency and year each time)."""
+    i-th report after the middle one, 97 apart (another agency and year each time). `written`:
+    gets the perf_counter() of the moment before the file is written."""
     files = sorted((content / "reports").glob("*.txt"))
     report = files[(len(files) // 2 + 97 * i) % len(files)]
     data = report.read_bytes()
@@ -49,6 +58,8 @@ def edit(content: Path, i: int, step: int = 7) -> Path:
     if m is None:
         raise SystemExit(f"{report}: no 主动公开 figure to edit")
     text = text[: m.start(1)] + str(int(m.group(1)) + step) + text[m.end(1):]
+    if written is not None:
+        written.append(time.perf_counter())
     report.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(enc))
     return report
 
@@ -64,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", type=Path, default=None)
     ap.add_argument("--no-search", action="store_true")
     ap.add_argument("--no-freeze", action="store_true", help="no gc.freeze() after each build (serve does one)")
+    ap.add_argument("--watch", action="store_true",
+                    help="edit through the dev server's watcher: time each edit from the write to the reload message")
+    ap.add_argument("--gap", type=float, default=1.0, help="--watch: seconds between an edit's downloads and the next edit")
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
@@ -91,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(ROOT / name, folder)
     charts.use_cache_dir(cache / "charts")
     search = not args.no_search
+    if args.watch:
+        return watched_edits(args, content, out, cache, templates, static, search)
 
     rendered: list[tuple[str, float]] = []
     original = R._render_page
@@ -158,6 +174,139 @@ def main(argv: list[str] | None = None) -> int:
         args.profile.write_text(buf.getvalue())
         profiler.dump_stats(str(args.profile) + ".prof")  # for pstats: callers, callees
         print(f"profile: {args.profile} (and {args.profile}.prof)")
+    return 0
+
+
+def livereload_poll_cost(folders: list[Path], polls: int = 3) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one poll of livereload's polling watcher (livereload.watcher.Watcher:
+    a walk and getmtime of every file) over `folders`, the median of `polls`."""
+    from livereload.watcher import Watcher
+
+    w = Watcher()
+    for folder in folders:
+        w.watch(str(folder), lambda: None)
+    w.examine()  # the first poll records every file
+    walls, cpus = [], []
+    for _ in range(polls):
+        c0, w0 = cpu(), time.perf_counter()
+        w.examine()
+        walls.append((time.perf_counter() - w0) * 1000)
+        cpus.append((cpu() - c0) * 1000)
+    return sorted(walls)[polls // 2], sorted(cpus)[polls // 2]
+
+
+def watched_edits(args, content: Path, out: Path, cache: Path, templates: Path, static: Path, search: bool) -> int:
+    """The edits made as a maintainer makes them with `site-builder build --serve` running: the
+    server's watcher notices each one, rebuilds, and sends the reload; timed from the write."""
+    import asyncio
+    import threading
+
+    from tornado.ioloop import IOLoop
+    from livereload.handlers import LiveReloadHandler
+
+    from site_builder.commands import build as B
+    from site_builder.commands import serve as S
+    from site_builder.timings import Timings
+
+    os.environ["SITE_BUILDER_CACHE"] = str(cache)  # (the Rebuilder's build takes the default cache folder)
+    stages: list[Timings] = []
+    started: list[float] = []
+    real_build = B.build
+
+    def timed_build(*a, **k):  # the Rebuilder's build, its stages kept
+        started.append(time.perf_counter())
+        stages.append(k.setdefault("timings", Timings()))
+        if args.jobs:
+            k.setdefault("jobs", args.jobs)
+        return real_build(*a, **k)
+
+    B.build = timed_build
+    rebuilder = S.Rebuilder(content, out, templates, static, search=search, log=lambda text: None)
+    c0, w0 = cpu(), time.perf_counter()
+    first = rebuilder.rebuild()
+    rebuilder.wait()
+    print(f"first build (the dev server's): {time.perf_counter() - w0:.1f} s wall, {cpu() - c0:.1f} s CPU, "
+          f"ok={first.ok}", flush=True)
+    if not first.ok:
+        print(first.error)
+        return 1
+
+    reloads: list[float] = []
+    reloaded = threading.Event()
+
+    class Browser:  # stands in for a page with livereload.js: the reload message's arrival is "live"
+        def write_message(self, message):
+            reloads.append((time.perf_counter(), cpu()))
+            reloaded.set()
+
+    server = S.make_server(rebuilder)
+    ready = threading.Event()
+    loop_box: dict = {}
+
+    def serve():
+        async def run():
+            loop_box["loop"] = IOLoop.current()
+            loop_box["stop"] = stop = asyncio.Event()
+            LiveReloadHandler.watcher = server.watcher  # (what server.application() sets; no port opened)
+            LiveReloadHandler.waiters = {Browser()}
+            LiveReloadHandler._last_reload_time = None
+            LiveReloadHandler.start_tasks()
+            ready.set()
+            await stop.wait()
+
+        asyncio.run(run())
+
+    thread = threading.Thread(target=serve, name="ioloop", daemon=True)
+    thread.start()
+    ready.wait()
+    folders = [p for p in (content, templates, static) if p.exists()]
+    time.sleep(2.0)  # (settled: a polling watcher has recorded every file once)
+    c0, w0 = cpu(), time.perf_counter()
+    time.sleep(5.0)
+    idle_cpu = (cpu() - c0) / (time.perf_counter() - w0) * 100
+    print(f"server idle: {idle_cpu:.1f}% of a core (CPU over 5 s with no edit)", flush=True)
+
+    results = []
+    try:
+        for i in range(args.edits):
+            while rebuilder._downloads is not None and rebuilder._downloads.is_alive():
+                time.sleep(0.01)
+            time.sleep(args.gap)
+            reloaded.clear()
+            n_builds = len(stages)
+            written: list[float] = []
+            written_cpu = cpu()
+            report = edit(content, 0 if args.same else i, step=7 + i, written=written)
+            t0, c0 = written[0], written_cpu
+            if not reloaded.wait(60):
+                print(f"edit {i + 1}: {report.name}: no reload within 60 s")
+                continue
+            live, live_cpu = (reloads[-1][0] - t0) * 1000, (reloads[-1][1] - c0) * 1000
+            built = stages[n_builds:]
+            detect = (started[n_builds] - t0) * 1000 if built else float("nan")
+            build_ms = sum(t.total() for t in built) * 1000
+            results.append((live, live_cpu))
+            print(f"edit {i + 1}: {report.name}: live {live:.0f} ms after the write, {live_cpu:.0f} ms CPU (detected and settled "
+                  f"{detect:.0f} ms, build {build_ms:.0f} ms, {len(built)} build(s)); "
+                  + ", ".join(f"{k} {v * 1000:.0f}" for k, v in (built[0].seconds.items() if built else ())),
+                  flush=True)
+    finally:
+        loop_box["loop"].add_callback(loop_box["stop"].set)
+        thread.join(10)
+        stop = getattr(server.watcher, "stop", None)
+        if stop:
+            stop()
+        rebuilder.wait()
+        B.build = real_build
+    if results:
+        walls, cpus = [w for w, _ in results], [c for _, c in results]
+        print(f"\n{len(results)} edits, write -> reload message, ms wall: " + ", ".join(f"{x:.0f}" for x in walls))
+        print(f"  CPU ms (this process, from the write to the reload): " + ", ".join(f"{x:.0f}" for x in cpus))
+        print(f"median {sorted(walls)[len(walls) // 2]:.0f} ms wall ({sorted(cpus)[len(cpus) // 2]:.0f} ms CPU), "
+              f"max {max(walls):.0f} ms wall ({max(cpus):.0f} ms CPU)")
+    wall, used = livereload_poll_cost(folders)
+    print(f"livereload's polling watcher over the same {sum(1 for f in folders for _ in f.rglob('*'))} paths: "
+          f"{wall:.0f} ms wall, {used:.0f} ms CPU a poll (every 0.8 s: {used / 8:.0f}% of a core while idle)")
     return 0
 
 
