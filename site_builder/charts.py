@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import re
-import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,6 +35,7 @@ from site_builder.load import Site
 from site_builder.model import Report
 from site_builder.numbers import format_number
 # Report.figure() scans; these index each report's totals once, and the reports of each figure
+from site_builder.render.compare_rows import metric_entries
 from site_builder.render.context import metric_index, figure_of
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -502,7 +502,7 @@ def metric_charts(site: Site, metric_id: str) -> list[Chart]:
     """The charts of a metric's page: a line per agency (metric_chart) up to LEGEND_MAX agencies;
     past that the total of all agencies per year (metric_total_chart) and the TOP_N agencies
     beside the median (metric_top_chart)."""
-    if _entries(site, metric_id).agencies <= LEGEND_MAX:
+    if metric_entries(site, metric_id).agencies <= LEGEND_MAX:
         chart = metric_chart(site, metric_id)
         return [chart] if chart is not None else []
     return [c for c in (metric_total_chart(site, metric_id), metric_top_chart(site, metric_id)) if c is not None]
@@ -519,42 +519,9 @@ class _Year(NamedTuple):
     approximate: bool  # the total includes an approximate value
 
 
-_SLUG = itemgetter(0)
 _FIGURE = itemgetter(2)
 _VALUE = attrgetter("value")
 _APPROXIMATE = attrgetter("approximate")
-
-
-class _Entries(NamedTuple):
-    """A metric's entries of context.metric_index ((slug, year, figure), in the Site's order)
-    split by year, and how many agencies they are from: one pass for the page's charts."""
-
-    by_year: dict[int, list[tuple]]
-    agencies: int
-
-
-# The last metric's _Entries (its page asks three times): [(weak reference to its Site, the Site's
-# report list and agency map, metric id, entries list), _Entries]. Weak: a dev server's old Site is
-# not kept alive by it; and a new Site (whose entries carry_index updated in place) is another key.
-_LAST: list = [None, None]
-
-
-def _entries(site: Site, metric_id: str) -> _Entries:
-    entries = metric_index(site)[0].get(metric_id, ())
-    key, value = _LAST
-    if key is not None and key[0]() is site and key[1:] == (id(site.reports), len(site.reports),
-                                                            id(site.agency_of), metric_id, id(entries), len(entries)):
-        return value
-    by_year: dict[int, list[tuple]] = {}
-    for e in entries:
-        got = by_year.get(e[1])
-        if got is None:
-            got = by_year[e[1]] = []
-        got.append(e)
-    value = _Entries(by_year, len(set(map(_SLUG, entries))))
-    _LAST[:] = [(weakref.ref(site), id(site.reports), len(site.reports), id(site.agency_of), metric_id, id(entries),
-                 len(entries)), value]
-    return value
 
 
 def _year_eras(site: Site, year: int) -> set[str]:
@@ -582,7 +549,7 @@ def _by_year(site: Site, metric_id: str) -> list[_Year]:
     from site_builder.render.context import row_cache
 
     by_agency = metric_index(site)[1]
-    given = _entries(site, metric_id).by_year
+    given = metric_entries(site, metric_id).by_year
     kept = row_cache(site, ("summary", metric_id), None)
     order = list(ERA_LABELS)
     for year in given.keys() - kept.keys():
@@ -671,7 +638,7 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
     latest = years[-1].year
     agencies = {a.slug: a for a in site.agencies}
     order = {a.slug: i for i, a in enumerate(site.agencies)}
-    got = _entries(site, metric_id)
+    got = metric_entries(site, metric_id)
     last = [(f.value, slug) for slug, _, f in got.by_year[latest]]
     # the largest first; equal values in the site's order of agencies (nsmallest: sorted()[:top])
     chosen = [slug for _, slug in heapq.nsmallest(top, last, key=lambda e: (-e[0], order[e[1]]))]

@@ -15,8 +15,10 @@ The bytes are those the templates' loops wrote (tests/test_compare_pages.py comp
 from __future__ import annotations
 
 from decimal import Decimal
+import weakref
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -68,7 +70,40 @@ def metric_row(agency, years: list[int], reports: dict, run, metric_id: str) -> 
 
 
 _SLUG = itemgetter(0)
-_YEAR = itemgetter(1)
+
+
+class MetricEntries(NamedTuple):
+    """A metric's entries of context.metric_index ((slug, year, figure), in the Site's order)
+    split by year, and how many agencies they are from: one pass for the page's table (its
+    years) and its charts (charts.py: yearly sums, the latest year's largest)."""
+
+    by_year: dict[int, list[tuple]]
+    agencies: int
+
+
+# The last metric's MetricEntries (its page asks three times): [(weak reference to its Site, the
+# Site's report list and agency map, metric id, entries list), MetricEntries]. Weak: a dev
+# server's old Site is not kept alive by it; and a new Site (whose entries carry_index updated in
+# place) is another key.
+_LAST: list = [None, None]
+
+
+def metric_entries(site, metric_id: str) -> MetricEntries:
+    entries = context.metric_index(site)[0].get(metric_id, ())
+    key, value = _LAST
+    if key is not None and key[0]() is site and key[1:] == (id(site.reports), len(site.reports),
+                                                            id(site.agency_of), metric_id, id(entries), len(entries)):
+        return value
+    by_year: dict[int, list[tuple]] = {}
+    for e in entries:
+        got = by_year.get(e[1])
+        if got is None:
+            got = by_year[e[1]] = []
+        got.append(e)
+    value = MetricEntries(by_year, len(set(map(_SLUG, entries))))
+    _LAST[:] = [(weakref.ref(site), id(site.reports), len(site.reports), id(site.agency_of), metric_id, id(entries),
+                 len(entries)), value]
+    return value
 
 
 def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
@@ -77,7 +112,7 @@ def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
     # sorted by agency slug, then year, as the Site's agencies are (context.metric_index): an
     # agency's entries are one run, and the runs come in the table's order
     entries = having.get(metric_id, ())
-    years = sorted(set(map(_YEAR, entries)))
+    years = sorted(metric_entries(site, metric_id).by_year)
     cache = context.row_cache(site, ("metric", metric_id), tuple(years))
     agency = None
     out = []
