@@ -137,8 +137,11 @@ def _entry(r: Report) -> tuple:
     metric, value, line, applicant, approximate, origin, recovered, note = figures
     figures = (tuple(map(intern, metric)), tuple(map(str, value)), line, tuple(map(intern, applicant)), approximate,
                tuple(map(intern, origin)), recovered, tuple(map(intern, note)))
-    checks = tuple((intern(c.rule), intern(c.applicant), str(c.expected), str(c.printed), c.line, intern(c.description))
-                   for c in r.checks)
+    # checks column by column too, as figures: rule, applicant, expected, printed, line, description
+    checks = tuple(zip(*r.checks)) or ((),) * len(CheckResult._fields)
+    rule, applicant, expected, printed, check_line, description = checks
+    checks = (tuple(map(intern, rule)), tuple(map(intern, applicant)), tuple(map(str, expected)),
+              tuple(map(str, printed)), check_line, tuple(map(intern, description)))
     lines = tuple(intern(text) if len(text) <= _SHORT_LINE else text for text in r.lines)
     return ("report", *(getattr(r, n) for n in _PLAIN_FIELDS), lines,
             None if r.line_labels is None else tuple(r.line_labels.items()),
@@ -161,11 +164,8 @@ def decode(data: bytes) -> Report | ReportError:
     plain = dict(zip(_PLAIN_FIELDS, t[1:1 + n]))
     lines, labels, figures, checks, warnings = t[1 + n:]
     metrics, values, *rest = figures
-    if checks:
-        rules, applicants, expected, printed, *check_rest = zip(*checks)
-        check_rows = zip(rules, applicants, _decimals_of(expected), _decimals_of(printed), *check_rest)
-    else:
-        check_rows = ()
+    rules, applicants, expected, printed, *check_rest = checks
+    check_rows = zip(rules, applicants, _decimals_of(expected), _decimals_of(printed), *check_rest)
     return Report(
         **plain,
         lines=list(lines),
