@@ -237,6 +237,13 @@ def test_the_servers_watcher_rebuilds_and_reloads_once_per_burst_and_polls_nothi
         assert loop_ready.wait(10)
         assert holder["started"] is True  # livereload starts no polling of its own
         assert watcher.events is not None and watcher._poller is None
+        # once the watches are set, one full scan (what changed before them made no event): nothing
+        end = time.monotonic() + 10
+        while not scans and time.monotonic() < end:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        assert len(scans) == 1 and reloads == []
+        scans.clear()
         report, other = reports(r)[3], reports(r)[8]
         report.write_text(bump(report), encoding="utf-8")
         other.write_text(bump(other), encoding="utf-8")  # the same burst
@@ -249,6 +256,32 @@ def test_the_servers_watcher_rebuilds_and_reloads_once_per_burst_and_polls_nothi
         holder["loop"].add_callback(watcher.stop)
         holder["loop"].add_callback(holder["stop"].set)
         thread.join(10)
+    same_as_clean_build(r, tmp_path)
+
+
+def test_an_edit_made_before_the_watches_were_set_is_found_by_the_first_scan(site, tmp_path):
+    from tornado.ioloop import IOLoop
+
+    r, w = site
+    w.close()
+    report = reports(r)[5]
+    report.write_text(bump(report), encoding="utf-8")  # (during the first build, say: no watch yet)
+    reloads = []
+    watcher = _livereload_watcher_class()(r, reload=lambda: reloads.append(1))
+    loop = IOLoop()
+
+    async def start_and_settle():
+        import asyncio
+
+        watcher.start(lambda: None)
+        await asyncio.sleep(0.5)  # (the scan is a callback the loop runs next)
+
+    try:
+        loop.run_sync(start_and_settle, timeout=60)
+    finally:
+        watcher.stop()
+        loop.close()
+    assert reloads == [1] and r.last.ok
     same_as_clean_build(r, tmp_path)
 
 

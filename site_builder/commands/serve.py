@@ -422,6 +422,10 @@ def _livereload_watcher_class():
             self.events, why = watch.start(self.rebuilder.roots(), notify=self._notify)
             if self.events is None:
                 self._poll_instead(why)
+            else:
+                # a full scan once the watches are set: what changed during the first build (at a
+                # province's size, half a minute without watches) made no event to be seen by
+                self.loop.add_callback(self._rebuild, watch.Changes(frozenset(), "the watches were just set"))
             callback()  # livereload's queued message: reload the pages a previous server left open
             return True
 
@@ -459,7 +463,10 @@ def _livereload_watcher_class():
             if events.failed is not None:
                 self._poll_instead(events.failed)
             if changes.paths or changes.full is not None:
-                self._rebuilt(self.rebuilder.rebuild_changed(changes))
+                self._rebuild(changes)
+
+        def _rebuild(self, changes) -> None:
+            self._rebuilt(self.rebuilder.rebuild_changed(changes))
 
         def _live(self, result: BuildResult) -> None:  # (Rebuilder.on_live: the pages are live)
             self.filepath = "*"
