@@ -15,12 +15,12 @@ import csv
 import io
 import json
 from functools import lru_cache
-from itertools import islice
+from itertools import compress, islice
 from json.encoder import encode_basestring  # json.dumps(s, ensure_ascii=False) for one string
-from operator import gt, itemgetter
+from operator import gt, itemgetter, ne
 from typing import Iterable, Iterator
 
-from site_builder.model import Agency, Figure, Record, Report
+from site_builder.model import Agency, CheckResult, Figure, Record, Report
 from site_builder.numbers import format_number, format_number_cached as _number
 
 RECORD_COLUMNS = ("agency", "agency_slug", "year", "metric", "applicant", "value", "approximate", "source")
@@ -72,6 +72,9 @@ def _ranks() -> dict[tuple[str, str], int]:
 _FIGURE_KEY = itemgetter(*map(Figure._fields.index, ("metric", "applicant", "value", "approximate")))
 _LINE = itemgetter(Figure._fields.index("line"))
 _RANK, _CSV_PIECE, _JSON_PIECE = itemgetter(0), itemgetter(1), itemgetter(2)
+_NOTED = itemgetter(*map(Figure._fields.index, ("recovered", "note")))
+_EXPECTED = itemgetter(CheckResult._fields.index("expected"))
+_PRINTED = itemgetter(CheckResult._fields.index("printed"))
 
 
 def report_csv(report: Report, agency: Agency) -> str:
@@ -233,7 +236,9 @@ def quality_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tu
     rows = []
     for rep in reports:
         slug = agency_of[rep.path].slug
-        for c in rep.quality:
+        checks = rep.checks
+        # rep.quality, with the comparison in C (tens of checks a report, most of them passed)
+        for c in compress(checks, map(ne, map(_EXPECTED, checks), map(_PRINTED, checks))):
             rows.append((slug, rep.year, c.rule, c.applicant, format_number(c.expected), format_number(c.printed), rep.source(c.line)))
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
     return rows
@@ -267,7 +272,8 @@ def notes_rows(reports: list[Report], agency_of: dict[str, Agency]) -> list[tupl
     rows = []
     for rep in reports:
         slug = agency_of[rep.path].slug
-        for f in rep.figures:
+        figures = rep.figures
+        for f in compress(figures, map(any, map(_NOTED, figures))):  # (recovered or noted: chosen in C)
             if f.recovered:
                 detail = f" ({f.note})" if f.note else ""
                 rows.append((slug, rep.year, f.metric, f.applicant, f"recovered: split by the template identities{detail}",
