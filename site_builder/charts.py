@@ -139,18 +139,29 @@ def _group(prefix: str, zh: str, en: str) -> Series:
 
 
 def request_series() -> list[Series]:
-    return [metric_series("requests.new"), metric_series("requests.carried_over")]
+    return list(_request_series())
 
 
 def outcome_series() -> list[Series]:
-    return [
+    return list(_outcome_series())
+
+
+# made once a process (the catalogue does not change while it runs), not once an agency's chart
+@functools.cache
+def _request_series() -> tuple[Series, ...]:
+    return (metric_series("requests.new"), metric_series("requests.carried_over"))
+
+
+@functools.cache
+def _outcome_series() -> tuple[Series, ...]:
+    return (
         metric_series("outcome.disclosed"),
         metric_series("outcome.partial"),
         metric_series("outcome.withheld"),
         _group("outcome.unable", "无法提供", "Unable to provide"),
         _group("outcome.not_processed", "不予处理", "Not processed"),
         metric_series("outcome.other"),
-    ]
+    )
 
 
 class Point(NamedTuple):  # a tuple: a metric's chart makes one per report
