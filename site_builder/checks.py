@@ -113,12 +113,14 @@ def derive(figures: list[Figure], era: str, idx: _Index | None = None) -> list[F
     return out
 
 
-def derive_and_check(figures: list[Figure], era: str) -> tuple[list[Figure], list[CheckResult]]:
-    """(derive(figures, era), check_template(figures + derived, era)), indexing the figures once."""
+def derive_and_check(figures: list[Figure], era: str) -> tuple[list[Figure], list[CheckResult], dict]:
+    """(derive(figures, era), check_template(figures + derived, era), the index), indexing the
+    figures once. The index (its keys: every (metric, applicant) of figures + derived) is the
+    caller's to keep or change."""
     idx = _Index(figures)
     derived = derive(figures, era, idx)
     idx.add(derived)
-    return derived, check_template(figures, era, idx)  # (the index holds the derived ones too)
+    return derived, check_template(figures, era, idx), idx.map  # (the index holds the derived ones too)
 
 
 def check_template(figures: list[Figure], era: str, idx: _Index | None = None) -> list[CheckResult]:

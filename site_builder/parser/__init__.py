@@ -109,21 +109,24 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
         if stat.rows:
             table_lines.update(range(stat.rows[0].line - 3, len(lines)))
 
+    have: dict  # every (metric, applicant) of the figures, as keys
     if era in ("2019", "2021"):
-        derived, checks = derive_and_check(figures, era)
+        derived, checks, have = derive_and_check(figures, era)  # (its index's keys)
         figures += derived
         report.checks += checks
+    else:
+        have = dict.fromkeys(zip(map(_METRIC, figures), map(_APPLICANT, figures)))
 
     # Prose fills in what the tables do not give (tables are what the template defines).
-    have = set(zip(map(_METRIC, figures), map(_APPLICANT, figures)))
     catalogue = by_id()
     for fig in parse_prose(lines, skip=table_lines, normed=normed):
-        if (fig.metric, fig.applicant) in have:
+        key = (fig.metric, fig.applicant)
+        if key in have:
             continue
         if era not in catalogue[fig.metric].eras:
             continue
         figures.append(fig)
-        have.add((fig.metric, fig.applicant))
+        have[key] = None
 
 
     # (min and max first, compared in C: nearly every report has neither; a Decimal compared
