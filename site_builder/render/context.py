@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from itertools import compress, repeat
-from operator import add, itemgetter, mul
+from operator import itemgetter, lshift, or_
 from typing import NamedTuple
 
 from site_builder import catalogue
@@ -444,29 +444,28 @@ def cited_lines(report: Report) -> dict[int, list[str]]:
     rank, anchors, total = _cells_ranked()
     figs = report.figures
     read = list(compress(figs, map("derived".__ne__, map(_ORIGIN, figs))))  # (a derived figure was not read)
-    # line * _SPAN + the cell's rank, sorted (ints sort several times faster than tuples): a line's
-    # figures in catalogue order, each metric's columns in table order, the total last
-    keys = sorted(map(add, map(mul, map(_LINE, read), repeat(_SPAN)), map(rank.__getitem__, map(_KEY, read))))
+    # one int per figure, line << 16 | the cell's rank (metric << 3 | column), sorted (ints sort
+    # several times faster than tuples): a line's figures in catalogue order, each metric's
+    # columns in table order, the total last
+    keys = sorted(map(or_, map(lshift, map(_LINE, read), repeat(16)), map(rank.__getitem__, map(_KEY, read))))
     per_line: dict[int, list[str]] = {}
-    last_line = last_metric = -1
+    last_line = last = -1
     for k in keys:
-        line, r = divmod(k, _SPAN)
-        metric = r // _COLUMNS
-        if line != last_line:
-            ids = per_line[line] = [anchors[r]]
-            last_line, last_metric = line, metric
-        elif metric != last_metric:
-            ids.append(anchors[r])
-            last_metric = metric
-        elif r % _COLUMNS == total:
-            ids[-1] = anchors[r]  # the metric's total, read from the same line: the bare metric id
+        if k >> 3 != last:  # a metric not seen on this line yet
+            last = k >> 3
+            line = k >> 16
+            if line != last_line:
+                ids = per_line[line] = [anchors[k & 0xFFFF]]
+                last_line = line
+            else:
+                ids.append(anchors[k & 0xFFFF])
+        elif k & 7 == total:
+            ids[-1] = anchors[k & 0xFFFF]  # the metric's total, read from the same line: the bare metric id
     return per_line
 
 
 _LINE = itemgetter(2)
 _ORIGIN = itemgetter(5)
-_COLUMNS = len(APPLICANTS)
-_SPAN = 1 << 16  # more than any cell's rank (catalogue metrics x columns)
 
 
 def _ranks() -> tuple[dict[str, int], dict[str, int]]:
@@ -482,9 +481,11 @@ _RANKS: tuple[dict[str, int], dict[str, int]] | None = None
 
 @cache
 def _rank2() -> dict[tuple[str, str], int]:
-    """(metric, applicant) -> its place in catalogue order, then column order: one key for both."""
+    """(metric, applicant) -> its place in catalogue order, then column order: one int for both
+    (catalogue order << 3 | column: under 1 << 16, see cited_lines)."""
     rank, column = _ranks()
-    return {(m, a): r * _COLUMNS + c for m, r in rank.items() for a, c in column.items()}
+    assert len(column) <= 8 and len(rank) < 1 << 13
+    return {(m, a): r << 3 | c for m, r in rank.items() for a, c in column.items()}
 
 
 @cache
@@ -506,6 +507,7 @@ class YoYTable(NamedTuple):
     (the rows). fragments.yoy_rows writes each figure and its change against the previous report."""
 
     years: list[int]
+    eras: list[str]
     totals: list[dict[str, Figure]]
     metrics: list[Metric]
 
@@ -514,7 +516,8 @@ def yoy_table(reports: list[Report]) -> YoYTable:
     reports = sorted(reports, key=lambda r: r.year)
     totals = [totals_of(r) for r in reports]
     present = set().union(*totals)
-    return YoYTable([r.year for r in reports], totals, [m for m in catalogue.metrics() if m.id in present])
+    return YoYTable([r.year for r in reports], [r.era for r in reports], totals,
+                    [m for m in catalogue.metrics() if m.id in present])
 
 
 # ---------------------------------------------------------------- across agencies

@@ -62,6 +62,18 @@ def num(value: Decimal | None) -> str:
     return "" if value is None else format_number(value)
 
 
+# value -> its text, for the loops that write hundreds of figures a page: `_NUMS.get(v) or
+# _number(v)` is a dict look-up, not a call of format_number_cached (a Python call per figure)
+_NUMS: dict[Decimal, str] = {}
+
+
+def _number(value: Decimal) -> str:
+    if len(_NUMS) > 100_000:  # bounded, as numbers.format_number_cached
+        _NUMS.clear()
+    out = _NUMS[value] = format_number(value)
+    return out
+
+
 def signed(value: Decimal) -> str:
     """An absolute change, always with its sign (the arrow beside it is not read by everyone)."""
     out = _SIGNED.get(value)
@@ -157,7 +169,7 @@ _TOTAL = ' class="total"'
 def _fill(slots, view) -> list[str]:
     """Each slot (_slot) with the report's figure: a link to the line it was read from; a gap
     that says why when the parser knew (linking to the line of the warning); else a plain gap."""
-    figures, gaps = view.figures, view.gaps
+    figures, gaps, nums = view.figures, view.gaps, _NUMS
     out = []
     for before, key, td, nr in slots:
         f = figures.get(key)
@@ -167,7 +179,7 @@ def _fill(slots, view) -> list[str]:
         elif f.approximate or f.recovered or f.note or f.origin == "derived":
             out.append(f'{before}{td}{_fig_link(f, f"#L{f.line}")}</td>')
         else:  # most cells
-            out.append(f'{before}{td}<a href="#L{f.line}">{format_number(f.value)}</a></td>')
+            out.append(f'{before}{td}<a href="#L{f.line}">{nums.get(f.value) or _number(f.value)}</a></td>')
     return out
 
 
@@ -421,9 +433,11 @@ def _back(anchor: str) -> str:
     return out
 
 
-# '</div>\n<div id="L<n>"><a href="#L<n>">n</a>': what comes before line n of a report's text
-# (closing line n - 1), made once for every line number any report reaches; [0] unused
+# What comes before line n of a report's text (closing line n - 1), made once for every line
+# number any report reaches ([0] unused): '</div>\n<div id="L<n>"><a href="#L<n>">n</a>', and for
+# a line figures were read from, '</div>\n<div class="cited" id="L<n>">...'
 _LINE_OPEN: list[str] = [""]
+_CITED_OPEN: list[str] = [""]
 
 
 def source_text(report, cited: dict[int, list[str]]) -> str:
@@ -440,12 +454,12 @@ def source_text(report, cited: dict[int, list[str]]) -> str:
     texts = escape("\n".join(lines)).split("\n")
     if len(texts) != n:
         texts = [escape(t) for t in lines]
-    opens = _LINE_OPEN
+    opens, cited_opens = _LINE_OPEN, _CITED_OPEN
     while len(opens) <= n:
         k = len(opens)
         opens.append(f'</div>\n<div id="L{k}"><a href="#L{k}">{k}</a>')
-    # the page's text: each line's opening markup, then its text; lines with a place or a
-    # back-link changed in the list afterwards
+        cited_opens.append(f'</div>\n<div class="cited" id="L{k}"><a href="#L{k}">{k}</a>')
+    # each line's opening markup, then its text; a line's place and back-links added in the list
     parts = [""] * (2 * n)
     parts[0::2] = opens[1:n + 1]
     parts[1::2] = texts
@@ -457,8 +471,11 @@ def source_text(report, cited: dict[int, list[str]]) -> str:
     backs = _BACKS
     for k, anchors in cited.items():
         if anchors and 0 < k <= n:
-            parts[2 * k - 2] = f'</div>\n<div class="cited" id="L{k}"><a href="#L{k}">{k}</a>'
-            parts[2 * k - 1] += "".join([backs.get(a) or _back(a) for a in anchors])
+            parts[2 * k - 2] = cited_opens[k]
+            if len(anchors) == 1:  # (most lines)
+                parts[2 * k - 1] += backs.get(anchors[0]) or _back(anchors[0])
+            else:
+                parts[2 * k - 1] += "".join([backs.get(a) or _back(a) for a in anchors])
     parts[0] = parts[0][7:]  # (line 1 closes no line before it)
     parts.append("</div>\n")
     return "".join(parts)
@@ -497,6 +514,17 @@ def _change(before: Decimal, after: Decimal) -> tuple[str, str]:
     return out
 
 
+def yoy_heads(table, slug: str) -> str:
+    """The column heads of an agency's year-over-year table (context.YoYTable): each report's
+    year, linked to its page, and its template (era)."""
+    out = []
+    for year, era in zip(table.years, table.eras):
+        zh, en = context.ERA_LABELS[era]
+        out.append(f'  <th scope="col" class="num"><a href="{escape(urls.report(slug, year))}">{year}</a>'
+                   f'<span class="era">{esc(zh)} <span lang="en">{esc(en)}</span></span></th>\n')
+    return "".join(out)
+
+
 def yoy_rows(table, slug: str) -> str:
     """The rows of an agency's year-over-year table (context.YoYTable): a row per metric, its
     names linked to its page and its unit; then a cell per report: its figure, linked to it on
@@ -505,7 +533,7 @@ def yoy_rows(table, slug: str) -> str:
     table, not per row."""
     base = escape(urls.agency(slug))
     columns = [(f"{base}{year}/#", index) for year, index in zip(table.years, table.totals)]
-    changes = _CHANGES
+    changes, nums = _CHANGES, _NUMS
     out = []
     for m in table.metrics:
         mid = m.id
@@ -528,7 +556,8 @@ def yoy_rows(table, slug: str) -> str:
                 if f.approximate or f.recovered or f.note or f.origin == "derived":
                     out.append(f'<td>{_fig_link(f, href + anchor)}{span}{"≈" if f.approximate or prev.approximate else ""}{text}</td>')
                 else:  # most cells: a plain link, and "≈" only if the previous figure was approximate
-                    out.append(f'<td><a href="{href}{anchor}">{format_number(after)}</a>{span}{"≈" if prev.approximate else ""}{text}</td>')
+                    out.append(f'<td><a href="{href}{anchor}">{nums.get(after) or _number(after)}</a>{span}'
+                               f'{"≈" if prev.approximate else ""}{text}</td>')
             prev = f
         out.append("</tr>\n")
     return "".join(out)

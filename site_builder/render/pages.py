@@ -29,6 +29,12 @@ class Page:
     og_type: str = "website"
     in_sitemap: bool = True
 
+    @property
+    def section(self) -> str:
+        """The URL's first folder ("agencies", "years", "metrics"; "" for the home page): the
+        site's navigation marks the link of the page's section."""
+        return self.url.split("/", 2)[1]
+
 
 def _years_text(reports: list[Report]) -> str:
     years = [r.year for r in reports]
@@ -97,6 +103,8 @@ def report_page(site: Site, report: Report) -> Page:
     if i is None:
         i = siblings.index(report)
     view = context.report_view(report, agency)
+    previous = siblings[i - 1] if i > 0 else None
+    next_ = siblings[i + 1] if i + 1 < len(siblings) else None
     return Page(
         urls.report(agency.slug, report.year),
         "report.html",
@@ -107,8 +115,12 @@ def report_page(site: Site, report: Report) -> Page:
             "view": view,
             "report": report,
             "agency": agency,
-            "previous": siblings[i - 1] if i > 0 else None,
-            "next": siblings[i + 1] if i + 1 < len(siblings) else None,
+            # (URLs made here: a call from the template costs more than the call itself)
+            "agency_url": urls.agency(agency.slug),
+            "previous": previous,
+            "previous_url": previous and urls.report(agency.slug, previous.year),
+            "next": next_,
+            "next_url": next_ and urls.report(agency.slug, next_.year),
             "original": original_url(site, report),
         },
         og_type="article",
