@@ -41,6 +41,7 @@ _new = tuple.__new__  # a named tuple from its fields, without its Python-level 
 _METRIC = itemgetter(0)  # Figure.metric
 _VALUE = itemgetter(1)  # Figure.value
 _APPLICANT = itemgetter(3)  # Figure.applicant
+_RECOVERED = itemgetter(6)  # Figure.recovered
 
 
 class _Index:
@@ -103,7 +104,7 @@ def derive(figures: list[Figure], era: str, idx: _Index | None = None) -> list[F
             if found is None:
                 continue
             out.append(Figure(metric, sum(map(_VALUE, found), Decimal(0)), found[0].line, applicant, origin="derived",
-                              recovered=any(f.recovered for f in found)))
+                              recovered=any(map(_RECOVERED, found))))
     if not get(("litigation.total", "total")):
         found = _found(get, _LITIGATION_KEYS)
         if found is not None:
