@@ -28,6 +28,7 @@ _MEMO = 1 << 16
 # Full-width ASCII (，（）：０-９ …) and the ideographic space: what most Chinese lines need NFKC for.
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _FULL_WIDTH_AS = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+assert all(len(v) == 1 for v in _FULL_WIDTH_AS.values())  # (see _half_width)
 
 
 def nfkc(text: str) -> str:
@@ -41,9 +42,20 @@ def nfkc(text: str) -> str:
     every character of the line."""
     if unicodedata.is_normalized("NFKC", text):
         return text
-    for ch in set(_FULL_WIDTH.findall(text)):
+    return unicodedata.normalize("NFKC", _half_width(text))
+
+
+def _half_width(text: str) -> str:
+    """The text with every full-width character replaced by its decomposition (_FULL_WIDTH_AS):
+    each distinct one replaced at once, found from where the last one was (each maps to one
+    character, so positions do not move), without a list of every occurrence as findall makes."""
+    search = _FULL_WIDTH.search
+    m = search(text)
+    while m is not None:
+        ch = m.group()
         text = text.replace(ch, _FULL_WIDTH_AS[ch])
-    return unicodedata.normalize("NFKC", text)
+        m = search(text, m.start())
+    return text
 
 
 @lru_cache(maxsize=_MEMO)
@@ -75,8 +87,7 @@ def norm_lines(lines: list[str]) -> list[str]:
     if text.count("\0") != len(lines) - 1 or not lines:
         return list(map(_norm, lines))
     if not unicodedata.is_normalized("NFKC", text):
-        for ch in set(_FULL_WIDTH.findall(text)):  # as nfkc() does (see there)
-            text = text.replace(ch, _FULL_WIDTH_AS[ch])
+        text = _half_width(text)  # as nfkc() does (see there)
         if not unicodedata.is_normalized("NFKC", text):
             # NFKC's slow path only for the lines that need it (a Kangxi radical, a "…")
             text = "\0".join([p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p)
