@@ -52,3 +52,11 @@ def test_random_lines():
     for _ in range(20000):
         lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 5))]
         assert norm_lines(lines) == _each(lines), lines
+
+
+def test_other_space_is_every_whitespace_but_space_and_tab():
+    from site_builder.parser.text import _OTHER_SPACE
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert bool(_OTHER_SPACE.match(ch)) == (ch.isspace() and ch not in " \t"), hex(code)
