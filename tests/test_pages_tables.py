@@ -211,3 +211,12 @@ def test_changes_that_print_alike_read_alike():
     assert a == b == (' <span class="up">', "+2</span>")
     assert fragments._change(Decimal("5"), Decimal("3")) == (' <span class="down">', "−2</span>")
     assert fragments._change(Decimal("2.5"), Decimal("2.50")) == (' <span class="same">', "±0</span>")
+
+
+def test_cited_lines_of_a_figure_of_another_origin(site):
+    """A figure whose origin is none of the four the model names is still a figure read from its
+    line (the fast path's look-up table knows only those four)."""
+    r = next(r for r in site.reports if r.era == "2021")
+    odd = dataclasses.replace(r, figures=[f._replace(origin="ocr") if i % 3 == 0 and f.origin != "derived" else f
+                                          for i, f in enumerate(r.figures)])
+    assert context.cited_lines(odd) == _reading_of_cited(odd) == _reading_of_cited(r)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from itertools import compress, repeat
+from itertools import repeat
 from operator import attrgetter, itemgetter, lshift, or_
 from typing import NamedTuple
 
@@ -449,17 +449,22 @@ def cited_lines(report: Report) -> dict[int, list[str]]:
 
     One back-link per metric and line: the total column's cell when it was read from that line,
     else the cell of the first column read from it."""
-    rank, anchors, total = _cells_ranked()
+    read_rank, anchors, total = _cells_ranked()
     figs = report.figures
-    read = list(compress(figs, map("derived".__ne__, map(_ORIGIN, figs))))  # (a derived figure was not read)
-    # one int per figure, line << 16 | the cell's rank (metric << 3 | column), sorted (ints sort
+    # one int per figure, line << 16 | its cell's rank (metric << 3 | column), sorted (ints sort
     # several times faster than tuples): a line's figures in catalogue order, each metric's
-    # columns in table order, the total last
-    keys = sorted(map(or_, map(lshift, map(_LINE, read), repeat(16)), map(rank.__getitem__, map(_KEY, read))))
+    # columns in table order, the total last. A derived figure (not read from a line) is -1, first.
+    try:
+        keys = sorted(map(or_, map(lshift, map(_LINE, figs), repeat(16)), map(read_rank.__getitem__, map(_CELL_ORIGIN, figs))))
+    except KeyError:  # an origin other than ORIGIN_LABELS' (the model names those four): the same, slowly
+        rank = _rank2()
+        keys = sorted(-1 if f.origin == "derived" else f.line << 16 | rank[f.metric, f.applicant] for f in figs)
     per_line: dict[int, list[str]] = {}
     last_line = last = -1
     for k in keys:
         if k >> 3 != last:  # a metric not seen on this line yet
+            if k < 0:
+                continue
             last = k >> 3
             line = k >> 16
             if line != last_line:
@@ -473,7 +478,7 @@ def cited_lines(report: Report) -> dict[int, list[str]]:
 
 
 _LINE = itemgetter(2)
-_ORIGIN = itemgetter(5)
+_CELL_ORIGIN = itemgetter(0, 3, 5)  # a Figure's (metric, applicant, origin)
 
 
 def _ranks() -> tuple[dict[str, int], dict[str, int]]:
@@ -497,13 +502,17 @@ def _rank2() -> dict[tuple[str, str], int]:
 
 
 @cache
-def _cells_ranked() -> tuple[dict[tuple[str, str], int], list[str], int]:
-    """(_rank2(), each rank's cell anchor, the total's column)."""
+def _cells_ranked() -> tuple[dict[tuple[str, str, str], int], list[str], int]:
+    """((metric, applicant, origin) -> the cell's rank (_rank2), or -1 for a derived figure, which
+    was not read from a line; each rank's cell anchor; the total's column)."""
     rank = _rank2()
     anchors = [""] * (max(rank.values()) + 1)
+    read_rank = {}
     for key, r in rank.items():
         anchors[r] = anchor(*key)
-    return rank, anchors, APPLICANTS.index("total")
+        for origin in ORIGIN_LABELS:
+            read_rank[(*key, origin)] = -1 if origin == "derived" else r
+    return read_rank, anchors, APPLICANTS.index("total")
 
 
 # ---------------------------------------------------------------- one agency over its years
