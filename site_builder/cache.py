@@ -26,7 +26,8 @@ import sys
 from dataclasses import fields
 from decimal import Decimal
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
+from operator import attrgetter
 from pathlib import Path
 
 from site_builder.exceptions import ReportError
@@ -142,10 +143,30 @@ def _entry(r: Report) -> tuple:
     rule, applicant, expected, printed, check_line, description = checks
     checks = (tuple(map(intern, rule)), tuple(map(intern, applicant)), tuple(map(str, expected)),
               tuple(map(str, printed)), check_line, tuple(map(intern, description)))
-    lines = tuple(intern(text) if len(text) <= _SHORT_LINE else text for text in r.lines)
-    return ("report", *(getattr(r, n) for n in _PLAIN_FIELDS), lines,
+    return ("report", *_PLAIN(r), _shared_lines(r.lines),
             None if r.line_labels is None else tuple(r.line_labels.items()),
             figures, checks, tuple(map(tuple, r.warnings)))
+
+
+_PLAIN = attrgetter(*_PLAIN_FIELDS)
+_CANON: dict[str, str] = {}  # short line -> its interned copy (see _shared_lines)
+_SHORT_ENOUGH = _SHORT_LINE.__ge__  # a length -> whether a line that long is interned
+
+
+def _shared_lines(lines: list[str]) -> tuple[str, ...]:
+    """The lines, those of up to _SHORT_LINE characters interned: what
+    tuple(intern(t) if len(t) <= _SHORT_LINE else t for t in lines) gives, made in C (map,
+    compress, set) but for the short lines not seen before (a report's hundred-odd lines
+    through a generator was a fifth of encoding it)."""
+    canon = _CANON
+    new = set(compress(lines, map(_SHORT_ENOUGH, map(len, lines)))).difference(canon)
+    if new:
+        if len(canon) > 1 << 16:  # bounded for long `--serve` sessions
+            canon.clear()
+        intern = sys.intern
+        for text in new:
+            canon[text] = intern(text)
+    return tuple(map(canon.get, lines, lines))
 
 
 def decode(data: bytes) -> Report | ReportError:
