@@ -166,13 +166,12 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     """(the comparable figures any report of the year gives, whether the withheld share is shown,
     how many reports, the table's rows) for the year's page."""
     reports = site.reports_in(year)
-    present: set[str] = set()
-    shares = []
     all_totals = list(map(context.totals_of, reports))
-    for totals in all_totals:
-        present.update(totals)
-        shares.append(context.share(totals.get("outcome.withheld"), totals.get("outcome.total")))
-    columns = [m for m in context.comparable_metrics() if m.id in present]
+    share = context.share
+    shares = [share(totals.get("outcome.withheld"), totals.get("outcome.total")) for totals in all_totals]
+    # a comparable figure is a column when any report gives it: asked of the reports until one
+    # does (the first, mostly), not by gathering every report's figures
+    columns = [m for m in context.comparable_metrics() if any(m.id in totals for totals in all_totals)]
     show_share = any(s is not None for s in shares)
     cache = context.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
     agency_of = site.agency_of
