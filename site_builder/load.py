@@ -198,10 +198,11 @@ def _parse_chunk(args: tuple[list[str], list[str], str, str | None]) -> list[tup
     from site_builder.cache import ReportCache, encode, report_key
 
     paths, cites, content_dir, cache_root = args
+    content = Path(content_dir)  # (once: a Path costs microseconds to make)
     out = []
     entries = []
     for p, cite_as in zip(paths, cites):
-        digest, result = _parse_one(Path(p), Path(content_dir), cite_as)
+        digest, result = _parse_one(Path(p), content, cite_as)
         data = encode(result)
         if digest:
             entries.append((report_key(digest, cite_as), data))
