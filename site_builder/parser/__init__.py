@@ -4,6 +4,7 @@ and the consistency checks. One entry point, parse_document()."""
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_right
 from decimal import Decimal
 from operator import itemgetter
 
@@ -13,7 +14,7 @@ from site_builder.exceptions import ReportError
 from site_builder.model import Diagnostic, Figure, Report
 from site_builder.parser.era import detect_era
 from site_builder.parser.flat import physical_line, to_physical, virtual_lines
-from site_builder.parser.prose import parse_prose
+from site_builder.parser.prose import Stated, first_statements, prose_statements
 from site_builder.parser.runtogether import split_run
 from site_builder.parser.stat import parse_stat_table
 from site_builder.parser.stat import table_start as stat_table_start
@@ -41,11 +42,25 @@ def parse_document(doc: Document, today: _dt.date | None = None) -> Report:
     return to_physical(report, doc.lines, physical)
 
 
-def _stated_before_table(lines: list[str], normed: list[str] | None = None) -> dict:
-    """Figures the prose states before the 统计表: they settle a row whose cells ran together."""
+def _stated_before_table(lines: list[str], normed: list[str] | None = None) -> tuple[dict, Stated, int]:
+    """Figures the prose states before the 统计表: they settle a row whose cells ran together.
+    With the statements they come from and the line the table starts (0-based; every line when
+    none is found), which the prose step reads again (see _prose_around_stat)."""
     start = stat_table_start(lines, normed)
-    skip = set(range(start, len(lines))) if start is not None else set()
-    return {f.metric: f.value for f in parse_prose(lines, skip=skip, normed=normed) if not f.approximate}
+    stop = start if start is not None else len(lines)
+    stated = prose_statements(lines, normed=normed, stop=stop)
+    return {f.metric: f.value for f in first_statements(stated) if not f.approximate}, stated, stop
+
+
+def _prose_around_stat(lines: list[str], normed: list[str], before: Stated, covered: int, end: int) -> Stated:
+    """prose_statements() of lines[:end], given those of lines[:covered] (`before`): the part of
+    them before `end`, or them and those of the lines after, not looked up twice."""
+    at, stated = before
+    if end <= covered:
+        k = bisect_right(at, end)  # (1-based lines: line index i < end is line i + 1 <= end)
+        return at[:k], stated[:k]
+    more_at, more = prose_statements(lines, normed=normed, start=covered, stop=end)
+    return at + more_at, stated + more
 
 
 def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
@@ -75,6 +90,7 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
     figures: list[Figure] = []
     warnings: list[Diagnostic] = []
     table_lines: set[int] = set()
+    prose: Stated | None = None  # the prose's statements, when the 统计表's reading has them
 
     if era in ("2019", "2021"):
         regions = locate_tables(lines, normed)
@@ -102,12 +118,17 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
         else:
             warnings.append(Diagnostic(path, None, "table 四 (行政复议、行政诉讼) was not found"))
     elif has_stat:
-        stat = parse_stat_table(lines, path, hints=_stated_before_table(lines, normed), normed=normed)
+        hints, before, covered = _stated_before_table(lines, normed)
+        stat = parse_stat_table(lines, path, hints=hints, normed=normed)
         figures += stat.figures
         warnings += stat.warnings
         report.checks += check_stat(stat.rows)
+        # the prose step reads every line but the table's (from three lines above its first row)
+        end = len(lines)
         if stat.rows:
             table_lines.update(range(stat.rows[0].line - 3, len(lines)))
+            end = max(stat.rows[0].line - 3, 0)
+        prose = _prose_around_stat(lines, normed, before, covered, end)
 
     have: dict  # every (metric, applicant) of the figures, as keys
     if era in ("2019", "2021"):
@@ -119,7 +140,9 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
 
     # Prose fills in what the tables do not give (tables are what the template defines).
     catalogue = by_id()
-    for fig in parse_prose(lines, skip=table_lines, normed=normed):
+    if prose is None:
+        prose = prose_statements(lines, skip=table_lines, normed=normed)
+    for fig in first_statements(prose):
         key = (fig.metric, fig.applicant)
         if key in have:
             continue

@@ -68,15 +68,16 @@ _PAIR = re.compile(
 _SENTENCE_END = re.compile(r"[。；;]")
 
 
-def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None) -> tuple[list[str], list[int]]:
-    """Every sentence of every prose line, normalised, and the 1-based line of each (empty
-    pieces included: they state nothing)."""
+def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None, start: int = 0,
+               stop: int | None = None) -> tuple[list[str], list[int]]:
+    """Every sentence of every prose line (from `start` up to `stop`, but those in `skip`),
+    normalised, and the 1-based line of each (empty pieces included: they state nothing)."""
     sentences: list[str] = []
     at: list[int] = []
-    for i, raw in enumerate(lines):
+    for i in range(start, len(lines) if stop is None else stop):
         if i in skip:
             continue
-        text = normed[i] if normed is not None else norm(raw)
+        text = normed[i] if normed is not None else norm(lines[i])
         if not text:
             continue
         # (split at 。, ；and ; as _SENTENCE_END does, with str methods: faster on short text)
@@ -86,19 +87,35 @@ def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None
     return sentences, at
 
 
+Stated = tuple[list[int], list[tuple]]  # (1-based line, what _statements() says) per sentence that states something
+
+
+def prose_statements(lines: list[str], skip: set[int] | None = None, normed: list[str] | None = None,
+                     start: int = 0, stop: int | None = None) -> Stated:
+    """The sentences of the prose lines (see _sentences) that state a figure, in order: the line
+    of each and its statements."""
+    sentences, at = _sentences(lines, skip or set(), normed, start, stop)
+    # every sentence's statements looked up in C (map over the memo), then only the few
+    # sentences that state something kept
+    stated = list(map(_statements, sentences))
+    keep = list(compress(range(len(stated)), stated))
+    return [at[k] for k in keep], [stated[k] for k in keep]
+
+
+def first_statements(stated: Stated) -> list[Figure]:
+    """The first statement of each metric, as figures (see parse_prose)."""
+    found: dict[str, Figure] = {}
+    for line, statements in zip(*stated):
+        for metric, value, approximate in statements:
+            if metric not in found:
+                found[metric] = Figure(metric, value, line, approximate=approximate, origin="prose")
+    return list(found.values())
+
+
 def parse_prose(lines: list[str], skip: set[int] | None = None, normed: list[str] | None = None) -> list[Figure]:
     """First statement of each metric wins: reports state the headline figure first. `normed`:
     the lines' norm(), when the caller has them."""
-    sentences, at = _sentences(lines, skip or set(), normed)
-    # every sentence's statements looked up in C (map over the memo), then only the few
-    # sentences that state something read in Python, in order
-    stated = list(map(_statements, sentences))
-    found: dict[str, Figure] = {}
-    for k in compress(range(len(stated)), stated):
-        for metric, value, approximate in stated[k]:
-            if metric not in found:
-                found[metric] = Figure(metric, value, at[k], approximate=approximate, origin="prose")
-    return list(found.values())
+    return first_statements(prose_statements(lines, skip, normed))
 
 
 @lru_cache(maxsize=1 << 14)
