@@ -73,7 +73,13 @@ class InotifyWatcher:
         self._lost = f.DELETE_SELF | f.MOVE_SELF | f.UNMOUNT | f.Q_OVERFLOW | f.IGNORED
         self._mask = self._file_events | f.DELETE_SELF | f.MOVE_SELF | f.ONLYDIR
         self._closed = False
-        self._watch_all()
+        try:
+            self._watch_all()
+        except BaseException:
+            self._ino.close()
+            os.close(self._wake_r)
+            os.close(self._wake_w)
+            raise
         self._thread = threading.Thread(target=self._run, name="inotify", daemon=True)
         self._thread.start()
 

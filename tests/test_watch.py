@@ -171,3 +171,14 @@ def test_start_says_why_there_are_no_events(tmp_path, monkeypatch):
     monkeypatch.setattr(watch, "available", lambda: False)
     w, why = watch.start([tmp_path], notify=lambda: None)
     assert w is None and "no inotify" in why
+
+
+def test_start_says_why_when_a_folder_cannot_be_watched(tmp_path, monkeypatch):
+    from inotify_simple import INotify
+
+    def limit(self, path, mask):  # as the kernel says when the per-user limit of watches is reached
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(INotify, "add_watch", limit)
+    w, why = watch.start([tmp_path], notify=lambda: None)
+    assert w is None and "No space left on device" in why
