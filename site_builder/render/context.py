@@ -6,7 +6,7 @@ template description (T2_ROWS, T3_ROWS, T4_METRICS), so a metric added there sho
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from itertools import repeat
@@ -255,20 +255,6 @@ _KEY = itemgetter(0, 3)  # a Figure's (metric, applicant): the key of its cell
 _METRIC = itemgetter(0)
 
 
-@dataclass
-class Cell:
-    """One figure slot in a laid-out table: the figure, or None where the report printed nothing."""
-
-    metric: str
-    applicant: str
-    figure: Figure | None
-    warning: Diagnostic | None = None  # why the slot is empty, when the parser said
-
-    @property
-    def id(self) -> str:
-        return anchor(self.metric, self.applicant)
-
-
 class T3Row(NamedTuple):
     """A row of table 三 as the era's template prints it."""
 
@@ -313,10 +299,6 @@ class ReportView:
     broken: list["CheckView"]
     # line number -> anchors of the figures read from that line (the full text links back to them)
     cited: dict[int, list[str]]
-
-    def cell(self, key: tuple[str, str]) -> Cell:
-        f = self.figures.get(key)
-        return Cell(key[0], key[1], f, None if f is not None else self.gaps.get(key))
 
 
 def gaps_of(report: Report) -> dict[tuple[str, str], Diagnostic]:

@@ -205,7 +205,7 @@ def _both(zh: str, en: str) -> str:
 # made once: per era (tables 二 and 三), once (table 四), per catalogue cell (the other figures).
 
 _T2: dict[int, list] = {}  # id(T2Group) -> its slots (the groups live as long as the process: context caches them)
-_T3: dict[str, list] = {}  # era -> the slots of its table 三, the last one's closing markup
+_T3: dict[str, tuple[list, str]] = {}  # era -> the slots of its table 三, and the last row's closing markup
 
 
 def t2_rows(view) -> str:
@@ -231,9 +231,9 @@ def t3_rows(view) -> str:
     """The rows of table 三 (the era's context.T3Row): group headings, and figure rows with a cell
     per column."""
     era = view.report.era
-    slots = _T3.get(era)
-    if slots is None:
-        slots = _T3[era] = []
+    made = _T3.get(era)
+    if made is None:
+        slots = []
         before = ""
         for row in context.t3_rows_of(era):
             label = _both(row.label_zh, row.label_en)
@@ -248,9 +248,9 @@ def t3_rows(view) -> str:
                 slots.append(_slot(key, before))
                 before = ""
             before = "</tr>\n"
-        slots.append(before)
-    out = _fill(slots[:-1], view)
-    out.append(slots[-1])
+        made = _T3[era] = (slots, before)
+    out = _fill(made[0], view)
+    out.append(made[1])
     return "".join(out)
 
 
