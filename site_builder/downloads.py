@@ -130,7 +130,7 @@ def _row(key: tuple) -> tuple[int, bytes, bytes]:
 
 # A corpus prints few distinct figures (~7,000 at 2,000 reports): each made once. Bounded: a
 # long-running dev server sees ever new values.
-_ROWS = _Memo(_row, bound=200_000)
+_ROWS = _Memo(_row, bound=100_000)
 # the ranks of a report's figures as the parser gives them -> the order that sorts them (stably):
 # reports made from one template give their figures in the same order
 _ORDERS = _Memo(lambda ranks: sorted(range(len(ranks)), key=ranks.__getitem__), bound=10_000)
