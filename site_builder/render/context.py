@@ -268,6 +268,7 @@ class T3Row(NamedTuple):
 class T2Group(NamedTuple):
     name: str  # 规章, 行政许可 ...
     cells: tuple[tuple[Metric, str, tuple[str, str]], ...]  # metric, column label (zh), cell key
+    keys: frozenset[tuple[str, str]] = frozenset()  # its cells' keys
 
 
 class T4Group(NamedTuple):
@@ -326,7 +327,7 @@ def t2_groups_of(era: str) -> tuple[T2Group, ...]:
             cells.append((m, split_label(m.label_zh, " ")[1], (metric_id, "total")))
         if cells:
             name = split_label(cells[0][0].label_zh, " ")[0] or cells[0][0].label_zh
-            groups.append(T2Group(name, tuple(cells)))
+            groups.append(T2Group(name, tuple(cells), frozenset(key for _, _, key in cells)))
     return tuple(groups)
 
 
@@ -402,10 +403,9 @@ def report_view(report: Report, agency: Agency) -> ReportView:
     placed: set[tuple[str, str]] = set()
     t2 = []
     for g in t2_groups_of(era):
-        keys = [key for _, _, key in g.cells]
-        if any(key in figures for key in keys):
+        if not figures.keys().isdisjoint(g.keys):  # (the report gives a figure of the group)
             t2.append(g)
-            placed.update(keys)
+            placed |= g.keys
     t3 = t3_rows_of(era)
     if t3 and ("requests.new" in present or "outcome.total" in present):
         placed |= t3_keys_of(era)
