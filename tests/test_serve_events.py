@@ -269,50 +269,61 @@ def test_the_servers_watcher_rebuilds_and_reloads_once_per_burst_and_polls_nothi
 
 
 def test_an_edit_made_before_the_watches_were_set_is_found_by_the_first_scan(site, tmp_path):
-    from tornado.ioloop import IOLoop
-
     r, w = site
     w.close()
     report = reports(r)[5]
     report.write_text(bump(report), encoding="utf-8")  # (during the first build, say: no watch yet)
     reloads = []
     watcher = _livereload_watcher_class()(r, reload=lambda: reloads.append(1))
-    loop = IOLoop()
 
     async def start_and_settle():
         import asyncio
 
         watcher.start(lambda: None)
         await asyncio.sleep(0.5)  # (the scan is a callback the loop runs next)
-
-    try:
-        loop.run_sync(start_and_settle, timeout=60)
-    finally:
         watcher.stop()
-        loop.close()
+
+    on_a_loop_of_its_own(start_and_settle)
     assert reloads == [1] and r.last.ok
     same_as_clean_build(r, tmp_path)
 
 
 def test_without_events_the_servers_watcher_polls_with_full_scans(site, monkeypatch):
-    from tornado.ioloop import IOLoop
-
     r, w = site
     w.close()
     monkeypatch.setattr(watch, "available", lambda: False)
     watcher = _livereload_watcher_class()(r, reload=lambda: None)
-    loop = IOLoop()
-    try:
-        loop.run_sync(lambda: _start(watcher))
-        assert watcher.events is None and watcher._poller is not None and watcher._poller.is_running()
-        assert any("watching by polling" in m and "no inotify" in m for m in r.messages)
-    finally:
+    seen = []
+
+    async def start():
+        watcher.start(lambda: None)
+        seen.append((watcher.events, watcher._poller is not None and watcher._poller.is_running()))
         watcher.stop()
-        loop.close()
+
+    on_a_loop_of_its_own(start)
+    assert seen == [(None, True)]
+    assert any("watching by polling" in m and "no inotify" in m for m in r.messages)
 
 
-async def _start(watcher):
-    watcher.start(lambda: None)
+def on_a_loop_of_its_own(coroutine_function) -> None:
+    """Run it on a new event loop in a thread of its own (the main thread's may be taken: the
+    browser tests' Playwright leaves one running there)."""
+    import asyncio
+
+    failed = []
+
+    def run():
+        try:
+            asyncio.run(coroutine_function())
+        except BaseException as exc:  # (re-raised in the test's thread)
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive()
+    if failed:
+        raise failed[0]
 
 
 # --- what a rebuild does once its pages are live ---------------------------------------------
