@@ -31,7 +31,10 @@ def content_hash(data: bytes) -> str:
     return _hash(data)
 
 
-_IOV_MAX = min(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 1024, 1024)
+try:  # the most pieces one writev takes
+    _IOV_MAX = max(16, min(os.sysconf("SC_IOV_MAX"), 1024))
+except (AttributeError, ValueError, OSError):
+    _IOV_MAX = 16
 
 
 def _write_file(path: str, data) -> None:
