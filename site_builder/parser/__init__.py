@@ -42,14 +42,15 @@ def parse_document(doc: Document, today: _dt.date | None = None) -> Report:
     return to_physical(report, doc.lines, physical)
 
 
-def _stated_before_table(lines: list[str], normed: list[str] | None = None) -> tuple[dict, Stated, int]:
+def _stated_before_table(lines: list[str], normed: list[str] | None = None) -> tuple[dict, Stated, int, int | None]:
     """Figures the prose states before the 统计表: they settle a row whose cells ran together.
-    With the statements they come from and the line the table starts (0-based; every line when
-    none is found), which the prose step reads again (see _prose_around_stat)."""
+    With the statements they come from, the line the prose read up to (0-based: where the table
+    starts, else every line), which the prose step reads again (see _prose_around_stat), and
+    the table's start (stat.table_start(), None when not found)."""
     start = stat_table_start(lines, normed)
     stop = start if start is not None else len(lines)
     stated = prose_statements(lines, normed=normed, stop=stop)
-    return {f.metric: f.value for f in first_statements(stated) if not f.approximate}, stated, stop
+    return {f.metric: f.value for f in first_statements(stated) if not f.approximate}, stated, stop, start
 
 
 def _prose_around_stat(lines: list[str], normed: list[str], before: Stated, covered: int, end: int) -> Stated:
@@ -118,8 +119,8 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
         else:
             warnings.append(Diagnostic(path, None, "table 四 (行政复议、行政诉讼) was not found"))
     elif has_stat:
-        hints, before, covered = _stated_before_table(lines, normed)
-        stat = parse_stat_table(lines, path, hints=hints, normed=normed)
+        hints, before, covered, start = _stated_before_table(lines, normed)
+        stat = parse_stat_table(lines, path, hints=hints, normed=normed, start=start)
         figures += stat.figures
         warnings += stat.warnings
         report.checks += check_stat(stat.rows)

@@ -197,15 +197,20 @@ def table_start(lines: list[str], normed: list[str] | None = None) -> int | None
     return start if start is not None else find_line(lines, _START, normed=normed)
 
 
+_UNKNOWN = -1  # (parse_stat_table's start when the caller has not looked for it)
+
+
 def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | None = None,
-                     normed: list[str] | None = None) -> StatResult:
+                     normed: list[str] | None = None, start: int | None = _UNKNOWN) -> StatResult:
     """`hints`: figures the report's prose states (metric -> value), which settle a row whose
     year and cumulative cells ran together when the column order alone does not. `normed`: the
-    lines' norm(), when the caller has them."""
+    lines' norm(), when the caller has them. `start`: table_start(lines, normed), when the
+    caller has it."""
     result = StatResult()
     # The header row ("指标名称 … 统计数") starts the table; "政府信息公开情况统计表" may also
     # be named in the report's opening sentence, long before it.
-    start = table_start(lines, normed)
+    if start == _UNKNOWN:
+        start = table_start(lines, normed)
     if start is None:
         return result
     tokens = tokenize(lines, start, len(lines))
