@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from watchwait import settled
+
 from site_builder import incremental, watch
 from site_builder.commands import build as build_cmd
 from site_builder.commands.serve import Rebuilder, _livereload_watcher_class
@@ -43,27 +45,6 @@ def site(tmp_path, no_charts):
     yield r, w
     w.close()
     r.wait()
-
-
-def settled(w: watch.InotifyWatcher, until, seconds: float = 10.0) -> watch.Changes:
-    """What the watcher records until `until(changes)` holds, and the rest of that burst."""
-    paths: set[str] = set()
-    full = None
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        c = w.take()
-        paths |= c.paths
-        full = full or c.full
-        if until(watch.Changes(frozenset(paths), full)):
-            while True:  # the rest of the burst: until 0.2 s pass with nothing more
-                time.sleep(0.2)
-                c = w.take()
-                if not c.paths and c.full is None:
-                    return watch.Changes(frozenset(paths), full)
-                paths |= c.paths
-                full = full or c.full
-        time.sleep(0.01)
-    raise AssertionError(f"no such change recorded (seen: {sorted(paths)}, full: {full})")
 
 
 def named(*paths: Path):
