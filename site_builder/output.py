@@ -11,6 +11,7 @@ import struct
 import sys
 import threading
 import time
+from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -115,6 +116,16 @@ class Output:
         """A unit not rendered this time: its files, as the previous build wrote them, stay."""
         self.units[key] = files
         self.hashes.update(files)
+
+    def carry_all(self, units: dict[tuple, dict[str, str]]) -> None:
+        """carry() of every unit of `units` (in their order) not written in this Output: the same
+        result, made in C (a dict copy, and one update per unit through map): the dev server
+        carries some 25,000 units of a province's site after an edit (~10 ms one by one)."""
+        carried = dict(units)
+        for key in self.units:
+            carried.pop(key, None)
+        self.units.update(carried)
+        deque(map(self.hashes.update, carried.values()), maxlen=0)
 
     def _path(self, relpath: str) -> str:
         """The file's path under root, its folder made if this Output has not made it yet."""

@@ -115,39 +115,50 @@ def docs_key(docs: list[SearchDoc]) -> str:
     return h.hexdigest()
 
 
-def site_key(site, prose_pages: list[ProsePage] | None = None) -> str:
+def site_key(site, prose_pages: list[ProsePage] | None = None, metrics_given: tuple[str, ...] | None = None) -> str:
     """The key of a Site's search documents without making them: a hash of their basis (see
     search_docs.py), the prose pages and what docs_key() covers besides. Cheap enough for every
     build: each agency's part of the basis is encoded once and reused while the agency and its
     reports are the objects the last build had (load.py keeps an unchanged report's object), so
     a dev-server rebuild encodes only the edited agency's (62 -> ~10 ms at 20,000 reports). When
-    it equals the last build's, the index that build wrote is the one this build would write."""
+    it equals the last build's, the index that build wrote is the one this build would write.
+
+    `metrics_given`: search_docs.metrics_given(site) when the caller knows it (a scan of every
+    report otherwise: the dev server's render keeps the counts it is made from)."""
     pages = _read_pages(site.content_dir) if prose_pages is None else prose_pages
     aliases = search_docs.aliases_by_name(site.content_dir)
     h = hashlib.blake2b(_salt(), digest_size=16)
     kept: dict[str, tuple] = {}
-    for a in site.agencies:
-        reports = site.reports_of(a.slug)
+    agencies, by_slug = site._index()[:2]  # (the index's own lists: not a copy of each per agency)
+    for a in agencies:
+        reports = by_slug[a.slug]
         also = aliases.get(a.name, ())
         entry = _FACTS.get(a.slug)
-        if (entry is None or entry[0] != a or entry[2] != also or len(entry[1]) != len(reports)
-                or any(x is not y for x, y in zip(entry[1], reports))):
+        # The same list object as last time (an edit elsewhere keeps the agency's list of the
+        # last Site's index, and nothing mutates those lists) is the same reports: compared only
+        # when it is another list.
+        if entry is None or entry[4] is not reports and (
+                len(entry[1]) != len(reports) or any(x is not y for x, y in zip(entry[1], reports))) or (
+                entry[0] is not a and entry[0] != a) or entry[2] != also:
             facts = search_docs.AgencyFacts(a.slug, a.name, a.city, a.district, a.level, tuple(also),
                                             tuple((r.year, r.agency) for r in reports))
-            entry = (a, tuple(reports), also, json.dumps(facts, ensure_ascii=False).encode("utf-8") + b"\n")
+            entry = (a, tuple(reports), also, json.dumps(facts, ensure_ascii=False).encode("utf-8") + b"\n", reports)
+        elif entry[4] is not reports:
+            entry = entry[:4] + (reports,)
         kept[a.slug] = entry
         h.update(entry[3])
     _FACTS.clear()
     _FACTS.update(kept)
-    h.update(json.dumps([list(site.years), search_docs.metrics_given(site)]).encode("utf-8"))
+    given = search_docs.metrics_given(site) if metrics_given is None else tuple(metrics_given)
+    h.update(json.dumps([list(site.years), given]).encode("utf-8"))
     for page in sorted(pages, key=lambda p: p.stem):
         h.update(json.dumps([page.stem, page.title, page.html], ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 
-# site_key()'s encoded part of each agency, by slug: (agency, its reports, aliases, bytes). The
-# entries hold the report objects they were made from, so an identity test cannot be fooled by
-# an id taken again by a new object.
+# site_key()'s encoded part of each agency, by slug: (agency, its reports, aliases, bytes, the
+# Site index's list of them). The entries hold the report objects (and list) they were made from,
+# so an identity test cannot be fooled by an id taken again by a new object.
 _FACTS: dict[str, tuple] = {}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+from itertools import chain, compress
+from operator import is_not
 import sys
 import threading
 import time
@@ -18,7 +20,8 @@ from site_builder.incremental import Manifest, forget_manifest, load_manifest, o
 from site_builder.incremental import current as current_manifest
 from site_builder.output import Output, commit_in_place, discard, staging_dir, swap_in
 from site_builder.timings import Timings
-from site_builder.render import PROJECT_ROOT, RenderState, render_site, write_pending_downloads
+from site_builder.render import (PROJECT_ROOT, RenderState, diff_previous, metrics_with_data, render_site,
+                                  write_pending_downloads)
 from site_builder.charts import prerender, use_cache_dir
 from site_builder.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
 
@@ -148,8 +151,11 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     reports_only = last is not None and changed is not None and all(p.startswith(reports_dir) for p in changed)
     site = load_site(content, cache=cache, jobs=jobs, timings=t, known=last[1].known if last else None,
                      files=files, book=book, scanned=now.inputs, previous=last[1] if reports_only else None)
-    _FILES[key] = (site.known, site.files)  # (the list load_site made when it was not given one)
-    warnings = [str(w) for w in site.all_warnings]  # (made once: every report's warnings gathered)
+    held = _FILES.get(key)
+    # whether a cite path lies in a hidden folder: inherited while the list of files is the last one
+    hidden = held[2] if held is not None and held[1] is site.files else any("/." in c for c in site.known)
+    _FILES[key] = (site.known, site.files, hidden)  # (the list load_site made when it was not given one)
+    warnings = _warning_texts(key, site)  # (made once: every report's warnings gathered)
     problems = [str(e) for e in site.errors] + warnings
     if strict and problems:
         raise BuildAborted(f"--strict: {len(problems)} problem(s), the site was not written:\n  " + "\n  ".join(problems))
@@ -160,7 +166,10 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     # Search documents come from the Site, not the pages: the index is built from them on the
     # second core while the pages render, into the staging folder; an incremental build builds
     # it only when their key changed (and swaps the folder in whole), else keeps the live one.
-    search_key = site_key(site) if search else None  # cheap; the documents are made only to be indexed
+    # (an edit of reports: the diff the render needs, made first for the metrics the key hashes)
+    diffed = diff_previous(site, render_previous) if render_previous is not None else None
+    search_key = (site_key(site, metrics_given=metrics_with_data(diffed) if diffed is not None else None)
+                  if search else None)  # cheap; the documents are made only to be indexed
     index_job = None
     try:
         if search and (live is None or search_key != previous.summary.get("search_key")
@@ -174,7 +183,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
                 prerender(site)  # each kind of chart's spec built once (Altair), before the pages and any worker need it
         with t.stage("render"):
             state = render_site(site, output, templates, static, base_url=base_url, previous=render_previous,
-                                jobs=jobs, stats=render_stats, defer_downloads=defer_downloads)
+                                jobs=jobs, stats=render_stats, defer_downloads=defer_downloads, changes=diffed)
         if index_job is not None:  # started before the pages: this stage is only the wait
             with t.stage("search"):
                 index_job.wait()
@@ -236,9 +245,31 @@ def _same_folder(out: Path, key: str) -> bool:
     return _FOLDER.get(key) is not None and _identity(out) == _FOLDER[key]
 
 
-# the report files the last build in this process loaded (its
-# Site's `known`, whose keys are their cite paths, the list)
-_FILES: dict[str, tuple[dict, list[Path]]] = {}
+# the report files the last build in this process loaded (its Site's `known`, whose keys are
+# their cite paths, the list, and whether one of them lies in a hidden folder)
+_FILES: dict[str, tuple[dict, list[Path], bool]] = {}
+
+# the warnings of the last build in this process, as text: output folder -> (its Site's reports
+# list, each report's warnings as text, in that order)
+_WARNINGS: dict[str, tuple[list, list]] = {}
+
+
+def _warning_texts(key: str, site: Site) -> list[str]:
+    """[str(w) for w in site.all_warnings], with the text of each report the last build in this
+    process also had (the very object: the load phase keeps an unchanged report's) taken from
+    that build instead of made again: a dev-server rebuild after an edit makes the edited
+    report's, not those of the 20,000 others (~1,000 warnings at a province's size)."""
+    reports = site.reports
+    held = _WARNINGS.get(key)
+    if held is not None and len(held[0]) == len(reports):
+        texts = list(held[1])
+        # (the positions whose report is another object, found in C: a province has 20,000)
+        for i in compress(range(len(reports)), map(is_not, held[0], reports)):
+            texts[i] = tuple(map(str, reports[i].warnings))
+    else:
+        texts = [tuple(map(str, r.warnings)) for r in reports]
+    _WARNINGS[key] = (reports, texts)
+    return [str(w) for w in site.warnings] + list(chain.from_iterable(texts))
 
 # agencies.toml as the last build in this process loaded it: output folder -> (its scan entry, book)
 _BOOKS: dict[str, tuple[tuple, AgencyBook]] = {}
@@ -266,6 +297,16 @@ def _inputs_since(content: Path, key: str, site: Site | None, changed: set[str] 
     if site is None or changed is None or not folder.is_dir():
         return None, book
     reports_dir = str(folder.resolve()) + os.sep
+    last = _FILES.get(key)
+    if last is not None and last[0] is site.known:
+        if last[2]:
+            return None, book  # a file in a hidden folder: listed, but not scanned (its changes unseen)
+        known, inputs = site.known, now.inputs
+        if all(p in inputs and REPORTS_DIR + "/" + p[len(reports_dir):].replace(os.sep, "/") in known
+               for p in changed if p.startswith(reports_dir)):
+            # files edited only (each still there, and read by the last build): the last build's
+            # list, without a set of its 20,000 cite paths (a Path each costs microseconds)
+            return last[1], book
     suffixes = set(supported_suffixes())
     cites = set(site.known)  # cite paths ("reports/..."): every report file the last build read
     if any("/." in c for c in cites):
@@ -280,7 +321,6 @@ def _inputs_since(content: Path, key: str, site: Site | None, changed: set[str] 
             cites.add(cite)
         else:
             cites.discard(cite)
-    last = _FILES.get(key)
     if last is not None and last[0] is site.known and len(cites) == size and all(
             REPORTS_DIR + "/" + p[len(reports_dir):].replace(os.sep, "/") in site.known
             for p in changed if p.startswith(reports_dir)):

@@ -74,7 +74,7 @@ class RenderState:
 
 def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None = None, *,
                 previous: tuple[Site, RenderState] | None = None, jobs: int = 1, stats: dict | None = None,
-                defer_downloads: bool = False) -> RenderState:
+                defer_downloads: bool = False, changes=None) -> RenderState:
     """Write the site into `out`. With `previous` (the Site and RenderState of the last render in
     this process, whose templates, static files and code are those of this one), render only the
     units the difference touches. Returns the state for the next render; `stats` receives
@@ -82,7 +82,10 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
 
     `defer_downloads` (the dev server): an incremental render leaves the data downloads as they
     are (the pages link to them by name only) and notes which reports they lack in the returned
-    state's `pending`; write_pending_downloads() brings them up to date afterwards."""
+    state's `pending`; write_pending_downloads() brings them up to date afterwards.
+
+    `changes`: changes.diff() of `previous`'s Site and `site`, when the caller made it already
+    (see diff_previous())."""
     from site_builder import catalogue
     from site_builder.render import changes as changes_mod
     from site_builder.render import context, feeds, pages, urls
@@ -96,7 +99,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     if previous is not None:
         old_site, old = previous
         if old.options == options and old.prose == prose and old.env is not None:
-            ch = changes_mod.diff(old_site, site, old.counts)
+            ch = changes if changes is not None else changes_mod.diff(old_site, site, old.counts)
     counts = ch.counts if ch is not None else changes_mod.metric_counts(site.reports)
     with_data = [m for m in catalogue.metrics() if m.id in counts]
     # the same pages as the last render (no report added or removed, the same metrics): only those
@@ -140,6 +143,9 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         downloads = _downloads_of(out)
         if ch is not None and downloads != old.downloads:
             ch = None  # other data files: every page's footer changes
+            if same_pages:  # (so every page, not only those the edit touched)
+                same_pages = False
+                specs = pages.page_specs(site, prose, with_data)
     else:
         downloads = _download_names()
 
@@ -154,11 +160,18 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         else:
             keep.append(key)
 
-    for a in site.agencies if not whole else ():  # (a full render: written with the downloads)
+    # The same pages as the last render: only the units the change touches are listed (the rest
+    # are carried below), not every agency's and report's of a province to keep most of them.
+    if same_pages:
+        agencies = [a for a in site.agencies if a.slug in ch.agencies]
+        reports = [r for slug, year in sorted(ch.reports) for r in site.reports_of(slug) if r.year == year]
+    else:
+        agencies, reports = site.agencies if not whole else (), site.reports  # (a full render: written with the downloads)
+    for a in agencies:
         add(("records", a.slug), lambda c, s=a.slug: s in c.agencies,
             lambda s=a.slug: out.write(urls.file_of(urls.agency_records(s)),
                                        agency_records_csv(site.reports_of(s), site.agency_of)))
-    for r in site.reports:
+    for r in reports:
         if r.original:
             key = (site.agency_of[r.path].slug, r.year)
             add(("original",) + key, lambda c, k=key: k in c.reports, lambda r=r: copy_original(site, r, out))
@@ -220,13 +233,33 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             writer.close()
         _PAGE_ENV.clear()
         context.forget_index()
-    if same_pages:  # the pages not listed: every unit of the last render not rendered now
-        keep = [key for key in old.units if key not in out.units]
-    for key in keep:
-        out.carry(key, old.units[key])
+    if same_pages:  # the units not listed: every unit of the last render not rendered now
+        out.carry_all(old.units)
+    else:
+        for key in keep:
+            out.carry(key, old.units[key])
     if stats is not None:
         stats.update(pages=sum(1 for key, _ in units if key[0] == "page"), incremental=ch is not None)
     return RenderState(dict(out.units), downloads, counts, prose, options, env, layout[0], index, pending)
+
+
+def diff_previous(site: Site, previous: tuple[Site, RenderState] | None):
+    """changes.diff() of the last render's Site and `site` (None without one, or when the change
+    is more than reports), for render_site(changes=...): the build asks it first, for the metrics
+    with data the search key hashes (a scan of every report's figures otherwise)."""
+    from site_builder.render import changes as changes_mod
+
+    if previous is None:
+        return None
+    return changes_mod.diff(previous[0], site, previous[1].counts)
+
+
+def metrics_with_data(ch) -> tuple[str, ...]:
+    """Ids of the metrics some report gives, in catalogue order, from a diff's counts (what
+    search_docs.metrics_given finds by a scan of every report)."""
+    from site_builder import catalogue
+
+    return tuple(m.id for m in catalogue.metrics() if ch.counts.get(m.id, 0) > 0)
 
 
 def write_pending_downloads(site: Site, out: Output, state: RenderState) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import is_not
 
 from site_builder.load import Site
 from site_builder.model import Report
@@ -45,6 +47,18 @@ def _edited_metrics(before: Report, after: Report) -> set[str]:
     return {m for m in a.keys() | b.keys() if a.get(m) != b.get(m)}
 
 
+def _not_in_both(old: list[Report], new: list[Report]) -> tuple[list[Report], list[Report]]:
+    """The reports of `old` that are not (the very object) in `new`, and those of `new` not in
+    `old`, each in its list's order. Lists of one length (an edit of reports: each at its place)
+    are compared place by place in C, and only the places that differ are looked at: a report
+    of one list that is in the other, at another place, is at a place that differs there too."""
+    if len(old) == len(new):
+        places = list(compress(range(len(old)), map(is_not, old, new)))
+        old, new = [old[i] for i in places], [new[i] for i in places]
+    old_ids, new_ids = set(map(id, old)), set(map(id, new))
+    return [r for r in old if id(r) not in new_ids], [r for r in new if id(r) not in old_ids]
+
+
 @dataclass
 class Changes:
     reports: set[tuple[str, int]] = field(default_factory=set)  # (slug, year) edited, added or removed
@@ -70,17 +84,17 @@ def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
     `old_counts` is metric_counts(old.reports), kept from the previous render."""
     old_agency = old.agency_of
     get = old_agency.get
-    # (most paths map to the very same Agency object: compared by value only where not)
-    for path in [p for p, a in new.agency_of.items() if get(p) is not a]:
+    # (most paths map to the very same Agency object: compared by value only where not; the
+    # load phase hands an edit of reports the very same dict)
+    for path in [p for p, a in new.agency_of.items() if get(p) is not a] if new.agency_of is not old_agency else ():
         before = old_agency.get(path)
         if before is not None and before != new.agency_of[path]:
             return None
     # Only the reports not in both Sites (by identity) changed: key those alone (a province has
     # tens of thousands of reports, an edit one).
-    old_ids = set(map(id, old.reports))
-    new_ids = set(map(id, new.reports))
-    old_by = {(old.agency_of[r.path].slug, r.year): r for r in old.reports if id(r) not in new_ids}
-    new_by = {(new.agency_of[r.path].slug, r.year): r for r in new.reports if id(r) not in old_ids}
+    gone, came = _not_in_both(old.reports, new.reports)
+    old_by = {(old.agency_of[r.path].slug, r.year): r for r in gone}
+    new_by = {(new.agency_of[r.path].slug, r.year): r for r in came}
     ch = Changes()
     counts = Counter(old_counts)
     for key in sorted(old_by.keys() | new_by.keys()):
