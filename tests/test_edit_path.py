@@ -1,0 +1,115 @@
+"""The dev server's edit path takes shortcuts that loop over the changed reports only (H6's
+work on issue 4): each must give what the plain computation gives, on real Sites loaded from the
+seeds and edited, including the cases where the shortcut does not apply."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from site_builder import search, search_docs
+from site_builder.commands import build as B
+from site_builder.load import load_site
+from site_builder.output import Output
+from site_builder.render import changes, metrics_with_data
+
+CONTENT = Path(__file__).resolve().parents[1] / "content"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def naive_not_in_both(old, new):
+    old_ids, new_ids = set(map(id, old)), set(map(id, new))
+    return [r for r in old if id(r) not in new_ids], [r for r in new if id(r) not in old_ids]
+
+
+def test_not_in_both_equals_the_plain_sets():
+    a, b, c, d, e = (object() for _ in range(5))
+    cases = [
+        ([a, b, c], [a, b, c]),  # nothing
+        ([a, b, c], [a, d, c]),  # one edited, in place
+        ([a, b, c], [a, c, d]),  # one removed, one added: same length, shifted
+        ([a, b, c], [c, b, a]),  # reordered only
+        ([a, b, c], [b, c]),  # removed (other length)
+        ([a, b], [a, e, b]),  # added
+        ([], [a]),
+    ]
+    for old, new in cases:
+        assert changes._not_in_both(old, new) == naive_not_in_both(old, new), (old, new)
+
+
+def loaded_pair(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    before = load_site(content)
+    edit(content / "reports" / "jianguomen-2024.txt", "\t139\n", "\t141\n")
+    after = load_site(content, known=before.known, previous=before)
+    return before, after
+
+
+def test_diff_of_an_edit_equals_the_diff_of_copies(tmp_path):
+    """diff() short-cuts on the same agency map and on lists of one length; with copies of both
+    (other dicts, lists in another arrangement of objects) it takes the plain path: same answer."""
+    before, after = loaded_pair(tmp_path)
+    counts = changes.metric_counts(before.reports)
+    fast = changes.diff(before, after, counts)
+    before_copy = type(before)(before.content_dir, list(before.reports), dict(before.agency_of), list(before.errors))
+    after_copy = type(after)(after.content_dir, list(after.reports) + [], dict(after.agency_of), list(after.errors))
+    plain = changes.diff(before_copy, after_copy, counts)
+    assert fast is not None and fast.reports == {("jianguomen", 2024)}
+    assert fast == plain
+    assert metrics_with_data(fast) == search_docs.metrics_given(after)
+
+
+def test_site_key_with_the_diffs_metrics_equals_the_scanned_one(tmp_path):
+    before, after = loaded_pair(tmp_path)
+    search.site_key(before)  # (its agencies' parts kept: the edit's key reuses them)
+    ch = changes.diff(before, after, changes.metric_counts(before.reports))
+    fast = search.site_key(after, metrics_given=metrics_with_data(ch))
+    search._FACTS.clear()
+    assert fast == search.site_key(after)
+
+
+def test_warning_texts_reused_equal_fresh_ones(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    before = load_site(content)
+    key = str(tmp_path / "out")
+    B._WARNINGS.pop(key, None)
+    assert B._warning_texts(key, before) == [str(w) for w in before.all_warnings]
+    # a report now warned about (a cell dropped), and one fixed back again
+    report = content / "reports" / "jianguomen-2024.txt"
+    text = report.read_text(encoding="utf-8")
+    edit(report, "\t139\n", "\t\n")
+    after = load_site(content, known=before.known, previous=before)
+    assert B._warning_texts(key, after) == [str(w) for w in after.all_warnings]
+    report.write_text(text, encoding="utf-8")
+    again = load_site(content, known=after.known, previous=after)
+    assert B._warning_texts(key, again) == [str(w) for w in again.all_warnings]
+    B._WARNINGS.pop(key, None)
+
+
+def test_carry_all_equals_carrying_one_by_one(tmp_path):
+    units = {("page", f"/p{i}/"): {f"p{i}/index.html": f"h{i}", "charts/shared.json": "s"} for i in range(6)}
+    units[("static",)] = {"assets/a.css": "a"}
+
+    def rendered(out):
+        with out.unit(("page", "/p2/")):
+            out.write("p2/index.html", "new")
+        with out.unit(("page", "/p9/")):  # a unit the last render did not have
+            out.write("p9/index.html", "nine")
+
+    one = Output(tmp_path / "one")
+    rendered(one)
+    for key in [k for k in units if k not in one.units]:
+        one.carry(key, units[key])
+    other = Output(tmp_path / "other")
+    rendered(other)
+    other.carry_all(units)
+    assert list(other.units.items()) == list(one.units.items())
+    assert list(other.hashes.items()) == list(one.hashes.items())
+    assert other.changed == one.changed
