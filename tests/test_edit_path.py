@@ -113,3 +113,36 @@ def test_carry_all_equals_carrying_one_by_one(tmp_path):
     assert list(other.units.items()) == list(one.units.items())
     assert list(other.hashes.items()) == list(one.hashes.items())
     assert other.changed == one.changed
+
+
+def test_an_edit_named_by_the_watcher_loads_only_that_file_and_equals_a_fresh_load(tmp_path, monkeypatch):
+    """load._edited: the files of the last build and its scan patched with the edited path
+    (what the dev server hands the load after a file event): only that file is looked at, and
+    the Site equals one loaded from nothing."""
+    from site_builder import load
+    from site_builder.incremental import patched, scan
+    from tests.test_load_patched import view
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    first_scan = scan([content])
+    before = load_site(content, scanned=first_scan)
+    report = content / "reports" / "jianguomen-2024.txt"
+    edit(report, "\t139\n", "\t141\n")
+    state = patched(first_scan, [str(report.resolve())], [content])
+    looked_at = []
+    real = load._load
+    monkeypatch.setattr(load, "_load", lambda files, *a: looked_at.append(list(files)) or real(files, *a))
+    after = load_site(content, known=before.known, files=before.files, scanned=state, previous=before)
+    assert looked_at == [[content / "reports" / "jianguomen-2024.txt"]]
+    monkeypatch.setattr(load, "_load", real)
+    assert view(after) == view(load_site(content))
+    # a scan that is not the one the last Site was loaded from: every file, as before
+    looked_at.clear()
+    monkeypatch.setattr(load, "_load", lambda files, *a: looked_at.append(list(files)) or real(files, *a))
+    edit(report, "\t141\n", "\t143\n")
+    other = patched(scan([content]), [str(report.resolve())], [content])
+    again = load_site(content, known=after.known, files=after.files, scanned=other, previous=after)
+    assert len(looked_at[0]) == len(before.files) > 1
+    monkeypatch.setattr(load, "_load", real)
+    assert view(again) == view(load_site(content))
