@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -258,8 +259,8 @@ class Output:
         self.units.update(units)
 
 
-def commit_in_place(stage: Path, out: Path, changed: list[str], keep: set[str], dirs: tuple[str, ...] = (),
-                    previous: set[str] | None = None, later: bool = False) -> list[str]:
+def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSet[str], dirs: tuple[str, ...] = (),
+                    previous: AbstractSet[str] | None = None, later: bool = False) -> list[str]:
     """Publish an incremental build by touching only what changed: each changed file moved from
     `stage` over its live copy (a rename: a reader gets the old file or the new one, never half),
     each file of `out` this build does not produce (not in `keep`, nor under `dirs`) taken out
