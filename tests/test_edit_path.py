@@ -146,3 +146,39 @@ def test_an_edit_named_by_the_watcher_loads_only_that_file_and_equals_a_fresh_lo
     assert len(looked_at[0]) == len(before.files) > 1
     monkeypatch.setattr(load, "_load", real)
     assert view(again) == view(load_site(content))
+
+
+def test_inputs_since_an_edit_equals_the_listing(tmp_path):
+    """_inputs_since answers an edit of files the last build read with that build's list, without
+    a set of every cite path: the same list the full answer (a new listing) gives; a file added
+    still takes the full answer."""
+    from site_builder.render import PROJECT_ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "site"
+    templates, static = PROJECT_ROOT / "templates", PROJECT_ROOT / "static"
+    site = B.build(content, out, templates, static, quiet=True, search=False, cache_dir=None)
+    key = str(out.resolve())
+    last = B._LAST[key]
+    report = content / "reports" / "jianguomen-2024.txt"
+    edit(report, "\t139\n", "\t141\n")
+    from site_builder.incremental import current
+
+    options = last[0].options
+    now = current(content, templates, static, options)
+    changed = now.changed_inputs(last[0])
+    assert changed == {str(report.resolve())}
+    fast, _ = B._inputs_since(content, key, site, changed, now)
+    assert fast is site.files
+    held = B._FILES.pop(key)
+    try:
+        plain, _ = B._inputs_since(content, key, site, changed, now)
+    finally:
+        B._FILES[key] = held
+    assert [str(p) for p in fast] == [str(p) for p in plain]
+    # a new report: listed anew, with it
+    (content / "reports" / "new-2024.txt").write_text(report.read_text(encoding="utf-8"), encoding="utf-8")
+    now = current(content, templates, static, options)
+    listed, _ = B._inputs_since(content, key, site, now.changed_inputs(last[0]), now)
+    assert listed is not site.files and content / "reports" / "new-2024.txt" in listed
