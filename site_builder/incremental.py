@@ -118,22 +118,10 @@ class Manifest:
         does); None when the code or the options differ (everything may change)."""
         if self.code != previous.code or self.options != previous.options:
             return None
-        if _patched_from(self.inputs, previous.inputs):
-            return changed_paths(self.inputs, previous.inputs, self.inputs.patched)
-        changed = set(self.inputs.keys() ^ previous.inputs.keys())
-        for path, (size, mtime, digest) in self.inputs.items():
-            before = previous.inputs.get(path)
-            if before is None:
-                continue
-            p_size, p_mtime, p_digest = before
-            if size != p_size:
-                changed.add(path)
-            elif p_digest is not None:
-                if (digest or _hash_file(path)) != p_digest:
-                    changed.add(path)
-            elif mtime != p_mtime:
-                changed.add(path)
-        return changed
+        # after file events only the files they named can differ; else every file of either scan
+        patched = _patched_from(self.inputs, previous.inputs)
+        paths = self.inputs.patched if patched else self.inputs.keys() | previous.inputs.keys()
+        return changed_paths(self.inputs, previous.inputs, paths)
 
     def to_json(self) -> str:
         return json.dumps({
