@@ -17,11 +17,13 @@ polling with full scans, as before (`InotifyWatcher.failed`).
 What the build's scan (incremental.scan) reads, the watcher watches: every folder below the roots
 except hidden ones and linked ones (scan() enters neither); events for hidden files are dropped.
 A file that is a symbolic link gets no event when its target (outside the folders) is edited, so
-such links are stat()ed once per LINK_POLL_SECONDS (a handful of files, not the 20,000).
+such links are stat()ed once per LINK_POLL_SECONDS (a handful of files, not the 20,000), and so
+is a root folder that does not exist (no watch can see it made: its parent is not watched).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 import stat
@@ -56,7 +58,8 @@ class InotifyWatcher:
         from inotify_simple import INotify, flags
 
         self._flags = flags
-        self.roots = [str(Path(r).resolve()) for r in roots if Path(r).is_dir()]
+        self.roots = [str(Path(r).resolve()) for r in roots]
+        self._missing: list[str] = []  # roots that are no folder (yet): looked for once a second
         self._notify = notify
         self._lock = threading.Lock()
         self._paths: set[str] = set()
@@ -122,8 +125,8 @@ class InotifyWatcher:
                 try:
                     wd = self._ino.add_watch(folder, self._mask)
                     entries = list(os.scandir(folder))
-                except FileNotFoundError:
-                    continue  # removed meanwhile: a full scan follows anyway
+                except (FileNotFoundError, NotADirectoryError):
+                    continue  # not there (a root not made yet), or removed meanwhile: a full scan follows
                 seen[wd] = folder
                 for e in entries:
                     if e.name[0] == ".":
@@ -136,23 +139,32 @@ class InotifyWatcher:
         for wd in set(self._folders) - set(seen):
             try:
                 self._ino.rm_watch(wd)
-            except OSError:
-                pass  # gone with its folder
+            except OSError as exc:
+                if exc.errno != errno.EINVAL:  # (EINVAL: the watch went with its folder)
+                    raise
         self._folders = seen
         self._links = links
+        self._missing = [r for r in self.roots if not os.path.isdir(r)]
 
     def _run(self) -> None:
         try:
             next_links = time.monotonic() + LINK_POLL_SECONDS
+            poller = select.poll()  # (not select.select: it fails for a descriptor past 1023)
+            poller.register(self._ino.fileno(), select.POLLIN)
+            poller.register(self._wake_r, select.POLLIN)
             while not self._closed:
-                timeout = max(0.0, next_links - time.monotonic()) if self._links else None
-                ready, _, _ = select.select([self._ino.fileno(), self._wake_r], [], [], timeout)
+                polled = self._links or self._missing
+                timeout = max(0, int((next_links - time.monotonic()) * 1000) + 1) if polled else None
+                ready = {fd for fd, _ in poller.poll(timeout)}
                 if self._closed:
                     return
                 events = self._ino.read(timeout=0) if self._ino.fileno() in ready else []
                 recorded = self._record(events) if events else False
-                if self._links and time.monotonic() >= next_links:
+                if polled and time.monotonic() >= next_links:
                     recorded = self._poll_links() or recorded
+                    made = [r for r in self._missing if os.path.isdir(r)]
+                    if made:
+                        recorded = self._record_full(f"folder {made[0]} created") or recorded
                     next_links = time.monotonic() + LINK_POLL_SECONDS
                 if recorded:
                     self._notify()
@@ -189,11 +201,7 @@ class InotifyWatcher:
                 if mask & (f.CREATE | f.MOVED_TO) and os.path.islink(path):
                     self._links[path] = _stat(path)
         if full is not None:
-            try:
-                self._watch_all()  # before the full scan is asked for: it then sees what they missed
-            except OSError as exc:
-                with self._lock:
-                    self.failed = f"cannot watch the folders any more ({exc})"
+            self._rewatch()
         with self._lock:
             self._paths |= paths
             if full is not None and self._full is None:
@@ -201,6 +209,21 @@ class InotifyWatcher:
             if paths or full:
                 self.last_event = time.monotonic()
         return bool(paths or full)
+
+    def _rewatch(self) -> None:
+        try:
+            self._watch_all()  # before the full scan is asked for: it then sees what the events missed
+        except OSError as exc:
+            with self._lock:
+                self.failed = f"cannot watch the folders any more ({exc})"
+
+    def _record_full(self, why: str) -> bool:
+        self._rewatch()
+        with self._lock:
+            if self._full is None:
+                self._full = why
+            self.last_event = time.monotonic()
+        return True
 
     def _poll_links(self) -> bool:
         changed = []

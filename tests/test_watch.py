@@ -114,6 +114,28 @@ def test_a_watched_folder_removed_asks_for_a_full_scan(folders):
     assert "moved or removed" in settled(w, until=lambda c: c.full is not None).full
 
 
+def test_a_root_folder_made_after_the_start_asks_for_a_full_scan_and_is_watched_from_then_on(tmp_path):
+    # (a project without static/ that gets one: no watch can see it made, its parent is not watched)
+    content = tmp_path / "content"
+    content.mkdir()
+    static = tmp_path / "static"
+    w = watch.InotifyWatcher([content, static])
+    try:
+        static.mkdir()
+        (static / "site.css").write_text("a{}", encoding="utf-8")
+        c = settled(w, until=lambda c: c.full is not None)
+        assert c.full == f"folder {static.resolve()} created"
+        (static / "site.css").write_text("b{}", encoding="utf-8")
+        assert settled(w) == watch.Changes(frozenset({str((static / "site.css").resolve())}), None)
+        static.joinpath("site.css").unlink()
+        static.rmdir()  # and gone again: missed no more
+        assert "moved or removed" in settled(w, until=lambda c: c.full is not None).full
+        static.mkdir()
+        assert settled(w, until=lambda c: c.full is not None).full == f"folder {static.resolve()} created"
+    finally:
+        w.close()
+
+
 def test_a_failed_watcher_asks_for_full_scans_from_then_on(folders, monkeypatch):
     _, _, w = folders
     notified = []
