@@ -435,22 +435,22 @@ def _mkdir_spread(folder: str) -> None:
     """mkdir under a random name in the same parent, then renamed into place (see above); a
     folder already there (another process made it) is kept. Renamed without replacing: another
     process may be making the same folder at the same time."""
-    tmp = f"{folder.rpartition('/')[0]}/.{folder.rpartition('/')[2]}.{os.urandom(8).hex()}"
+    parent, _, name = folder.rpartition("/")
+    tmp = f"{parent}/.{name}.{os.urandom(8).hex()}"
+    os.mkdir(tmp)  # (what fails here would fail the plain mkdir too: it says so)
     try:
-        os.mkdir(tmp)
-    except OSError:
-        tmp = None
-    if tmp is not None:
-        try:
-            if _rename_noreplace(tmp, folder):
-                return
-        except OSError:
-            pass
+        placed = _rename_noreplace(tmp, folder)
+    except FileExistsError:  # another process made it meanwhile: theirs is kept
+        placed = False
+    except BaseException:
         os.rmdir(tmp)
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
+        raise
+    if not placed:  # (no renameat2 here, or the folder there already)
+        os.rmdir(tmp)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
 
 
 def _rename_noreplace(src: str, dst: str) -> bool:
