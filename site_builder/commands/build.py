@@ -328,7 +328,6 @@ def _inputs_since(content: Path, key: str, site: Site | None, changed: set[str] 
     cites = set(site.known)  # cite paths ("reports/..."): every report file the last build read
     if any("/." in c for c in cites):
         return None, book  # a file in a hidden folder: listed, but not scanned (its changes unseen)
-    size = len(cites)
     for path in changed:
         if not path.startswith(reports_dir):
             continue
@@ -338,10 +337,6 @@ def _inputs_since(content: Path, key: str, site: Site | None, changed: set[str] 
             cites.add(cite)
         else:
             cites.discard(cite)
-    if last is not None and last[0] is site.known and len(cites) == size and all(
-            REPORTS_DIR + "/" + p[len(reports_dir):].replace(os.sep, "/") in site.known
-            for p in changed if p.startswith(reports_dir)):
-        return last[1], book  # files edited only: the last build's list (a Path each costs microseconds)
     # report_files() order: sorted as paths (by their parts)
     return [content / cite for cite in sorted(cites, key=lambda c: c.split("/"))], book
 
