@@ -101,8 +101,7 @@ def warm(site) -> None:
 
     The collector paused meanwhile (and what they hold frozen when it is a province's): they are
     a million tuples and lists, none of them garbage, and collections set off while they grow
-    walked them again and again (1.0 of the 1.2 s this took at 20,000 reports). reports_with is
-    left to what asks for it (no page since the charts read metric_index)."""
+    walked them again and again (1.0 of the 1.2 s this took at 20,000 reports)."""
     from site_builder.gcpause import gc_paused
     from site_builder.load import FREEZE_OVER
 
@@ -182,24 +181,6 @@ def carry_index(exported: dict, old, new, changed: set, counts) -> None:
                 if not reports:
                     del by_agency[slug]
         _site_cache(new, "metric_index", (having, by_agency))
-    if "reports_with" in exported:
-        lists = exported["reports_with"]
-        slug_of = {id(r): k for k, r in old_by.items()} | {id(r): k for k, r in new_by.items()}
-
-        def key_of(r):  # (slug, year) of a report in either Site (a changed one is in one of them)
-            k = slug_of.get(id(r))
-            return k if k is not None else (new.agency_of[r.path].slug, r.year)
-
-        for key in sorted(changed):
-            before, after = old_by.get(key), new_by.get(key)
-            was = totals_of(before) if before is not None else {}
-            now = totals_of(after) if after is not None else {}
-            for metric in was.keys() | now.keys():
-                reports = lists.setdefault(metric, [])
-                _replace_sorted(reports, key, after if metric in now else None, key_of)
-                if not reports:
-                    del lists[metric]
-        _site_cache(new, "reports_with", lists)
     if "rows" in exported:
         # a metric page's row shows every report of its agency, a year page's row that year's; a
         # metric's summary of a year (charts._by_year) sums every report of that year
@@ -587,18 +568,6 @@ def metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[s
         for metric, f in totals_of(r).items():
             having.setdefault(metric, []).append((slug, year, f))
     return _site_cache(site, "metric_index", (having, by_agency))
-
-
-def reports_with(site) -> dict[str, list[Report]]:
-    """metric id -> the reports that give it in the total column, in the site's order (charts)."""
-    cached = _site_cached(site, "reports_with")
-    if cached is not None:
-        return cached
-    out: dict[str, list[Report]] = {}
-    for r in site.reports:
-        for metric in totals_of(r):
-            out.setdefault(metric, []).append(r)
-    return _site_cache(site, "reports_with", out)
 
 
 # ---------------------------------------------------------------- consistency checks
