@@ -8,6 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from site_builder.commands.serve import Rebuilder
 from site_builder.render import PROJECT_ROOT, environment
 
@@ -15,6 +17,17 @@ from site_builder.render import PROJECT_ROOT, environment
 def test_environment_does_not_check_template_files_per_page():
     env = environment(PROJECT_ROOT / "templates")
     assert env.auto_reload is False
+
+
+def test_globals_given_to_a_template_are_refused_not_shared_by_every_page():
+    # (templates share env.globals: Jinja would update a cached template's globals, env.globals)
+    env = environment(PROJECT_ROOT / "templates")
+    env.get_template("base.html")
+    for load in (env.get_template, env.select_template, env.get_or_select_template):
+        with pytest.raises(TypeError, match="share env.globals"):
+            load("base.html", globals={"extra": "leak"})
+    assert "extra" not in env.globals
+    assert env.get_template("base.html").globals is env.globals
 
 
 def test_a_template_edit_reaches_the_pages_in_the_dev_server(tmp_path, no_charts):

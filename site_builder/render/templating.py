@@ -39,14 +39,27 @@ DOWNLOAD_LABELS: dict[str, tuple[str, str]] = {
 HOME_ROWS = 200
 
 
+def _no_globals(load):
+    def load_template(name, parent=None, globals=None):
+        if globals:
+            raise TypeError("templates share env.globals (templating.install): pass values to render(), "
+                            "not globals to get_template()")
+        return load(name, parent)
+
+    return load_template
+
+
 def install(env: Environment) -> None:
     # Jinja gives each template its globals as a ChainMap over env.globals, and every render
     # copies them into the page's context one ChainMap lookup (Python) at a time: ~15 µs a page
     # for the ~30 globals below, 0.3 s of CPU at 20,000 reports. Templates here are loaded with
     # no globals of their own, so they can share env.globals itself (a change to it is still
-    # seen, as with the ChainMap; only a template given its own globals keeps one).
+    # seen, as with the ChainMap). Jinja would update a cached template's globals with those
+    # given to get_template(): here that would be env.globals, every page's, so it is refused.
     chain = env.make_globals
     env.make_globals = lambda d: env.globals if not d else chain(d)  # type: ignore[method-assign]
+    for name in ("get_template", "select_template", "get_or_select_template"):
+        setattr(env, name, _no_globals(getattr(env, name)))
     # Every page asks for its template, base.html and the partials it includes: Jinja's LRU cache
     # takes a lock and reorders a deque on each hit (~3 µs a page). A build loads a dozen
     # templates and never reloads one (auto_reload is off; a template edit makes a new
