@@ -385,7 +385,7 @@ def _check_subject(c) -> str:
     else:
         zh, en = c.applicant_label
     out = f'{escape(zh)} <span lang="en">{escape(en)}</span>'
-    if len(_SUBJECTS) < 10_000:  # (rules are the parser's; a rule's subject could be a report's text)
+    if len(_SUBJECTS) < 10_000:  # (bounded all the same: the rules are the parser's, a few hundred)
         _SUBJECTS[(k.rule, k.applicant)] = out
     return out
 
