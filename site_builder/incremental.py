@@ -93,29 +93,14 @@ class Manifest:
     summary: dict = field(default_factory=dict)  # counts for the "up to date" message
 
     def same_inputs(self, previous: "Manifest") -> bool:
-        """Same code, options and input files as the `previous` build's. A file the previous
-        scan recorded by content hash (it was recent then) is compared by its bytes; any other
-        by size and mtime."""
-        if self.code != previous.code or self.options != previous.options:
-            return False
-        if _patched_from(self.inputs, previous.inputs):
-            return not changed_paths(self.inputs, previous.inputs, self.inputs.patched)
-        if self.inputs.keys() != previous.inputs.keys():
-            return False
-        for path, (size, mtime, digest) in self.inputs.items():
-            p_size, p_mtime, p_digest = previous.inputs[path]
-            if size != p_size:
-                return False
-            if p_digest is not None:
-                if (digest or _hash_file(path)) != p_digest:
-                    return False
-            elif mtime != p_mtime:
-                return False
-        return True
+        """Same code, options and input files as the `previous` build's (changed_inputs finds none)."""
+        changed = self.changed_inputs(previous)
+        return changed is not None and not changed
 
     def changed_inputs(self, previous: "Manifest") -> set[str] | None:
-        """The input files added, removed or changed since `previous` (compared as same_inputs
-        does); None when the code or the options differ (everything may change)."""
+        """The input files added, removed or changed since `previous`; None when the code or the
+        options differ (everything may change). A file the previous scan recorded by content hash
+        (it was recent then) is compared by its bytes; any other by size and mtime."""
         if self.code != previous.code or self.options != previous.options:
             return None
         # after file events only the files they named can differ; else every file of either scan

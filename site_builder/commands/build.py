@@ -129,7 +129,8 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         if previous is not None and not (_same_folder(out, key) if last is not None else output_intact(out, previous)):
             previous, last = None, None
     stale = last is not None and last[2].pending is not None  # its downloads' second step failed
-    if previous is not None and now.same_inputs(previous) and (last is not None or allow_up_to_date) and not stale:
+    changed = now.changed_inputs(previous) if previous is not None else None
+    if changed is not None and not changed and (last is not None or allow_up_to_date) and not stale:
         if not quiet:
             for e in previous.summary.get("errors", []):
                 print(f"error: {e}", file=sys.stderr)
@@ -142,7 +143,8 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         return last[1] if last else None
     _LAST.pop(key, None)
     cache = _report_cache(cache_root) if cache_root is not None else None
-    changed = now.changed_inputs(last[0]) if last is not None else None
+    if last is None:
+        changed = None  # (the files changed since a build of this process, which has no Site here)
     files, book = _inputs_since(Path(content), key, last[1] if last else None, changed, now)
     # Only report files changed since the last build in this process: load them into its Site,
     # and render what they touch. Anything else (a template, static file, agencies.toml, a prose
