@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from itertools import compress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -387,28 +388,29 @@ def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=No
     # The collector stays paused until the Site is assembled, and a large load is then frozen
     # out of its reach (see gc_paused): the Site lives as long as the build.
     with gc_paused(freeze_over=FREEZE_OVER):
-        return _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous)
+        site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous)
+    site.__dict__["_scanned"] = scanned  # (what its signatures were read from: see _edited)
+    return site
 
 
 FREEZE_OVER = 200_000  # objects a load leaves (about 500 reports) above which it is frozen
+
+
+def _parse_stage(timings):
+    return timings.stage("parse") if timings is not None else nullcontext()
 
 
 def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None) -> Site:
     if previous is not None:
         site = _edited(previous, content_dir, files, scanned, cache, jobs, timings)
         if site is not None:
-            site.__dict__["_scanned"] = scanned
             return site
-    if timings is not None:
-        with timings.stage("parse"):
-            loaded = load_reports(files, content_dir, cache, jobs, known, scanned)
-    else:
+    with _parse_stage(timings):
         loaded = load_reports(files, content_dir, cache, jobs, known, scanned)
     cites = cite_paths(files, content_dir)
     if previous is not None:
         site = _patched(previous, content_dir, files, cites, loaded)
         if site is not None:
-            site.__dict__["_scanned"] = scanned
             return site
     reports: list[Report] = []
     errors: list[ReportError] = []
@@ -423,7 +425,6 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
     site.known = site_known
     site.hashes = {cite: entry[1] for cite, entry in site_known.items()}
     site.files = files
-    site.__dict__["_scanned"] = scanned  # (what its signatures were read from: see _edited)
     return site
 
 
@@ -443,14 +444,9 @@ def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, job
     cites = sorted({c for p in scanned.patched if p.startswith(root)
                     and (c := p[len(root):].replace(os.sep, "/")) in known})
     paths = [content_dir / c for c in cites]
-    with gc_paused():
-        if timings is not None:
-            with timings.stage("parse"):
-                loaded = _load(paths, cites, _signatures(paths, cites, content_dir, scanned), content_dir, cache,
-                               jobs, known, decode, encode, file_hash, report_key)
-        else:
-            loaded = _load(paths, cites, _signatures(paths, cites, content_dir, scanned), content_dir, cache,
-                           jobs, known, decode, encode, file_hash, report_key)
+    with gc_paused(), _parse_stage(timings):
+        loaded = _load(paths, cites, _signatures(paths, cites, content_dir, scanned), content_dir, cache,
+                       jobs, known, decode, encode, file_hash, report_key)
     site_known = dict(known)
     site_known.update(zip(cites, loaded))
     return _patched(old, content_dir, files, cites, loaded, site_known)
