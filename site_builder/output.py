@@ -161,7 +161,16 @@ class Output:
         t0 = time.perf_counter()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        digest = _digest(data)
+        if self._record(relpath, _digest(data)):
+            _write_file(self._path(relpath), data)
+            self.changed.append(relpath)
+        if self.timings is not None:
+            self.timings.add("write", time.perf_counter() - t0)
+
+    def _record(self, relpath: str, digest: str) -> bool:
+        """The file's hash recorded (in its unit too); True when its bytes must be written to
+        the stage (the caller lists it in `changed` once they are): a new build, or bytes the
+        live site lacks."""
         if relpath in self.hashes:
             # written twice: the last bytes win, as on disk (even when they are the live ones)
             self.hashes.pop(relpath)
@@ -171,11 +180,7 @@ class Output:
         self.hashes[relpath] = digest
         if self._unit is not None:
             self._unit[relpath] = digest
-        if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
-            _write_file(self._path(relpath), data)
-            self.changed.append(relpath)
-        if self.timings is not None:
-            self.timings.add("write", time.perf_counter() - t0)
+        return self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file()
 
     def write_chunks(self, relpath: str, chunks) -> None:
         """write() for a file too big to hold whole (data/records.json is hundreds of MB at a
@@ -223,20 +228,11 @@ class Output:
             raise
         os.close(fd)
         t0 = time.perf_counter()
-        digest = h.hexdigest()
-        if relpath in self.hashes:
-            self.hashes.pop(relpath)
-            if relpath in self.changed:
-                self.changed.remove(relpath)
-        self.hashes[relpath] = digest
-        if self._unit is not None:
-            self._unit[relpath] = digest
-        if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
+        if self._record(relpath, h.hexdigest()):
             os.replace(part, target)
             self.changed.append(relpath)
         else:
             os.unlink(part)
-            Path(target).unlink(missing_ok=True)  # an earlier write of it in this build
         if self.timings is not None:
             self.timings.add("write", spent + time.perf_counter() - t0)
 
