@@ -293,7 +293,7 @@ def test_the_language_switch_hides_and_shows_english(browser, site, types):
 @pytest.mark.parametrize("name", EXPECTED_TYPES)
 def test_axe_finds_no_violation(name, desktop_visit, types):
     if not AXE.is_file():
-        pytest.fail(f"{AXE} missing: run `npm ci --prefix tests/browser`")
+        pytest.fail(f"{AXE} missing: it is part of the repository (tests/browser/vendor/axe-core)")
     url = url_for(types, name)
     v = desktop_visit(name)
     violations = run_axe(v.page)

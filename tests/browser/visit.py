@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
-AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"  # (vendored: see its README.md)
 AXE_URL_PATH = "/__tests__/axe.min.js"  # served by the test's route, same origin as the site
 
 # Records every CSP violation the page reports (the init script runs before any page script,
