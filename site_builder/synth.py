@@ -623,7 +623,7 @@ _T3_LABELS: dict[str, list[str]] = {
 
 
 def _t3(w: Writer, rep: SynthReport, era: str, tpl: Template) -> None:
-    from site_builder.parser.template import OTHER_ROWS_2021, WITHHELD_ROWS
+    from site_builder.parser.layouts import OTHER_ROWS_2021, WITHHELD_ROWS
 
     f = rep.figures
     w.heading("三、收到和处理政府信息公开申请情况")

@@ -11,7 +11,7 @@ from site_builder.parser.prose import _statements, parse_prose  # (the parser be
 from site_builder.parser.stat import StatRow
 from site_builder.parser.text import find_line, norm_lines
 from site_builder.cache import _SHORT_LINE, _entry, decode, encode
-from site_builder.checks import _STAT_SUMS, _STAT_SUMS_PREFIXES, check_stat
+from site_builder.parser.checks import _STAT_SUMS, _STAT_SUMS_PREFIXES, check_stat
 from site_builder.model import Report
 
 

@@ -8,10 +8,10 @@ from bisect import bisect_right
 from decimal import Decimal
 from operator import itemgetter
 
-from site_builder.checks import check_stat, derive_and_check
 from site_builder.catalogue import by_id
 from site_builder.exceptions import ReportError
 from site_builder.model import Diagnostic, Figure, Report
+from site_builder.parser.checks import check_stat, derive_and_check
 from site_builder.parser.era import detect_era
 from site_builder.parser.flat import physical_line, to_physical, virtual_lines
 from site_builder.parser.prose import Stated, first_statements, prose_statements

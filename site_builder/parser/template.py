@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from itertools import repeat
+from itertools import product, repeat
 
 from site_builder.model import APPLICANTS, Diagnostic, Figure
+from site_builder.parser.checks import check_template
+from site_builder.parser.layouts import T3_ROWS, T3_ROWS_OF, RowSpec
 from site_builder.parser.runtogether import split_run
 from site_builder.parser.text import _PARTS, Token, find_line, line_parts_miss, norm, tokenize
 
@@ -29,48 +31,9 @@ _LINE = operator.itemgetter(2)  # Token.line
 T4_WIDTH = 15
 
 
-@dataclass(frozen=True)
-class RowSpec:
-    metric: str
-    pattern: re.Pattern[str]
-    eras: tuple[str, ...] = ("2019", "2021")
-
-
 def _p(expr: str) -> re.Pattern[str]:
     return re.compile(expr)
 
-
-T3_ROWS: tuple[RowSpec, ...] = (
-    RowSpec("requests.new", _p(r"本年新收")),
-    RowSpec("requests.carried_over", _p(r"上年结转")),
-    RowSpec("outcome.disclosed", _p(r"予以公开")),
-    RowSpec("outcome.partial", _p(r"部分公开")),
-    RowSpec("outcome.withheld.state_secret", _p(r"国家秘密")),
-    RowSpec("outcome.withheld.prohibited_by_law", _p(r"禁止公开")),
-    RowSpec("outcome.withheld.security_stability", _p(r"三安全|安全一稳定|稳定")),
-    RowSpec("outcome.withheld.third_party", _p(r"第三方")),
-    RowSpec("outcome.withheld.internal_affairs", _p(r"内部事务")),
-    RowSpec("outcome.withheld.process_info", _p(r"过程性")),
-    RowSpec("outcome.withheld.enforcement_file", _p(r"执法案卷")),
-    RowSpec("outcome.withheld.admin_query", _p(r"行政查询")),
-    RowSpec("outcome.unable.not_held", _p(r"不掌握")),
-    RowSpec("outcome.unable.needs_creation", _p(r"另行制作|现成信息")),
-    RowSpec("outcome.unable.unclear", _p(r"不明确")),
-    RowSpec("outcome.not_processed.petition", _p(r"信访|举报投诉")),
-    RowSpec("outcome.not_processed.duplicate", _p(r"重复申请")),
-    RowSpec("outcome.not_processed.publication", _p(r"出版物")),
-    RowSpec("outcome.not_processed.vexatious", _p(r"大量反复|反复申请")),
-    RowSpec("outcome.not_processed.confirm_existing", _p(r"重新出具|确认或")),
-    RowSpec("outcome.other", _p(r"其他处理$|^\(六\)其他处理"), ("2019",)),
-    RowSpec("outcome.other.no_correction", _p(r"不补正"), ("2021",)),
-    RowSpec("outcome.other.unpaid_fee", _p(r"缴纳费用|收费通知"), ("2021",)),
-    RowSpec("outcome.other.other", _p(r"(?:^|[\d.、)])其他$"), ("2021",)),
-    RowSpec("outcome.total", _p(r"总计$")),
-    RowSpec("requests.carried_forward", _p(r"结转下(?:一)?年度")),
-)
-
-WITHHELD_ROWS = tuple(r.metric for r in T3_ROWS if r.metric.startswith("outcome.withheld."))
-OTHER_ROWS_2021 = ("outcome.other.no_correction", "outcome.other.unpaid_fee", "outcome.other.other")
 
 T4_METRICS = tuple(
     f"{group}.{col}"
@@ -286,7 +249,8 @@ def _find_across_break(lines: list[str], pattern: re.Pattern[str], normed: list[
 
 def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, split_run) -> TableResult:
     result = TableResult()
-    rows = T3_ROWS_OF[era] if era in T3_ROWS_OF else tuple(r for r in T3_ROWS if era in r.eras)
+    layout = era if era in T3_ROWS_OF else None  # (the era whose rows these are, for _pick_row)
+    rows = T3_ROWS_OF[era] if layout is not None else tuple(r for r in T3_ROWS if era in r.eras)
     groups = token_groups(lines, region[0], region[1], T3_WIDTH)
     cursor = 0
     pending: list[_Pending] = []
@@ -300,7 +264,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
                 # too few digits for seven cells: a stray number, not a row run together
                 result.warnings.append(Diagnostic(path, group.line, f"table 三: {digits} is no row of seven numbers; ignored"))
                 continue
-            target = _pick_row(group.label, rows, cursor, result.rows)
+            target = _pick_row(group.label, rows, cursor, result.rows, layout)
             where = f"table 三 row {rows[target].metric}" if target is not None else "table 三"
             split = split_run(digits, T3_WIDTH, "t3")
             if split.values is None:
@@ -327,7 +291,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
             continue
         if id(group) in misfits and not values.recovered:
             # One cell too few or too many: which one cannot be told, and a guess would shift the row.
-            target = _pick_row(group.label, rows, cursor, result.rows)
+            target = _pick_row(group.label, rows, cursor, result.rows, layout)
             name = rows[target].metric if target is not None else "?"
             if target is not None:
                 cursor = target + 1
@@ -340,7 +304,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
             if text_cells.get(id(group)) is not None:
                 # The row's other half follows the text: said once, on the first half.
                 text, after = text_cells[id(group)]
-                target = _pick_row(group.label, rows, cursor, result.rows)
+                target = _pick_row(group.label, rows, cursor, result.rows, layout)
                 name = rows[target].metric if target is not None else "?"
                 result.warnings.append(Diagnostic(
                     path, group.line, f"table 三 row {name}: '{text}' stands where a number belongs (lines "
@@ -352,7 +316,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
             if len(values) > 0:
                 result.warnings.append(Diagnostic(path, group.line, f"table 三: {len(values)} number(s) with no row of seven to belong to ({' '.join(t.text for t in group.tokens)}); ignored"))
             continue
-        target = _pick_row(group.label, rows, cursor, result.rows)
+        target = _pick_row(group.label, rows, cursor, result.rows, layout)
         if target is None:
             result.warnings.append(Diagnostic(path, group.line, "table 三: a row of numbers past the template's last row; ignored"))
             continue
@@ -485,10 +449,6 @@ def _resolve_by_columns(pending: list[_Pending], result: TableResult, era: str, 
     """Rows the row total left ambiguous, settled by the columns: per applicant column,
     新收 + 结转 = 总计 + 结转下年度 and 总计 = the sum of the outcome rows. Only a combination of
     candidates for which every such rule is checked and holds, and which is the only one, is used."""
-    from itertools import product
-
-    from site_builder.checks import check_template
-
     def rules_of(metric: str) -> tuple[str, ...]:
         rules = ("t3.balance",) if metric in _BALANCE_ROWS else ()
         if metric.startswith("outcome."):
@@ -545,11 +505,6 @@ def _group_values(group: Group, width: int, table: str, path: str, result: Table
     return vals
 
 
-# Table 三's rows in each era, as _pick_row's memo knows them
-T3_ROWS_OF = {era: tuple(r for r in T3_ROWS if era in r.eras) for era in ("2019", "2021")}
-_ROWS_ERA = {id(rows): era for era, rows in T3_ROWS_OF.items()}
-
-
 @lru_cache(maxsize=1 << 12)
 def _rows_named(label: str, era: str) -> tuple[int, ...]:
     """Indices of the rows of T3_ROWS_OF[era] whose pattern the label matches, in order. A pure
@@ -557,12 +512,13 @@ def _rows_named(label: str, era: str) -> tuple[int, ...]:
     return tuple(i for i, r in enumerate(T3_ROWS_OF[era]) if r.pattern.search(label))
 
 
-def _pick_row(label: str, rows: tuple[RowSpec, ...] | list[RowSpec], cursor: int, taken=()) -> int | None:
+def _pick_row(label: str, rows: tuple[RowSpec, ...] | list[RowSpec], cursor: int, taken=(),
+              era: str | None = None) -> int | None:
     """The row a group of numbers belongs to: the first row not yet read (`taken`) that its label
     names, from the cursor on and then before it (a report may print rows out of the template's
-    order); else (no label, or a label naming no row) the next unread row in the template's order."""
+    order); else (no label, or a label naming no row) the next unread row in the template's order.
+    `era`: given when `rows` are T3_ROWS_OF[era], whose labels are looked up in _rows_named's memo."""
     if label:
-        era = _ROWS_ERA.get(id(rows))
         if era is not None:
             named = _rows_named(label, era)
             for i in named:

@@ -13,8 +13,8 @@ from operator import itemgetter
 from typing import Iterable
 
 from site_builder.model import APPLICANTS, CheckResult, Figure
+from site_builder.parser.layouts import OTHER_ROWS_2021, T3_ROWS, WITHHELD_ROWS
 from site_builder.parser.stat import StatRow
-from site_builder.parser.template import OTHER_ROWS_2021, T3_ROWS, WITHHELD_ROWS
 
 COLUMNS = APPLICANTS[:-1]
 
