@@ -83,16 +83,10 @@ def format_number(value: Decimal) -> str:
 
 # Pages and downloads format the same few thousand values millions of times at a province's size.
 # Keyed by value: equal Decimals (1.50, 1.5) print alike, since format_number normalises.
-_FORMATTED: dict[Decimal, str] = {}
-
-
+# Bounded: a long-running dev server sees ever new values.
+@lru_cache(maxsize=100_000)
 def format_number_cached(value: Decimal) -> str:
-    text = _FORMATTED.get(value)
-    if text is None:
-        if len(_FORMATTED) > 100_000:  # bounded: a long-running dev server sees ever new values
-            _FORMATTED.clear()
-        text = _FORMATTED[value] = format_number(value)
-    return text
+    return format_number(value)
 
 
 def is_approximate(before: str, after: str) -> bool:

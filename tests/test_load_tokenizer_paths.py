@@ -63,8 +63,8 @@ def _whole(cell: str, last: int | None):
 
 
 def _shortcut(cell: str, last: int | None):
-    """What _line_parts makes of a line holding this one cell."""
-    parts, after = T._line_parts(cell, last)
+    """What line_parts makes of a line holding this one cell."""
+    parts, after = T.line_parts(cell, last)
     return [(kind, text, value, unit) for kind, text, value, _row, _md, unit in parts], after
 
 

@@ -19,7 +19,7 @@ from site_builder.model import APPLICANTS, Diagnostic, Figure
 from site_builder.parser.checks import check_template
 from site_builder.parser.layouts import T3_ROWS, T3_ROWS_OF, RowSpec
 from site_builder.parser.runtogether import split_run
-from site_builder.parser.text import _PARTS, Token, find_line, line_parts_miss, norm, tokenize
+from site_builder.parser.text import Token, find_line, line_parts, norm, tokenize
 
 T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
 _new = tuple.__new__  # a Figure (named tuple) from its fields, without its Python-level __new__
@@ -139,11 +139,8 @@ def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Gro
     last: int | None = None
     new = tuple.__new__
     append = groups.append
-    get = _PARTS.get
     for idx in range(start, min(end, len(lines))):
-        key = (lines[idx], last)
-        got = get(key)
-        parts, last = got if got is not None else line_parts_miss(key)
+        parts, last = line_parts(lines[idx], last)
         if not parts:
             continue
         line = idx + 1

@@ -156,35 +156,20 @@ def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
     out: list[Token] = []
     last: int | None = None  # the last row numbering seen (see _Numbering)
     new = tuple.__new__  # a Token from its fields, without the named tuple's Python-level __new__
-    get = _PARTS.get
     for idx in range(start, min(end, len(lines))):
-        key = (lines[idx], last)
-        got = get(key)
-        parts, last = got if got is not None else line_parts_miss(key)
+        parts, last = line_parts(lines[idx], last)
         line = idx + 1
         for kind, text, value, row_line, markdown, unit in parts:
             out.append(new(Token, (kind, text, line, value, row_line, markdown, unit)))
     return out
 
 
-# _line_parts() of (line, numbering before it) seen: table lines ("\t0", a row's label) repeat.
-# A plain dict looked up inline by the callers (an LRU's bookkeeping on each look-up cost more
-# than it saved), cleared when full.
-_PARTS: dict[tuple[str, int | None], tuple] = {}
-
-
-def line_parts_miss(key: tuple[str, int | None]) -> tuple:
-    """_line_parts(*key), computed and remembered (the callers looked in _PARTS first)."""
-    if len(_PARTS) > _MEMO * 2:
-        _PARTS.clear()
-    got = _PARTS[key] = _line_parts(*key)
-    return got
-
-
-def _line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | None]:
+# Memoised: table lines ("\t0", a row's label) repeat within and across reports.
+@lru_cache(maxsize=_MEMO * 2)
+def line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | None]:
     """The tokens of one line without their line number ((kind, text, value, row_line,
     markdown, unit) each), and the row numbering seen after it. A pure function of the line and
-    the numbering before it (see _PARTS)."""
+    the numbering before it."""
     bare = line.strip()
     if not bare:
         return (), last
