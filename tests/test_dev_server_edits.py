@@ -121,7 +121,7 @@ def test_an_edit_named_by_the_watcher_loads_only_that_file_and_equals_a_fresh_lo
     the Site equals one loaded from nothing."""
     from site_builder import load
     from site_builder.incremental import patched, scan
-    from test_load_patched import view
+    from test_dev_server_edited_site import view
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
