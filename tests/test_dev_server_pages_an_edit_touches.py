@@ -18,7 +18,7 @@ CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 @pytest.mark.parametrize("old, new", [("\t139\n", "\t141\n"), ("2024", "2024", )])
-def test_touched_specs_hold_every_affected_page(tmp_path, old, new):
+def test_an_edit_lists_every_page_it_affects(tmp_path, old, new):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     before = load_site(content)

@@ -1,5 +1,7 @@
-"""The load phase's fast paths give what the plain code they replace gives: find_line's C-level
-search, the cache entry's interned lines, check_stat's prefixes, the prose step's sentences."""
+"""The parser applies its rules as they are written, whatever shortcut it takes: a heading is
+found on the first line its pattern matches (in the range asked), a 统计表 rule adds up the rows
+its patterns name, the prose gives each metric's first statement in the text's order, and a
+report read back from the parse cache has every line it had."""
 
 from __future__ import annotations
 
@@ -7,12 +9,12 @@ import re
 import sys
 from decimal import Decimal
 
-from site_builder.parser.prose import _statements, parse_prose  # (the parser before checks, which it imports)
+from site_builder.cache import _SHORT_LINE, _entry, decode, encode
+from site_builder.model import Report
+from site_builder.parser.checks import _STAT_SUMS, _STAT_SUMS_PREFIXES, check_stat
+from site_builder.parser.prose import _statements, parse_prose
 from site_builder.parser.stat import StatRow
 from site_builder.parser.text import find_line, norm_lines
-from site_builder.cache import _SHORT_LINE, _entry, decode, encode
-from site_builder.parser.checks import _STAT_SUMS, _STAT_SUMS_PREFIXES, check_stat
-from site_builder.model import Report
 
 
 def _find_line_loop(normed, pattern, start=0, end=None):
@@ -23,7 +25,7 @@ def _find_line_loop(normed, pattern, start=0, end=None):
     return None
 
 
-def test_find_line_equals_the_loop():
+def test_a_heading_is_found_on_the_first_line_its_pattern_matches():
     lines = ["一、总体情况", "", "本年新收政府信息公开申请", "行政复议", "结转下年度继续办理", "本年新收"]
     normed = norm_lines(lines)
     for pattern in (re.compile("本年新收"), re.compile("行政复议$"), re.compile("^$"), re.compile("不存在")):
@@ -37,7 +39,7 @@ def _report(lines):
                   encoding="utf-8", lines=lines, title_line=1)
 
 
-def test_short_lines_are_interned_and_long_ones_kept():
+def test_a_cached_report_has_every_line_short_ones_shared():
     short = "".join(["\t", "7", "0"])  # made at run time: not interned by the compiler
     long_line = "　　" + "依据条例" * 5 + "".join(["x"])
     lines = [short, long_line, "", short[:2], "a" * _SHORT_LINE, "b" * (_SHORT_LINE + 1)]
@@ -49,7 +51,7 @@ def test_short_lines_are_interned_and_long_ones_kept():
     assert decode(encode(_report(list(lines)))).lines == lines
 
 
-def test_stat_rule_prefixes_read_as_the_patterns():
+def test_a_stat_rule_adds_up_the_rows_its_patterns_name():
     rows = [StatRow(label, "二、依申请公开情况" if k < 8 else "四、行政复议数量", Decimal(k), k + 1)
             for k, label in enumerate(["收到申请数", "当面申请数x", "传真申请数", "网络申请数", "信函申请数",
                                          "申请办结数", "按时办结数", "延期办结数", "行政复议数量",
@@ -87,7 +89,7 @@ def _prose_loop(lines, skip):
     return list(found.values())
 
 
-def test_prose_equals_the_sentence_loop():
+def test_prose_gives_each_metrics_first_statement_sentence_by_sentence():
     lines = ["本年共收到政府信息公开申请12件；共受理申请20件，办结18件。", "表格", "本年收到政府信息公开申请99件。",
              "", "全年未发生行政复议。", "行政复议3件", "政务微博和微信公开信息分别为 340 条和 300 条;网站发布信息约1200余条"]
     for skip in (set(), {1}, {0}, {0, 4}, set(range(7))):

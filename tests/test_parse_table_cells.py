@@ -1,9 +1,11 @@
-"""The tokenizer's shortcuts read a cell exactly as the general cell reader does.
+"""Every cell of a table is read the same whichever way the reader takes: a bare number, a row
+printed as text (a label, then numbers set apart by spaces), a label with a number glued to it,
+numbering, units, thousands separators, signs, digits that are not ASCII.
 
-tokenize() takes shortcuts for the common cells (a bare number; a row printed as text, label
-then numbers set apart by spaces). Each must give the tokens _tokenize_cell gives for the whole
+The tokens of a line holding one cell (text.line_parts, which reads the common cells by a
+shorter way) must be the tokens the general cell reader (_tokenize_cell) gives for the whole
 cell, with the same row numbering carried to the next cell, on the cells of real reports (the
-seeds and a synthetic corpus in every layout) and on cells made to sit at the shortcuts' edges.
+seeds and a synthetic corpus in every layout) and on cells made to sit at the edges.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def _corpus_cells(tmp_path: Path) -> set[str]:
     return cells
 
 
-def test_shortcut_cells_read_as_the_whole_cell_does(tmp_path):
+def test_every_cell_reads_as_the_general_cell_reader_reads_it(tmp_path):
     cells = [unicodedata.normalize("NFKC", c) for c in EDGE_CELLS] + sorted(_corpus_cells(tmp_path))
     rows_as_text = 0
     for cell in cells:
@@ -108,5 +110,5 @@ def test_shortcut_cells_read_as_the_whole_cell_does(tmp_path):
     ("本年新收 ٣  3", "本年新收 ٣", ["3"]),
     ("收费 5元", "收费 5元", []),
 ])
-def test_number_tail_cuts_where_the_numbers_stand_apart(cell, head, tail):
+def test_a_row_printed_as_text_is_cut_where_its_numbers_stand_apart(cell, head, tail):
     assert T._number_tail(cell) == (head, tail)

@@ -38,7 +38,7 @@ def test_a_rebuild_with_the_same_report_objects_gives_the_fresh_key(tmp_path):
     assert reused != key
 
 
-def test_a_removed_report_changes_the_key_through_the_memo(tmp_path):
+def test_a_removed_report_changes_the_key(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     site = load_site(content)
