@@ -18,15 +18,13 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from site_builder import catalogue
 from site_builder.gcpause import gc_paused
 from site_builder.render import urls
+from site_builder.render.prose import ProsePage
 from site_builder.site import Site
-
-if TYPE_CHECKING:  # not imported at run time: it brings markdown-it, which a no-change build never needs
-    from site_builder.render.prose import ProsePage
 
 AGENCIES_FILE = "agencies.toml"
 

@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from site_builder.exceptions import SiteBuilderError
 
 PAGES_DIR = "pages"
@@ -28,7 +26,10 @@ class ProsePage:
     html: str
 
 
-def markdown() -> MarkdownIt:
+def markdown():
+    # (imported here only: ~20-35 ms, measured, that a build finding nothing changed does without)
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
