@@ -82,9 +82,8 @@ def row_cache(site: Site, key: tuple, signature) -> dict:
     """The rows (agency slug -> HTML) of one comparing page (key: ("metric", id) or ("year",
     year)) made so far for this Site or kept from the Site it was made from (Site.kept: the
     changed agencies' dropped), for the page's columns (`signature`: rows made for other columns
-    are another dict). ("summary", metric id): year -> that year's sums (charts._by_year), the
-    changed years' dropped."""
-    return site.kept((*key, signature), per="year" if key[0] == "summary" else "agency")
+    are another dict)."""
+    return site.kept((*key, signature), per="agency")
 
 
 def anchor(metric: str, applicant: str = "total") -> str:
