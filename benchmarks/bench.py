@@ -45,11 +45,9 @@ t_start = time.perf_counter()
 from pathlib import Path
 from site_builder.commands import build as B
 from site_builder.timings import Timings
-from site_builder import charts
 t_import = time.perf_counter() - t_start
 content, out, templates, static, cache, search = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]), sys.argv[6] == "1"
 jobs_list = [int(j) for j in sys.argv[7].split(",")] if len(sys.argv) > 7 and sys.argv[7] else [None]
-charts.use_cache_dir(cache / "charts")
 res = {"import": t_import}
 
 def cpu():
@@ -58,7 +56,8 @@ def cpu():
 
 def run(name, jobs=None, **kw):
     t = Timings(); c0 = cpu(); w0 = time.perf_counter()
-    site = B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=jobs, **kw)
+    site = B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=jobs,
+                   charts_dir=cache / "charts", **kw)
     res[name] = {"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "stages": t.seconds,
                  "stats": getattr(site, "build_stats", None), "jobs": jobs}
     return site

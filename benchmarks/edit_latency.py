@@ -82,7 +82,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
-    from site_builder import charts
     from site_builder import render as R
     from site_builder.commands import build as B
     from site_builder.commands.serve import keep_out_of_gc
@@ -104,7 +103,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, folder in (("templates", templates), ("static", static)):
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(ROOT / name, folder)
-    charts.use_cache_dir(cache / "charts")
     search = not args.no_search
     if args.watch:
         return watched_edits(args, content, out, cache, templates, static, search)
@@ -112,18 +110,19 @@ def main(argv: list[str] | None = None) -> int:
     rendered: list[tuple[str, float]] = []
     original = R._render_page
 
-    def timed(spec, output):
+    def timed(spec, output, page_env):
         c0 = time.process_time()
-        original(spec, output)
+        original(spec, output, page_env)
         rendered.append((spec.url, (time.process_time() - c0) * 1000))
 
     t = Timings()
     c0, w0 = cpu(), time.perf_counter()
     # (defer_downloads, as the dev server builds: its full render keeps the comparing pages' rows)
     B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=args.jobs,
-            defer_downloads=True)
+            defer_downloads=True, charts_dir=cache / "charts")
     print(f"first build: {time.perf_counter() - w0:.1f} s wall, {cpu() - c0:.1f} s CPU; {t.line()}", flush=True)
-    B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, jobs=args.jobs)  # no change
+    B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, jobs=args.jobs,
+            charts_dir=cache / "charts")  # no change
     if not args.no_freeze:
         keep_out_of_gc()  # as the dev server does after each build
 
@@ -144,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             if profiler:
                 profiler.enable()
             B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t,
-                    jobs=args.jobs, defer_downloads=True)
+                    jobs=args.jobs, defer_downloads=True, charts_dir=cache / "charts")
             if profiler:
                 profiler.disable()
             wall, used = (time.perf_counter() - w0) * 1000, (cpu() - c0) * 1000
@@ -219,6 +218,7 @@ def watched_edits(args, content: Path, out: Path, cache: Path, templates: Path, 
         stages.append(k.setdefault("timings", Timings()))
         if args.jobs:
             k.setdefault("jobs", args.jobs)
+        k.setdefault("charts_dir", cache / "charts")
         return real_build(*a, **k)
 
     B.build = timed_build

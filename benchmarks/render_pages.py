@@ -50,8 +50,8 @@ def main() -> int:
     from site_builder.render.prose import read_pages
 
     # charts are not this benchmark's business (their cost is Altair and vl-convert)
-    charts_hook.agency_charts = lambda site, slug: []
-    charts_hook.metric_charts = lambda site, metric_id: []
+    charts_hook.agency_charts = lambda site, slug, kinds=None: []
+    charts_hook.metric_charts = lambda site, metric_id, kinds=None: []
 
     cache_dir = args.cache or args.content.parent / f".cache-{args.content.name}"
     c0 = cpu()
@@ -62,7 +62,7 @@ def main() -> int:
     prose = read_pages(site.content_dir)
     common = {"site": site, "base_url": urls.base_url(None), "downloads": ["data/records.csv", "data/records.json"],
               "prose_pages": [pages.prose_page(p) for p in prose]}
-    metrics = context.metrics_with_data(site)
+    metrics = site.metrics_with_data
     kinds = {
         "index": (pages.index_page, [()]),
         "agencies": (pages.agencies_page, [()]),

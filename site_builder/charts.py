@@ -7,7 +7,7 @@ JavaScript is off), and the interactive Vega-Embed view that static/js/charts.js
 Speed: Altair builds each chart *kind*'s spec once per process (see ``templates``), with named
 placeholders where a chart's own data, domains and description go; a chart is then that spec's
 JSON text with its values spliced in: no Altair object, no schema validation, no renderer per
-chart. The kinds' specs are also kept on disk (``use_cache_dir``), keyed by the Altair version and
+chart. The kinds' specs are also kept on disk (``Templates(folder)``), keyed by the Altair version and
 this module's code, so a later build process need not import Altair at all.
 
 Figures from different template eras are joined by a line only where the catalogue's ``eras``
@@ -26,17 +26,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
 from operator import attrgetter, itemgetter
 from pathlib import Path
+from statistics import median
 from typing import NamedTuple
 
-from site_builder.catalogue import metric as catalogue_metric
-from site_builder.load import Site
+from site_builder import model
+from site_builder.catalogue import metric as catalogue_metric, metrics as catalogue_metrics
 from site_builder.model import Report
 from site_builder.numbers import format_number
-# Report.figure() scans; these index each report's totals once, and the reports of each figure
-from site_builder.render.compare_rows import metric_entries
-from site_builder.render.context import metric_index, figure_of
+from site_builder.site import Site
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
@@ -50,11 +50,8 @@ SPEC_DIR = "charts"
 LEGEND_MAX = 20
 TOP_N = 9  # with the median, ten lines: each its own colour of Vega's ten
 
-ERA_LABELS = {
-    "pre2019": ("2019年前（2008年条例）", "before 2019 (2008 regulation)"),
-    "2019": ("2019年模板", "2019 template"),
-    "2021": ("2021年模板", "2021 template"),
-}
+# The charts name each era in full (model.ERA_LABELS): (zh, en)
+ERA_LABELS = {era: (label.zh_full, label.en_full) for era, label in model.ERA_LABELS.items()}
 EXACT = "确数 exact"
 APPROX = "约数 approximate"
 NOT_REPORTED = "—"
@@ -107,13 +104,14 @@ class Series:
         a, b = self.defined_in(era_a), self.defined_in(era_b)
         return bool(a) and a == b
 
-    def value(self, report: Report) -> tuple[Decimal, bool] | None:
-        """(value, approximate) for one report, or None when the report does not give it."""
+    def value(self, site: Site, report: Report) -> tuple[Decimal, bool] | None:
+        """(value, approximate) for one report of `site`, or None when the report does not give it."""
+        totals = site.totals_of(report)
         if len(self.components) == 1:
-            f = figure_of(report, self.components[0])
+            f = totals.get(self.components[0])
             return None if f is None else (f.value, f.approximate)
         parts = self.defined_in(report.era)
-        figures = [figure_of(report, c) for c in parts]
+        figures = [totals.get(c) for c in parts]
         # a group's total only when every row of it that the report's template has is printed
         if not parts or any(f is None for f in figures):
             return None
@@ -132,9 +130,7 @@ def metric_series(metric_id: str) -> Series:
 
 
 def _group(prefix: str, zh: str, en: str) -> Series:
-    from site_builder.catalogue import metrics
-
-    parts = tuple(m.id for m in metrics() if m.id.startswith(prefix + "."))
+    parts = tuple(m.id for m in catalogue_metrics() if m.id.startswith(prefix + "."))
     return Series(prefix, zh, en, parts)
 
 
@@ -174,17 +170,18 @@ class Point(NamedTuple):  # a tuple: a metric's chart makes one per report
 _YEAR = attrgetter("year")
 
 
-def _points(series: Series, reports: list[Report]) -> list[Point]:
+def _points(site: Site, series: Series, reports: list[Report]) -> list[Point]:
     out = []
     if len(series.components) == 1:  # most lines: one figure, read straight from the index
         metric_id = series.components[0]
+        totals_of = site.totals_of
         for r in sorted(reports, key=_YEAR):
-            f = figure_of(r, metric_id)
+            f = totals_of(r).get(metric_id)
             if f is not None:
                 out.append(Point(r.year, r.era, f.value, f.approximate))
         return out
     for r in sorted(reports, key=_YEAR):
-        got = series.value(r)
+        got = series.value(site, r)
         if got is not None:
             out.append(Point(r.year, r.era, got[0], got[1]))
     return out
@@ -280,7 +277,7 @@ def _era_label_expr() -> str:
 
 def altair_spec(kind: Kind) -> dict:
     """The Vega-Lite spec of one kind of chart, built with Altair, with placeholders for its data."""
-    import altair as alt
+    import altair as alt  # (here only: ~0.5 s of import that a build with the kinds on disk does without)
 
     # half a year of room either side, so a single report is a point in the middle, not on an edge
     x = alt.X("year:Q", title="年份 Year", scale=alt.Scale(domain=[_slot("x_domain")], nice=False, zero=False),
@@ -336,10 +333,19 @@ def _template_text(spec: dict) -> str:
 _dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+@functools.cache
+def _altair_text(kind: Kind) -> str:
+    """The kind's spec as JSON text, built with Altair: once a process (a pure function of the
+    kind, the Altair version and this code)."""
+    return _template_text(altair_spec(kind))
+
+
 class Templates:
     """Each kind's spec as JSON text split at its placeholders: built with Altair once per process,
     and kept on disk (given a folder) so that a later process reads it instead of importing Altair.
-    The file's name covers the Altair version and this module's code, so it is never stale."""
+    The file's name covers the Altair version and this module's code, so it is never stale.
+    A build makes one (the render keeps it for the next: RenderState.charts) and hands it to the
+    functions that make charts; without one, they use kinds kept in this process (in_memory())."""
 
     def __init__(self, cache_dir: Path | None = None):
         self.cache_dir = cache_dir
@@ -377,7 +383,7 @@ class Templates:
         if key not in self._parts:
             text = self._on_disk().get(key)
             if text is None:
-                text = _template_text(altair_spec(kind))
+                text = _altair_text(kind)
                 self.builds += 1
                 self._disk[key] = text
                 self._save()
@@ -396,8 +402,6 @@ class Templates:
 @functools.cache
 def _code_version() -> str:
     # Altair's version as installed (read without importing it: that costs ~0.5 s) and this code
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         altair_version = version("altair")
     except PackageNotFoundError:  # not installed as a distribution: the key still changes with the code
@@ -405,22 +409,15 @@ def _code_version() -> str:
     return hashlib.sha256(f"altair {altair_version}\n".encode() + Path(__file__).read_bytes()).hexdigest()[:16]
 
 
-_templates = Templates()
+@functools.cache
+def in_memory() -> Templates:
+    """The kinds kept in this process only (no folder): what charts are made from when no
+    Templates is given."""
+    return Templates()
 
 
-def templates() -> Templates:
-    return _templates
-
-
-def use_cache_dir(cache_dir: Path | None) -> None:
-    """Keep the kinds' specs on disk across build processes (the build command uses .cache/charts)."""
-    global _templates
-    if cache_dir != _templates.cache_dir:
-        _templates = Templates(cache_dir)
-
-
-def _spec(kind: Kind, rows: list[dict], years: list[int], series: list[str], unit: str, description: str,
-          rules: list[dict]) -> str:
+def _spec(kinds: Templates | None, kind: Kind, rows: list[dict], years: list[int], series: list[str], unit: str,
+          description: str, rules: list[dict]) -> str:
     values = {
         "rows": rows,
         "x_domain": [min(years) - 0.5, max(years) + 0.5],
@@ -431,7 +428,7 @@ def _spec(kind: Kind, rows: list[dict], years: list[int], series: list[str], uni
     }
     if kind.rules:
         values["rules"] = rules
-    return templates().fill(kind, values)
+    return (kinds if kinds is not None else in_memory()).fill(kind, values)
 
 
 # --- the charts -------------------------------------------------------------------------------------
@@ -444,7 +441,8 @@ ALL_KINDS = [Kind(AGENCY_KIND, rules=r, approx=a) for r in (False, True) for a i
     Kind(SUMMARY_KIND, approx=a) for a in (False, True)]
 
 
-def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: str, en: str) -> Chart | None:
+def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: str, en: str,
+               kinds: Templates | None) -> Chart | None:
     reports = site.reports_of(slug)
     if not reports:
         return None
@@ -454,7 +452,7 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
     notes_zh, notes_en = [], []
     rule_at: dict[float, tuple[str, str]] = {}
     for s in series_list:
-        points = _points(s, reports)
+        points = _points(site, s, reports)
         if not points:
             continue
         segments, breaks = _segments(s, points)
@@ -494,29 +492,30 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
          "模板 Template": " ".join(ERA_LABELS[era_of[y]])}
         for y in years
     ]
-    spec = _spec(Kind(AGENCY_KIND, rules=bool(era_rules), approx=approx), rows, years, list(by_series),
+    spec = _spec(kinds, Kind(AGENCY_KIND, rules=bool(era_rules), approx=approx), rows, years, list(by_series),
                  catalogue_metric(series_list[0].components[0]).unit, description, era_rules)
     return Chart(id=f"agency-{slug}-{kind}", title=title, description=description, spec_json=spec, table=table,
                  subtitle=subtitle)
 
 
-def agency_charts(site: Site, slug: str) -> list[Chart]:
+def agency_charts(site: Site, slug: str, kinds: Templates | None = None) -> list[Chart]:
     """Requests and outcomes over time for one agency (only the charts it has figures for)."""
     charts = [
-        _over_time(site, slug, "requests", request_series(), "收到的政府信息公开申请", "Requests received"),
-        _over_time(site, slug, "outcomes", outcome_series(), "申请的办理结果", "Outcomes of requests"),
+        _over_time(site, slug, "requests", request_series(), "收到的政府信息公开申请", "Requests received", kinds),
+        _over_time(site, slug, "outcomes", outcome_series(), "申请的办理结果", "Outcomes of requests", kinds),
     ]
     return [c for c in charts if c is not None]
 
 
-def metric_charts(site: Site, metric_id: str) -> list[Chart]:
+def metric_charts(site: Site, metric_id: str, kinds: Templates | None = None) -> list[Chart]:
     """The charts of a metric's page: a line per agency (metric_chart) up to LEGEND_MAX agencies;
     past that the total of all agencies per year (metric_total_chart) and the TOP_N agencies
     beside the median (metric_top_chart)."""
-    if metric_entries(site, metric_id).agencies <= LEGEND_MAX:
-        chart = metric_chart(site, metric_id)
+    if site.metric_entries(metric_id).agencies <= LEGEND_MAX:
+        chart = metric_chart(site, metric_id, kinds)
         return [chart] if chart is not None else []
-    return [c for c in (metric_total_chart(site, metric_id), metric_top_chart(site, metric_id)) if c is not None]
+    charts = (metric_total_chart(site, metric_id, kinds), metric_top_chart(site, metric_id, kinds=kinds))
+    return [c for c in charts if c is not None]
 
 
 class _Year(NamedTuple):
@@ -538,10 +537,8 @@ _APPROXIMATE = attrgetter("approximate")
 def _year_eras(site: Site, year: int) -> set[str]:
     """The templates (eras) the year's reports follow, once per year and Site: most years' all
     follow one, and then no report giving a figure need be asked its era. Kept as a summary is
-    (context.row_cache; carry_index drops the years whose reports changed)."""
-    from site_builder.render.context import row_cache
-
-    kept = row_cache(site, ("summary", _ERAS), None)
+    (Site.kept: a Site made from it drops the years whose reports changed)."""
+    kept = site.kept(("summary", _ERAS), per="year")
     eras = kept.get(year)
     if eras is None:
         eras = kept[year] = {r.era for r in site.reports_in(year)}
@@ -553,15 +550,11 @@ _ERAS = "*eras"  # (not a metric id: those are dotted words)
 
 def _by_year(site: Site, metric_id: str) -> list[_Year]:
     """The metric's figures of every agency, summed up by year. Each year's summary is kept for
-    the next render in the same process (context.row_cache; carry_index drops the years whose
-    reports changed), so after an edit the dev server sums one year again, not all of them."""
-    from statistics import median
-
-    from site_builder.render.context import row_cache
-
-    by_agency = metric_index(site)[1]
-    given = metric_entries(site, metric_id).by_year
-    kept = row_cache(site, ("summary", metric_id), None)
+    the Site made from this one by the dev server's edit (Site.kept: the years whose reports
+    changed dropped), so after an edit it sums one year again, not all of them."""
+    by_agency = site.reports_by_year
+    given = site.metric_entries(metric_id).by_year
+    kept = site.kept(("summary", metric_id), per="year")
     order = list(ERA_LABELS)
     for year in given.keys() - kept.keys():
         es = given[year]
@@ -599,7 +592,7 @@ TOTAL_LABEL = "全部机关合计 All agencies, total"
 MEDIAN_LABEL = "中位数（全部机关）Median (all agencies)"
 
 
-def metric_total_chart(site: Site, metric_id: str) -> Chart | None:
+def metric_total_chart(site: Site, metric_id: str, kinds: Templates | None = None) -> Chart | None:
     """One figure summed over every agency that gave it, year by year; its table also has the
     number of agencies and their median (the total moves with how many agencies reported)."""
     m = catalogue_metric(metric_id)
@@ -631,13 +624,13 @@ def metric_total_chart(site: Site, metric_id: str) -> Chart | None:
          "模板 Template": " ".join(ERA_LABELS[y.era])}
         for y in years
     ]
-    spec = _spec(Kind(SUMMARY_KIND, approx=approximate), rows, ys, [TOTAL_LABEL], m.unit, description, [])
+    spec = _spec(kinds, Kind(SUMMARY_KIND, approx=approximate), rows, ys, [TOTAL_LABEL], m.unit, description, [])
     return Chart(id=f"metric-{metric_id.replace('.', '-')}-all", title=f"{m.label_zh}：全部机关合计",
                  description=description, spec_json=spec, table=table,
                  subtitle=f"{m.label_en} ({m.unit}), all agencies, {span_en}")
 
 
-def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Chart | None:
+def metric_top_chart(site: Site, metric_id: str, top: int | None = None, kinds: Templates | None = None) -> Chart | None:
     """The `top` (TOP_N) agencies with the largest value in the latest year, each over its years,
     and the median of all agencies each year. Their figures are in the page's table (#table)."""
     top = TOP_N if top is None else top
@@ -645,18 +638,18 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
     years = _by_year(site, metric_id)
     if not years:
         return None
-    having, by_agency = metric_index(site)
+    by_agency = site.reports_by_year
     latest = years[-1].year
     agencies = {a.slug: a for a in site.agencies}
     order = {a.slug: i for i, a in enumerate(site.agencies)}
-    got = metric_entries(site, metric_id)
+    got = site.metric_entries(metric_id)
     last = [(f.value, slug) for slug, _, f in got.by_year[latest]]
     # the largest first; equal values in the site's order of agencies (nsmallest: sorted()[:top])
     chosen = [slug for _, slug in heapq.nsmallest(top, last, key=lambda e: (-e[0], order[e[1]]))]
     counts = Counter(a.name for a in site.agencies)
     series = metric_series(metric_id)
     rows, names, broken, approximate, _ = _agency_lines(
-        series, ((agencies[slug], [r for _, r in sorted(by_agency[slug].items())]) for slug in chosen), counts)
+        site, series, ((agencies[slug], [r for _, r in sorted(by_agency[slug].items())]) for slug in chosen), counts)
     median_rows, median_breaks = _summary_points(series, years, lambda y: (
         y.median, False, f"{format_number(y.median)}（{y.agencies}个机关的中位数 median of {y.agencies} agencies）"))
     for r in median_rows:
@@ -682,14 +675,14 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None) -> Char
     if approximate:
         desc.append("菱形点为约数。 Diamonds mark approximate values.")
     description = " ".join(desc)
-    spec = _spec(Kind(SUMMARY_KIND, approx=approximate), rows, ys, names, m.unit, description, [])
+    spec = _spec(kinds, Kind(SUMMARY_KIND, approx=approximate), rows, ys, names, m.unit, description, [])
     return Chart(id=f"metric-{metric_id.replace('.', '-')}", title=f"{m.label_zh}：{latest}年最大的{len(chosen)}个机关",
                  description=description, spec_json=spec,
                  subtitle=f"{m.label_en} ({m.unit}): the {len(chosen)} largest in {latest}, and the median, {span_en}",
                  table_href="#table")
 
 
-def _agency_lines(series, pairs, counts: Counter) -> tuple[list[dict], list[str], list[str], bool, set[int]]:
+def _agency_lines(site: Site, series, pairs, counts: Counter) -> tuple[list[dict], list[str], list[str], bool, set[int]]:
     """A line per agency of `pairs` ((agency, its reports giving the figure), in the order the
     lines are drawn) that has a point: the chart's rows, the lines' names, those broken between
     templates, whether any point is approximate, and the years shown."""
@@ -699,7 +692,7 @@ def _agency_lines(series, pairs, counts: Counter) -> tuple[list[dict], list[str]
     approximate = False
     years: set[int] = set()
     for agency, reports in pairs:
-        points = _points(series, reports)
+        points = _points(site, series, reports)
         if not points:
             continue
         segments, breaks = _segments(series, points)
@@ -714,7 +707,7 @@ def _agency_lines(series, pairs, counts: Counter) -> tuple[list[dict], list[str]
     return rows, names, broken, approximate, years
 
 
-def metric_chart(site: Site, metric_id: str) -> Chart | None:
+def metric_chart(site: Site, metric_id: str, kinds: Templates | None = None) -> Chart | None:
     """One figure (the total column) across every agency and year: a line per agency (what a
     metric's page shows up to LEGEND_MAX agencies; metric_charts() chooses).
 
@@ -724,12 +717,12 @@ def metric_chart(site: Site, metric_id: str) -> Chart | None:
     m = catalogue_metric(metric_id)
     agencies = site.agencies
     counts = Counter(a.name for a in agencies)
-    index, by_agency = metric_index(site)
+    index, by_agency = site.figure_entries, site.reports_by_year
     having: dict[str, list[Report]] = {}  # slug -> its reports that give this figure
     for slug, year, _ in index.get(metric_id, ()):
         having.setdefault(slug, []).append(by_agency[slug][year])
     rows, names, broken, approximate, years = _agency_lines(
-        series, ((agency, having.get(agency.slug, ())) for agency in agencies), counts)
+        site, series, ((agency, having.get(agency.slug, ())) for agency in agencies), counts)
     if not rows:
         return None
     ys = sorted(years)
@@ -749,7 +742,7 @@ def metric_chart(site: Site, metric_id: str) -> Chart | None:
         desc.append("菱形点为约数。 Diamonds mark approximate values.")
     description = " ".join(desc)
     kind = Kind(METRIC_KIND, approx=approximate, legend=len(names) <= LEGEND_MAX)
-    spec = _spec(kind, rows, ys, names, m.unit, description, [])
+    spec = _spec(kinds, kind, rows, ys, names, m.unit, description, [])
     return Chart(id=f"metric-{metric_id.replace('.', '-')}", title=m.label_zh, description=description, spec_json=spec,
                  subtitle=f"{m.label_en} ({m.unit}), {span_en}", table_href="#table")
 
@@ -763,12 +756,12 @@ def write_specs(out, charts: list[Chart]) -> None:
             out.write(c.spec_path, c.spec_json + "\n")
 
 
-def prerender(site: Site) -> int:
-    """Build the spec of every kind of chart the site can show, before the pages need them (and
-    before any worker process starts, so none of them imports Altair). Returns how many kinds went
-    through Altair (0 when this process or the disk cache already had them all)."""
-    del site  # every kind, whatever this site needs: one Altair build each costs a few ms
-    before = templates().builds
+def prerender(kinds: Templates) -> int:
+    """Make the spec of every kind of chart a site can show (whatever this one needs: one Altair
+    build each costs a few ms), before the pages need them and before any worker process starts,
+    so that none of them imports Altair. Returns how many kinds `kinds` did not have on disk or
+    from before (0 when the disk cache already had them all)."""
+    before = kinds.builds
     for kind in ALL_KINDS:
-        templates().parts(kind)
-    return templates().builds - before
+        kinds.parts(kind)
+    return kinds.builds - before

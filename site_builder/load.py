@@ -9,129 +9,18 @@ import os
 import time
 from contextlib import nullcontext
 from itertools import compress
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
 from site_builder.agencies import AgencyBook
 from site_builder.gcpause import gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
-from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Record, Report
+from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
+from site_builder.site import Site, iter_records, records_of  # noqa: F401  (records_of: the loaded rows)
 
 REPORTS_DIR = "reports"
-
-
-@dataclass
-class Site:
-    content_dir: Path
-    reports: list[Report]  # accepted reports, sorted by agency slug then year
-    agency_of: dict[str, Agency]  # report path -> agency
-    errors: list[ReportError] = field(default_factory=list)
-    warnings: list[Diagnostic] = field(default_factory=list)
-
-    # content hash of every report file read (cite path -> hash), for incremental rebuilds
-    hashes: dict[str, str] = field(default_factory=dict)
-    # what the next build in this process may reuse (see load_reports)
-    known: dict = field(default_factory=dict, repr=False)
-    files: list = field(default_factory=list, repr=False)  # the report files read, in order
-
-    def _index(self) -> tuple[list[Agency], dict[str, list[Report]], list[int], dict[int, list[Report]]]:
-        # Pages ask for agencies and reports_of() once per agency: index once, not per call
-        # (a scan per call is quadratic in the number of reports). Rebuilt if reports change.
-        stamp = (id(self.reports), len(self.reports), id(self.agency_of))
-        cached = self.__dict__.get("_index_cache")
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        seen: dict[str, Agency] = {}
-        by_slug: dict[str, list[Report]] = {}
-        by_year: dict[int, list[Report]] = {}
-        for r in self.reports:
-            a = self.agency_of[r.path]
-            seen.setdefault(a.slug, a)
-            by_slug.setdefault(a.slug, []).append(r)
-            by_year.setdefault(r.year, []).append(r)
-        value = (sorted(seen.values(), key=lambda a: a.slug), by_slug, sorted(by_year), by_year)
-        self.__dict__["_index_cache"] = (stamp, value)
-        return value
-
-    @property
-    def agencies(self) -> list[Agency]:
-        return list(self._index()[0])
-
-    def reports_of(self, slug: str) -> list[Report]:
-        return list(self._index()[1].get(slug, ()))
-
-    @property
-    def years(self) -> list[int]:
-        return list(self._index()[2])
-
-    def reports_in(self, year: int) -> list[Report]:
-        """The year's reports, in the Site's order (by agency): a year page's rows."""
-        return list(self._index()[3].get(year, ()))
-
-    def records(self) -> list[Record]:
-        """Every row of data/records.csv, as a list (kept: computed once per Site, the build
-        times it as its own stage). Millions of rows for a province: a caller that reads the
-        rows once, in order, should use iter_records(), which keeps none of them."""
-        stamp = (id(self.reports), len(self.reports), id(self.agency_of))
-        cached = self.__dict__.get("_records_cache")
-        if cached is None or cached[0] != stamp:
-            cached = (stamp, records_of(self.reports, self.agency_of))
-            self.__dict__["_records_cache"] = cached
-        return list(cached[1])
-
-    def iter_records(self) -> Iterator[Record]:
-        """The rows of records(), in the same order, made one report at a time and not kept."""
-        cached = self.__dict__.get("_records_cache")
-        if cached is not None and cached[0] == (id(self.reports), len(self.reports), id(self.agency_of)):
-            return iter(cached[1])
-        return iter_records(self.reports, self.agency_of)
-
-    @property
-    def all_warnings(self) -> list[Diagnostic]:
-        out = list(self.warnings)
-        for r in self.reports:
-            out.extend(r.warnings)
-        return out
-
-
-def records_of(reports: list[Report], agency_of: dict[str, Agency]) -> list[Record]:
-    """Rows of data/records.csv, sorted by agency_slug, year, metric (catalogue order), applicant."""
-    with gc_paused():
-        return list(iter_records(reports, agency_of))
-
-
-def iter_records(reports: list[Report], agency_of: dict[str, Agency]) -> Iterator[Record]:
-    """The rows of records_of(), in its order, made as they are read.
-
-    Sorted report by report (reports of one agency and year together), not as one list of
-    millions of rows: the same order a global stable sort gives, at a fraction of its cost.
-    """
-    from itertools import groupby
-
-    from site_builder.catalogue import metrics
-    from site_builder.model import APPLICANTS
-
-    # (metric, applicant) -> its place: metric in catalogue order, then applicant column. One
-    # int per figure sorts as the (rank, column) pair did, and is one dict lookup to get.
-    width = len(APPLICANTS)
-    place = {(m.id, a): i * width + k for i, m in enumerate(metrics()) for k, a in enumerate(APPLICANTS)}
-    new = tuple.__new__  # a Record from its fields without the named tuple's Python __new__
-    ordered = sorted(reports, key=lambda r: (agency_of[r.path].slug, r.year))
-    for _key, group in groupby(ordered, key=lambda r: (agency_of[r.path].slug, r.year)):
-        figures = [(r, f) for r in group for f in r.figures]
-        figures.sort(key=lambda rf: place[rf[1].metric, rf[1].applicant])
-        # one source string per report line: a table row's seven figures share theirs
-        sources: dict[tuple[str, int], str] = {}
-        for r, f in figures:
-            agency = agency_of[r.path]
-            source = sources.get((r.path, f.line))
-            if source is None:
-                source = sources[r.path, f.line] = r.source(f.line)
-            yield new(Record, (agency.name, agency.slug, r.year, f.metric, f.applicant, f.value, f.approximate,
-                               source, f.recovered))
 
 
 def report_files(content_dir: Path) -> list[Path]:
@@ -389,8 +278,8 @@ def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=No
     # out of its reach (see gc_paused): the Site lives as long as the build.
     with gc_paused(freeze_over=FREEZE_OVER):
         site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous)
-    site.__dict__["_scanned"] = scanned  # (what its signatures were read from: see _edited)
-    return site
+    # (what its signatures were read from: see _edited)
+    return site if site.scanned is scanned else site.with_reports(site.reports, scanned=scanned)
 
 
 FREEZE_OVER = 200_000  # objects a load leaves (about 500 reports) above which it is frozen
@@ -422,10 +311,12 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
         else:
             reports.append(entry[2])
     site = assemble(content_dir, reports, errors, book)
-    site.known = site_known
-    site.hashes = {cite: entry[1] for cite, entry in site_known.items()}
-    site.files = files
-    return site
+    loaded_from = {"known": site_known, "hashes": {cite: entry[1] for cite, entry in site_known.items()},
+                   "files": files}
+    if previous is not None:  # reports added or removed: the last Site's indexes carried over
+        return previous.with_reports(site.reports, agency_of=site.agency_of, errors=site.errors,
+                                     warnings=site.warnings, **loaded_from)
+    return replace(site, **loaded_from)
 
 
 def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, jobs, timings) -> Site | None:
@@ -437,7 +328,7 @@ def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, job
     from site_builder.incremental import Scan
 
     if (files is not old.files or not isinstance(scanned, Scan) or scanned.base is None
-            or scanned.base is not old.__dict__.get("_scanned") or old.warnings):
+            or scanned.base is not old.scanned or old.warnings):
         return None
     root = str(Path(content_dir).resolve()) + os.sep
     known = old.known
@@ -493,20 +384,9 @@ def _patched(old: Site, content_dir: Path, files: list[Path], cites: list[str], 
             found += 1
         if found != len(swapped):
             return None  # an edited report was not among the published ones
-    agency_of = old.agency_of  # same paths, same printed names: same agencies (never mutated)
-    site = Site(content_dir=content_dir, reports=reports, agency_of=agency_of, errors=list(old.errors), warnings=[])
-    agencies, by_slug, years, by_year = old._index()
-    if swapped:
-        by_slug, by_year = dict(by_slug), dict(by_year)
-        for slug in {agency_of[r.path].slug for r in swapped.values()}:
-            by_slug[slug] = [swapped.get(id(r), r) for r in by_slug[slug]]
-        for year in {r.year for r in swapped.values()}:
-            by_year[year] = [swapped.get(id(r), r) for r in by_year[year]]
-    site.__dict__["_index_cache"] = ((id(reports), len(reports), id(agency_of)), (agencies, by_slug, years, by_year))
-    site.known = site_known
-    site.hashes = hashes
-    site.files = files
-    return site
+    # same paths, same printed names: same agencies; the last Site's indexes carried over
+    return old.with_reports(reports, errors=list(old.errors), warnings=[], known=site_known, hashes=hashes,
+                            files=files)
 
 
 def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError], book: AgencyBook) -> Site:

@@ -26,6 +26,23 @@ APPLICANTS = (
 ERAS = ("pre2019", "2019", "2021")
 
 
+class EraLabel(NamedTuple):
+    """How the site names a template era: short on the pages (tables, headings), and in full
+    where a chart says which template a point or a break comes from."""
+
+    zh: str
+    en: str
+    zh_full: str
+    en_full: str
+
+
+ERA_LABELS: dict[str, EraLabel] = {  # in ERAS order
+    "pre2019": EraLabel("2019年前", "pre-2019", "2019年前（2008年条例）", "before 2019 (2008 regulation)"),
+    "2019": EraLabel("2019年模板", "2019 template", "2019年模板", "2019 template"),
+    "2021": EraLabel("2021年模板", "2021 template", "2021年模板", "2021 template"),
+}
+
+
 class Figure(NamedTuple):
     """One number read from a report."""
 

@@ -35,14 +35,11 @@ import threading
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from site_builder import search_docs
 from site_builder.exceptions import SiteBuilderError
+from site_builder.render.prose import PAGES_DIR, ProsePage, page_of
 from site_builder.search_docs import SearchDoc, documents
-
-if TYPE_CHECKING:  # markdown-it is imported only when prose pages are read
-    from site_builder.render.prose import ProsePage
 
 
 __all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "site_key", "build_index", "start_index",
@@ -55,27 +52,21 @@ _EXIT_SECONDS = 30  # a service whose output closed is exiting: how long its exi
 _WAIT_SECONDS = 600  # 20,000 reports take ~2 s: far beyond any real index, short of forever
 
 
-# The prose pages by the bytes of their files: read and rendered again only when one changed
-# (every rebuild asks for the site key)
-_PAGES: dict[str, tuple[str, list]] = {}
-
-
 def _read_pages(content_dir: Path) -> list[ProsePage]:
-    from site_builder.render.prose import PAGES_DIR, read_pages
-
+    """The prose pages (prose.read_pages), rendered again only when a file's bytes changed (every
+    rebuild asks for the site key)."""
     folder = Path(content_dir) / PAGES_DIR
-    h = hashlib.blake2b(digest_size=16)
-    for f in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
-    cached = _PAGES.get(str(folder))
-    if cached is not None and cached[0] == h.hexdigest():
-        return cached[1]
-    pages = read_pages(content_dir)
-    _PAGES[str(folder)] = (h.hexdigest(), pages)
-    return pages
+    files = tuple((f, f.read_bytes()) for f in sorted(folder.glob("*.md"))) if folder.is_dir() else ()
+    return list(_pages_of(files))
+
+
+@lru_cache(maxsize=4)
+def _pages_of(files: tuple[tuple[Path, bytes], ...]) -> tuple[ProsePage, ...]:
+    return tuple(page_of(path, data.decode("utf-8")) for path, data in files)
 
 
 def _executable() -> Path:
+    # (pagefind's package is imported only to index: a build that keeps its index does without)
     from pagefind.service import get_executable
 
     exe = get_executable()
@@ -115,51 +106,33 @@ def docs_key(docs: list[SearchDoc]) -> str:
     return h.hexdigest()
 
 
-def site_key(site, prose_pages: list[ProsePage] | None = None, metrics_given: tuple[str, ...] | None = None) -> str:
+def site_key(site, prose_pages: list[ProsePage] | None = None) -> str:
     """The key of a Site's search documents without making them: a hash of their basis (see
     search_docs.py), the prose pages and what docs_key() covers besides. Cheap enough for every
-    build: each agency's part of the basis is encoded once and reused while the agency and its
-    reports are the objects the last build had (load.py keeps an unchanged report's object), so
-    a dev-server rebuild encodes only the edited agency's (62 -> ~10 ms at 20,000 reports). When
-    it equals the last build's, the index that build wrote is the one this build would write.
-
-    `metrics_given`: search_docs.metrics_given(site) when the caller knows it (a scan of every
-    report otherwise: the dev server's render keeps the counts it is made from)."""
+    build: each agency's part of the basis is encoded once and kept with the Site (Site.kept),
+    and a Site made by the dev server's edit keeps those of the agencies whose reports did not
+    change, so a rebuild encodes only the edited agency's (62 -> ~10 ms at 20,000 reports). When
+    it equals the last build's, the index that build wrote is the one this build would write."""
     pages = _read_pages(site.content_dir) if prose_pages is None else prose_pages
     aliases = search_docs.aliases_by_name(site.content_dir)
     h = hashlib.blake2b(_salt(), digest_size=16)
-    kept: dict[str, tuple] = {}
-    agencies, by_slug = site._index()[:2]  # (the index's own lists: not a copy of each per agency)
-    for a in agencies:
-        reports = by_slug[a.slug]
+    # agency slug -> (its aliases, its facts encoded): an agency's facts are its own and its
+    # reports' (an agency that differs makes a Site that keeps none), its aliases agencies.toml's
+    kept = site.kept(("search facts",), per="agency")
+    by_slug = site.groups.by_slug
+    for a in site.agencies:
         also = aliases.get(a.name, ())
-        entry = _FACTS.get(a.slug)
-        # The same list object as last time (an edit elsewhere keeps the agency's list of the
-        # last Site's index, and nothing mutates those lists) is the same reports: compared only
-        # when it is another list.
-        if entry is None or entry[4] is not reports and (
-                len(entry[1]) != len(reports) or any(x is not y for x, y in zip(entry[1], reports))) or (
-                entry[0] is not a and entry[0] != a) or entry[2] != also:
+        entry = kept.get(a.slug)
+        if entry is None or entry[0] != also:
             facts = search_docs.AgencyFacts(a.slug, a.name, a.city, a.district, a.level, tuple(also),
-                                            tuple((r.year, r.agency) for r in reports))
-            entry = (a, tuple(reports), also, json.dumps(facts, ensure_ascii=False).encode("utf-8") + b"\n", reports)
-        elif entry[4] is not reports:
-            entry = entry[:4] + (reports,)
-        kept[a.slug] = entry
-        h.update(entry[3])
-    _FACTS.clear()
-    _FACTS.update(kept)
-    given = search_docs.metrics_given(site) if metrics_given is None else tuple(metrics_given)
+                                            tuple((r.year, r.agency) for r in by_slug[a.slug]))
+            entry = kept[a.slug] = (also, json.dumps(facts, ensure_ascii=False).encode("utf-8") + b"\n")
+        h.update(entry[1])
+    given = search_docs.metrics_given(site)
     h.update(json.dumps([list(site.years), given]).encode("utf-8"))
     for page in sorted(pages, key=lambda p: p.stem):
         h.update(json.dumps([page.stem, page.title, page.html], ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
-
-
-# site_key()'s encoded part of each agency, by slug: (agency, its reports, aliases, bytes, the
-# Site index's list of them). The entries hold the report objects (and list) they were made from,
-# so an identity test cannot be fooled by an id taken again by a new object.
-_FACTS: dict[str, tuple] = {}
 
 
 def standin(doc: SearchDoc) -> str:

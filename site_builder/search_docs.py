@@ -14,20 +14,17 @@ the documents themselves only when the index has to be written again.
 
 from __future__ import annotations
 
-import hashlib
-import operator
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from site_builder import catalogue
 from site_builder.gcpause import gc_paused
-from site_builder.load import Site
 from site_builder.render import urls
-
-if TYPE_CHECKING:  # not imported at run time: it brings markdown-it, which a no-change build never needs
-    from site_builder.render.prose import ProsePage
+from site_builder.render.prose import ProsePage
+from site_builder.site import Site
 
 AGENCIES_FILE = "agencies.toml"
 
@@ -83,22 +80,19 @@ def _years_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}年" if years[0] != years[-1] else f"{years[0]}年"
 
 
-# agencies.toml's aliases by the file's bytes: parsed once, not on every rebuild (50 ms at 20,000 reports)
-_ALIASES: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {}
-
-
 def aliases_by_name(content_dir: Path) -> dict[str, tuple[str, ...]]:
     """agencies.toml's `aliases` of each agency, by the agency's name. The build has already
     loaded (and validated) the file; an unreadable one was reported there, so here it adds none."""
-    path = Path(content_dir) / AGENCIES_FILE
     try:
-        data = path.read_bytes()
+        data = (Path(content_dir) / AGENCIES_FILE).read_bytes()
     except FileNotFoundError:
         return {}
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    cached = _ALIASES.get(str(path))
-    if cached is not None and cached[0] == digest:
-        return cached[1]
+    return _aliases_in(data)
+
+
+@lru_cache(maxsize=4)
+def _aliases_in(data: bytes) -> dict[str, tuple[str, ...]]:
+    # (parsed once a file's bytes, not on every rebuild: 50 ms at 20,000 reports; callers only read it)
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -108,42 +102,12 @@ def aliases_by_name(content_dir: Path) -> dict[str, tuple[str, ...]]:
         aliases = entry.get("aliases") if isinstance(entry, dict) else None
         if isinstance(aliases, list):
             out[name] = tuple(a for a in aliases if isinstance(a, str))
-    _ALIASES[str(path)] = (digest, out)
     return out
-
-
-# Which catalogue metrics each report gives, as bits, by report: a rebuild reuses the unchanged
-# reports' objects (load.py's `known`), so only an edited report's figures are scanned again
-# (the scan of every figure is 100 ms at 20,000 reports). Entries hold their report, so an id
-# is never taken for another's; each call keeps only the current reports'.
-_MASKS: dict[int, tuple[object, object, int, int]] = {}
-
-
-_METRIC_OF = operator.attrgetter("metric")
-
-
-def _metric_bits() -> dict[str, int]:
-    return {m.id: 1 << i for i, m in enumerate(catalogue.metrics())}
 
 
 def metrics_given(site: Site) -> tuple[str, ...]:
     """Ids of the metrics any report gives (any column), in catalogue order: the metric pages."""
-    global _MASKS
-    bits = _metric_bits()
-    by_names: dict[frozenset, int] = {}  # reports of one template give the same metrics
-    masks, given = {}, 0
-    for r in site.reports:
-        entry = _MASKS.get(id(r))
-        if entry is None or entry[0] is not r or entry[1] is not r.figures or entry[2] != len(r.figures):
-            names = frozenset(map(_METRIC_OF, r.figures))
-            mask = by_names.get(names)
-            if mask is None:
-                mask = by_names[names] = sum(bits.get(n, 0) for n in names)
-            entry = (r, r.figures, len(r.figures), mask)
-        masks[id(r)] = entry
-        given |= entry[3]
-    _MASKS = masks
-    return tuple(m.id for m in catalogue.metrics() if given & bits[m.id])
+    return tuple(m.id for m in site.metrics_with_data)
 
 
 def basis(site: Site) -> Basis:

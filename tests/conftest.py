@@ -57,8 +57,8 @@ def no_charts(monkeypatch):
     import site_builder.commands.build as build_cmd
     from site_builder.render import charts_hook
 
-    monkeypatch.setattr(charts_hook, "agency_charts", lambda site, slug: [])
-    monkeypatch.setattr(charts_hook, "metric_charts", lambda site, metric_id: [])
+    monkeypatch.setattr(charts_hook, "agency_charts", lambda site, slug, kinds=None: [])
+    monkeypatch.setattr(charts_hook, "metric_charts", lambda site, metric_id, kinds=None: [])
     if hasattr(build_cmd, "prerender"):  # renders every chart up front
         monkeypatch.setattr(build_cmd, "prerender", lambda site: None)
 

@@ -99,8 +99,8 @@ def baseline(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("baseline") / "site"
     content = copy_seed_content(tmp_path_factory.mktemp("baseline-content") / "content")
     with pytest.MonkeyPatch.context() as mp:  # records and pages only: no charts needed
-        mp.setattr(charts_hook, "agency_charts", lambda site, slug: [])
-        mp.setattr(charts_hook, "metric_charts", lambda site, metric_id: [])
+        mp.setattr(charts_hook, "agency_charts", lambda site, slug, kinds=None: [])
+        mp.setattr(charts_hook, "metric_charts", lambda site, metric_id, kinds=None: [])
         if hasattr(build_cmd, "prerender"):
             mp.setattr(build_cmd, "prerender", lambda site: None)
         assert main(["build", "--content", str(content), "--out", str(out)]) == 0

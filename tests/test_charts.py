@@ -54,11 +54,11 @@ def data_rows(chart):
     return spec_of(chart)["datasets"]["rows"]
 
 
-def all_charts(site):
+def all_charts(site, kinds=None):
     from site_builder.catalogue import metrics
 
-    return [c for a in site.agencies for c in agency_charts(site, a.slug)] + [
-        c for m in metrics() if (c := metric_chart(site, m.id)) is not None]
+    return [c for a in site.agencies for c in agency_charts(site, a.slug, kinds)] + [
+        c for m in metrics() if (c := metric_chart(site, m.id, kinds)) is not None]
 
 
 # --- what the charts show ---------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def test_every_chart_spec_is_valid_vega_lite(seed, two_eras, vega_lite_errors):
               "x_domain": enc["x"]["scale"]["domain"], "years": enc["x"]["axis"]["values"],
               "series": enc["color"]["scale"]["domain"], "y_title": enc["y"]["title"], "description": "d"}
     for kind in ALL_KINDS:
-        spec = json.loads(charts.templates().fill(kind, values))
+        spec = json.loads(Templates().fill(kind, values))
         assert vega_lite_errors(spec) == [], kind
         assert "__slot_" not in json.dumps(spec)
         assert (len(spec["layer"]) == 4) == kind.rules
@@ -290,30 +290,28 @@ def test_every_chart_spec_is_valid_vega_lite(seed, two_eras, vega_lite_errors):
 
 def test_a_chart_is_its_kinds_spec_filled_in_without_altair(seed, monkeypatch):
     templates = Templates()
-    monkeypatch.setattr(charts, "_templates", templates)
-    charts.prerender(seed)
-    assert templates.builds == len(ALL_KINDS)
+    assert charts.prerender(templates) == len(ALL_KINDS) == templates.builds
 
     def no_altair(kind):
         raise AssertionError("a chart went through Altair")
 
     monkeypatch.setattr(charts, "altair_spec", no_altair)
-    assert len(all_charts(seed)) > 20 and templates.builds == len(ALL_KINDS)
-    assert charts.prerender(seed) == 0
+    monkeypatch.setattr(charts, "_altair_text", no_altair)  # (nor this process's kinds)
+    assert len(all_charts(seed, templates)) > 20 and templates.builds == len(ALL_KINDS)
+    assert charts.prerender(templates) == 0
 
 
 def test_specs_are_deterministic_bytes_from_altair_or_from_disk(seed, tmp_path, monkeypatch):
     first = Templates(tmp_path)
-    monkeypatch.setattr(charts, "_templates", first)
-    made = [c.spec_json for c in all_charts(seed)]
+    made = [c.spec_json for c in all_charts(seed, first)]
     assert first.builds > 0 and list(tmp_path.glob("kinds-*.json"))
-    assert [c.spec_json for c in all_charts(seed)] == made  # same process, same bytes
+    assert [c.spec_json for c in all_charts(seed, first)] == made  # same process, same bytes
+    assert [c.spec_json for c in all_charts(seed)] == made  # the kinds kept in memory only: the same
 
     # a later build process: the kinds come from the disk, Altair is not asked
     later = Templates(tmp_path)
-    monkeypatch.setattr(charts, "_templates", later)
-    monkeypatch.setattr(charts, "altair_spec", lambda kind: pytest.fail("built again though on disk"))
-    assert [c.spec_json for c in all_charts(seed)] == made and later.builds == 0
+    monkeypatch.setattr(charts, "_altair_text", lambda kind: pytest.fail("built again though on disk"))
+    assert [c.spec_json for c in all_charts(seed, later)] == made and later.builds == 0
 
 
 def test_a_process_with_the_kinds_on_disk_never_imports_altair(tmp_path):
@@ -326,11 +324,11 @@ from pathlib import Path
 from site_builder import charts
 from site_builder.load import load_site
 assert "altair" not in sys.modules, "importing the charts module imported Altair"
-charts.use_cache_dir(Path({str(tmp_path)!r}))
+kinds = charts.Templates(Path({str(tmp_path)!r}))
 site = load_site(Path({str(CONTENT)!r}))
-charts.prerender(site)
-made = charts.agency_charts(site, "jianguomen")
-print(charts.templates().builds, "altair" in sys.modules, len(made))
+charts.prerender(kinds)
+made = charts.agency_charts(site, "jianguomen", kinds)
+print(kinds.builds, "altair" in sys.modules, len(made))
 """
     run = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
     assert run() == [str(len(ALL_KINDS)), "True", "2"]  # first process: Altair builds every kind
@@ -339,13 +337,12 @@ print(charts.templates().builds, "altair" in sys.modules, len(made))
 
 def test_a_damaged_kinds_file_is_rebuilt(seed, tmp_path, monkeypatch):
     first = Templates(tmp_path)
-    monkeypatch.setattr(charts, "_templates", first)
-    made = agency_charts(seed, "jianguomen")[0].spec_json
+    made = agency_charts(seed, "jianguomen", first)[0].spec_json
     for f in tmp_path.glob("kinds-*.json"):
         f.write_text("{not json", encoding="utf-8")
     again = Templates(tmp_path)
-    monkeypatch.setattr(charts, "_templates", again)
-    assert agency_charts(seed, "jianguomen")[0].spec_json == made and again.builds == first.builds > 0
+    assert agency_charts(seed, "jianguomen", again)[0].spec_json == made and again.builds == first.builds > 0
+    assert len(json.loads(next(tmp_path.glob("kinds-*.json")).read_text(encoding="utf-8"))) == again.builds
 
 
 def test_a_missing_value_is_an_error_not_a_placeholder_left_in():

@@ -93,46 +93,41 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
 </tr>
 {% endfor %}"""})
     env.globals["zip"] = zip
-    context.forget_index()
-    try:
-        for m in context.metrics_with_data(seed):
-            years, count, html = compare_rows.metric_rows(seed, m.id)
-            rows = []
-            for a in seed.agencies:
-                by_year = {r.year: r for r in seed.reports_of(a.slug)}
-                given = {y: f for y, r in by_year.items() if (f := context.figure_of(r, m.id)) is not None}
-                if given:
-                    rows.append(type("Row", (), {"agency": a, "cells": [(y, by_year.get(y), given.get(y)) for y in years]}))
-            assert count == len(rows) > 0
-            assert str(html) == env.get_template("metric").render(rows=rows, mid=m.id), m.id
-        for year in seed.years:
-            columns, show_share, count, html = compare_rows.year_rows(seed, year)
-            reports = [r for r in seed.reports if r.year == year]
-            rows = [(seed.agency_of[r.path], r, [context.figure_of(r, m.id) for m in columns],
-                     context.share(context.figure_of(r, "outcome.withheld"), context.figure_of(r, "outcome.total")))
-                    for r in reports]
-            assert count == len(reports)
-            assert str(html) == env.get_template("year").render(rows=rows, columns=columns, show_share=show_share), year
-    finally:
-        context.forget_index()
+    for m in seed.metrics_with_data:
+        years, count, html = compare_rows.metric_rows(seed, m.id)
+        rows = []
+        for a in seed.agencies:
+            by_year = {r.year: r for r in seed.reports_of(a.slug)}
+            given = {y: f for y, r in by_year.items() if (f := context.figure_of(r, m.id)) is not None}
+            if given:
+                rows.append(type("Row", (), {"agency": a, "cells": [(y, by_year.get(y), given.get(y)) for y in years]}))
+        assert count == len(rows) > 0
+        assert str(html) == env.get_template("metric").render(rows=rows, mid=m.id), m.id
+    for year in seed.years:
+        columns, show_share, count, html = compare_rows.year_rows(seed, year)
+        reports = [r for r in seed.reports if r.year == year]
+        rows = [(seed.agency_of[r.path], r, [context.figure_of(r, m.id) for m in columns],
+                 context.share(context.figure_of(r, "outcome.withheld"), context.figure_of(r, "outcome.total")))
+                for r in reports]
+        assert count == len(reports)
+        assert str(html) == env.get_template("year").render(rows=rows, columns=columns, show_share=show_share), year
 
 
 def test_rows_made_for_other_columns_are_not_reused(seed):
+    from dataclasses import replace
+
     from site_builder.render import compare_rows, context
 
-    context.forget_index()
-    try:
-        year = seed.years[-1]
-        columns, show_share, _, _ = compare_rows.year_rows(seed, year)
-        signature = (tuple(m.id for m in columns), show_share)
-        kept = context.row_cache(seed, ("year", year), signature)
-        assert kept  # the rows made are kept for the page's columns
-        kept[next(iter(kept))] = "stale"
-        assert "stale" in str(compare_rows.year_rows(seed, year)[3])  # (kept rows are used as they are)
-        assert context.row_cache(seed, ("year", year), (signature[0][:-1], show_share)) == {}
-        assert "stale" not in str(compare_rows.year_rows(seed, year)[3])
-    finally:
-        context.forget_index()
+    site = replace(seed)  # (a Site of its own: the rows made here are kept with it)
+    year = site.years[-1]
+    columns, show_share, _, html = compare_rows.year_rows(site, year)
+    signature = (tuple(m.id for m in columns), show_share)
+    kept = context.row_cache(site, ("year", year), signature)
+    assert kept  # the rows made are kept for the page's columns
+    kept[next(iter(kept))] = "stale"
+    assert "stale" in str(compare_rows.year_rows(site, year)[3])  # (kept rows are used as they are)
+    assert context.row_cache(site, ("year", year), (signature[0][:-1], show_share)) == {}
+    assert str(compare_rows.year_rows(replace(seed), year)[3]) == str(html)  # another Site: made anew
 
 
 def test_edits_in_a_row_at_scale_equal_a_clean_build(tmp_path, many):

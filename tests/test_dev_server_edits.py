@@ -7,11 +7,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from site_builder import search, search_docs
+from dataclasses import replace
+
+from site_builder import search, search_docs, site as site_module
 from site_builder.commands import build as B
 from site_builder.load import load_site
 from site_builder.output import Output
-from site_builder.render import changes, metrics_with_data
+from site_builder.render import changes
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
@@ -39,7 +41,7 @@ def test_not_in_both_equals_the_plain_sets():
         ([], [a]),
     ]
     for old, new in cases:
-        assert changes._not_in_both(old, new) == naive_not_in_both(old, new), (old, new)
+        assert site_module.not_in_both(old, new) == naive_not_in_both(old, new), (old, new)
 
 
 def loaded_pair(tmp_path):
@@ -55,23 +57,38 @@ def test_diff_of_an_edit_equals_the_diff_of_copies(tmp_path):
     """diff() short-cuts on the same agency map and on lists of one length; with copies of both
     (other dicts, lists in another arrangement of objects) it takes the plain path: same answer."""
     before, after = loaded_pair(tmp_path)
-    counts = changes.metric_counts(before.reports)
-    fast = changes.diff(before, after, counts)
+    fast = changes.diff(before, after)
     before_copy = type(before)(before.content_dir, list(before.reports), dict(before.agency_of), list(before.errors))
     after_copy = type(after)(after.content_dir, list(after.reports) + [], dict(after.agency_of), list(after.errors))
-    plain = changes.diff(before_copy, after_copy, counts)
+    plain = changes.diff(before_copy, after_copy)
     assert fast is not None and fast.reports == {("jianguomen", 2024)}
     assert fast == plain
-    assert metrics_with_data(fast) == search_docs.metrics_given(after)
 
 
-def test_site_key_with_the_diffs_metrics_equals_the_scanned_one(tmp_path):
-    before, after = loaded_pair(tmp_path)
-    search.site_key(before)  # (its agencies' parts kept: the edit's key reuses them)
-    ch = changes.diff(before, after, changes.metric_counts(before.reports))
-    fast = search.site_key(after, metrics_given=metrics_with_data(ch))
-    search._FACTS.clear()
-    assert fast == search.site_key(after)
+def test_a_site_made_from_the_last_one_has_the_indexes_of_a_fresh_one(tmp_path):
+    """Site.with_reports carries the last Site's indexes, updated for the edit (the load makes the
+    dev server's Site so): each equals what a Site of the same reports computes from scratch."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    before = load_site(content)
+    # every index computed, and kept values derived from the Site (an agency's search facts)
+    before.groups, before.metric_counts, before.reports_by_year, dict(before.figure_entries)
+    search.site_key(before)
+    edit(content / "reports" / "jianguomen-2024.txt", "\t139\n", "\t141\n")
+    after = load_site(content, known=before.known, previous=before)
+    (content / "reports" / "taoranting-2017.txt").unlink()  # a report removed: assembled, then carried
+    smaller = load_site(content, known=after.known, previous=after)
+    for site in (after, smaller):
+        assert {"groups", "metric_counts", "figure_entries", "reports_by_year"} <= set(vars(site)), "not carried"
+        fresh = replace(site)
+        assert site.groups == fresh.groups
+        assert site.metric_counts == fresh.metric_counts and site.metrics_with_data == fresh.metrics_with_data
+        assert dict(site.figure_entries) == dict(fresh.figure_entries)
+        assert site.reports_by_year == fresh.reports_by_year
+        assert search.site_key(site) == search.site_key(fresh)
+        assert search_docs.metrics_given(site) == search_docs.metrics_given(fresh)
+    assert "taoranting" in {a.slug for a in after.agencies} - {a.slug for a in smaller.agencies} or \
+        len(smaller.reports_of("taoranting")) == len(after.reports_of("taoranting")) - 1
 
 
 def test_warning_texts_reused_equal_fresh_ones(tmp_path):

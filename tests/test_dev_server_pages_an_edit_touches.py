@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import catalogue
 from site_builder.load import load_site
 from site_builder.render import affected, changes, pages
 from site_builder.render.prose import read_pages
@@ -27,12 +26,11 @@ def test_an_edit_lists_every_page_it_affects(tmp_path, old, new):
     # an edited figure; or a blank line on top, which moves every line and touches every metric
     report.write_text(text.replace(old, new, 1) if old != new else "\n" + text, encoding="utf-8")
     after = load_site(content, known=before.known)
-    ch = changes.diff(before, after, changes.metric_counts(before.reports))
+    ch = changes.diff(before, after)
     assert ch is not None and ch.reports and not ch.added_or_removed and not ch.with_data
     prose = read_pages(content)
-    with_data = [m for m in catalogue.metrics() if m.id in ch.counts]
-    everything = pages.page_specs(after, prose, with_data)
-    touched = pages.page_specs(after, prose, with_data, touched=ch)
+    everything = pages.page_specs(after, prose)
+    touched = pages.page_specs(after, prose, touched=ch)
     wanted = [s.url for s in everything if affected(s, ch)]
     assert wanted, "the edit touches no page"
     assert set(wanted) <= {s.url for s in touched}

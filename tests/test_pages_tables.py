@@ -59,8 +59,7 @@ def site(tmp_path_factory):
     s = load_site(corpus.content_dir)
     # one agency's reports made hostile: its report pages and its agency page show them
     slug = s.agencies[1].slug
-    s.reports = [_hostile(r) if s.agency_of[r.path].slug == slug else r for r in s.reports]
-    return s
+    return s.with_reports([_hostile(r) if s.agency_of[r.path].slug == slug else r for r in s.reports])
 
 
 @pytest.fixture(scope="module")

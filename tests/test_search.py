@@ -154,18 +154,19 @@ def test_the_site_key_changes_exactly_when_the_documents_do(tmp_path, change):
     assert (after[1] == before[1]) == (change == "none"), change
 
 
-def test_a_report_whose_figures_change_is_scanned_again_for_the_metrics_given():
-    # the metrics-given scan keeps each report's result while the report and its figures list
-    # are the same objects (a rebuild); a report with other figures is scanned again
+def test_a_report_that_no_longer_gives_a_metric_takes_its_document_away():
+    # the metrics given are the Site's metric counts: a Site made from this one with a report
+    # edited (with_reports) has them updated for that report, as a Site made from scratch does
     site = load_site(CONTENT)
     given = metrics_given(site)
     givers = {m: [r for r in site.reports if any(f.metric == m for f in r.figures)] for m in given}
     metric, (report,) = next((m, rs) for m, rs in givers.items() if len(rs) == 1)  # given by one report only
-    report.figures = [f for f in report.figures if f.metric != metric]
-    assert metric not in metrics_given(site)
-    assert f"/metrics/{metric}/" not in by_url(site_documents(site))
-    report.figures.append(replace(report.figures[0], metric=metric))  # the same list, one figure longer
-    assert metric in metrics_given(site)
+    without = replace(report, figures=[f for f in report.figures if f.metric != metric])
+    edited = site.with_reports([without if r is report else r for r in site.reports])
+    assert metric not in metrics_given(edited) and metrics_given(edited) == metrics_given(replace(edited))
+    assert f"/metrics/{metric}/" not in by_url(site_documents(edited))
+    again = edited.with_reports([report if r is without else r for r in edited.reports])
+    assert metrics_given(again) == given
 
 
 def test_the_key_tells_documents_apart():

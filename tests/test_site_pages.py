@@ -341,8 +341,8 @@ def hostile_site(tmp_path_factory) -> Path:
     )
     out = content.parent / "_site"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(charts_hook, "agency_charts", lambda site, slug: [])
-        mp.setattr(charts_hook, "metric_charts", lambda site, metric_id: [])
+        mp.setattr(charts_hook, "agency_charts", lambda site, slug, kinds=None: [])
+        mp.setattr(charts_hook, "metric_charts", lambda site, metric_id, kinds=None: [])
         assert main(["build", "--content", str(content), "--out", str(out), "--base-url", "https://foi.example.cn/"]) == 0
     return out
 
@@ -438,7 +438,7 @@ def test_a_cell_the_parser_left_out_says_why(tmp_path):
         warnings=[Diagnostic(report.path, 41, "cells run together past telling", code="unsplittable",
                              metrics=("outcome.partial",), applicants=("commercial",))],
     )
-    site.reports = [report if r.path == report.path else r for r in site.reports]
+    site = site.with_reports([report if r.path == report.path else r for r in site.reports])
     p = pages.report_page(site, report)
     html = environment(PROJECT_ROOT / "templates").get_template(p.template).render(
         page=p, site=site, base_url="https://example.org", prose_pages=[], downloads=[], **p.context)

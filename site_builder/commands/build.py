@@ -20,9 +20,8 @@ from site_builder.incremental import Manifest, forget_manifest, load_manifest, o
 from site_builder.incremental import current as current_manifest
 from site_builder.output import Output, commit_in_place, discard, staging_dir, swap_in
 from site_builder.timings import Timings
-from site_builder.render import (PROJECT_ROOT, RenderState, diff_previous, metrics_with_data, render_site,
-                                  write_pending_downloads)
-from site_builder.charts import prerender, use_cache_dir
+from site_builder.render import PROJECT_ROOT, RenderState, diff_previous, render_site, write_pending_downloads
+from site_builder.charts import Templates as ChartKinds, prerender
 from site_builder.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
 
 
@@ -89,8 +88,6 @@ def finish_downloads(out: Path, quiet: bool = True) -> float | None:
         except BaseException:
             discard(stage)
             raise
-        finally:
-            site.__dict__.pop("_records_cache", None)
         manifest.outputs.update(output.hashes)
         save_manifest(cache_root, Path(out), manifest)
         seconds = time.perf_counter() - t0
@@ -99,10 +96,15 @@ def finish_downloads(out: Path, quiet: bool = True) -> float | None:
     return seconds
 
 
+# where the kinds of chart are kept between build processes (charts.Templates), by default
+CHARTS_DIR = Path(".cache") / "charts"
+
+
 def build(content: Path, out: Path, templates: Path, static: Path, strict: bool = False, quiet: bool = False,
           base_url: str | None = None, search: bool = True, *, timings: Timings | None = None,
           cache_dir=_DEFAULT, incremental: bool = True, jobs: int | None = None,
-          allow_up_to_date: bool = False, defer_downloads: bool = False, scanned: dict | None = None) -> Site | None:
+          allow_up_to_date: bool = False, defer_downloads: bool = False, scanned: dict | None = None,
+          charts_dir: Path | None = CHARTS_DIR) -> Site | None:
     """Load, render and publish the site. Raises BuildAborted under --strict.
 
     A first build renders into a staging folder and swaps it in. With a manifest of the
@@ -139,7 +141,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
             print(f"{out} is up to date ({previous.summary.get('reports', '?')} report(s), {len(previous.outputs)} files; "
                   f"no input changed) in {t.total():.2f}s")
         if last:
-            last[1].build_stats = dict(getattr(last[1], "build_stats", {}), changed=0, pages_rendered=0)
+            last[1].build_stats.update(changed=0, pages_rendered=0)
         return last[1] if last else None
     _LAST.pop(key, None)
     cache = _report_cache(cache_root) if cache_root is not None else None
@@ -168,10 +170,7 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
     # Search documents come from the Site, not the pages: the index is built from them on the
     # second core while the pages render, into the staging folder; an incremental build builds
     # it only when their key changed (and swaps the folder in whole), else keeps the live one.
-    # (an edit of reports: the diff the render needs, made first for the metrics the key hashes)
-    diffed = diff_previous(site, render_previous) if render_previous is not None else None
-    search_key = (site_key(site, metrics_given=metrics_with_data(diffed) if diffed is not None else None)
-                  if search else None)  # cheap; the documents are made only to be indexed
+    search_key = site_key(site) if search else None  # cheap; the documents are made only to be indexed
     index_job = None
     try:
         if search and (live is None or search_key != previous.summary.get("search_key")
@@ -179,13 +178,16 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
             index_job = start_index(stage, site_documents(site))
         output = Output(stage, previous.outputs if previous else None, base=live, timings=t)
         jobs = jobs or default_jobs()
+        chart_kinds = None  # (an incremental render: the last render's)
         if render_previous is None:
             # (no records stage: the data downloads stream each report's rows as they write them)
+            chart_kinds = ChartKinds(charts_dir)
             with t.stage("charts"):
-                prerender(site)  # each kind of chart's spec built once (Altair), before the pages and any worker need it
+                prerender(chart_kinds)  # each kind of chart's spec built once (Altair), before the pages and any worker need it
         with t.stage("render"):
             state = render_site(site, output, templates, static, base_url=base_url, previous=render_previous,
-                                jobs=jobs, stats=render_stats, defer_downloads=defer_downloads, changes=diffed)
+                                jobs=jobs, stats=render_stats, defer_downloads=defer_downloads,
+                                changes=diff_previous(site, render_previous), charts=chart_kinds)
         if index_job is not None:  # started before the pages: this stage is only the wait
             with t.stage("search"):
                 index_job.wait()
@@ -206,8 +208,6 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
             index_job.cancel()
         discard(stage)
         raise
-    finally:
-        site.__dict__.pop("_records_cache", None)  # millions of rows: not kept beyond the render
     now.outputs = output.hashes
     now.summary = {"reports": len(site.reports), "agencies": len(site.agencies), "search_key": search_key,
                    "errors": [str(e) for e in site.errors], "warnings": warnings}
@@ -217,8 +217,8 @@ def build(content: Path, out: Path, templates: Path, static: Path, strict: bool 
         _PENDING[key] = cache_root  # the manifest is saved once the downloads are current
     _LAST[key] = (now, site, state)
     _FOLDER[key] = _identity(out)
-    site.build_stats = {"files": len(output.hashes), "changed": len(output.changed), "incremental": live is not None,
-                        "pages_rendered": render_stats.get("pages"), "render_incremental": render_stats.get("incremental")}
+    site.build_stats.update({"files": len(output.hashes), "changed": len(output.changed), "incremental": live is not None,
+                        "pages_rendered": render_stats.get("pages"), "render_incremental": render_stats.get("incremental")})
     if not quiet:
         print(f"stages: {t.line()}" + (f"; incremental, {render_stats.get('pages')} page(s) rendered, "
                                        f"{len(output.changed)} file(s) changed" if live is not None else "")
@@ -360,7 +360,7 @@ def run(args) -> int:
     templates = resolve_dir(args.templates, "templates")
     static = resolve_dir(args.static, "static")
     # the chart kinds' specs are kept across builds (keyed by the Altair version and the charts code)
-    use_cache_dir((args.cache / "charts") if getattr(args, "cache", None) else Path(".cache") / "charts")
+    charts_dir = (args.cache / "charts") if getattr(args, "cache", None) else CHARTS_DIR
     if args.serve:
         from site_builder.commands.serve import serve
 
@@ -369,5 +369,6 @@ def run(args) -> int:
         return 0
     cache_dir = None if args.no_cache else (args.cache if args.cache is not None else _DEFAULT)
     build(args.content, args.out, templates, static, strict=args.strict, base_url=args.base_url,
-          cache_dir=cache_dir, incremental=not (args.full or args.no_cache), jobs=args.jobs, allow_up_to_date=True)
+          cache_dir=cache_dir, incremental=not (args.full or args.no_cache), jobs=args.jobs, allow_up_to_date=True,
+          charts_dir=charts_dir)
     return 0

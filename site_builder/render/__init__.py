@@ -13,17 +13,26 @@ every other unit over from the previous render; it gives the same bytes as a ful
 
 from __future__ import annotations
 
-from collections import Counter
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
+from site_builder.assets import Assets
+from site_builder.charts import Templates as ChartKinds, write_specs
 from site_builder.downloads import agency_records_csv, notes_csv, quality_csv
-from site_builder.load import Site
+from site_builder.exceptions import SiteBuilderError
 from site_builder.output import Output
+from site_builder.render import changes as changes_mod
+from site_builder.render import context, feeds, pages, records_files, urls
+from site_builder.render.assets import copy_original
+from site_builder.render.environment import PROJECT_ROOT, environment
+from site_builder.render.prose import read_pages
+from site_builder.site import Site
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["PROJECT_ROOT", "RenderState", "affected", "diff_previous", "environment", "render_site",
+           "write_pending_downloads"]
 
 # below this many pages a full render stays in one process (forking costs more than it saves)
 PARALLEL_MIN_PAGES = 200
@@ -34,39 +43,17 @@ CHUNK_UNITS = 32
 HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric")
 
 
-def environment(templates_dir: Path) -> Environment:
-    # Report text is untrusted: autoescape every template, whatever its name.
-    # auto_reload=False: Jinja would stat() the template file on every get_template (every page:
-    # ~1.7 s CPU at 20,000 reports). Within a build templates do not change, and a build after a
-    # template edit (the dev server's next build too) makes a new environment (_full_environment).
-    env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
-        auto_reload=False,
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.do"],
-    )
-    from site_builder.render.templating import install
-
-    install(env)
-    return env
-
-
 @dataclass
 class RenderState:
     """What the next render in this process needs from this one to render only what changed."""
 
     units: dict[tuple, dict[str, str]]  # unit -> its files (relpath -> hash)
     downloads: list[str]  # the data/ files every page's footer links to
-    counts: Counter  # metric id -> reports that give it (changes.metric_counts)
     prose: list  # the prose pages (ProsePage), compared whole
     options: tuple  # base URL, templates and static folders
     env: Environment | None = field(default=None, repr=False)  # templates compiled, asset_url set
     records: object = field(default=None, repr=False)  # records_files.Layout of the data/ record files
-    index: dict = field(default_factory=dict, repr=False)  # context.export_index(): the shared indexes
+    charts: ChartKinds | None = field(default=None, repr=False)  # the kinds of chart, their specs made
     # reports ((slug, year)) whose rows the live data/ files do not hold yet: a render with
     # defer_downloads leaves them to write_pending_downloads (None: the files are current)
     pending: set | None = None
@@ -74,7 +61,7 @@ class RenderState:
 
 def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None = None, *,
                 previous: tuple[Site, RenderState] | None = None, jobs: int = 1, stats: dict | None = None,
-                defer_downloads: bool = False, changes=None) -> RenderState:
+                defer_downloads: bool = False, changes=None, charts: ChartKinds | None = None) -> RenderState:
     """Write the site into `out`. With `previous` (the Site and RenderState of the last render in
     this process, whose templates, static files and code are those of this one), render only the
     units the difference touches. Returns the state for the next render; `stats` receives
@@ -85,13 +72,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     state's `pending`; write_pending_downloads() brings them up to date afterwards.
 
     `changes`: changes.diff() of `previous`'s Site and `site`, when the caller made it already
-    (see diff_previous())."""
-    from site_builder import catalogue
-    from site_builder.render import changes as changes_mod
-    from site_builder.render import context, feeds, pages, urls
-    from site_builder.render.assets import copy_original
-    from site_builder.render.prose import read_pages
-
+    (see diff_previous()). `charts`: the kinds of chart (charts.Templates) the charts are made
+    from; by default the last render's, else kinds kept in this process only."""
     base = urls.base_url(base_url)
     prose = read_pages(site.content_dir)
     options = (base, str(Path(templates_dir).resolve()), str(Path(static_dir).resolve()))
@@ -99,13 +81,12 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     if previous is not None:
         old_site, old = previous
         if old.options == options and old.prose == prose and old.env is not None:
-            ch = changes if changes is not None else changes_mod.diff(old_site, site, old.counts)
-    counts = ch.counts if ch is not None else changes_mod.metric_counts(site.reports)
-    with_data = [m for m in catalogue.metrics() if m.id in counts]
+            ch = changes if changes is not None else changes_mod.diff(old_site, site)
+    kinds = charts if charts is not None else old.charts if old is not None and old.charts is not None else ChartKinds()
     # the same pages as the last render (no report added or removed, the same metrics): only those
     # the change may touch are listed, the rest carried over by their unit keys
     same_pages = ch is not None and not ch.added_or_removed and not ch.with_data
-    specs = pages.page_specs(site, prose, with_data, touched=ch if same_pages else None)
+    specs = pages.page_specs(site, prose, kinds, touched=ch if same_pages else None)
     parallel = jobs > 1 and ch is None and len(specs) >= PARALLEL_MIN_PAGES and _can_fork()
 
     def run(key: tuple, write) -> None:
@@ -145,7 +126,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             ch = None  # other data files: every page's footer changes
             if same_pages:  # (so every page, not only those the edit touched)
                 same_pages = False
-                specs = pages.page_specs(site, prose, with_data)
+                specs = pages.page_specs(site, prose, kinds)
     else:
         downloads = _download_names()
 
@@ -175,8 +156,9 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         if r.original:
             key = (site.agency_of[r.path].slug, r.year)
             add(("original",) + key, lambda c, k=key: k in c.reports, lambda r=r: copy_original(site, r, out))
+    page_env = PageEnv()  # (set below, before the pages render)
     for spec in specs:
-        add(("page", spec.url), lambda c, s=spec: affected(s, c), lambda s=spec: _render_page(s, out))
+        add(("page", spec.url), lambda c, s=spec: affected(s, c), lambda s=spec: _render_page(s, out, page_env))
     add(("sitemap",), lambda c: c.added_or_removed or c.with_data,
         lambda: out.write("sitemap.xml", feeds.sitemap(base, [s.url for s in specs if s.in_sitemap])))
     add(("feed",), lambda c: c.feed, lambda: out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME)))
@@ -190,11 +172,9 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
 
     def footer(names: list[str]) -> None:
         # what every page is rendered with; set before the pages render (workers inherit it)
-        _PAGE_ENV[:] = [env, {"site": site, "base_url": base, "downloads": names, "prose_pages": prose_pages}]
+        page_env.env = env
+        page_env.common = {"site": site, "base_url": base, "downloads": names, "prose_pages": prose_pages}
 
-    context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
-    if ch is not None and old.index:
-        context.carry_index(old.index, previous[0], site, ch.reports, ch.counts)  # not built anew
     writer = None
     try:
         footer(downloads)
@@ -216,7 +196,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
                             s.build()
                 layout[0] = writer.merge_into(out)
 
-            _run_parallel(units, out, jobs, meanwhile=downloads_written, heavy=long.__contains__)
+            _run_parallel(units, out, jobs, env, meanwhile=downloads_written, heavy=long.__contains__)
             actual = _downloads_of(out)
             if actual != downloads:  # not the files expected: the pages again, linking the right ones
                 downloads = actual
@@ -227,12 +207,9 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         else:
             for key, write in units:
                 run(key, write)
-        index = context.export_index(site)
     finally:
         if writer is not None:
             writer.close()
-        _PAGE_ENV.clear()
-        context.forget_index()
     if same_pages:  # the units not listed: every unit of the last render not rendered now
         out.carry_all(old.units)
     else:
@@ -240,26 +217,15 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             out.carry(key, old.units[key])
     if stats is not None:
         stats.update(pages=sum(1 for key, _ in units if key[0] == "page"), incremental=ch is not None)
-    return RenderState(dict(out.units), downloads, counts, prose, options, env, layout[0], index, pending)
+    return RenderState(dict(out.units), downloads, prose, options, env, layout[0], kinds, pending)
 
 
 def diff_previous(site: Site, previous: tuple[Site, RenderState] | None):
     """changes.diff() of the last render's Site and `site` (None without one, or when the change
-    is more than reports), for render_site(changes=...): the build asks it first, for the metrics
-    with data the search key hashes (a scan of every report's figures otherwise)."""
-    from site_builder.render import changes as changes_mod
-
+    is more than reports), for render_site(changes=...)."""
     if previous is None:
         return None
-    return changes_mod.diff(previous[0], site, previous[1].counts)
-
-
-def metrics_with_data(ch) -> tuple[str, ...]:
-    """Ids of the metrics some report gives, in catalogue order, from a diff's counts (what
-    search_docs.metrics_given finds by a scan of every report)."""
-    from site_builder import catalogue
-
-    return tuple(m.id for m in catalogue.metrics() if ch.counts.get(m.id, 0) > 0)
+    return changes_mod.diff(previous[0], site)
 
 
 def write_pending_downloads(site: Site, out: Output, state: RenderState) -> None:
@@ -267,8 +233,6 @@ def write_pending_downloads(site: Site, out: Output, state: RenderState) -> None
     (whose base is the live site), rewritten around the reports `state.pending` names, and
     `state` updated to describe them. On failure the live files are untouched and `state` says
     they must be written in full next time."""
-    from site_builder.exceptions import SiteBuilderError
-
     try:
         with out.unit(("downloads",)):
             layout = _write_downloads(site, out, state.records, state.pending)
@@ -307,8 +271,6 @@ def _write_downloads(site: Site, out: Output, layout=None, changed: set | None =
     """The data/ files. records.csv/json report by report, reusing the bytes of the reports not
     `changed` since the last render (whose `layout` they have); returns their new layout.
     `agency_records`: see records_files.write."""
-    from site_builder.render import records_files
-
     layout = records_files.write(site, out, layout, changed, agency_records=agency_records)
     out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
     out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
@@ -317,8 +279,6 @@ def _write_downloads(site: Site, out: Output, layout=None, changed: set | None =
 
 def _full_environment(templates_dir: Path, static_dir: Path, out: Output, run) -> Environment:
     """A new Jinja environment, and the static files it links to written (the static unit)."""
-    from site_builder.assets import Assets
-
     # /assets/<name>.<hash>.<ext>, cached for a year (netlify.toml): every page links these (no
     # plain /static/ copy: nothing links one, and it would publish the Vega bundle twice)
     fingerprinted = Assets(static_dir)
@@ -334,18 +294,19 @@ def _full_environment(templates_dir: Path, static_dir: Path, out: Output, run) -
 
 # --- pages, and several processes ----------------------------------------------------------------------------
 
-# The Jinja environment and the variables every page is rendered with, for _render_page (a list, so
-# that forked workers inherit what the parent set).
-_PAGE_ENV: list = []
+
+class PageEnv:
+    """The Jinja environment and the variables every page is rendered with (the footer's list of
+    downloads may change once the downloads are written: set before the pages render; forked
+    workers inherit it)."""
+
+    env: Environment
+    common: dict
 
 
-def _render_page(spec, out: Output) -> None:
-    from site_builder.charts import write_specs
-    from site_builder.render import urls
-
-    env, common = _PAGE_ENV
+def _render_page(spec, out: Output, page_env: PageEnv) -> None:
     page = spec.build()
-    html = env.get_template(page.template).render(page=page, **common, **page.context)
+    html = page_env.env.get_template(page.template).render(page=page, **page_env.common, **page.context)
     out.write(urls.file_of(page.url), html)
     write_specs(out, page.context.get("charts", []))  # for static/js/charts.js
 
@@ -356,10 +317,6 @@ def _downloads_of(out: Output) -> list[str]:
 
 def _download_names() -> list[str]:
     """The data files the downloads of an empty site are (their names, not their bytes)."""
-    import tempfile
-
-    from site_builder.load import Site
-
     with tempfile.TemporaryDirectory() as tmp:
         probe = Output(Path(tmp))
         with probe.unit(("downloads",)):
@@ -367,9 +324,8 @@ def _download_names() -> list[str]:
         return _downloads_of(probe)
 
 
-# What forked workers run: set just before the pool forks, so they inherit it (nothing pickled).
-_JOB: list = []
-_WRITER: list = []
+# multiprocessing and concurrent.futures.process are imported where a render forks (~25 ms of
+# import, measured, that a build in one process does without).
 
 
 class _Forked:
@@ -381,13 +337,11 @@ class _Forked:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        _WRITER[:] = [write, out]
-        try:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self.future = self.pool.submit(_run_writer)
-        except BaseException:
-            _WRITER.clear()
-            raise
+        # (the job reaches the process as its initializer's arguments: inherited through the
+        # fork, never pickled)
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_Worker.adopt, initargs=((write, out),))
+        self.future = self.pool.submit(_run_writer)
 
     def merge_into(self, out: Output):
         collected, value, spent = self.future.result()
@@ -398,11 +352,21 @@ class _Forked:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)  # (after a failure elsewhere: no writer left running)
-        _WRITER.clear()
+
+
+class _Worker:
+    """What a forked worker process was given to run (by the pool's initializer, in that process
+    only: the parent never sets it)."""
+
+    job: tuple = ()
+
+    @classmethod
+    def adopt(cls, job: tuple) -> None:
+        cls.job = job
 
 
 def _run_writer():
-    write, out = _WRITER
+    write, out = _Worker.job
     out.detach()
     before = out.timings.seconds.get("write", 0.0) if out.timings is not None else 0.0
     value = write()
@@ -411,7 +375,7 @@ def _run_writer():
 
 
 def _run_chunk(bounds: tuple[int, int]) -> tuple[dict, list, dict]:
-    units, out = _JOB
+    units, out = _Worker.job
     out.detach()
     for key, write in units[bounds[0]:bounds[1]]:
         with out.unit(key):
@@ -419,28 +383,25 @@ def _run_chunk(bounds: tuple[int, int]) -> tuple[dict, list, dict]:
     return out.collect()
 
 
-def _run_parallel(units: list, out: Output, jobs: int, meanwhile=None, heavy=lambda key: False) -> None:
+def _run_parallel(units: list, out: Output, jobs: int, env: Environment, meanwhile=None,
+                  heavy=lambda key: False) -> None:
     """Run the units in `jobs` forked processes, each writing its files into the staging folder;
     their bookkeeping (file -> hash, unit -> files) is merged here in unit order, so the result
     is the same whatever the number of processes. `heavy(key)`: the unit takes long (see _chunks)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    env = _PAGE_ENV[0]
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)  # compiled once here, inherited by every worker
-    _JOB[:] = [units, out]
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            chunks = _chunks(units, heavy)
-            results = pool.map(_run_chunk, chunks)  # (every chunk handed out at once, in this order)
-            if meanwhile is not None:
-                meanwhile()  # this process's own share, while the workers render
-            done = dict(zip(chunks, results))
-            for bounds in sorted(done):  # in unit order, whichever order they ran in
-                out.merge(done[bounds])
-    finally:
-        _JOB.clear()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_Worker.adopt, initargs=((units, out),)) as pool:
+        chunks = _chunks(units, heavy)
+        results = pool.map(_run_chunk, chunks)  # (every chunk handed out at once, in this order)
+        if meanwhile is not None:
+            meanwhile()  # this process's own share, while the workers render
+        done = dict(zip(chunks, results))
+        for bounds in sorted(done):  # in unit order, whichever order they ran in
+            out.merge(done[bounds])
 
 
 def _chunks(units: list, heavy) -> list[tuple[int, int]]:

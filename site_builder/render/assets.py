@@ -4,10 +4,10 @@ fingerprinted, by site_builder/assets.py.)"""
 from __future__ import annotations
 
 from site_builder.exceptions import SiteBuilderError
-from site_builder.load import Site
 from site_builder.output import Output
 from site_builder.render import urls
 from site_builder.render.pages import original_url
+from site_builder.site import Site
 
 
 def copy_originals(site: Site, out: Output) -> None:

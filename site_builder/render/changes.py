@@ -12,25 +12,14 @@ gives, byte for byte, the site a clean build gives.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import is_not
 
-from site_builder.load import Site
 from site_builder.model import Report
+from site_builder.site import Site, metrics_of, not_in_both
 
 
-def metric_counts(reports: list[Report]) -> Counter:
-    """Metric id -> how many reports give it (any column): the metric pages that exist."""
-    counts: Counter = Counter()
-    for r in reports:
-        counts.update({f.metric for f in r.figures})
-    return counts
-
-
-def _metrics(report: Report | None) -> set[str]:
-    return {f.metric for f in report.figures} if report is not None else set()
+def _metrics(report: Report | None) -> frozenset[str]:
+    return metrics_of(report) if report is not None else frozenset()
 
 
 def _edited_metrics(before: Report, after: Report) -> set[str]:
@@ -47,18 +36,6 @@ def _edited_metrics(before: Report, after: Report) -> set[str]:
     return {m for m in a.keys() | b.keys() if a.get(m) != b.get(m)}
 
 
-def _not_in_both(old: list[Report], new: list[Report]) -> tuple[list[Report], list[Report]]:
-    """The reports of `old` that are not (the very object) in `new`, and those of `new` not in
-    `old`, each in its list's order. Lists of one length (an edit of reports: each at its place)
-    are compared place by place in C, and only the places that differ are looked at: a report
-    of one list that is in the other, at another place, is at a place that differs there too."""
-    if len(old) == len(new):
-        places = list(compress(range(len(old)), map(is_not, old, new)))
-        old, new = [old[i] for i in places], [new[i] for i in places]
-    old_ids, new_ids = set(map(id, old)), set(map(id, new))
-    return [r for r in old if id(r) not in new_ids], [r for r in new if id(r) not in old_ids]
-
-
 @dataclass
 class Changes:
     reports: set[tuple[str, int]] = field(default_factory=set)  # (slug, year) edited, added or removed
@@ -71,17 +48,17 @@ class Changes:
     errors: bool = False  # the reports that could not be read changed: the home page lists them
     feed: bool = False  # something feed.xml says about a report changed
     with_data: bool = False  # the set of metrics with data changed: metric pages come or go
-    counts: Counter = field(default_factory=Counter)  # the new site's metric_counts()
 
     @property
     def nothing(self) -> bool:
         return not self.reports and not self.errors
 
 
-def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
+def diff(old: Site, new: Site) -> Changes | None:
     """The changes from `old` to `new`, or None when they are more than edited, added and removed
     reports (a report now belongs to another agency, or an agency's details differ): render all.
-    `old_counts` is metric_counts(old.reports), kept from the previous render."""
+    (Each Site's metric_counts: `new`'s carried from `old`'s when the load made it by
+    with_reports.)"""
     old_agency = old.agency_of
     get = old_agency.get
     # (most paths map to the very same Agency object: compared by value only where not; the
@@ -92,11 +69,10 @@ def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
             return None
     # Only the reports not in both Sites (by identity) changed: key those alone (a province has
     # tens of thousands of reports, an edit one).
-    gone, came = _not_in_both(old.reports, new.reports)
+    gone, came = not_in_both(old.reports, new.reports)
     old_by = {(old.agency_of[r.path].slug, r.year): r for r in gone}
     new_by = {(new.agency_of[r.path].slug, r.year): r for r in came}
     ch = Changes()
-    counts = Counter(old_counts)
     for key in sorted(old_by.keys() | new_by.keys()):
         before, after = old_by.get(key), new_by.get(key)
         if before is not None and after is not None and old.agency_of[before.path] != new.agency_of[after.path]:
@@ -109,8 +85,6 @@ def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
             ch.metrics |= _edited_metrics(before, after)  # (charts join points by era: a new era, all)
         else:
             ch.metrics |= _metrics(before) | _metrics(after)
-        counts.subtract(_metrics(before))
-        counts.update(_metrics(after))
         if before is None or after is None:
             ch.reordered.add(slug)
             ch.added_or_removed = True
@@ -127,6 +101,5 @@ def diff(old: Site, new: Site, old_counts: Counter) -> Changes | None:
             ch.latest = True
             break
     ch.errors = [(e.location, e.message) for e in old.errors] != [(e.location, e.message) for e in new.errors]
-    ch.counts = +counts  # drops the metrics no report gives any more
-    ch.with_data = set(ch.counts) != {m for m, n in old_counts.items() if n > 0}
+    ch.with_data = new.metric_counts.keys() != old.metric_counts.keys()
     return ch

@@ -4,8 +4,8 @@ year) and /years/<year>/ (an agency's report of that year, its comparable figure
 At a province's size these tables are the pages (1,800 rows, 20,000 cells); a Jinja loop with a
 macro call per row cost ~50 ms a metric page and ~130 ms a year page. Here each row is one
 f-string, and each page's rows are kept (as HTML, by agency slug) for the next render in the
-same process (the dev server): context.carry_index drops the rows of the agencies whose reports
-changed, so after one edit a page re-renders one row and joins the rest. A row's HTML depends on
+same process (the dev server: context.row_cache, the rows of the agencies whose reports changed
+dropped), so after one edit a page re-renders one row and joins the rest. A row's HTML depends on
 the agency (whose change makes a full render), its own reports and the page's columns; the columns
 are part of the cached entry, and rows made for other columns are never used.
 
@@ -15,16 +15,15 @@ The bytes are those the templates' loops wrote (tests/test_compare_pages.py comp
 from __future__ import annotations
 
 from decimal import Decimal
-import weakref
 from itertools import groupby
 from operator import itemgetter
-from typing import NamedTuple
 
 from markupsafe import Markup
 
 from site_builder.numbers import format_number_cached as format_number
 from site_builder.render import context, urls
 from site_builder.render.fragments import GAP, esc, escape, figure_html
+from site_builder.site import MetricEntries
 
 _NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
 _GAP_CELL = f'  <td class="num" data-sort="">{GAP}</td>\n'
@@ -72,38 +71,9 @@ def metric_row(agency, years: list[int], reports: dict, run, metric_id: str) -> 
 _SLUG = itemgetter(0)
 
 
-class MetricEntries(NamedTuple):
-    """A metric's entries of context.metric_index ((slug, year, figure), in the Site's order)
-    split by year, and how many agencies they are from: one pass for the page's table (its
-    years) and its charts (charts.py: yearly sums, the latest year's largest)."""
-
-    by_year: dict[int, list[tuple]]
-    agencies: int
-
-
-# The last metric's MetricEntries (its page asks three times): [(weak reference to its Site, the
-# Site's report list and agency map, metric id, entries list), MetricEntries]. Weak: a dev
-# server's old Site is not kept alive by it; and a new Site (whose entries carry_index updated in
-# place) is another key.
-_LAST: list = [None, None]
-
-
 def metric_entries(site, metric_id: str) -> MetricEntries:
-    entries = context.metric_index(site)[0].get(metric_id, ())
-    key, value = _LAST
-    if key is not None and key[0]() is site and key[1:] == (id(site.reports), len(site.reports),
-                                                            id(site.agency_of), metric_id, id(entries), len(entries)):
-        return value
-    by_year: dict[int, list[tuple]] = {}
-    for e in entries:
-        got = by_year.get(e[1])
-        if got is None:
-            got = by_year[e[1]] = []
-        got.append(e)
-    value = MetricEntries(by_year, len(set(map(_SLUG, entries))))
-    _LAST[:] = [(weakref.ref(site), id(site.reports), len(site.reports), id(site.agency_of), metric_id, id(entries),
-                 len(entries)), value]
-    return value
+    """The metric's entries of context.metric_index split by year (Site.metric_entries)."""
+    return site.metric_entries(metric_id)
 
 
 def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
@@ -166,7 +136,7 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     """(the comparable figures any report of the year gives, whether the withheld share is shown,
     how many reports, the table's rows) for the year's page."""
     reports = site.reports_in(year)
-    all_totals = list(map(context.totals_of, reports))
+    all_totals = list(map(site.totals_of, reports))
     share = context.share
     shares = [share(totals.get("outcome.withheld"), totals.get("outcome.total")) for totals in all_totals]
     # a comparable figure is a column when any report gives it: asked of the reports until one

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
-from operator import attrgetter, itemgetter, lshift, or_
+from operator import itemgetter, lshift, or_
 from typing import NamedTuple
 
-from site_builder import catalogue
+from site_builder import catalogue, model
 from site_builder.catalogue import Metric
-from site_builder.model import APPLICANTS, Agency, CheckResult, Diagnostic, Figure, Report
+from site_builder.gcpause import gc_paused
+from site_builder.load import FREEZE_OVER
+from site_builder.model import APPLICANTS, ERAS, Agency, CheckResult, Diagnostic, Figure, Report
 from site_builder.parser.template import T2_ROWS, T3_ROWS, T4_METRICS
+from site_builder.site import Site, report_totals
 
 # Column ids of table 三 (data contract), in Chinese and English.
 APPLICANT_LABELS: dict[str, tuple[str, str]] = {
@@ -29,11 +32,8 @@ APPLICANT_LABELS: dict[str, tuple[str, str]] = {
     "total": ("总计", "Total"),
 }
 
-ERA_LABELS: dict[str, tuple[str, str]] = {
-    "pre2019": ("2019年前", "pre-2019"),
-    "2019": ("2019年模板", "2019 template"),
-    "2021": ("2021年模板", "2021 template"),
-}
+# The pages' names of the eras (model.ERA_LABELS's short form): (zh, en)
+ERA_LABELS: dict[str, tuple[str, str]] = {era: (label.zh, label.en) for era, label in model.ERA_LABELS.items()}
 
 ORIGIN_LABELS: dict[str, tuple[str, str]] = {
     "table": ("表格", "table"),
@@ -50,168 +50,40 @@ T3_HEADINGS: dict[str, tuple[str, str]] = {
 }
 
 
-# Report.figure() scans the figure list; pages ask for figures tens of thousands of times, so each
-# report's figures of the total column (what every page but the report's own compares) are
-# indexed once: metric -> figure. The entry keeps the report alive, so its id() is not reused.
-# Totals only: at 20,000 reports an index of every column would hold millions of entries.
-_INDEX: dict[int, tuple[Report, dict[str, Figure]]] = {}
-
-
-def totals_of(report: Report) -> dict[str, Figure]:
-    """metric -> the report's figure of the total column (the first, as Report.figure() returns)."""
-    entry = _INDEX.get(id(report))
-    if entry is None or entry[0] is not report:
-        index: dict[str, Figure] = {}
-        for f in report.figures:
-            if f.applicant == "total" and f.metric not in index:
-                index[f.metric] = f
-        entry = _INDEX[id(report)] = (report, index)
-    return entry[1]
+totals_of = report_totals  # (the Site keeps each of its reports': Site.totals_of)
 
 
 def figure_of(report: Report, metric: str, applicant: str = "total") -> Figure | None:
-    if applicant != "total":
-        return report.figure(metric, applicant)  # rare: a check about one column (report pages)
-    return totals_of(report).get(metric)
+    """The report's figure (Report.figure()); pages with a Site ask site.totals_of(report)."""
+    return report.figure(metric, applicant)
 
 
-# Indexes of one Site for the pages that compare reports (metric pages, charts), built on first
-# use: name -> (the Site, its stamp, value); the stamp notices reports replaced on the same Site.
-# forget_index() drops them with the figure index.
-_SITE: dict[str, tuple[object, tuple, object]] = {}
-
-
-def _stamp(site) -> tuple:
-    return (id(site.reports), len(site.reports), id(site.agency_of))
-
-
-def _site_cached(site, name: str):
-    entry = _SITE.get(name)
-    return entry[2] if entry is not None and entry[0] is site and entry[1] == _stamp(site) else None
-
-
-def _site_cache(site, name: str, value):
-    _SITE[name] = (site, _stamp(site), value)
-    return value
-
-
-def warm(site) -> None:
+def warm(site: Site) -> None:
     """Build every index the comparing pages share, now: worker processes forked after this
     inherit them instead of each building its own.
 
     The collector paused meanwhile (and what they hold frozen when it is a province's): they are
     a million tuples and lists, none of them garbage, and collections set off while they grow
     walked them again and again (1.0 of the 1.2 s this took at 20,000 reports)."""
-    from site_builder.gcpause import gc_paused
-    from site_builder.load import FREEZE_OVER
-
     with gc_paused(freeze_over=FREEZE_OVER):
-        metrics_with_data(site)
-        metric_index(site)  # (and each report's totals)
+        site.metrics_with_data
+        site.figure_entries  # (and each report's totals)
+        site.reports_by_year
 
 
-def row_cache(site, key: tuple, signature) -> dict:
+def metric_index(site: Site) -> tuple:
+    """(metric id -> (agency slug, year, figure) of every report that gives it in the total
+    column, in the site's order; agency slug -> its reports by year): Site.figure_entries and
+    Site.reports_by_year."""
+    return site.figure_entries, site.reports_by_year
+
+
+def row_cache(site: Site, key: tuple, signature) -> dict:
     """The rows (agency slug -> HTML) of one comparing page (key: ("metric", id) or ("year",
-    year)) rendered so far for this Site, or carried from the last render (carry_index drops the
-    changed agencies'); a new, empty dict when the page's columns (`signature`) are not those
-    the rows were made for. ("summary", metric id): year -> that year's sums (charts._by_year),
-    carry_index dropping the changed years'."""
-    caches = _site_cached(site, "rows")
-    if caches is None:
-        caches = _site_cache(site, "rows", {})
-    entry = caches.get(key)
-    if entry is None or entry[0] != signature:
-        entry = caches[key] = (signature, {})
-    return entry[1]
-
-
-def forget_rows() -> None:
-    """Drop the comparing pages' kept rows and yearly sums (row_cache), the shared indexes kept."""
-    _SITE.pop("rows", None)
-
-
-def forget_index() -> None:
-    """Drop the figure index and the Site's indexes (called when a render starts or ends: the
-    next build has new reports, and an earlier Site kept for comparison keeps none of them)."""
-    _INDEX.clear()
-    _SITE.clear()
-
-
-def export_index(site) -> dict:
-    """The Site's shared indexes built so far (name -> value), for the dev server's next render
-    to update (carry_index) rather than build again: at a province's size building them is a
-    scan of millions of figures, for the one metric page an edit touches. The reports' figure
-    index goes too (~12 bytes a report's figure; a metric's chart asks every report giving it)."""
-    out = {name: entry[2] for name, entry in _SITE.items() if entry[0] is site and entry[1] == _stamp(site)}
-    if out:
-        out["totals"] = dict(_INDEX)
-    return out
-
-
-def carry_index(exported: dict, old, new, changed: set, counts) -> None:
-    """Install the indexes `exported` from the render of `old` as those of `new`, updated for the
-    reports `changed` ((agency slug, year) edited, added or removed; render.changes.diff). Every
-    other report is the same object in both Sites (the load phase's promise), so its entries
-    stand. `counts` is metric id -> reports giving it, in `new` (the metrics with data)."""
-    # (each Site's reports of the changed agencies: not a key made for every report of a province)
-    slugs = {slug for slug, _ in changed}
-    old_by = {k: r for slug in slugs for r in old.reports_of(slug) if (k := (slug, r.year)) in changed}
-    new_by = {k: r for slug in slugs for r in new.reports_of(slug) if (k := (slug, r.year)) in changed}
-    _INDEX.update(exported.get("totals", {}))
-    if "metrics_with_data" in exported:
-        _site_cache(new, "metrics_with_data", [m for m in catalogue.metrics() if counts.get(m.id)])
-    if "metric_index" in exported:
-        having, by_agency = exported["metric_index"]
-        for key in sorted(changed):
-            slug, year = key
-            before, after = old_by.get(key), new_by.get(key)
-            was = totals_of(before) if before is not None else {}
-            now = totals_of(after) if after is not None else {}
-            for metric in was.keys() | now.keys():
-                entries = having.setdefault(metric, [])
-                _replace_sorted(entries, key, (slug, year, now[metric]) if metric in now else None,
-                                lambda e: (e[0], e[1]))
-                if not entries:
-                    del having[metric]
-            reports = by_agency.setdefault(slug, {})
-            if after is not None:
-                reports[year] = after
-            else:
-                reports.pop(year, None)
-                if not reports:
-                    del by_agency[slug]
-        _site_cache(new, "metric_index", (having, by_agency))
-    if "rows" in exported:
-        # a metric page's row shows every report of its agency, a year page's row that year's; a
-        # metric's summary of a year (charts._by_year) sums every report of that year
-        caches = exported["rows"]
-        years = {year for _, year in changed}
-        for (kind, page), (_, rows) in caches.items():
-            if kind == "year":
-                for slug, year in changed:
-                    if year == page:
-                        rows.pop(slug, None)
-            elif kind == "summary":
-                for year in years:
-                    rows.pop(year, None)
-            else:
-                for slug in slugs:
-                    rows.pop(slug, None)
-        _site_cache(new, "rows", caches)
-    for r in old_by.values():
-        _INDEX.pop(id(r), None)  # (the old report's totals: only needed above)
-
-
-def _replace_sorted(items: list, key: tuple, item, key_of) -> None:
-    """In `items`, sorted by key_of(), drop the element whose key is `key` (if any) and put
-    `item` (unless None) in its place."""
-    from bisect import bisect_left
-
-    at = bisect_left(items, key, key=key_of)
-    if at < len(items) and key_of(items[at]) == key:
-        del items[at]
-    if item is not None:
-        items.insert(at, item)
+    year)) made so far for this Site or kept from the Site it was made from (Site.kept: the
+    changed agencies' dropped), for the page's columns (`signature`: rows made for other columns
+    are another dict)."""
+    return site.kept((*key, signature), per="agency")
 
 
 def anchor(metric: str, applicant: str = "total") -> str:
@@ -444,15 +316,10 @@ _LINE = itemgetter(2)
 _CELL_ORIGIN = itemgetter(0, 3, 5)  # a Figure's (metric, applicant, origin)
 
 
+@cache
 def _ranks() -> tuple[dict[str, int], dict[str, int]]:
     """(metric id -> catalogue order, applicant -> column): the order tables and lists follow."""
-    global _RANKS
-    if _RANKS is None:
-        _RANKS = ({m.id: i for i, m in enumerate(catalogue.metrics())}, {a: i for i, a in enumerate(APPLICANTS)})
-    return _RANKS
-
-
-_RANKS: tuple[dict[str, int], dict[str, int]] | None = None
+    return {m.id: i for i, m in enumerate(catalogue.metrics())}, {a: i for i, a in enumerate(APPLICANTS)}
 
 
 @cache
@@ -492,9 +359,9 @@ class YoYTable(NamedTuple):
     metrics: list[Metric]
 
 
-def yoy_table(reports: list[Report]) -> YoYTable:
+def yoy_table(site: Site, reports: list[Report]) -> YoYTable:
     reports = sorted(reports, key=lambda r: r.year)
-    totals = [totals_of(r) for r in reports]
+    totals = [site.totals_of(r) for r in reports]
     present = set().union(*totals)
     return YoYTable([r.year for r in reports], [r.era for r in reports], totals,
                     [m for m in catalogue.metrics() if m.id in present])
@@ -505,8 +372,6 @@ def yoy_table(reports: list[Report]) -> YoYTable:
 
 def comparable_metrics() -> list[Metric]:
     """Figures that every era reports with the same meaning (the catalogue's eras column)."""
-    from site_builder.model import ERAS
-
     return [m for m in catalogue.metrics() if set(ERAS) <= set(m.eras)]
 
 
@@ -527,47 +392,16 @@ class Headline:
     withheld_share: Decimal | None
 
 
-def headlines(site, limit: int | None = None) -> list[Headline]:
+def headlines(site: Site, limit: int | None = None) -> list[Headline]:
     """Each agency's latest report: requests received and the share of outcomes withheld (the
     first `limit` agencies': what the home page shows of a province)."""
     out = []
     for a in site.agencies[:limit]:
         latest = site.reports_of(a.slug)[-1]
-        withheld = figure_of(latest, "outcome.withheld")
-        handled = figure_of(latest, "outcome.total")
-        out.append(Headline(a, latest, figure_of(latest, "requests.new"), withheld, handled, share(withheld, handled)))
+        totals = site.totals_of(latest)
+        withheld, handled = totals.get("outcome.withheld"), totals.get("outcome.total")
+        out.append(Headline(a, latest, totals.get("requests.new"), withheld, handled, share(withheld, handled)))
     return out
-
-
-def metrics_with_data(site) -> list[Metric]:
-    """Metrics any report gives (any column), catalogue order: one scan of every figure per Site."""
-    cached = _site_cached(site, "metrics_with_data")
-    if cached is None:
-        present = set()
-        metric_of = attrgetter("metric")
-        for r in site.reports:
-            present.update(map(metric_of, r.figures))
-        cached = _site_cache(site, "metrics_with_data", [m for m in catalogue.metrics() if m.id in present])
-    return list(cached)
-
-
-def metric_index(site) -> tuple[dict[str, list[tuple[str, int, Figure]]], dict[str, dict[int, Report]]]:
-    """(metric id -> (agency slug, year, figure) of every report that gives it in the total
-    column, in the site's order; agency slug -> its reports by year).
-
-    One pass over every figure for all metric pages together: each page then costs what it
-    shows, not a scan of every report (pages x reports at a province's size)."""
-    cached = _site_cached(site, "metric_index")
-    if cached is not None:
-        return cached
-    having: dict[str, list[tuple[str, int, Figure]]] = {}
-    by_agency: dict[str, dict[int, Report]] = {}
-    for r in site.reports:
-        slug, year = site.agency_of[r.path].slug, r.year
-        by_agency.setdefault(slug, {})[year] = r
-        for metric, f in totals_of(r).items():
-            having.setdefault(metric, []).append((slug, year, f))
-    return _site_cache(site, "metric_index", (having, by_agency))
 
 
 # ---------------------------------------------------------------- consistency checks
@@ -583,28 +417,21 @@ class CheckView(NamedTuple):
         return APPLICANT_LABELS.get(self.check.applicant, (self.check.applicant, self.check.applicant))
 
 
-# (rule, applicant) -> (the cell the rule is about or None, its anchor, the row's metric): a
-# corpus has a few hundred distinct ones, a report page dozens of checks
-_CHECK_CELLS: dict[tuple[str, str], tuple[tuple[str, str] | None, str, Metric | None]] = {}
-
-
+# (a corpus has a few hundred distinct (rule, applicant) pairs, a report page dozens of checks)
+@lru_cache(maxsize=10_000)
 def _check_cell(rule: str, applicant: str) -> tuple[tuple[str, str] | None, str, Metric | None]:
-    out = _CHECK_CELLS.get((rule, applicant))
-    if out is None:
-        name, _, subject = rule.partition(":")
-        if name == "t3.row_total":
-            key = (subject, "total")
-        elif name == "t4.total":
-            key = (f"{subject}.total", "total")
-        elif name.startswith("t3."):
-            key = ("outcome.total", applicant)
-        else:
-            key = None
-        m = catalogue.by_id().get(subject) if name == "t3.row_total" else None
-        out = (key, anchor(*key) if key else "", m)
-        if len(_CHECK_CELLS) < 10_000:  # (the rules are the parser's: few; bounded all the same)
-            _CHECK_CELLS[(rule, applicant)] = out
-    return out
+    """(the cell the rule is about or None, its anchor, the row's metric)."""
+    name, _, subject = rule.partition(":")
+    if name == "t3.row_total":
+        key = (subject, "total")
+    elif name == "t4.total":
+        key = (f"{subject}.total", "total")
+    elif name.startswith("t3."):
+        key = ("outcome.total", applicant)
+    else:
+        key = None
+    m = catalogue.by_id().get(subject) if name == "t3.row_total" else None
+    return key, anchor(*key) if key else "", m
 
 
 def check_views(report: Report, figures=None) -> list[CheckView]:

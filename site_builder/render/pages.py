@@ -10,13 +10,19 @@ from functools import partial
 from typing import Callable, NamedTuple
 
 from site_builder import catalogue
-from site_builder.load import Site
+from site_builder.charts import Templates as ChartKinds
 from site_builder.model import Agency, Report
 from site_builder.render import charts_hook, compare_rows, context, urls
 from site_builder.render.prose import ProsePage
+from site_builder.site import Site
 
 SITE_NAME = "政府信息公开年度报告对照"
 SITE_NAME_EN = "Government Information Disclosure Reports Compared"
+
+# The home page lists at most this many agencies (headlines, agencies): with a province's 2,000
+# agencies it would be a 2.7 MB page. /agencies/ and the year pages list every one. /years/
+# names a year's reports only up to this many (the year's own page lists them all).
+HOME_ROWS = 200
 
 
 @dataclass
@@ -44,8 +50,6 @@ def _years_text(reports: list[Report]) -> str:
 
 
 def index_page(site: Site) -> Page:
-    from site_builder.render.templating import HOME_ROWS  # (templating imports this module)
-
     agencies = [(a, site.reports_of(a.slug)) for a in site.agencies]
     latest = site.years[-1] if site.years else None
     return Page(
@@ -59,7 +63,7 @@ def index_page(site: Site) -> Page:
             "latest_year": latest,
             "latest_reports": site.reports_in(latest),
             "headlines": context.headlines(site, HOME_ROWS),  # (the page shows no more)
-            "metrics": context.metrics_with_data(site),
+            "metrics": list(site.metrics_with_data),
             "years_text": _years_text,
         },
     )
@@ -75,7 +79,7 @@ def agencies_page(site: Site) -> Page:
     )
 
 
-def agency_page(site: Site, agency: Agency) -> Page:
+def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) -> Page:
     reports = site.reports_of(agency.slug)
     # check views (each check's figure found on the page) only for the reports with a broken check
     broken = [(r, c) for r in reports if r.quality for c in context.check_views(r) if not c.check.passed]
@@ -87,10 +91,10 @@ def agency_page(site: Site, agency: Agency) -> Page:
         {
             "agency": agency,
             "reports": reports,
-            "yoy": context.yoy_table(reports),
+            "yoy": context.yoy_table(site, reports),
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
-            "charts": charts_hook.agency_charts(site, agency.slug),
+            "charts": charts_hook.agency_charts(site, agency.slug, charts),
         },
     )
 
@@ -156,7 +160,7 @@ def year_page(site: Site, year: int) -> Page:
 
 
 def metrics_page(site: Site) -> Page:
-    with_data = {m.id for m in context.metrics_with_data(site)}
+    with_data = {m.id for m in site.metrics_with_data}
     return Page(
         urls.metrics(),
         "metrics.html",
@@ -166,14 +170,14 @@ def metrics_page(site: Site) -> Page:
     )
 
 
-def metric_page(site: Site, metric: catalogue.Metric) -> Page:
+def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None) -> Page:
     years, _, rows_html = compare_rows.metric_rows(site, metric.id)
     return Page(
         urls.metric(metric.id),
         "metric.html",
         f"{metric.label_zh} {metric.label_en}",
         f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years",
-        {"metric": metric, "years": years, "rows_html": rows_html, "charts": charts_hook.metric_charts(site, metric.id)},
+        {"metric": metric, "years": years, "rows_html": rows_html, "charts": charts_hook.metric_charts(site, metric.id, charts)},
     )
 
 
@@ -210,10 +214,9 @@ class PageSpec(NamedTuple):
         return self.make()
 
 
-def page_specs(site: Site, prose: list[ProsePage], metrics_with_data: list[catalogue.Metric] | None = None,
-               touched=None) -> list[PageSpec]:
-    """Every page of the site, in the order of all_pages(). `metrics_with_data` may be given when
-    the caller already knows it (it is a scan of every figure).
+def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = None, touched=None) -> list[PageSpec]:
+    """Every page of the site, in the order of all_pages(), their charts made from the kinds
+    `charts` (charts.Templates; by default kinds kept in this process only).
 
     `touched` (changes.Changes of an edit that leaves the site the same pages: no report added
     or removed, the same metrics with data): only the pages the edit may touch, in the same
@@ -221,9 +224,7 @@ def page_specs(site: Site, prose: list[ProsePage], metrics_with_data: list[catal
     years changed), their years', the metrics' they change, and the list pages. A superset of
     what render.affected() selects; the dev server lists these instead of all 22,000 pages of a
     province (~50 ms)."""
-    if metrics_with_data is None:
-        metrics_with_data = context.metrics_with_data(site)
-    agencies, years, metrics, reports_of = site.agencies, site.years, metrics_with_data, site.reports_of
+    agencies, years, metrics, reports_of = site.agencies, site.years, site.metrics_with_data, site.reports_of
     if touched is not None:
         ch = touched
         edited = ch.agencies | ch.reordered
@@ -237,18 +238,17 @@ def page_specs(site: Site, prose: list[ProsePage], metrics_with_data: list[catal
     specs = [PageSpec(urls.home(), "index", None, partial(index_page, site)),
              PageSpec(urls.agencies(), "agencies", None, partial(agencies_page, site))]
     for a in agencies:
-        specs.append(PageSpec(urls.agency(a.slug), "agency", a.slug, partial(agency_page, site, a)))
+        specs.append(PageSpec(urls.agency(a.slug), "agency", a.slug, partial(agency_page, site, a, charts)))
         specs.extend(PageSpec(urls.report(a.slug, r.year), "report", (a.slug, r.year), partial(report_page, site, r))
                      for r in reports_of(a.slug))
     specs.append(PageSpec(urls.years(), "years", None, partial(years_page, site)))
     specs.extend(PageSpec(urls.year(y), "year", y, partial(year_page, site, y)) for y in years)
     specs.append(PageSpec(urls.metrics(), "metrics", None, partial(metrics_page, site)))
-    specs.extend(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m)) for m in metrics)
+    specs.extend(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m, charts)) for m in metrics)
     specs.extend(PageSpec(urls.page(p.stem), "page", p.stem, partial(prose_page, p)) for p in prose)
     specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
     return specs
 
 
 def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:
-    context.forget_index()  # reports of an earlier build (the dev server rebuilds in one process)
     return [spec.build() for spec in page_specs(site, prose)]
