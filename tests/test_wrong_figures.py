@@ -147,3 +147,30 @@ def test_table_two_row_short_of_cells_is_split_only_when_one_cut_exists():
     w = next(w for w in r.warnings if "normative_docs" in w.message)
     assert w.code == "ambiguous_split" and '"3070"' in w.message and "30,7,0" in w.message.replace(" ", "")
     assert r.figure("licensing.decisions").value == Decimal(1234)
+
+
+# --- 3. a breakdown's item is never the total --------------------------------------------------
+
+PRE2019 = "某某县人民政府2014年政府信息公开工作年度报告\n一、概述\n{}\n"
+
+
+def parse_text(text: str):
+    from site_builder.readers.text import split_lines
+
+    return parse_document(Document("reports/prose.txt", split_lines(text), "utf-8"), today=TODAY)
+
+
+def test_the_total_before_its_items_is_the_total_and_approximate_where_it_says_so():
+    r = parse_text(PRE2019.format("全年有约3800人次到现场或通过电话咨询政府信息公开事项，其中现场咨询1200人次。"))
+    f = r.figure("consultations.total")
+    assert (f.value, f.approximate) == (Decimal(3800), True)
+    r = parse_text(PRE2019.format("全年受理咨询3800人次，其中现场咨询1200人次、电话咨询2600人次。"))
+    f = r.figure("consultations.total")
+    assert (f.value, f.approximate) == (Decimal(3800), False)
+
+
+def test_items_without_their_total_give_no_total():
+    for sentence in ("全年共接待群众咨询，其中现场咨询1200人次。", "现场和电话咨询分别为1200人次和800人次。",
+                     "接待群众来访，包括咨询1200人次。"):
+        r = parse_text(PRE2019.format("本年度主动公开政府信息12条。" + sentence))
+        assert r.figure("consultations.total") is None, sentence
