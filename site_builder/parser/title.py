@@ -12,10 +12,14 @@ from site_builder.parser.text import norm
 # The title ends with some form of "政府信息公开工作年度报告"; agencies write it many ways.
 _TAIL = r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报|工作报告)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})年度?"
-_AGENCY_FIRST = re.compile(r"(?P<agency>[^\d《》<>]{2,40}?)" + _YEAR + _TAIL)
-_YEAR_FIRST = re.compile(_YEAR + r"(?P<agency>[^\d《》<>]{2,40}?)" + _TAIL)
+# An agency's name may hold a number ("北京市12345市民服务热线"), never a date: it starts with
+# a character that is no digit (nor the 年/月/日/号 closing a date), and a run of digits in it is followed by none of 年/月/日/号 or a
+# date's separators (so "2023年3月1日" before a title is no part of the name).
+_AGENCY = r"(?P<agency>[^\d《》<>年月日号](?:[^\d《》<>]|\d+(?![\d年月日号.:：/\-])){1,39}?)"
+_AGENCY_FIRST = re.compile(_AGENCY + _YEAR + _TAIL)
+_YEAR_FIRST = re.compile(_YEAR + _AGENCY + _TAIL)
 # "…政府信息公开工作年度报告（2019年度）": the year in brackets after the title
-_YEAR_AFTER = re.compile(r"(?P<agency>[^\d《》<>]{2,40}?)" + _TAIL + r"[(（]" + _YEAR + r"[)）]")
+_YEAR_AFTER = re.compile(_AGENCY + _TAIL + r"[(（]" + _YEAR + r"[)）]")
 _BRACKETED_YEAR = re.compile(r"^[(（](?:19|20)\d{2}年度?[)）]")
 # A year written in Chinese numerals (二〇一九年) is read as digits
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
