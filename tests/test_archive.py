@@ -184,7 +184,19 @@ PT2020 = merge(
     one("litigation.total", 0),
 )
 
+# --- 2017: a 统计表 (指标名称 / 计量单位 / 2017年度 / 历年累计) whose two cells run together -----------
+
+PT2017 = merge(
+    # 主动公开文件数条212210037: 21|2210037, 212|210037 or 2122|10037 by the columns alone; the prose
+    # (2017年全区主动公开政府信息2122条) says 2122; 政府网站公开数 "2122100372、…" is a 其中 row of it
+    one("proactive.total", 2122), one("proactive.website", 2122),
+    one("requests.new", 0),  # 受理政府信息依申请公开总数条00 (the prose: 未收到有关政府信息公开申请)
+    one("outcome.disclosed", 0), one("outcome.partial", 0), one("outcome.withheld", 0),  # 不予公开答复数条00
+    one("review.total", 0), one("litigation.total", 0),
+)
+
 EXPECTED = {
+    "pingtan-2017.txt": ("平潭综合实验区", 2017, "pre2019", PT2017),
     "pingtan-2020.txt": ("平潭综合实验区", 2020, "2019", PT2020),
     "pingtan-2022.txt": ("平潭综合实验区", 2022, "2021", PT2022),
     "pingtan-2024.txt": ("平潭综合实验区", 2024, "2021", PT2024),

@@ -139,7 +139,7 @@ class _Open(NamedTuple):
 # Rows whose 其中 rows are a whole breakdown of them, in both columns: the channels a request
 # came by add up to the requests, the kinds of answer to the answers. (Not 主动公开: one item is
 # published on several channels.)
-_BREAKDOWN = re.compile(r"^(?:受理(?:依申请公开信息|政府信息公开申请|申请)总?数|收到(?:政府信息公开)?申请数|申请总数"
+_BREAKDOWN = re.compile(r"^(?:受理(?:依申请公开信息|政府信息依申请公开|政府信息公开申请|申请)总?数|收到(?:政府信息公开)?申请数|申请总数"
                         r"|对申请的答复总数|申请答复(?:总)?数|答复总数)")
 MAX_COMBINATIONS = 4096
 
@@ -216,7 +216,7 @@ _MAP: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"政府网站公开政府信息数|^(?:政府)?网站公开(?:政府信息|信息)?数?$"), "", "proactive.website"),
     (re.compile(r"政务微博公开政府信息数"), "", "proactive.weibo"),
     (re.compile(r"政务微信公开政府信息数"), "", "proactive.wechat"),
-    (re.compile(r"^收到申请数|^收到政府信息公开申请数|^申请总数|^受理(?:依申请公开信息|政府信息公开申请|申请)总?数"), "", "requests.new"),
+    (re.compile(r"^收到申请数|^收到政府信息公开申请数|^申请总数|^受理(?:依申请公开信息|政府信息依申请公开|政府信息公开申请|申请)总?数"), "", "requests.new"),
     (re.compile(r"^同意公开答复数"), "", "outcome.disclosed"),
     (re.compile(r"^同意部分公开答复数|^部分公开答复数"), "", "outcome.partial"),
     (re.compile(r"^不同意公开答复数|^不予公开答复数|^否决公开答复数"), "", "outcome.withheld"),
