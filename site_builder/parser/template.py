@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import repeat
 
 from site_builder.model import APPLICANTS, Diagnostic, Figure
+from site_builder.numbers import format_number
 from site_builder.parser.runtogether import MAX_CELL_DIGITS, enumerate_splits, split_run
 from site_builder.parser.text import _PARTS, Token, find_line, line_parts_miss, norm, tokenize
 
@@ -492,6 +493,16 @@ def _cells_run_together(tok: Token) -> bool:
     return tok.kind == "RUN" or (tok.text.isdigit() and len(tok.text) > MAX_CELL_DIGITS)
 
 
+def _as_fewer_cells(digits: str, width: int) -> tuple[Decimal, ...] | None:
+    """A reading of the digits as fewer than `width` numbers (the first found), or None when
+    only `width` cells can hold them ("007", "000": no number starts with a 0)."""
+    for k in range(1, width):
+        found = enumerate_splits(digits, k, "t2")
+        if found:
+            return found[0]
+    return None
+
+
 def _short_of_cells(group: Group, width: int) -> bool:
     """A table 二 row printed with fewer numbers than its cells, whose digits could hold them
     all ("规范性文件 307" in a row of three): cells run together as much as cells left empty,
@@ -748,6 +759,17 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                 name = "/".join(m for m in columns if m)
                 result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {split.message}", code=split.code,
                                                   metrics=tuple(m for m in columns if m)))
+                continue
+            fewer = _as_fewer_cells(digits, len(columns))
+            if fewer is not None:
+                # Table 二 has no total to check a row against, and a scraped page drops the
+                # cells a report left empty: "181" may be 1,8,1 or one printed cell of three.
+                name = "/".join(m for m in columns if m)
+                result.warnings.append(Diagnostic(
+                    path, group.line, f'table 二 row {name}: cells run together in "{digits}" cut into {len(columns)} '
+                    f"numbers only as {','.join(map(format_number, split.values))}, but the row may print fewer cells "
+                    f"(the others left empty: {','.join(map(format_number, fewer))}); none published",
+                    code="ambiguous_split", metrics=tuple(m for m in columns if m)))
                 continue
             values = list(split.values)
             toks = [group.tokens[-1]] * len(values)
