@@ -189,3 +189,14 @@ def test_items_without_their_total_give_no_total():
                      "接待群众来访，包括咨询1200人次。"):
         r = parse_text(PRE2019.format("本年度主动公开政府信息12条。" + sentence))
         assert r.figure("consultations.total") is None, sentence
+
+
+def test_table_two_row_with_too_few_numbers_is_not_read_by_position():
+    # the 2019 form's 规章 row has three cells; one number printed: which cell it is cannot be told
+    cells = {k: v for k, v in ISSUE.items()}
+    r = parse_document(flat_report(t2="行政规范性文件 5 第二十条第（五）项信息内容本年处理决定数量行政许可1234", **cells),
+                       today=TODAY)
+    assert r.figure("normative_docs.issued") is None and r.figure("normative_docs.in_force") is None
+    w = next(w for w in r.warnings if w.code == "missing_cell" and "normative_docs.issued" in w.metrics)
+    assert w.metrics == ("normative_docs.issued", "normative_docs.repealed", "normative_docs.in_force")
+    assert "has 1 number(s), the template has 3; which cells they are cannot be told" in w.message

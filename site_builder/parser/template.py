@@ -757,7 +757,14 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
             split = split_run(digits, len(columns), "t2")
             if split.values is None:
                 name = "/".join(m for m in columns if m)
-                result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {split.message}", code=split.code,
+                message = split.message
+                if not group.has_runs():
+                    # numbers printed apart, too few of them: cells left empty, or run together
+                    shown = " | ".join(",".join(map(format_number, c)) for c in split.candidates[:4])
+                    message = (f'{len(group.tokens)} number(s) "{digits}" for its {len(columns)} cells: cells left '
+                               f"empty or run together ({shown or 'no split fits'}), which cannot be told; none published")
+                result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {message}",
+                                                  code=split.code if group.has_runs() else "ambiguous_split",
                                                   metrics=tuple(m for m in columns if m)))
                 continue
             fewer = _as_fewer_cells(digits, len(columns))
@@ -776,10 +783,13 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
             recovered, note = True, f'split from "{digits}": the only way to cut it'
         if len(values) != len(columns):
             if len(values) < len(columns):
+                # Which cells the printed numbers are cannot be told (a row printed as text, or a
+                # scraped one, drops its empty cells): none is read by its position.
                 result.warnings.append(
-                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} number(s), the template has {len(columns)}; missing cells are left out",
-                               code="missing_cell", metrics=tuple(m for m in columns[len(values):] if m))
+                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} number(s), the template has {len(columns)}; which cells they are cannot be told, so the row is left out",
+                               code="missing_cell", metrics=tuple(m for m in columns if m))
                 )
+                continue
             else:
                 result.warnings.append(
                     Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} numbers, the template has {len(columns)}; the extra ones are ignored")
