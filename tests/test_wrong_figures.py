@@ -200,3 +200,13 @@ def test_table_two_row_with_too_few_numbers_is_not_read_by_position():
     w = next(w for w in r.warnings if w.code == "missing_cell" and "normative_docs.issued" in w.metrics)
     assert w.metrics == ("normative_docs.issued", "normative_docs.repealed", "normative_docs.in_force")
     assert "has 1 number(s), the template has 3; which cells they are cannot be told" in w.message
+
+
+def test_table_four_with_a_cell_dropped_is_not_read_by_position():
+    # 14 numbers: a cell of 未经复议直接起诉 lost; read by position every later cell would shift
+    cells = {k: v for k, v in ISSUE.items()}
+    r = parse_document(flat_report(t4=" 1 0 2 0 3 12 0 0 12 0 0 0 0 0 ", **cells), today=TODAY)
+    assert not [f for f in r.figures if f.metric.startswith(("review.", "litigation."))]
+    w = next(w for w in r.warnings if w.message.startswith("table 四"))
+    assert w.code == "missing_cell" and len(w.metrics) == 15
+    assert w.message == "table 四 has 14 of its 15 numbers; which are missing cannot be told, so the table is left out"

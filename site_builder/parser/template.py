@@ -728,6 +728,13 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
     if len(values) < T4_WIDTH:
         if region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:]):
             result.truncated_at = _last_nonempty(lines, region)
+        if result.truncated_at is None and values:
+            # A cell dropped inside the table: which one cannot be told, and every cell after
+            # it would shift into its neighbour's place. (Cut off at the end, the parse fails.)
+            result.warnings.append(Diagnostic(
+                path, toks[-1].line, f"table 四 has {len(values)} of its 15 numbers; which are missing cannot be told, "
+                "so the table is left out", code="missing_cell", metrics=T4_METRICS))
+            return result
         result.warnings.append(
             Diagnostic(path, toks[-1].line if toks else region[0] + 1, f"table 四 has {len(values)} of its 15 numbers; the missing cells are left out",
                        code="missing_cell", metrics=T4_METRICS[len(values):])
