@@ -135,6 +135,34 @@ PT2024 = merge(
     one("litigation.total", 19),
 )
 
+# --- 2023: every cell run together, row numbers glued to the figures before them ----------------
+
+PT2023 = merge(
+    one("proactive.total", 13561),
+    one("rules.issued", 0), one("rules.repealed", 0), one("rules.in_force", 0),
+    # 行政规范性文件77132470: 77 | 13? | 2470? — the prose gives 制发77件 and 现行有效393件, which the
+    # digits do not hold as 393: left out
+    one("licensing.decisions", 2629), one("penalty.decisions", 1330), one("coercion.decisions", 54),
+    one("fees.amount_wan", "5949.088667"),
+    row("requests.new", 80, 1, 0, 0, 0, 0, 81),  # the prose: 共计81件，涉及自然人80件、商业企业1件
+    zeros("requests.carried_over"),
+    only("outcome.disclosed", 22), row("outcome.partial", 19, 1, 0, 0, 0, 0, 20),  # 予以公开及部分公开42件
+    only("outcome.withheld.third_party", 1), only("outcome.withheld.process_info", 1),
+    only("outcome.withheld.enforcement_file", 1), only("outcome.withheld.admin_query", 2),
+    zeros(*(f"outcome.withheld.{w}" for w in ("state_secret", "prohibited_by_law", "security_stability",
+                                               "internal_affairs"))),
+    only("outcome.withheld", 5),  # 不予公开5件
+    only("outcome.unable.not_held", 31), zeros("outcome.unable.needs_creation", "outcome.unable.unclear"),
+    only("outcome.not_processed.duplicate", 1),
+    zeros(*(f"outcome.not_processed.{n}" for n in ("petition", "publication", "vexatious", "confirm_existing"))),
+    only("outcome.other.no_correction", 1), zeros("outcome.other.unpaid_fee"), only("outcome.other.other", 1),
+    only("outcome.other", 2),  # 其他处理2件
+    row("outcome.total", 80, 1, 0, 0, 0, 0, 81),
+    zeros("requests.carried_forward"),
+    t4(1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2),  # 行政复议案件2件、行政诉讼案件7件
+    one("litigation.total", 7),
+)
+
 # --- 2025: a row that only the column sums settle ("330000033": 33 or 3,30) ----------------------
 
 PT2025 = merge(
@@ -228,6 +256,7 @@ EXPECTED = {
     "pingtan-2017.txt": ("平潭综合实验区", 2017, "pre2019", PT2017),
     "pingtan-2020.txt": ("平潭综合实验区", 2020, "2019", PT2020),
     "pingtan-2022.txt": ("平潭综合实验区", 2022, "2021", PT2022),
+    "pingtan-2023.txt": ("平潭综合实验区", 2023, "2021", PT2023),
     "pingtan-2024.txt": ("平潭综合实验区", 2024, "2021", PT2024),
     "pingtan-2025.txt": ("平潭综合实验区", 2025, "2021", PT2025),
 }
