@@ -93,24 +93,32 @@ _COMMITTEE = ("管委会", "管理委员会")
 
 
 def same_agency_suggestions(reports, agency_of: dict[str, Agency]) -> list[Diagnostic]:
-    """A warning for each pair of names printed by the reports that differ by a committee suffix
-    ("X管委会" and "X") and are built as two agencies without an entry for either: the build
-    never merges them on its own, it says they may be one and how to make them one."""
+    """A warning for each name printed by the reports that differs from another by a committee
+    suffix ("X管委会" / "X管理委员会" / "X") when the two are built as two agencies without an
+    entry for either: the build never merges them on its own, it says they may be one and how
+    to make them one."""
     first: dict[str, object] = {}  # name as printed -> its first report (by path)
     for r in sorted(reports, key=lambda r: r.path):
         first.setdefault(r.agency, r)
-    out = []
+    by_base: dict[str, list[str]] = {}
     for name in sorted(first):
-        base = next((name[: -len(s)] for s in _COMMITTEE if name.endswith(s) and len(name) > len(s) + 1), None)
-        if base is None or base not in first:
+        base = next((name[: -len(s)] for s in _COMMITTEE if name.endswith(s) and len(name) > len(s) + 1), name)
+        by_base.setdefault(base, []).append(name)
+    out = []
+    for base, names in sorted(by_base.items()):
+        if len(names) < 2:
             continue
-        a, b = agency_of[first[name].path], agency_of[first[base].path]
-        if a.slug == b.slug or (a.known and b.known):
-            continue  # one agency by an entry, or two by the entries
-        r = first[name]
-        out.append(Diagnostic(
-            r.path, r.title_line,
-            f"'{name}' ({a.slug}) and '{base}' ({b.slug}, {first[base].path}) may be one agency, a committee "
-            f"and its zone; they are built as two. If they are one, list '{name}' under the aliases of "
-            f"'{base}' in content/agencies.toml", code="same_agency"))
+        # the zone's own name when printed, else the first of the committee's names
+        ref = base if base in names else names[0]
+        b = agency_of[first[ref].path]
+        for name in names:
+            a = agency_of[first[name].path]
+            if name == ref or a.slug == b.slug or (a.known and b.known):
+                continue  # one agency by an entry, or two by the entries
+            r = first[name]
+            out.append(Diagnostic(
+                r.path, r.title_line,
+                f"'{name}' ({a.slug}) and '{ref}' ({b.slug}, {first[ref].path}) may be one agency, a committee "
+                f"and its zone; they are built as two. If they are one, list '{name}' under the aliases of "
+                f"'{ref}' in content/agencies.toml", code="same_agency"))
     return out

@@ -45,3 +45,14 @@ def test_entries_that_keep_them_apart_are_respected(tmp_path):
     site = load_site(content(tmp_path, toml))
     assert len(site.agencies) == 3
     assert not [w for w in site.warnings if w.code == "same_agency"]
+
+
+def test_the_committee_written_out_and_abbreviated_are_suggested_too(tmp_path):
+    folder = content(tmp_path)
+    (folder / "reports" / "zone-2015.txt").write_text(REPORT.format(name="平潭综合实验区管理委员会", year=2015, n=15),
+                                                      encoding="utf-8")
+    site = load_site(folder)
+    same = [w for w in site.warnings if w.code == "same_agency"]
+    # without the zone's own name printed, the first of the two names is the one to alias to
+    assert [w.path for w in same] == ["reports/zone-2015.txt"]
+    assert "'平潭综合实验区管理委员会'" in same[0].message and "aliases of '平潭综合实验区管委会'" in same[0].message
