@@ -63,3 +63,13 @@ def test_a_table_that_prints_its_two_cells_apart_is_not_read_as_run_together():
     assert not any(f.recovered for f in r.figures)
     # 行政复议数's one number: which column it is cannot be told
     assert any("行政复议数" in w.message and w.code == "missing_cell" for w in r.warnings)
+
+
+def test_a_cumulative_column_left_empty_is_not_read_as_cells_run_together():
+    # every row prints one number and none is certainly two cells (no "00"): the 历年累计 column
+    # may be empty, so "120" is not split into 1|20
+    table = ("主动公开信息数 条 120 受理依申请公开信息总数 条 15 其中：1.当面申请数 条 12 2.传真申请数 条 0 "
+             "3.电子邮件申请数 条 3 行政复议数 件 1")
+    r = parse(table)
+    assert r.figures == [] or all(f.origin != "stat" for f in r.figures)
+    assert any("主动公开信息数" in w.message and w.code == "missing_cell" for w in r.warnings)

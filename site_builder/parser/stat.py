@@ -328,8 +328,11 @@ def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | No
         last_text_line = -1
         row_numbers.append(tok)
     # Scraped text that runs a row's two cells together runs every row's: a table none of whose
-    # rows prints two numbers apart has each row's one number as both cells.
-    columns.glued = columns.count == 2 and len(raw) > 1 and all(len(nums) == 1 for _, _, nums in raw)
+    # rows prints two numbers apart, and some of whose rows are cells run together for certain
+    # ("00"), has each row's one number as both cells. (Without a certain one, the 历年累计
+    # column may just be left empty: then each number is the year's or the cumulative one.)
+    columns.glued = (columns.count == 2 and len(raw) > 1 and all(len(nums) == 1 for _, _, nums in raw)
+                     and any(nums[0].kind == "RUN" for _, _, nums in raw))
     rows = []
     for label, sec, nums in raw:
         row = columns.row(label, sec, nums, result, path)
