@@ -186,7 +186,7 @@ def test_the_total_before_its_items_is_the_total_and_approximate_where_it_says_s
 
 def test_items_without_their_total_give_no_total():
     for sentence in ("全年共接待群众咨询，其中现场咨询1200人次。", "现场和电话咨询分别为1200人次和800人次。",
-                     "接待群众来访，包括咨询1200人次。"):
+                     "接待群众来访，包括咨询1200人次。", "现场咨询1200人次，电话咨询2600人次。"):
         r = parse_text(PRE2019.format("本年度主动公开政府信息12条。" + sentence))
         assert r.figure("consultations.total") is None, sentence
 

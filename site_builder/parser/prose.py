@@ -74,6 +74,16 @@ _PAIR = re.compile(
 
 _SENTENCE_END = re.compile(r"[。；;]")
 _ITEM = re.compile(r"其中|包括|分别")
+_COUNT = re.compile(r"\d人次")
+_TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|累计|总)[^。；;，,\d]{0,8}$")
+
+
+def _one_of_several(sentence: str, m: re.Match[str]) -> bool:
+    """The figure is one of several counts the sentence lists ("现场咨询1200人次，电话咨询2600人次")
+    and nothing says it is their total: not 共/合计 before it, nor 其中 items after it."""
+    if len(_COUNT.findall(sentence)) < 2:
+        return False
+    return not (_ITEM.search(sentence, m.end("n")) or _TOTAL_BEFORE.search(sentence, 0, m.start("n")))
 
 
 def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None, start: int = 0,
@@ -143,7 +153,7 @@ def _statements(sentence: str) -> tuple[tuple[str, Decimal, bool], ...]:
         m = rule.pattern.search(sentence)
         if not m:
             continue
-        if rule.not_an_item and _ITEM.search(sentence, 0, m.start("n")):
+        if rule.not_an_item and (_ITEM.search(sentence, 0, m.start("n")) or _one_of_several(sentence, m)):
             continue
         if rule.value is not None:
             value = rule.value
