@@ -251,7 +251,23 @@ SH2025 = merge(
     one("litigation.total", 34),
 )
 
+# --- 平潭县人民政府 2012: the 统计表's two columns run together; rows settled jointly ---------------
+
+COUNTY2012 = merge(
+    # 主动公开信息数条20263542: 2026 | 3542 (the prose: 其中主动公开政府信息2026条); 网站公开条17953304 is
+    # 1795 | 3304, the only split not above its parent row in either column
+    one("proactive.total", 2026), one("proactive.website", 1795),
+    # 受理依申请公开信息总数条2121 is 2|121 or 21|21, 当面申请数 1818 is 1|818 or 18|18: only 21|21 =
+    # 18 + 0 + 3 + 0 + 0 + 0 in both columns (the prose: 共收到…申请21条，其中当面申请数18条，电子邮件申请数3条)
+    one("requests.new", 21),
+    # 对申请的答复数条2121 = 同意公开 1717 + 同意部分公开 22 + 否决公开 22 in both columns only as 21|21,
+    # 17|17, 2|2, 2|2 (the prose: 同意公开答复数17条)
+    one("outcome.disclosed", 17), one("outcome.partial", 2), one("outcome.withheld", 2),
+    one("review.total", 0), one("litigation.total", 0),
+)
+
 EXPECTED = {
+    "pingtan-county-2012.txt": ("平潭县人民政府", 2012, "pre2019", COUNTY2012),
     "shanghai-office-2025.md": ("上海市人民政府办公厅", 2025, "2021", SH2025),
     "pingtan-2017.txt": ("平潭综合实验区", 2017, "pre2019", PT2017),
     "pingtan-2020.txt": ("平潭综合实验区", 2020, "2019", PT2020),
@@ -297,3 +313,10 @@ def test_a_markdown_table_two_row_short_of_cells_is_refused_not_read_by_position
     assert (w.line, w.code) == (100, "ambiguous_split")
     assert w.message.endswith('2 number(s) "34 189" for its 3 cells: cells left empty or run together '
                               "(3,4,189 | 34,1,89 | 34,18,9), which cannot be told; none published")
+
+
+def test_the_county_statistics_table_is_settled_by_its_breakdowns():
+    r = parse("pingtan-county-2012.txt")
+    assert "add up in both columns only so" in r.figure("requests.new").note
+    assert "add up in both columns only so" in r.figure("outcome.disclosed").note
+    assert not [w for w in r.warnings if w.code == "ambiguous_split"]

@@ -140,7 +140,7 @@ class _Open(NamedTuple):
 # came by add up to the requests, the kinds of answer to the answers. (Not 主动公开: one item is
 # published on several channels.)
 _BREAKDOWN = re.compile(r"^(?:受理(?:依申请公开信息|政府信息依申请公开|政府信息公开申请|申请)总?数|收到(?:政府信息公开)?申请数|申请总数"
-                        r"|对申请的答复总数|申请答复(?:总)?数|答复总数)")
+                        r"|对申请的答复总?数|申请答复总?数|答复总数)")
 MAX_COMBINATIONS = 4096
 
 
