@@ -13,7 +13,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from site_builder.exceptions import SiteBuilderError
-from site_builder.model import Agency
+from site_builder.model import Agency, Diagnostic
 
 _SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -85,3 +85,40 @@ class AgencyBook:
         if slug in taken:
             slug = f"{slug}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
         return slug
+
+
+# A zone's administrative committee reports under its own name and under the zone's
+# (平潭综合实验区管委会 / 平潭综合实验区): perhaps one agency, perhaps two; only an entry decides.
+_COMMITTEE = ("管委会", "管理委员会")
+
+
+def same_agency_suggestions(reports, agency_of: dict[str, Agency]) -> list[Diagnostic]:
+    """A warning for each name printed by the reports that differs from another by a committee
+    suffix ("X管委会" / "X管理委员会" / "X") when the two are built as two agencies without an
+    entry for either: the build never merges them on its own, it says they may be one and how
+    to make them one."""
+    first: dict[str, object] = {}  # name as printed -> its first report (by path)
+    for r in sorted(reports, key=lambda r: r.path):
+        first.setdefault(r.agency, r)
+    by_base: dict[str, list[str]] = {}
+    for name in sorted(first):
+        base = next((name[: -len(s)] for s in _COMMITTEE if name.endswith(s) and len(name) > len(s) + 1), name)
+        by_base.setdefault(base, []).append(name)
+    out = []
+    for base, names in sorted(by_base.items()):
+        if len(names) < 2:
+            continue
+        # the zone's own name when printed, else the first of the committee's names
+        ref = base if base in names else names[0]
+        b = agency_of[first[ref].path]
+        for name in names:
+            a = agency_of[first[name].path]
+            if name == ref or a.slug == b.slug or (a.known and b.known):
+                continue  # one agency by an entry, or two by the entries
+            r = first[name]
+            out.append(Diagnostic(
+                r.path, r.title_line,
+                f"'{name}' ({a.slug}) and '{ref}' ({b.slug}, {first[ref].path}) may be one agency, a committee "
+                f"and its zone; they are built as two. If they are one, list '{name}' under the aliases of "
+                f"'{ref}' in content/agencies.toml", code="same_agency"))
+    return out

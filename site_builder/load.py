@@ -12,7 +12,7 @@ from itertools import compress
 from dataclasses import replace
 from pathlib import Path
 
-from site_builder.agencies import AgencyBook
+from site_builder.agencies import AgencyBook, same_agency_suggestions
 from site_builder.gcpause import gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
 from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Report
@@ -419,4 +419,5 @@ def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError]
                     code="duplicate",
                 )
             )
+    warnings += same_agency_suggestions(accepted, agency_of)
     return Site(content_dir=content_dir, reports=accepted, agency_of=agency_of, errors=errors, warnings=warnings)

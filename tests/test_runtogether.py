@@ -210,8 +210,14 @@ def test_ambiguous_row_the_columns_cannot_settle_publishes_nothing_and_says_why(
     doc = [l.replace("（七）总计1101000021", "（七）总计") for l in doc]
     r = parse_document(Document("reports/flat.txt", doc, "utf-8"), today=TODAY)
     assert r.figure("requests.new") is None and r.figure("outcome.disclosed") is None
-    warns = [w for w in r.warnings if w.code == "ambiguous_split"]
+    warns = [w for w in r.warnings if w.code == "ambiguous_split" and "cells run together" in w.message]
     assert {w.metrics for w in warns} == {("requests.new",), ("outcome.disclosed",)}
+    # With 总计 unreadable no column rule can confirm any row split from cells run together:
+    # even "0000000" is then not published (it could be a neighbour's; issue 15)
+    assert not [f for f in r.figures if f.metric.startswith(("requests.", "outcome."))]
+    unconfirmed = {w.metrics[0]: w.message for w in r.warnings if "no column rule confirms" in w.message}
+    assert "outcome.unable.not_held" in unconfirmed and "requests.carried_forward" in unconfirmed
+    assert "outcome.total unreadable" in unconfirmed["outcome.unable.not_held"]
     msg = next(w.message for w in warns if w.metrics == ("requests.new",))
     assert msg.startswith('table 三 row requests.new: cells run together in "1101000021"')
     assert "1,10,10,0,0,0,21" in msg and "11,0,10,0,0,0,21" in msg and "none published" in msg

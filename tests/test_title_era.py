@@ -155,3 +155,20 @@ def test_template_without_table_three_is_an_error():
     with pytest.raises(ReportError) as exc:
         parse_text(text[:start] + text[end:])
     assert str(exc.value) == "reports/t.txt: the 2021 template's table 三 (收到和处理政府信息公开申请情况) was not found"
+
+
+@pytest.mark.parametrize(
+    "title, agency, year",
+    [
+        # issue 15: a name that holds digits keeps them, and what precedes them
+        ("北京市12345市民服务热线2022年政府信息公开工作年度报告", "北京市12345市民服务热线", 2022),
+        ("标题: 北京市12345市民服务热线2022年政府信息公开工作年度报告", "北京市12345市民服务热线", 2022),
+        ("2023年度上海市第一人民医院政府信息公开工作年度报告", "上海市第一人民医院", 2023),
+        ("上海市第一人民医院2023年度政府信息公开工作年度报告", "上海市第一人民医院", 2023),
+        # a date before the title is no part of the name
+        ("2023年3月1日 某某区人民政府2022年政府信息公开工作年度报告", "某某区人民政府", 2022),
+    ],
+)
+def test_names_with_digits_and_year_first_titles(title, agency, year):
+    r = parse_text(title + BODY)
+    assert (r.agency, r.year) == (agency, year)

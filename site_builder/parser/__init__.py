@@ -11,6 +11,7 @@ from operator import itemgetter
 from site_builder.catalogue import by_id
 from site_builder.exceptions import ReportError
 from site_builder.model import Diagnostic, Figure, Report
+from site_builder.numbers import format_number
 from site_builder.parser.checks import check_stat, derive_and_check
 from site_builder.parser.era import detect_era
 from site_builder.parser.flat import physical_line, to_physical, virtual_lines
@@ -149,6 +150,14 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
             continue
         if era not in catalogue[fig.metric].eras:
             continue
+        if era in ("2019", "2021"):
+            table = next((t for t in catalogue[fig.metric].tables if t in regions), None)
+            if table is not None:
+                # The template's table prints this row: a sentence in the text may count
+                # something else under the same words (收到申请61件 = new + carried over), so it
+                # never stands in for the row, which is then missing.
+                warnings.append(_prose_not_for_table(fig, table, lines, normed, regions[table], path))
+                continue
         figures.append(fig)
         have[key] = None
 
@@ -163,6 +172,38 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
     report.figures = figures
     report.warnings = warnings
     return report
+
+
+_TABLE_NAMES = {"t2": "二", "t3": "三", "t4": "四"}
+
+
+def _prose_not_for_table(fig: Figure, table: str, lines: list[str], normed: list[str], region: tuple[int, int],
+                         path: str) -> Diagnostic:
+    """The warning for a prose figure of a row the template's table prints but that was not read:
+    it quotes the sentence and the row."""
+    said = _quote(normed[fig.line - 1], format_number(fig.value))
+    label = _ROW_WORDS.get(fig.metric, by_id()[fig.metric].label_zh)
+    at = next((i for i in range(*region) if label in normed[i]), None)
+    if at is None:
+        row = f"table {_TABLE_NAMES[table]} has no readable row for it"
+    else:
+        row = f'table {_TABLE_NAMES[table]}\'s row was not read ("{_quote(normed[at], label, 24, 30)}")'
+    return Diagnostic(path, fig.line, f'{fig.metric}: the prose states {format_number(fig.value)} ("{said}"), but '
+                      f"{row}; in the 2019/2021 templates the table is authoritative, so the prose figure is not used "
+                      "and the figure is missing", metrics=(fig.metric,))
+
+
+# The words a template row is printed with, where its catalogue label is not them
+_ROW_WORDS = {"requests.new": "本年新收", "outcome.total": "总计", "review.total": "行政复议",
+              "litigation.total": "行政诉讼"}
+
+
+def _quote(text: str, needle: str, before: int = 24, after: int = 8) -> str:
+    at = text.find(needle)
+    if at < 0:
+        return text[: before + after + len(needle)]
+    start = max(0, at - before)
+    return ("…" if start else "") + text[start: at + len(needle) + after] + ("…" if at + len(needle) + after < len(text) else "")
 
 
 _METRIC, _VALUE, _APPLICANT = itemgetter(0), itemgetter(1), itemgetter(3)  # Figure's fields

@@ -26,6 +26,9 @@ class ProseRule:
     # Text every match of the pattern contains: a sentence without it is not searched (most
     # sentences state none of the figures; a substring test is far cheaper than the search).
     needs: str = ""
+    # The figure is one item of a breakdown when 其中/包括/分别 comes before it in the sentence
+    # ("有约3800人次…咨询，其中现场咨询1200人次"): never the total, so the rule does not apply.
+    not_an_item: bool = False
 
 
 def _r(expr: str) -> re.Pattern[str]:
@@ -41,7 +44,11 @@ RULES: tuple[ProseRule, ...] = (
     ProseRule("proactive.weibo", _r(r"微博(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条"), needs="微博"),
     ProseRule("proactive.wechat", _r(r"微信(?:公众号)?(?:公开|发布)(?:政府|政务)?信息(?:共|数)?(?:为|达)?" + N + APPROX + r"条"), needs="微信"),
     ProseRule("proactive.e_rate", _r(r"全文电子化率(?:达到|达|为)?" + N + r"%"), needs="电子化率"),
-    ProseRule("consultations.total", _r(r"咨询" + r"[^。；;\d]{0,30}?(?P<before>近|约)?" + N + APPROX + r"人次"), needs="咨询"),
+    # the total before the word ("有约3800人次到现场或电话咨询") is tried first: an item may follow it
+    ProseRule("consultations.total", _r(r"(?P<before>近|约)?" + N + APPROX + r"人次[^。；;，,\d]{0,20}?咨询"), needs="咨询",
+              not_an_item=True),
+    ProseRule("consultations.total", _r(r"咨询" + r"[^。；;\d]{0,30}?(?P<before>近|约)?" + N + APPROX + r"人次"), needs="咨询",
+              not_an_item=True),
     ProseRule("requests.new", _r(r"(?:收到|受理|新收|接到)(?:各类|有关|涉及)?(?:(?:政府)?信息公开(?:的)?申请|依申请公开(?:政府信息)?(?:的)?(?:申请)?)(?:数量|数|共)?(?:为|共|计)?" + N + r"件"), needs="申请"),
     ProseRule("requests.new", _r(r"(?:收到|受理|新收)(?:各类)?" + N + r"件(?:政府信息公开)?(?:的)?申请"), needs="申请"),
     ProseRule("requests.new", _r(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何|有关|涉及)?(?:(?:政府)?信息公开(?:的|方面的)?申请|依申请公开(?:的)?(?:申请|事项))"), Decimal(0), "申请"),
@@ -66,6 +73,17 @@ _PAIR = re.compile(
 )
 
 _SENTENCE_END = re.compile(r"[。；;]")
+_ITEM = re.compile(r"其中|包括|分别")
+_COUNT = re.compile(r"\d人次")
+_TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|累计|总)[^。；;，,\d]{0,8}$")
+
+
+def _one_of_several(sentence: str, m: re.Match[str]) -> bool:
+    """The figure is one of several counts the sentence lists ("现场咨询1200人次，电话咨询2600人次")
+    and nothing says it is their total: not 共/合计 before it, nor 其中 items after it."""
+    if len(_COUNT.findall(sentence)) < 2:
+        return False
+    return not (_ITEM.search(sentence, m.end("n")) or _TOTAL_BEFORE.search(sentence, 0, m.start("n")))
 
 
 def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None, start: int = 0,
@@ -134,6 +152,8 @@ def _statements(sentence: str) -> tuple[tuple[str, Decimal, bool], ...]:
             continue
         m = rule.pattern.search(sentence)
         if not m:
+            continue
+        if rule.not_an_item and (_ITEM.search(sentence, 0, m.start("n")) or _one_of_several(sentence, m)):
             continue
         if rule.value is not None:
             value = rule.value

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import product
 from typing import NamedTuple
 
 from site_builder.model import Diagnostic, Figure
@@ -48,6 +49,8 @@ class _Columns:
     year: int  # index of the year's cell
     hints: dict[str, Decimal]
     parent: StatRow | None = None
+    # no row of the table prints its two cells apart: each row's one number is both run together
+    glued: bool = False
 
     @classmethod
     def of(cls, tokens: list[Token], hints: dict[str, Decimal]) -> "_Columns":
@@ -68,7 +71,8 @@ class _Columns:
         child = _is_child(raw_label)
         row = self._read(label, section, numbers, child, result, path)
         if not child:
-            self.parent = row  # None when unread: its 其中 rows then have no bound
+            # None when unread or open: its 其中 rows then have no bound
+            self.parent = row if isinstance(row, StatRow) else None
         return row
 
     def _read(self, label, section, numbers, child, result, path) -> StatRow | None:
@@ -77,7 +81,7 @@ class _Columns:
             if value.kind != "NUM":
                 return None
             return StatRow(label, section, value.value, value.line, child=child)
-        runs = any(t.kind == "RUN" for t in numbers)
+        runs = any(t.kind == "RUN" for t in numbers) or (self.glued and len(numbers) == 1)
         if not runs or len(numbers) >= self.count:
             if len(numbers) < self.count:
                 result.warnings.append(Diagnostic(path, numbers[0].line, f"统计表 row {label}: one number where the table has a year's and a cumulative column; which one it is cannot be told, so it is left out", code="missing_cell",
@@ -108,12 +112,92 @@ class _Columns:
         if len(found) == 1:
             year, cum = found[0]
             return StatRow(label, section, year, numbers[0].line, True, f'split from "{digits}": {how}', cum, child)
+        if found:
+            # the rows of its breakdown may settle it (_solve_open), once the table is read
+            return _Open(label, section, numbers[0].line, child, tuple(found), digits, how)
         shown = " | ".join(f"{format_number(y)},{format_number(c)}" for y, c in found[:4])
         why = f"{len(found)} splits fit: {shown}" if found else "no split fits"
         result.warnings.append(Diagnostic(path, numbers[0].line, f'统计表 row {label}: cells run together in "{digits}" ({how}); {why}; none published',
                                           code="ambiguous_split" if found else "unsplittable",
                                           metrics=_metrics_of(label, section)))
         return None
+
+
+class _Open(NamedTuple):
+    """A row whose year and cumulative cells ran together and that its own bounds left with
+    several splits (its candidates, (year, cumulative) each)."""
+
+    label: str
+    section: str
+    line: int
+    child: bool
+    found: tuple[tuple[Decimal, Decimal], ...]
+    digits: str
+    how: str
+
+
+# Rows whose 其中 rows are a whole breakdown of them, in both columns: the channels a request
+# came by add up to the requests, the kinds of answer to the answers. (Not 主动公开: one item is
+# published on several channels.)
+_BREAKDOWN = re.compile(r"^(?:受理(?:依申请公开信息|政府信息依申请公开|政府信息公开申请|申请)总?数|收到(?:政府信息公开)?申请数|申请总数"
+                        r"|对申请的答复总?数|申请答复总?数|答复总数)")
+MAX_COMBINATIONS = 4096
+
+
+def _solve_open(rows: list, result: "StatResult", path: str) -> list[StatRow]:
+    """The rows with every open row settled where its breakdown settles it: a parent row and
+    its 其中 rows add up in both columns (year and cumulative) for exactly one choice of the open
+    rows' candidates. Open rows left unsettled are warned of, with their candidates, and left out."""
+    settled: dict[int, StatRow] = {}
+    why: dict[int, str] = {}
+    for k, parent in enumerate(rows):
+        if parent.child or not _BREAKDOWN.match(parent.label):
+            continue
+        members = [k]
+        for j in range(k + 1, len(rows)):
+            if not rows[j].child:
+                break
+            members.append(j)
+        open_ = [j for j in members if isinstance(rows[j], _Open)]
+        if len(members) < 2 or not open_:
+            continue
+        choices = [rows[j].found if isinstance(rows[j], _Open) else ((rows[j].value, rows[j].cumulative),)
+                   for j in members]
+        if any(c[1] is None for choice in choices for c in choice):
+            continue  # a row without its cumulative cell: one column only, not both
+        fitting = []
+        for n, combo in enumerate(product(*choices)):
+            if n >= MAX_COMBINATIONS:
+                fitting = []
+                break
+            (year, cum), parts = combo[0], combo[1:]
+            if sum(p[0] for p in parts) == year and sum(p[1] for p in parts) == cum:
+                fitting.append(combo)
+        if len(fitting) == 1:
+            for j, (year, cum) in zip(members, fitting[0]):
+                r = rows[j]
+                if isinstance(r, _Open):
+                    settled[j] = StatRow(r.label, r.section, year, r.line, True,
+                                         f'split from "{r.digits}": {r.how}; {parent.label} and its 其中 rows add up in '
+                                         "both columns only so", cum, r.child)
+        else:
+            reason = (f"{len(fitting)} choices" if fitting else "no choice") + \
+                f" of the splits of {parent.label} and its 其中 rows add up in both columns"
+            for j in open_:
+                why[j] = reason
+    out = []
+    for j, r in enumerate(rows):
+        if not isinstance(r, _Open):
+            out.append(r)
+        elif j in settled:
+            out.append(settled[j])
+        else:
+            shown = " | ".join(f"{format_number(y)},{format_number(c)}" for y, c in r.found[:4])
+            more = f"; {why[j]}" if j in why else ""
+            result.warnings.append(Diagnostic(
+                path, r.line, f'统计表 row {r.label}: cells run together in "{r.digits}" ({r.how}); {len(r.found)} splits '
+                f"fit: {shown}{more}; none published", code="ambiguous_split", metrics=_metrics_of(r.label, r.section)))
+    return out
 
 
 def _metrics_of(label: str, section: str) -> tuple[str, ...]:
@@ -132,7 +216,7 @@ _MAP: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"政府网站公开政府信息数|^(?:政府)?网站公开(?:政府信息|信息)?数?$"), "", "proactive.website"),
     (re.compile(r"政务微博公开政府信息数"), "", "proactive.weibo"),
     (re.compile(r"政务微信公开政府信息数"), "", "proactive.wechat"),
-    (re.compile(r"^收到申请数|^收到政府信息公开申请数|^申请总数|^受理(?:依申请公开信息|政府信息公开申请|申请)总?数"), "", "requests.new"),
+    (re.compile(r"^收到申请数|^收到政府信息公开申请数|^申请总数|^受理(?:依申请公开信息|政府信息依申请公开|政府信息公开申请|申请)总?数"), "", "requests.new"),
     (re.compile(r"^同意公开答复数"), "", "outcome.disclosed"),
     (re.compile(r"^同意部分公开答复数|^部分公开答复数"), "", "outcome.partial"),
     (re.compile(r"^不同意公开答复数|^不予公开答复数|^否决公开答复数"), "", "outcome.withheld"),
@@ -220,12 +304,11 @@ def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | No
     row_numbers: list = []
     pending_label = ""
     last_text_line = -1
+    raw: list[tuple[str, str, list]] = []  # (label, section, numbers) per row, read below
     for tok in tokens + [None]:
         if tok is None or tok.kind == "TEXT":
             if row_numbers:
-                row = columns.row(pending_label, section, row_numbers, result, path)
-                if row is not None:
-                    result.rows.append(row)
+                raw.append((pending_label, section, row_numbers))
                 row_numbers = []
             if tok is None:
                 break
@@ -244,6 +327,18 @@ def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | No
             continue
         last_text_line = -1
         row_numbers.append(tok)
+    # Scraped text that runs a row's two cells together runs every row's: a table none of whose
+    # rows prints two numbers apart, and some of whose rows are cells run together for certain
+    # ("00"), has each row's one number as both cells. (Without a certain one, the 历年累计
+    # column may just be left empty: then each number is the year's or the cumulative one.)
+    columns.glued = (columns.count == 2 and len(raw) > 1 and all(len(nums) == 1 for _, _, nums in raw)
+                     and any(nums[0].kind == "RUN" for _, _, nums in raw))
+    rows = []
+    for label, sec, nums in raw:
+        row = columns.row(label, sec, nums, result, path)
+        if row is not None:
+            rows.append(row)
+    result.rows = _solve_open(rows, result, path) if any(isinstance(r, _Open) for r in rows) else rows
     seen: set[str] = set()
     for row in result.rows:
         # the first metric the row fits that no earlier row took

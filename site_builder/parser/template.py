@@ -16,9 +16,10 @@ from functools import lru_cache
 from itertools import product, repeat
 
 from site_builder.model import APPLICANTS, Diagnostic, Figure
-from site_builder.parser.checks import check_template
-from site_builder.parser.layouts import T3_ROWS, T3_ROWS_OF, RowSpec
-from site_builder.parser.runtogether import split_run
+from site_builder.numbers import format_number
+from site_builder.parser.checks import OUTCOME_ROWS_2019, RULE_TEXT, check_template
+from site_builder.parser.layouts import OTHER_ROWS_2021, T3_ROWS, T3_ROWS_OF, RowSpec
+from site_builder.parser.runtogether import MAX_CELL_DIGITS, enumerate_splits, split_run
 from site_builder.parser.text import Token, find_line, line_parts, norm, tokenize
 
 T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
@@ -255,6 +256,9 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     text_cells = _text_in_number_cells(groups)
     subtotals = _subtotal_rows(groups, rows)
     for group in groups:
+        if _cut_from_next_row(group, rows):
+            group.runs = True
+    for group in groups:
         if split_run is not None and _needs_split(group, T3_WIDTH):
             digits = " ".join(t.text for t in group.tokens)
             if sum(ch.isdigit() for ch in digits) < T3_WIDTH:
@@ -349,6 +353,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
             )
     if pending:
         _resolve_by_columns(pending, result, era, path)
+    _confirm_recovered(result, era, path)
     last = rows[-1].metric
     text_ends = region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:])
     # The text ends inside the table: before its last row, or within it (cells missing)
@@ -431,6 +436,41 @@ class _Pending:
     where: str
 
 
+def _cut_from_next_row(group: Group, rows) -> bool:
+    """A labelled row whose seven cells ran together and then into the next row's section number
+    ("一、本年新收…数量 713000074二、上年结转…"): cut at that heading (parser/flat.py), the digits
+    stand alone and read as one number. No cell of table 三 has seven digits (a million
+    requests), so a lone number that long is a row run together."""
+    if len(group.tokens) != 1 or not group.label:
+        return False
+    tok = group.tokens[0]
+    return (tok.kind == "NUM" and tok.text.isdigit() and len(tok.text) >= T3_WIDTH
+            and any(r.pattern.search(group.label) for r in rows))
+
+
+def _cells_run_together(tok: Token) -> bool:
+    """A glued number, or one too long to be a single count ("230053200500000": table 四's
+    fifteen cells with no separator and nothing glued to them)."""
+    return tok.kind == "RUN" or (tok.text.isdigit() and len(tok.text) > MAX_CELL_DIGITS)
+
+
+def _as_fewer_cells(digits: str, width: int) -> tuple[Decimal, ...] | None:
+    """A reading of the digits as fewer than `width` numbers (the first found), or None when
+    only `width` cells can hold them ("007", "000": no number starts with a 0)."""
+    for k in range(1, width):
+        found = enumerate_splits(digits, k, "t2")
+        if found:
+            return found[0]
+    return None
+
+
+def _short_of_cells(group: Group, width: int) -> bool:
+    """A table 二 row printed with fewer numbers than its cells, whose digits could hold them
+    all ("规范性文件 307" in a row of three): cells run together as much as cells left empty,
+    so it is read only where one cut is possible, never as its first cells."""
+    return 0 < len(group.tokens) < width and sum(ch.isdigit() for t in group.tokens for ch in t.text) >= width
+
+
 def _needs_split(group: Group, width: int) -> bool:
     """Cells run together: a glued number in a group short of the row's cells."""
     # (the count first: a full row, the common case, needs no look at its tokens)
@@ -477,6 +517,82 @@ def _resolve_by_columns(pending: list[_Pending], result: TableResult, era: str, 
     for p in pending:
         result.warnings.append(Diagnostic(path, p.line, f"{p.where}: {p.split.message} ({why})", code=p.split.code,
                                           metrics=(p.metric,)))
+
+
+_RULE_ROWS = {"t3.balance": ("requests.new", "requests.carried_over", "outcome.total", "requests.carried_forward")}
+
+
+def _confirm_recovered(result: TableResult, era: str, path: str) -> None:
+    """A row split from cells run together is published only when every column rule that
+    touches it (新收 + 结转 = 总计 + 结转下年度; 总计 = the sum of the outcome rows) can be
+    checked in every column and holds: the row total alone cannot tell a row that took its
+    neighbour's figures (a label that swallowed the row before it) from its own. A rule left
+    unchecked because a row it needs is unreadable confirms nothing: the row is left out, and
+    the warning names the rule, the rows it lacks or the column where it fails. A rule that
+    fails is the report's own break (shown as such) where the digits allow one cut at all
+    ("1000001": a digit a cell) or where the row's other rule holds in every column; else,
+    where the row total chose among cuts, it rejects the cut."""
+
+    recovered: dict[str, str] = {}
+    for f in result.figures:
+        if f.recovered and f.metric not in recovered:
+            recovered[f.metric] = f.note
+    if not recovered:
+        return
+    outcome_rows = OUTCOME_ROWS_2019 + (OTHER_ROWS_2021 if era == "2021" else ("outcome.other",))
+    rule_rows = dict(_RULE_ROWS, **{"t3.outcome_total": outcome_rows + ("outcome.total",)})
+    checks = {(c.rule, c.applicant): c for c in check_template(result.figures, era) if c.rule in rule_rows}
+    have = {(f.metric, f.applicant) for f in result.figures}
+    drop: dict[str, str] = {}
+    for metric in recovered:
+        unreadable = broken = ""
+        holds = False  # a rule that touches the row checked and held in every column
+        for rule, needs in rule_rows.items():
+            if metric not in needs:
+                continue
+            failed = ""
+            for applicant in APPLICANTS:
+                check = checks.get((rule, applicant))
+                if check is None:
+                    lacking = [m for m in needs if (m, applicant) not in have]
+                    unreadable = unreadable or (f"{rule} ({RULE_TEXT[rule]}) cannot be checked: "
+                                                f"{', '.join(lacking)} unreadable in column {applicant}")
+                    failed = "unreadable"
+                    break
+                if not check.passed:
+                    failed = failed or (f"{rule} ({RULE_TEXT[rule]}) does not hold in column {applicant} "
+                                        f"({check.expected} vs {check.printed})")
+            if not failed:
+                holds = True
+            elif failed != "unreadable":
+                broken = broken or failed
+        if unreadable:
+            drop[metric] = unreadable
+        elif broken and not holds and not _forced(recovered[metric]):
+            drop[metric] = broken
+    if not drop:
+        return
+    values = {}
+    for f in result.figures:
+        if f.metric in drop:
+            values.setdefault(f.metric, []).append(f)
+    result.figures[:] = [f for f in result.figures if f.metric not in drop]
+    for metric, why in drop.items():
+        figs = values[metric]
+        shown = ",".join(str(f.value) for f in figs)
+        result.warnings.append(Diagnostic(
+            path, figs[0].line, f"table 三 row {metric}: {recovered[metric]} gives {shown}, but {why}: "
+            "a split no column rule confirms is not published", code="ambiguous_split", metrics=(metric,)))
+
+
+_SPLIT_FROM = re.compile(r'split from "([^"]*)"')
+
+
+def _forced(note: str) -> bool:
+    """Whether the digits a row was split from can be cut into its seven cells one way only,
+    whatever the totals (as many digits as cells)."""
+    m = _SPLIT_FROM.search(note)
+    return m is not None and len(enumerate_splits(m.group(1), T3_WIDTH, "")) == 1
 
 
 def _group_values(group: Group, width: int, table: str, path: str, result: TableResult, split_run) -> _Values | None:
@@ -547,7 +663,7 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
     values: list[Decimal | None]
     recovered = False
     note = ""
-    if split_run is not None and any(t.kind == "RUN" for t in nums) and len(nums) < T4_WIDTH:
+    if split_run is not None and len(nums) < T4_WIDTH and any(map(_cells_run_together, nums)):
         digits = " ".join(t.text for t in nums)
         split = split_run(digits, T4_WIDTH, "t4")
         if split.values is None:
@@ -564,6 +680,13 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
     if len(values) < T4_WIDTH:
         if region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:]):
             result.truncated_at = _last_nonempty(lines, region)
+        if result.truncated_at is None and values:
+            # A cell dropped inside the table: which one cannot be told, and every cell after
+            # it would shift into its neighbour's place. (Cut off at the end, the parse fails.)
+            result.warnings.append(Diagnostic(
+                path, toks[-1].line, f"table 四 has {len(values)} of its 15 numbers; which are missing cannot be told, "
+                "so the table is left out", code="missing_cell", metrics=T4_METRICS))
+            return result
         result.warnings.append(
             Diagnostic(path, toks[-1].line if toks else region[0] + 1, f"table 四 has {len(values)} of its 15 numbers; the missing cells are left out",
                        code="missing_cell", metrics=T4_METRICS[len(values):])
@@ -586,25 +709,46 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
         values = [t.value if t.kind == "NUM" else Decimal(t.text) for t in group.tokens]
         toks = list(group.tokens)
         recovered, note = False, ""
-        if _needs_split(group, len(columns)):
+        if _needs_split(group, len(columns)) or _short_of_cells(group, len(columns)):
             if not any(columns):
                 continue  # cells the data contract has no figure for
             digits = " ".join(t.text for t in group.tokens)
             split = split_run(digits, len(columns), "t2")
             if split.values is None:
                 name = "/".join(m for m in columns if m)
-                result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {split.message}", code=split.code,
+                message = split.message
+                if not group.has_runs():
+                    # numbers printed apart, too few of them: cells left empty, or run together
+                    shown = " | ".join(",".join(map(format_number, c)) for c in split.candidates[:4])
+                    message = (f'{len(group.tokens)} number(s) "{digits}" for its {len(columns)} cells: cells left '
+                               f"empty or run together ({shown or 'no split fits'}), which cannot be told; none published")
+                result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {message}",
+                                                  code=split.code if group.has_runs() else "ambiguous_split",
                                                   metrics=tuple(m for m in columns if m)))
+                continue
+            fewer = _as_fewer_cells(digits, len(columns))
+            if fewer is not None:
+                # Table 二 has no total to check a row against, and a scraped page drops the
+                # cells a report left empty: "181" may be 1,8,1 or one printed cell of three.
+                name = "/".join(m for m in columns if m)
+                result.warnings.append(Diagnostic(
+                    path, group.line, f'table 二 row {name}: cells run together in "{digits}" cut into {len(columns)} '
+                    f"numbers only as {','.join(map(format_number, split.values))}, but the row may print fewer cells "
+                    f"(the others left empty: {','.join(map(format_number, fewer))}); none published",
+                    code="ambiguous_split", metrics=tuple(m for m in columns if m)))
                 continue
             values = list(split.values)
             toks = [group.tokens[-1]] * len(values)
             recovered, note = True, f'split from "{digits}": the only way to cut it'
         if len(values) != len(columns):
             if len(values) < len(columns):
+                # Which cells the printed numbers are cannot be told (a row printed as text, or a
+                # scraped one, drops its empty cells): none is read by its position.
                 result.warnings.append(
-                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} number(s), the template has {len(columns)}; missing cells are left out",
-                               code="missing_cell", metrics=tuple(m for m in columns[len(values):] if m))
+                    Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} number(s), the template has {len(columns)}; which cells they are cannot be told, so the row is left out",
+                               code="missing_cell", metrics=tuple(m for m in columns if m))
                 )
+                continue
             else:
                 result.warnings.append(
                     Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} numbers, the template has {len(columns)}; the extra ones are ignored")

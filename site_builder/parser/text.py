@@ -274,6 +274,10 @@ class _Numbering:
             return len(digits)
         expected = [str(self.last + 1)] if self.last is not None else []
         expected.append("1")
+        # A row is numbered with one or two digits: three or more before "2." hold the figures
+        # of the row before it, whether or not a space sets them off from its label
+        # ("1.本机关不掌握相关政府信息 2900000292.没有…" is 2900000 29, then row 2.)
+        glued = glued or len(digits) > 2
         for want in expected:
             if digits == want or (glued and digits.endswith(want)):
                 return len(want)

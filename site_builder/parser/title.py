@@ -13,9 +13,17 @@ from site_builder.parser.text import norm
 _TAIL = r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报|工作报告)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})年度?"
 _AGENCY_FIRST = re.compile(r"(?P<agency>[^\d《》<>]{2,40}?)" + _YEAR + _TAIL)
-_YEAR_FIRST = re.compile(_YEAR + r"(?P<agency>[^\d《》<>]{2,40}?)" + _TAIL)
+# An agency's name may hold a number ("北京市12345市民服务热线"), never a date: it starts with
+# a character that is no digit (nor the 年/月/日/号 closing a date), and a run of digits in it is
+# followed by none of 年/月/日/号 or a date's separators. (After the year, where the search is
+# cheap: the patterns that find the name before the year take its digits in _with_number.)
+_AGENCY = r"(?P<agency>[^\d《》<>年月日号](?:[^\d《》<>]|\d+(?![\d年月日号.:：/\-])){1,39}?)"
+_YEAR_FIRST = re.compile(_YEAR + _AGENCY + _TAIL)
 # "…政府信息公开工作年度报告（2019年度）": the year in brackets after the title
 _YEAR_AFTER = re.compile(r"(?P<agency>[^\d《》<>]{2,40}?)" + _TAIL + r"[(（]" + _YEAR + r"[)）]")
+# The part of a name before a number in it, and the number, ending where the name found after it starts
+_NAME_AND_NUMBER = re.compile(r"[^\d《》<>年月日号][^\d《》<>]*\d+$")
+_NOT_AFTER_NAME_NUMBER = "年月日号.:：/-"
 _BRACKETED_YEAR = re.compile(r"^[(（](?:19|20)\d{2}年度?[)）]")
 # A year written in Chinese numerals (二〇一九年) is read as digits
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
@@ -81,6 +89,19 @@ def _candidates(lines: list[str], nonempty: list[tuple[int, str]]) -> Iterator[t
                 break
 
 
+def _with_number(text: str, m: re.Match[str]) -> str:
+    """The agency's name as matched, with the words and number before it when the name holds a
+    number (the pattern's name has no digits: "北京市12345市民服务热线" matched as 市民服务热线)."""
+    start = m.start("agency")
+    if start == 0 or not text[start - 1].isdigit():
+        return m.group("agency")
+    if text[start] in _NOT_AFTER_NAME_NUMBER:
+        # the end of a date before the title ("2023年3月1日 某某区…"), no part of the name
+        return m.group("agency")[1:] if text[start] in "年月日号" else m.group("agency")
+    before = _NAME_AND_NUMBER.search(text, max(0, start - 40), start)
+    return text[before.start():m.end("agency")] if before else m.group("agency")
+
+
 def find_title(lines: list[str], path: str, normed: list[str] | None = None) -> Title:
     """The agency and year of a report. Raises ReportError when no title can be found.
     `normed`: the lines' norm(), when the caller has them."""
@@ -93,7 +114,7 @@ def find_title(lines: list[str], path: str, normed: list[str] | None = None) -> 
         for pattern in (_AGENCY_FIRST, _YEAR_FIRST, _YEAR_AFTER):
             m = pattern.search(text)
             if m:
-                agency = clean_agency(m.group("agency"))
+                agency = clean_agency(_with_number(text, m) if pattern is not _YEAR_FIRST else m.group("agency"))
                 if len(agency) >= 2:
                     return Title(agency=agency, year=int(m.group("year")), line=i + 1)
     first = nonempty[0][0] + 1 if nonempty else 1
