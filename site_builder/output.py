@@ -3,12 +3,9 @@ so a failed or interrupted build leaves the previous site whole."""
 
 from __future__ import annotations
 
-import errno
 import itertools
 import os
 import shutil
-import struct
-import sys
 import threading
 import time
 from collections import deque
@@ -146,13 +143,10 @@ class Output:
             parent = folder.rpartition("/")[0]
             if parent not in self._dirs:
                 self._make(parent)
-            if parent == self._root:
-                _mkdir_spread(folder)
-            else:
-                try:
-                    os.mkdir(folder)
-                except FileExistsError:
-                    pass
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
         self._dirs.add(folder)
 
     def write(self, relpath: str, data: str | bytes | list[bytes]) -> None:
@@ -378,102 +372,7 @@ def staging_dir(out: Path) -> Path:
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir()
-    _set_topdir(stage, True)
     return stage
-
-
-# --- where the site's inodes go (ext4) ---------------------------------------------------------------
-#
-# ext4 without a journal (this machine's disk) will not reuse an inode freed in the last minute or
-# five (recently_deleted()): it scans past every such free inode of a block group, from the start of
-# the group, for every file and folder it creates there. New files go into their folder's group, new
-# folders near their parent's; so after a site was deleted beside the output folder, each of the next
-# build's 50,000 files and folders (20,000 reports) scanned past tens of thousands of them: 1-3 s of
-# system time of a 2,000-report build, seconds more at 20,000. Marked "top directory" (FS_TOPDIR_FL,
-# chattr +T), the staging folder has ext4 place each folder made in it (agencies/, charts/, ...) in a
-# block group with few folders (Orlov), starting the search from a hash of the folder's name; made
-# under a random name, then renamed, each lands in a random such group, mostly untouched ones, and
-# everything below it with it. The flag is taken off before the site goes live. Elsewhere: no-ops.
-
-_TOPDIR_FL = 0x00020000
-_LONG = struct.calcsize("l")
-_GETFLAGS = (2 << 30) | (_LONG << 16) | (ord("f") << 8) | 1  # FS_IOC_GETFLAGS: _IOR('f', 1, long)
-_SETFLAGS = (1 << 30) | (_LONG << 16) | (ord("f") << 8) | 2  # FS_IOC_SETFLAGS: _IOW('f', 2, long)
-
-
-def _set_topdir(folder: Path | str, on: bool) -> bool:
-    """Set (or clear) the folder's top-directory flag; False where that cannot be done."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import fcntl
-
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        flags = struct.unpack("i", fcntl.ioctl(fd, _GETFLAGS, b"\0" * 8)[:4])[0]
-        wanted = flags | _TOPDIR_FL if on else flags & ~_TOPDIR_FL
-        if wanted != flags:
-            fcntl.ioctl(fd, _SETFLAGS, struct.pack("i", wanted) + b"\0" * 4)
-        return True
-    except OSError:  # not ext2/3/4 (ENOTTY, EOPNOTSUPP), or not allowed
-        return False
-    finally:
-        os.close(fd)
-
-
-_RENAME_NOREPLACE = 1
-_renameat2: list = []  # [libc's renameat2, or None where there is none]
-
-
-def _mkdir_spread(folder: str) -> None:
-    """mkdir under a random name in the same parent, then renamed into place (see above); a
-    folder already there (another process made it) is kept. Renamed without replacing: another
-    process may be making the same folder at the same time."""
-    parent, _, name = folder.rpartition("/")
-    tmp = f"{parent}/.{name}.{os.urandom(8).hex()}"
-    os.mkdir(tmp)  # (what fails here would fail the plain mkdir too: it says so)
-    try:
-        placed = _rename_noreplace(tmp, folder)
-    except FileExistsError:  # another process made it meanwhile: theirs is kept
-        placed = False
-    except BaseException:
-        os.rmdir(tmp)
-        raise
-    if not placed:  # (no renameat2 here, or the folder there already)
-        os.rmdir(tmp)
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-
-
-def _rename_noreplace(src: str, dst: str) -> bool:
-    """renameat2(RENAME_NOREPLACE); False where there is none (FileExistsError if dst exists)."""
-    if not _renameat2:
-        fn = None
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-
-                fn = ctypes.CDLL(None, use_errno=True).renameat2
-                fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-            except (OSError, AttributeError):
-                fn = None
-        _renameat2.append(fn)
-    fn = _renameat2[0]
-    if fn is None:
-        return False
-    at_fdcwd = -100
-    if fn(at_fdcwd, os.fsencode(src), at_fdcwd, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
-        return True
-    import ctypes
-
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL):  # an old kernel, or a file system without it
-        return False
-    raise OSError(err, os.strerror(err), dst)
 
 
 def remove_stale(out: Path) -> list[str]:
@@ -508,7 +407,6 @@ def swap_in(stage: Path, out: Path, later: bool = False) -> None:
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if old.exists():  # left by an earlier process of the same id that was killed mid-swap
         shutil.rmtree(old)
-    _set_topdir(stage, False)  # (placing its folders was the staging folder's business only)
     if out.exists():
         os.rename(out, old)
     try:
@@ -533,7 +431,7 @@ _REMOVALS: list = []  # the processes (or threads) deleting them
 def remove_later(folder: Path, out: Path) -> None:
     """Delete `folder` (files no longer live: an old site, the old copies of replaced files, a
     staging folder emptied) meanwhile, so that the dev server's rebuild is live without waiting
-    for it. Freeing a file's blocks waits on the disk (online discard here: up to ~5 ms a file
+    for it. Freeing a file's blocks waits on the disk (online discard: up to ~5 ms a file
     while other processes write, 39 ms of a one-report commit, seconds after a template edit),
     and nothing needs them gone first. The folder is renamed to `.<out>.trashN-<pid>`, a name no
     later build in this process uses, and `rm -rf` deletes it (a process: no share of this one's
