@@ -3,9 +3,9 @@ so a failed or interrupted build leaves the previous site whole."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
+import subprocess
 import threading
 import time
 from collections import deque
@@ -250,7 +250,7 @@ class Output:
 
 
 def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSet[str], dirs: tuple[str, ...] = (),
-                    previous: AbstractSet[str] | None = None, later: bool = False) -> list[str]:
+                    previous: AbstractSet[str] | None = None, later: Removals | None = None) -> list[str]:
     """Publish an incremental build by touching only what changed: each changed file moved from
     `stage` over its live copy (a rename: a reader gets the old file or the new one, never half),
     each file of `out` this build does not produce (not in `keep`, nor under `dirs`) taken out
@@ -261,8 +261,8 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSe
 
     Journaled: the live files replaced or removed are kept aside (hard links) until the end, and
     a failure or interrupt at any point puts every one back, so `out` is as it was. Returns the
-    removed files. `later`: once the commit is done, the old files are deleted on a thread (see
-    remove_later), not before this returns."""
+    removed files. `later`: once the commit is done, the old files are deleted meanwhile by it
+    (see Removals), not before this returns."""
     out = out.resolve()
     removed = sorted(previous - keep) if previous is not None else _not_kept(out, keep, dirs)
     aside = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -315,9 +315,9 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSe
         shutil.rmtree(aside, ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    if later:
-        remove_later(aside, out)
-        remove_later(stage, out)
+    if later is not None:
+        later.add(aside, out)
+        later.add(stage, out)
     else:
         shutil.rmtree(aside, ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
@@ -400,9 +400,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def swap_in(stage: Path, out: Path, later: bool = False) -> None:
+def swap_in(stage: Path, out: Path, later: Removals | None = None) -> None:
     """Replace `out` with `stage` (two renames: the old site exists until the new one is whole).
-    `later`: the old site is deleted on a thread (see remove_later), not before this returns."""
+    `later`: the old site is deleted meanwhile by it (see Removals), not before this returns."""
     out = out.resolve()
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if old.exists():  # left by an earlier process of the same id that was killed mid-swap
@@ -417,56 +417,54 @@ def swap_in(stage: Path, out: Path, later: bool = False) -> None:
             os.rename(old, out)
         raise
     if old.exists():
-        if later:
-            remove_later(old, out)
+        if later is not None:
+            later.add(old, out)
         else:
             shutil.rmtree(old)
 
 
-# Folders being deleted meanwhile (remove_later): each its own name, never reused in a process
-_TRASH = itertools.count()
-_REMOVALS: list = []  # the processes (or threads) deleting them
-
-
-def remove_later(folder: Path, out: Path) -> None:
-    """Delete `folder` (files no longer live: an old site, the old copies of replaced files, a
-    staging folder emptied) meanwhile, so that the dev server's rebuild is live without waiting
-    for it. Freeing a file's blocks waits on the disk (online discard: up to ~5 ms a file
+class Removals:
+    """Folders being deleted meanwhile (files no longer live: an old site, the old copies of
+    replaced files, a staging folder emptied), so that the dev server's rebuild is live without
+    waiting for it. Freeing a file's blocks waits on the disk (online discard: up to ~5 ms a file
     while other processes write, 39 ms of a one-report commit, seconds after a template edit),
-    and nothing needs them gone first. The folder is renamed to `.<out>.trashN-<pid>`, a name no
-    later build in this process uses, and `rm -rf` deletes it (a process: no share of this one's
-    GIL; a thread where there is no rm). If it is stopped first, the next build removes the rest
-    (remove_stale)."""
-    out = Path(out).resolve()
-    trash = out.parent / f".{out.name}.trash{next(_TRASH)}-{os.getpid()}"
-    try:
-        os.rename(folder, trash)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    _REMOVALS[:] = [r for r in _REMOVALS if _running(r)]  # (poll() reaps the finished ones)
-    rm = shutil.which("rm")
-    if rm is not None:
-        import subprocess
+    and nothing needs them gone first. Each folder is renamed to `.<out>.trash<N>-<pid>`, N
+    random (48 bits: no counter shared by the sessions of a process is needed to keep the names
+    apart), and `rm -rf` deletes it (a process: no share of this one's GIL; a thread
+    where there is no rm). If it is stopped first, the next build removes the rest (remove_stale)."""
 
-        _REMOVALS.append(subprocess.Popen([rm, "-rf", "--", str(trash)], stdin=subprocess.DEVNULL,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    else:
-        thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
-                                  name="site-builder-remove", daemon=True)
-        thread.start()
-        _REMOVALS.append(thread)
+    def __init__(self) -> None:
+        self._running: list = []  # the processes (or threads) deleting them
+
+    def add(self, folder: Path, out: Path) -> None:
+        """Delete `folder` (beside the output folder `out`) meanwhile."""
+        out = Path(out).resolve()
+        trash = out.parent / f".{out.name}.trash{int.from_bytes(os.urandom(6), 'big')}-{os.getpid()}"
+        try:
+            os.rename(folder, trash)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        self._running = [r for r in self._running if _running(r)]  # (poll() reaps the finished ones)
+        rm = shutil.which("rm")
+        if rm is not None:
+            self._running.append(subprocess.Popen([rm, "-rf", "--", str(trash)], stdin=subprocess.DEVNULL,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        else:
+            thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
+                                      name="site-builder-remove", daemon=True)
+            thread.start()
+            self._running.append(thread)
+
+    def wait(self) -> None:
+        """Until every folder given to add() is gone."""
+        while self._running:
+            r = self._running.pop()
+            r.wait() if hasattr(r, "wait") else r.join()
 
 
 def _running(removal) -> bool:
     return removal.poll() is None if hasattr(removal, "poll") else removal.is_alive()
-
-
-def wait_for_removals() -> None:
-    """Until every folder given to remove_later() in this process is gone."""
-    while _REMOVALS:
-        r = _REMOVALS.pop()
-        r.wait() if hasattr(r, "wait") else r.join()
 
 
 def discard(stage: Path) -> None:

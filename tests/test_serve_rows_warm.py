@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import site_builder.render as render
-from site_builder.commands import build as build_cmd
 from site_builder.render import PROJECT_ROOT, compare_rows, context
+from site_builder.session import BuildOptions, BuildSession
 from site_builder.synth import generate
 from sitefiles import tree
 
@@ -28,9 +28,11 @@ def content(tmp_path) -> Path:
 def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, tmp_path, monkeypatch, no_charts):
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     out = tmp_path / "live"
-    site = build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=None, jobs=2,
-                           defer_downloads=True)
-    state = build_cmd._LAST[str(out.resolve())][2]
+    session = BuildSession()  # the dev server's
+    served = BuildOptions(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache=False, jobs=2,
+                          defer_downloads=True)
+    site = session.build(served).site
+    state = session.last_build(out).render
     rows = state.index.get("rows")
     assert rows, "no rows kept"
     metrics = context.metrics_with_data(site)
@@ -50,10 +52,9 @@ def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, t
     report = sorted((content / "reports").glob("*.txt"))[3]
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace("0", "7", 1), encoding="utf-8")
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=None, jobs=2,
-                    defer_downloads=True)
-    build_cmd.finish_downloads(out)
+    session.build(served)
+    session.finish_downloads(out)
     clean = tmp_path / "clean"
-    build_cmd.build(content, clean, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=None, jobs=1,
-                    incremental=False)
+    BuildSession().build(BuildOptions(content, clean, TEMPLATES, STATIC, quiet=True, search=False, cache=False, jobs=1,
+                                      incremental=False))
     assert tree(out) == tree(clean)
