@@ -84,7 +84,10 @@ def report_json(report: Report, agency: Agency) -> str:
 
 class _Memo(dict):
     """key -> its bytes, made by `make` on first use. A dict subclass with __missing__: looked up
-    through its C __getitem__ (in map()), no Python call but for a new key."""
+    through its C __getitem__ (in map()), no Python call but for a new key. (Not an lru_cache:
+    report_bytes with lru_caches in its place, mapped over in C as well, measured 145-151 ms for
+    2,000 reports against 121-130 ms: the lru bookkeeping on each of a report's hundreds of
+    look-ups. A memo is cleared whole at its bound instead.)"""
 
     def __init__(self, make, bound: int | None = None) -> None:
         super().__init__()
