@@ -125,7 +125,8 @@ class BuildSession:
     """Builds, each from what the last one in this session left: per output folder its manifest,
     Site and render state (LastBuild), the files it read, their warnings as text and the agency
     book; per cache folder the parse cache (its index read once); the old files being deleted
-    meanwhile. One session per process is the rule (`build` makes one; `--serve` keeps one)."""
+    meanwhile. `site-builder build` makes one; `--serve` keeps one for all its rebuilds. Two
+    sessions share nothing: a new one builds as a new process would."""
 
     def __init__(self) -> None:
         self._folders: dict[str, _Folder] = {}  # output folder (resolved) -> what its builds left
