@@ -126,7 +126,7 @@ class BuildSession:
     Site and render state (LastBuild), the files it read, their warnings as text and the agency
     book; per cache folder the parse cache (its index read once); the old files being deleted
     meanwhile. `site-builder build` makes one; `--serve` keeps one for all its rebuilds. Two
-    sessions share nothing: a new one builds as a new process would."""
+    sessions share none of it: a new one builds as a new process would."""
 
     def __init__(self) -> None:
         self._folders: dict[str, _Folder] = {}  # output folder (resolved) -> what its builds left
