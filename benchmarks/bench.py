@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Runs inside a fresh interpreter: the build of one corpus, then the in-process rebuilds.
 WORKER = r'''
-import json, os, re, resource, shutil, sys, time
+import dataclasses, json, os, re, resource, shutil, sys, time
 t_start = time.perf_counter()
 from pathlib import Path
-from site_builder.commands import build as B
+from site_builder.session import BuildOptions, BuildSession
 from site_builder.timings import Timings
 t_import = time.perf_counter() - t_start
 content, out, templates, static, cache, search = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]), sys.argv[6] == "1"
@@ -54,19 +54,22 @@ def cpu():
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
+session = BuildSession()  # the in-process rebuilds below are the dev server's: one session
+
 def run(name, jobs=None, **kw):
     t = Timings(); c0 = cpu(); w0 = time.perf_counter()
-    site = B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=jobs,
-                   charts_dir=cache / "charts", **kw)
+    options = BuildOptions(content, out, templates, static, quiet=True, search=search, cache_dir=cache, jobs=jobs,
+                           charts_dir=cache / "charts", **kw)
+    built = session.build(options, timings=t)
     res[name] = {"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "stages": t.seconds,
-                 "stats": getattr(site, "build_stats", None), "jobs": jobs}
-    return site
+                 "stats": dataclasses.asdict(built.stats) if built is not None else None, "jobs": jobs}
+    return built.site
 
 # cold full builds: the first with empty caches; for more --jobs values, again from a clean
-# output folder (the parse cache then warm: its figure is the render's)
+# output folder (the parse cache then warm: its figure is the render's), in a new session
 for i, jobs in enumerate(jobs_list):
     if i:
-        B._LAST.clear()
+        session = BuildSession()
         shutil.rmtree(out, ignore_errors=True)
     site = run("full" if i == 0 else f"full_jobs{jobs}", jobs=jobs, incremental=i == 0)
 res["reports"] = len(site.reports)
@@ -96,7 +99,7 @@ for i in (1, 2):
     edit(i)
     run(f"dev_report_pages{i}", jobs=jobs_list[-1], defer_downloads=True)
     c0, w0 = cpu(), time.perf_counter()
-    B.finish_downloads(out)
+    session.finish_downloads(out)
     res[f"dev_report_downloads{i}"] = {"wall": time.perf_counter() - w0, "cpu": cpu() - c0}
 tpl = templates / "base.html"
 tpl.write_text(tpl.read_text(encoding="utf-8").replace("</main>", "<!-- edited by the benchmark --></main>", 1), encoding="utf-8")

@@ -5,8 +5,8 @@
 CONTENT is copied into DIR/content (the corpus given is never written to), built once in this
 process (parse cache in DIR/cache, so a second run starts warm), then one report after another
 is edited (its 主动公开 total changed, as benchmarks/bench.py does) and rebuilt as
-`site-builder build --serve` rebuilds: build(defer_downloads=True), the pages live, the data
-downloads being the second step (timed apart). For each edit it prints the build's stages
+`site-builder build --serve` rebuilds: in one build session, with defer_downloads, the pages live,
+the data downloads being the second step (timed apart). For each edit it prints the build's stages
 (scan: the manifest's scan of every input file; parse: loading the reports; render; commit),
 every page rendered with its CPU ms, and the wall and CPU ms of the whole. After each build the
 heap is frozen out of the cyclic collector's reach, as the dev server does (serve.keep_out_of_gc;
@@ -31,6 +31,7 @@ import resource
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     from site_builder import render as R
-    from site_builder.commands import build as B
     from site_builder.commands.serve import keep_out_of_gc
+    from site_builder.session import BuildOptions, BuildSession
     from site_builder.timings import Timings
 
     work = args.work
@@ -115,14 +116,15 @@ def main(argv: list[str] | None = None) -> int:
         original(spec, output, page_env)
         rendered.append((spec.url, (time.process_time() - c0) * 1000))
 
+    session = BuildSession()  # the dev server's: one for all its builds
+    # (defer_downloads, as the dev server builds: its full render keeps the comparing pages' rows)
+    served = BuildOptions(content, out, templates, static, quiet=True, search=search, cache_dir=cache, jobs=args.jobs,
+                          defer_downloads=True)
     t = Timings()
     c0, w0 = cpu(), time.perf_counter()
-    # (defer_downloads, as the dev server builds: its full render keeps the comparing pages' rows)
-    B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t, jobs=args.jobs,
-            defer_downloads=True, charts_dir=cache / "charts")
+    session.build(served, timings=t)
     print(f"first build: {time.perf_counter() - w0:.1f} s wall, {cpu() - c0:.1f} s CPU; {t.line()}", flush=True)
-    B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, jobs=args.jobs,
-            charts_dir=cache / "charts")  # no change
+    session.build(replace(served, defer_downloads=False))  # no change
     if not args.no_freeze:
         keep_out_of_gc()  # as the dev server does after each build
 
@@ -142,13 +144,12 @@ def main(argv: list[str] | None = None) -> int:
             c0, w0 = cpu(), time.perf_counter()
             if profiler:
                 profiler.enable()
-            B.build(content, out, templates, static, quiet=True, search=search, cache_dir=cache, timings=t,
-                    jobs=args.jobs, defer_downloads=True, charts_dir=cache / "charts")
+            session.build(served, timings=t)
             if profiler:
                 profiler.disable()
             wall, used = (time.perf_counter() - w0) * 1000, (cpu() - c0) * 1000
             c1, w1 = cpu(), time.perf_counter()
-            B.finish_downloads(out)
+            session.finish_downloads(out)
             if not args.no_freeze:
                 keep_out_of_gc()
             dl_wall, dl_cpu = (time.perf_counter() - w1) * 1000, (cpu() - c1) * 1000
@@ -204,25 +205,23 @@ def watched_edits(args, content: Path, out: Path, cache: Path, templates: Path, 
     from tornado.ioloop import IOLoop
     from livereload.handlers import LiveReloadHandler
 
-    from site_builder.commands import build as B
     from site_builder.commands import serve as S
     from site_builder.timings import Timings
 
     os.environ["SITE_BUILDER_CACHE"] = str(cache)  # (the Rebuilder's build takes the default cache folder)
     stages: list[Timings] = []
     started: list[float] = []
-    real_build = B.build
-
-    def timed_build(*a, **k):  # the Rebuilder's build, its stages kept
-        started.append(time.perf_counter())
-        stages.append(k.setdefault("timings", Timings()))
-        if args.jobs:
-            k.setdefault("jobs", args.jobs)
-        k.setdefault("charts_dir", cache / "charts")
-        return real_build(*a, **k)
-
-    B.build = timed_build
     rebuilder = S.Rebuilder(content, out, templates, static, search=search, log=lambda text: None)
+    real_build = rebuilder.session.build
+
+    def timed_build(options, timings=None, scanned=None):  # the Rebuilder's build, its stages kept
+        started.append(time.perf_counter())
+        stages.append(timings if timings is not None else Timings())
+        if args.jobs:
+            options = replace(options, jobs=args.jobs)
+        return real_build(options, timings=stages[-1], scanned=scanned)
+
+    rebuilder.session.build = timed_build  # (this session only)
     c0, w0 = cpu(), time.perf_counter()
     first = rebuilder.rebuild()
     rebuilder.wait()
@@ -274,7 +273,8 @@ def watched_edits(args, content: Path, out: Path, cache: Path, templates: Path, 
     try:
         for i in range(args.edits):
             # the last edit's second step (its data downloads) done: a rebuild waits for it first
-            while B.pending_downloads(out) or (rebuilder._downloads is not None and rebuilder._downloads.is_alive()):
+            while rebuilder.session.pending_downloads(out) or (rebuilder._downloads is not None
+                                                               and rebuilder._downloads.is_alive()):
                 time.sleep(0.01)
             time.sleep(args.gap)
             reloaded.clear()
@@ -304,7 +304,6 @@ def watched_edits(args, content: Path, out: Path, cache: Path, templates: Path, 
         if stop:
             stop()
         rebuilder.wait()
-        B.build = real_build
     if results:
         walls, cpus = [w for w, _ in results], [c for _, c in results]
         print(f"\n{len(results)} edits, write -> reload message, ms wall: " + ", ".join(f"{x:.0f}" for x in walls))

@@ -6,12 +6,11 @@ import argparse
 import os
 import sys
 
+from site_builder.commands import build, parse, serve, synth
 from site_builder.exceptions import SiteBuilderError
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from site_builder.commands import build, parse, synth
-
     parser = argparse.ArgumentParser(prog="site-builder", description="Build the comparative site of 政府信息公开工作年度报告.")
     sub = parser.add_subparsers(dest="command", required=True)
     build.add_parser(sub)
@@ -20,11 +19,17 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command(args):
+    """The function that runs the parsed command. `build --serve` is the dev server's: it is
+    picked here, so that commands/serve.py uses commands/build.py and not the other way round."""
+    return serve.run if args.command == "build" and args.serve else args.func
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        code = int(args.func(args) or 0)
+        code = int(command(args)(args) or 0)
     except SiteBuilderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

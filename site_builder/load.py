@@ -13,8 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from site_builder.agencies import AgencyBook, same_agency_suggestions
+from site_builder.cache import ReportCache, decode, encode, file_hash, report_key
 from site_builder.gcpause import gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
+from site_builder.incremental import Scan
 from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
@@ -68,8 +70,6 @@ def compact(report: Report) -> Report:
 
 def _parse_one(path: Path, content_dir: Path, cite_as: str | None = None) -> tuple[str, Report | ReportError]:
     """(content hash, Report or the ReportError it gave) for one file."""
-    from site_builder.cache import file_hash
-
     cite_as = cite_as or path.relative_to(content_dir).as_posix()
     try:
         with open(path, "rb", buffering=0) as fh:  # unbuffered: one read of the whole file
@@ -86,8 +86,6 @@ def _parse_one(path: Path, content_dir: Path, cite_as: str | None = None) -> tup
 def _parse_chunk(args: tuple[list[str], list[str], str, str | None]) -> list[tuple[str, bytes]]:
     """Worker: parse a chunk of files, store each result in the cache, and send it back as the
     cache entry's bytes (encoded once for both; cheaper to send and to read than a pickle)."""
-    from site_builder.cache import ReportCache, encode, report_key
-
     paths, cites, content_dir, cache_root = args
     content = Path(content_dir)  # (once: a Path costs microseconds to make)
     out = []
@@ -106,21 +104,9 @@ def _parse_chunk(args: tuple[list[str], list[str], str, str | None]) -> list[tup
 def cite_paths(files: list[Path], content_dir: Path) -> list[str]:
     """Each file's path relative to the content folder, with "/" (how reports cite it).
     String slicing where the file lies under the folder as given: Path.relative_to costs
-    tens of microseconds a call, and a province is tens of thousands of files. The dev server
-    hands the same list to build after build (commands/build.py _inputs_since): its cite paths
-    are kept with it (a str() of 20,000 Paths is ~20 ms)."""
-    held = _CITES.get("last")
-    if held is not None and held[0] is files and held[1] == str(content_dir) and len(held[2]) == len(files):
-        return held[2]
-    cites = _cite_paths(files, content_dir)
-    _CITES["last"] = (files, str(content_dir), cites)
-    return cites
-
-
-_CITES: dict[str, tuple] = {}  # "last" -> (a files list, its content folder, its cite paths)
-
-
-def _cite_paths(files: list[Path], content_dir: Path) -> list[str]:
+    tens of microseconds a call, and a province is tens of thousands of files. (The dev server
+    hands the same list to build after build, and its cite paths with it: see load_site's
+    `cites`; a str() of 20,000 Paths is ~20 ms.)"""
     prefix = str(content_dir).rstrip(os.sep) + os.sep
     out = []
     for p in files:
@@ -156,7 +142,7 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | None = None,
-                 known: Known | None = None, scanned: dict | None = None,
+                 known: Known | None = None, scanned: dict | None = None, cites: list[str] | None = None,
                  ) -> list[tuple[tuple[int, int] | None, str, Report | ReportError]]:
     """(stat signature, content hash, Report or ReportError) per file, in the files' order.
 
@@ -168,16 +154,15 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     `scanned`: the build manifest's scan of the content folder, just taken (incremental.scan:
     resolved path -> (size, mtime_ns, hash if recent)); the files' signatures are read from it
     rather than stat()ed again (20,000 stats, ~50 ms of a dev-server rebuild at that size).
+    `cites`: cite_paths() of the files, when the caller has them.
     """
-    from site_builder.cache import decode, encode, file_hash, report_key
-
     content_dir = Path(content_dir)
-    cites = cite_paths(files, content_dir)
+    cites = cites if cites is not None else cite_paths(files, content_dir)
     # Paused in the parse workers too (they fork from here): a parse makes next to no cyclic
     # garbage (a failed report's traceback), and the workers end with the load.
     with gc_paused():
         sigs = _signatures(files, cites, content_dir, scanned)
-        return _load(files, cites, sigs, content_dir, cache, jobs, known, decode, encode, file_hash, report_key)
+        return _load(files, cites, sigs, content_dir, cache, jobs, known)
 
 
 def _signatures(files: list[Path], cites: list[str], content_dir: Path, scanned: dict | None) -> list:
@@ -197,7 +182,7 @@ def _signatures(files: list[Path], cites: list[str], content_dir: Path, scanned:
     return sigs
 
 
-def _load(files, cites, sigs, content_dir, cache, jobs, known, decode, encode, file_hash, report_key):
+def _load(files, cites, sigs, content_dir, cache, jobs, known):
     results: list = [None] * len(files)
     nothing_cached = None  # whether the cache is empty, found out when first needed
     todo: list[int] = []
@@ -229,6 +214,8 @@ def _load(files, cites, sigs, content_dir, cache, jobs, known, decode, encode, f
     jobs = jobs or default_jobs()
     cache_root = str(cache.root) if cache is not None and cache.root is not None else None
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
+        # (imported here: a build that parses few files, or none, never starts a pool, and
+        # these imports are ~15 ms of a warm build's start)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -265,19 +252,20 @@ def _load(files, cites, sigs, content_dir, cache, jobs, known, decode, encode, f
 
 def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known: Known | None = None,
               files: list[Path] | None = None, book: AgencyBook | None = None, scanned: dict | None = None,
-              previous: Site | None = None) -> Site:
+              previous: Site | None = None, cites: list[str] | None = None) -> Site:
     """Every report of the content folder, parsed (or taken from `cache` / `known`), assembled.
     `files` (report_files()'s list), `book` (agencies.toml loaded) and `scanned` (the build
     manifest's scan: see load_reports) when the caller has them. `previous`: the Site of the
     last build in this process, when only report files changed since (agencies.toml, the book,
-    is the same): a load that only edited reports is that Site with them swapped in."""
+    is the same): a load that only edited reports is that Site with them swapped in. `cites`:
+    cite_paths() of `files`, when the caller has them (the last build's, for its list)."""
     content_dir = Path(content_dir)
     book = book if book is not None else AgencyBook.load(content_dir / "agencies.toml")
     files = files if files is not None else report_files(content_dir)
     # The collector stays paused until the Site is assembled, and a large load is then frozen
     # out of its reach (see gc_paused): the Site lives as long as the build.
     with gc_paused(freeze_over=FREEZE_OVER):
-        site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous)
+        site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous, cites)
     # (what its signatures were read from: see _edited)
     return site if site.scanned is scanned else site.with_reports(site.reports, scanned=scanned)
 
@@ -289,14 +277,14 @@ def _parse_stage(timings):
     return timings.stage("parse") if timings is not None else nullcontext()
 
 
-def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None) -> Site:
+def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None, cites=None) -> Site:
     if previous is not None:
         site = _edited(previous, content_dir, files, scanned, cache, jobs, timings)
         if site is not None:
             return site
+    cites = cites if cites is not None else cite_paths(files, content_dir)
     with _parse_stage(timings):
-        loaded = load_reports(files, content_dir, cache, jobs, known, scanned)
-    cites = cite_paths(files, content_dir)
+        loaded = load_reports(files, content_dir, cache, jobs, known, scanned, cites)
     if previous is not None:
         site = _patched(previous, content_dir, files, cites, loaded)
         if site is not None:
@@ -324,9 +312,6 @@ def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, job
     files are the last build's list and `scanned` is the last build's scan patched with those
     paths (incremental.patched: every other entry is the one that build read its signatures
     from), only those files can load otherwise. None when that cannot be told: the full path."""
-    from site_builder.cache import decode, encode, file_hash, report_key
-    from site_builder.incremental import Scan
-
     if (files is not old.files or not isinstance(scanned, Scan) or scanned.base is None
             or scanned.base is not old.scanned or old.warnings):
         return None
@@ -337,7 +322,7 @@ def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, job
     paths = [content_dir / c for c in cites]
     with gc_paused(), _parse_stage(timings):
         loaded = _load(paths, cites, _signatures(paths, cites, content_dir, scanned), content_dir, cache,
-                       jobs, known, decode, encode, file_hash, report_key)
+                       jobs, known)
     site_known = dict(known)
     site_known.update(zip(cites, loaded))
     return _patched(old, content_dir, files, cites, loaded, site_known)

@@ -3,12 +3,9 @@ so a failed or interrupted build leaves the previous site whole."""
 
 from __future__ import annotations
 
-import errno
-import itertools
 import os
 import shutil
-import struct
-import sys
+import subprocess
 import threading
 import time
 from collections import deque
@@ -146,13 +143,10 @@ class Output:
             parent = folder.rpartition("/")[0]
             if parent not in self._dirs:
                 self._make(parent)
-            if parent == self._root:
-                _mkdir_spread(folder)
-            else:
-                try:
-                    os.mkdir(folder)
-                except FileExistsError:
-                    pass
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
         self._dirs.add(folder)
 
     def write(self, relpath: str, data: str | bytes | list[bytes]) -> None:
@@ -256,7 +250,7 @@ class Output:
 
 
 def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSet[str], dirs: tuple[str, ...] = (),
-                    previous: AbstractSet[str] | None = None, later: bool = False) -> list[str]:
+                    previous: AbstractSet[str] | None = None, later: Removals | None = None) -> list[str]:
     """Publish an incremental build by touching only what changed: each changed file moved from
     `stage` over its live copy (a rename: a reader gets the old file or the new one, never half),
     each file of `out` this build does not produce (not in `keep`, nor under `dirs`) taken out
@@ -267,8 +261,8 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSe
 
     Journaled: the live files replaced or removed are kept aside (hard links) until the end, and
     a failure or interrupt at any point puts every one back, so `out` is as it was. Returns the
-    removed files. `later`: once the commit is done, the old files are deleted on a thread (see
-    remove_later), not before this returns."""
+    removed files. `later`: once the commit is done, the old files are deleted meanwhile by it
+    (see Removals), not before this returns."""
     out = out.resolve()
     removed = sorted(previous - keep) if previous is not None else _not_kept(out, keep, dirs)
     aside = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -321,9 +315,9 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSe
         shutil.rmtree(aside, ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    if later:
-        remove_later(aside, out)
-        remove_later(stage, out)
+    if later is not None:
+        later.add(aside, out)
+        later.add(stage, out)
     else:
         shutil.rmtree(aside, ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
@@ -378,102 +372,7 @@ def staging_dir(out: Path) -> Path:
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir()
-    _set_topdir(stage, True)
     return stage
-
-
-# --- where the site's inodes go (ext4) ---------------------------------------------------------------
-#
-# ext4 without a journal (this machine's disk) will not reuse an inode freed in the last minute or
-# five (recently_deleted()): it scans past every such free inode of a block group, from the start of
-# the group, for every file and folder it creates there. New files go into their folder's group, new
-# folders near their parent's; so after a site was deleted beside the output folder, each of the next
-# build's 50,000 files and folders (20,000 reports) scanned past tens of thousands of them: 1-3 s of
-# system time of a 2,000-report build, seconds more at 20,000. Marked "top directory" (FS_TOPDIR_FL,
-# chattr +T), the staging folder has ext4 place each folder made in it (agencies/, charts/, ...) in a
-# block group with few folders (Orlov), starting the search from a hash of the folder's name; made
-# under a random name, then renamed, each lands in a random such group, mostly untouched ones, and
-# everything below it with it. The flag is taken off before the site goes live. Elsewhere: no-ops.
-
-_TOPDIR_FL = 0x00020000
-_LONG = struct.calcsize("l")
-_GETFLAGS = (2 << 30) | (_LONG << 16) | (ord("f") << 8) | 1  # FS_IOC_GETFLAGS: _IOR('f', 1, long)
-_SETFLAGS = (1 << 30) | (_LONG << 16) | (ord("f") << 8) | 2  # FS_IOC_SETFLAGS: _IOW('f', 2, long)
-
-
-def _set_topdir(folder: Path | str, on: bool) -> bool:
-    """Set (or clear) the folder's top-directory flag; False where that cannot be done."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import fcntl
-
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        flags = struct.unpack("i", fcntl.ioctl(fd, _GETFLAGS, b"\0" * 8)[:4])[0]
-        wanted = flags | _TOPDIR_FL if on else flags & ~_TOPDIR_FL
-        if wanted != flags:
-            fcntl.ioctl(fd, _SETFLAGS, struct.pack("i", wanted) + b"\0" * 4)
-        return True
-    except OSError:  # not ext2/3/4 (ENOTTY, EOPNOTSUPP), or not allowed
-        return False
-    finally:
-        os.close(fd)
-
-
-_RENAME_NOREPLACE = 1
-_renameat2: list = []  # [libc's renameat2, or None where there is none]
-
-
-def _mkdir_spread(folder: str) -> None:
-    """mkdir under a random name in the same parent, then renamed into place (see above); a
-    folder already there (another process made it) is kept. Renamed without replacing: another
-    process may be making the same folder at the same time."""
-    parent, _, name = folder.rpartition("/")
-    tmp = f"{parent}/.{name}.{os.urandom(8).hex()}"
-    os.mkdir(tmp)  # (what fails here would fail the plain mkdir too: it says so)
-    try:
-        placed = _rename_noreplace(tmp, folder)
-    except FileExistsError:  # another process made it meanwhile: theirs is kept
-        placed = False
-    except BaseException:
-        os.rmdir(tmp)
-        raise
-    if not placed:  # (no renameat2 here, or the folder there already)
-        os.rmdir(tmp)
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-
-
-def _rename_noreplace(src: str, dst: str) -> bool:
-    """renameat2(RENAME_NOREPLACE); False where there is none (FileExistsError if dst exists)."""
-    if not _renameat2:
-        fn = None
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-
-                fn = ctypes.CDLL(None, use_errno=True).renameat2
-                fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-            except (OSError, AttributeError):
-                fn = None
-        _renameat2.append(fn)
-    fn = _renameat2[0]
-    if fn is None:
-        return False
-    at_fdcwd = -100
-    if fn(at_fdcwd, os.fsencode(src), at_fdcwd, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
-        return True
-    import ctypes
-
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL):  # an old kernel, or a file system without it
-        return False
-    raise OSError(err, os.strerror(err), dst)
 
 
 def remove_stale(out: Path) -> list[str]:
@@ -501,14 +400,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def swap_in(stage: Path, out: Path, later: bool = False) -> None:
+def swap_in(stage: Path, out: Path, later: Removals | None = None) -> None:
     """Replace `out` with `stage` (two renames: the old site exists until the new one is whole).
-    `later`: the old site is deleted on a thread (see remove_later), not before this returns."""
+    `later`: the old site is deleted meanwhile by it (see Removals), not before this returns."""
     out = out.resolve()
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if old.exists():  # left by an earlier process of the same id that was killed mid-swap
         shutil.rmtree(old)
-    _set_topdir(stage, False)  # (placing its folders was the staging folder's business only)
     if out.exists():
         os.rename(out, old)
     try:
@@ -519,56 +417,54 @@ def swap_in(stage: Path, out: Path, later: bool = False) -> None:
             os.rename(old, out)
         raise
     if old.exists():
-        if later:
-            remove_later(old, out)
+        if later is not None:
+            later.add(old, out)
         else:
             shutil.rmtree(old)
 
 
-# Folders being deleted meanwhile (remove_later): each its own name, never reused in a process
-_TRASH = itertools.count()
-_REMOVALS: list = []  # the processes (or threads) deleting them
-
-
-def remove_later(folder: Path, out: Path) -> None:
-    """Delete `folder` (files no longer live: an old site, the old copies of replaced files, a
-    staging folder emptied) meanwhile, so that the dev server's rebuild is live without waiting
-    for it. Freeing a file's blocks waits on the disk (online discard here: up to ~5 ms a file
+class Removals:
+    """Folders being deleted meanwhile (files no longer live: an old site, the old copies of
+    replaced files, a staging folder emptied), so that the dev server's rebuild is live without
+    waiting for it. Freeing a file's blocks waits on the disk (online discard: up to ~5 ms a file
     while other processes write, 39 ms of a one-report commit, seconds after a template edit),
-    and nothing needs them gone first. The folder is renamed to `.<out>.trashN-<pid>`, a name no
-    later build in this process uses, and `rm -rf` deletes it (a process: no share of this one's
-    GIL; a thread where there is no rm). If it is stopped first, the next build removes the rest
-    (remove_stale)."""
-    out = Path(out).resolve()
-    trash = out.parent / f".{out.name}.trash{next(_TRASH)}-{os.getpid()}"
-    try:
-        os.rename(folder, trash)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    _REMOVALS[:] = [r for r in _REMOVALS if _running(r)]  # (poll() reaps the finished ones)
-    rm = shutil.which("rm")
-    if rm is not None:
-        import subprocess
+    and nothing needs them gone first. Each folder is renamed to `.<out>.trash<N>-<pid>`, N
+    random (48 bits: no counter shared by the sessions of a process is needed to keep the names
+    apart), and `rm -rf` deletes it (a process: no share of this one's GIL; a thread
+    where there is no rm). If it is stopped first, the next build removes the rest (remove_stale)."""
 
-        _REMOVALS.append(subprocess.Popen([rm, "-rf", "--", str(trash)], stdin=subprocess.DEVNULL,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    else:
-        thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
-                                  name="site-builder-remove", daemon=True)
-        thread.start()
-        _REMOVALS.append(thread)
+    def __init__(self) -> None:
+        self._running: list = []  # the processes (or threads) deleting them
+
+    def add(self, folder: Path, out: Path) -> None:
+        """Delete `folder` (beside the output folder `out`) meanwhile."""
+        out = Path(out).resolve()
+        trash = out.parent / f".{out.name}.trash{int.from_bytes(os.urandom(6), 'big')}-{os.getpid()}"
+        try:
+            os.rename(folder, trash)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        self._running = [r for r in self._running if _running(r)]  # (poll() reaps the finished ones)
+        rm = shutil.which("rm")
+        if rm is not None:
+            self._running.append(subprocess.Popen([rm, "-rf", "--", str(trash)], stdin=subprocess.DEVNULL,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        else:
+            thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
+                                      name="site-builder-remove", daemon=True)
+            thread.start()
+            self._running.append(thread)
+
+    def wait(self) -> None:
+        """Until every folder given to add() is gone."""
+        while self._running:
+            r = self._running.pop()
+            r.wait() if hasattr(r, "wait") else r.join()
 
 
 def _running(removal) -> bool:
     return removal.poll() is None if hasattr(removal, "poll") else removal.is_alive()
-
-
-def wait_for_removals() -> None:
-    """Until every folder given to remove_later() in this process is gone."""
-    while _REMOVALS:
-        r = _REMOVALS.pop()
-        r.wait() if hasattr(r, "wait") else r.join()
 
 
 def discard(stage: Path) -> None:

@@ -105,8 +105,6 @@ class Site:
     known: dict = field(default_factory=dict, repr=False)
     files: list = field(default_factory=list, repr=False)  # the report files read, in order
     scanned: object = field(default=None, repr=False)  # the build manifest's scan they were read from
-    # what the build that made this Site did (files written, pages rendered): the build fills it
-    build_stats: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ reports grouped
 
@@ -271,7 +269,7 @@ class Site:
         object it is here (the load phase's promise), so the indexes this Site computed are
         carried over, updated for the reports not in both; when an agency of a report here is
         another now, none is (the new Site computes its own)."""
-        new = replace(self, reports=reports, build_stats={}, **fields)
+        new = replace(self, reports=reports, **fields)
         if reports is self.reports and new.agency_of is self.agency_of:
             # the very same reports: every index is this Site's (shared, kept dicts and all)
             new.__dict__.update({k: v for k, v in self.__dict__.items() if k in _SHARED})

@@ -54,13 +54,12 @@ def project(tmp_path):
 def no_charts(monkeypatch):
     """Build without charts, for tests about loading and output that build many sites
     (a chart is rendered by vl-convert and dominates build time). Pages still render."""
-    import site_builder.commands.build as build_cmd
+    import site_builder.session as session_mod
     from site_builder.render import charts_hook
 
     monkeypatch.setattr(charts_hook, "agency_charts", lambda site, slug, kinds=None: [])
     monkeypatch.setattr(charts_hook, "metric_charts", lambda site, metric_id, kinds=None: [])
-    if hasattr(build_cmd, "prerender"):  # renders every chart up front
-        monkeypatch.setattr(build_cmd, "prerender", lambda site: None)
+    monkeypatch.setattr(session_mod, "prerender", lambda kinds: None)  # renders every chart up front
 
 
 def pytest_configure(config):

@@ -93,7 +93,7 @@ def new_requests_row(lines: list[str]) -> int:
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> Path:
-    import site_builder.commands.build as build_cmd
+    import site_builder.session as session_mod
     from site_builder.render import charts_hook
 
     out = tmp_path_factory.mktemp("baseline") / "site"
@@ -101,8 +101,7 @@ def baseline(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:  # records and pages only: no charts needed
         mp.setattr(charts_hook, "agency_charts", lambda site, slug, kinds=None: [])
         mp.setattr(charts_hook, "metric_charts", lambda site, metric_id, kinds=None: [])
-        if hasattr(build_cmd, "prerender"):
-            mp.setattr(build_cmd, "prerender", lambda site: None)
+        mp.setattr(session_mod, "prerender", lambda kinds: None)
         assert main(["build", "--content", str(content), "--out", str(out)]) == 0
     return out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import site_builder.render as render
-from site_builder.commands import build as build_cmd
+from site_builder.session import BuildOptions, BuildSession
 from site_builder.render import PROJECT_ROOT, records_files
 from site_builder.synth import generate
 from sitefiles import tree
@@ -24,9 +24,10 @@ def content(tmp_path) -> Path:
     return tmp_path / "content"
 
 
-def build(content: Path, out: Path, jobs: int):
-    return build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=None,
-                           incremental=False, jobs=jobs)
+def build(content: Path, out: Path, jobs: int, session: BuildSession | None = None):
+    session = session if session is not None else BuildSession()
+    return session.build(BuildOptions(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache=False,
+                                      incremental=False, jobs=jobs)).site
 
 
 def test_downloads_and_agency_files_from_a_forked_writer_equal_one_process(content, tmp_path, monkeypatch):
@@ -37,7 +38,8 @@ def test_downloads_and_agency_files_from_a_forked_writer_equal_one_process(conte
     one, two = tmp_path / "one", tmp_path / "two"
     build(content, one, jobs=1)
     assert forked == []
-    site = build(content, two, jobs=2)
+    session = BuildSession()
+    site = build(content, two, jobs=2, session=session)
     assert forked == [1]
     files_one, files_two = tree(one), tree(two)
     assert files_two == files_one
@@ -46,7 +48,7 @@ def test_downloads_and_agency_files_from_a_forked_writer_equal_one_process(conte
     for agency in site.agencies:
         mine = [row for row in rows if row.split(",")[1] == agency.slug]
         assert mine and files_two[f"agencies/{agency.slug}/records.csv"].decode("utf-8") == header + "".join(mine)
-    state = build_cmd._LAST[str(two.resolve())][2]
+    state = session.last_build(two).render
     assert ("records", site.agencies[0].slug) in state.units and ("downloads",) in state.units
     assert state.records.sizes["data/records.csv"] == len(files_two["data/records.csv"])
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import site_builder.render as render
-from site_builder.commands import build as build_cmd
 from site_builder.render import PROJECT_ROOT, compare_rows, context
+from site_builder.session import BuildOptions, BuildSession
 from site_builder.synth import generate
 from sitefiles import tree
 
@@ -29,8 +29,10 @@ def content(tmp_path) -> Path:
 def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, tmp_path, monkeypatch, no_charts):
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     out = tmp_path / "live"
-    site = build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=None, jobs=2,
-                           defer_downloads=True)
+    session = BuildSession()  # the dev server's
+    served = BuildOptions(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache=False, jobs=2,
+                          defer_downloads=True)
+    site = session.build(served).site
     # each comparing page's rows are kept with the Site, and are those a fresh render makes
     fresh = replace(site)  # (the same fields, nothing kept with it)
     for kind, key in [("year", y) for y in site.years] + [("metric", m.id) for m in site.metrics_with_data]:
@@ -47,10 +49,9 @@ def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, t
     report = sorted((content / "reports").glob("*.txt"))[3]
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace("0", "7", 1), encoding="utf-8")
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=None, jobs=2,
-                    defer_downloads=True)
-    build_cmd.finish_downloads(out)
+    session.build(served)
+    session.finish_downloads(out)
     clean = tmp_path / "clean"
-    build_cmd.build(content, clean, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=None, jobs=1,
-                    incremental=False)
+    BuildSession().build(BuildOptions(content, clean, TEMPLATES, STATIC, quiet=True, search=False, cache=False, jobs=1,
+                                      incremental=False))
     assert tree(out) == tree(clean)

@@ -10,7 +10,7 @@ from pathlib import Path
 from dataclasses import replace
 
 from site_builder import search, search_docs, site as site_module
-from site_builder.commands import build as B
+from site_builder import session as S
 from site_builder.load import load_site
 from site_builder.output import Output
 from site_builder.render import changes
@@ -95,19 +95,17 @@ def test_warning_texts_reused_equal_fresh_ones(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     before = load_site(content)
-    key = str(tmp_path / "out")
-    B._WARNINGS.pop(key, None)
-    assert B._warning_texts(key, before) == [str(w) for w in before.all_warnings]
+    folder = S._Folder()  # (what the builds into one output folder keep)
+    assert S._warning_texts(folder, before) == [str(w) for w in before.all_warnings]
     # a report now warned about (a cell dropped), and one fixed back again
     report = content / "reports" / "jianguomen-2024.txt"
     text = report.read_text(encoding="utf-8")
     edit(report, "\t139\n", "\t\n")
     after = load_site(content, known=before.known, previous=before)
-    assert B._warning_texts(key, after) == [str(w) for w in after.all_warnings]
+    assert S._warning_texts(folder, after) == [str(w) for w in after.all_warnings]
     report.write_text(text, encoding="utf-8")
     again = load_site(content, known=after.known, previous=after)
-    assert B._warning_texts(key, again) == [str(w) for w in again.all_warnings]
-    B._WARNINGS.pop(key, None)
+    assert S._warning_texts(folder, again) == [str(w) for w in again.all_warnings]
 
 
 def test_carry_all_equals_carrying_one_by_one(tmp_path):
@@ -175,27 +173,49 @@ def test_inputs_since_an_edit_equals_the_listing(tmp_path):
     shutil.copytree(CONTENT, content)
     out = tmp_path / "site"
     templates, static = PROJECT_ROOT / "templates", PROJECT_ROOT / "static"
-    site = B.build(content, out, templates, static, quiet=True, search=False, cache_dir=None)
-    key = str(out.resolve())
-    last = B._LAST[key]
+    session = S.BuildSession()
+    site = session.build(S.BuildOptions(content, out, templates, static, quiet=True, search=False, cache=False)).site
+    last = session.last_build(out)
+    # what the build keeps of the files it read (as BuildSession.build stores it)
+    folder = S._Folder(files=(site.known, site.files, False))
     report = content / "reports" / "jianguomen-2024.txt"
     edit(report, "\t139\n", "\t141\n")
     from site_builder.incremental import current
 
-    options = last[0].options
+    options = last.manifest.options
     now = current(content, templates, static, options)
-    changed = now.changed_inputs(last[0])
+    changed = now.changed_inputs(last.manifest)
     assert changed == {str(report.resolve())}
-    fast, _ = B._inputs_since(content, key, site, changed, now)
+    fast, _ = S._inputs_since(content, folder, site, changed, now)
     assert fast is site.files
-    held = B._FILES.pop(key)
-    try:
-        plain, _ = B._inputs_since(content, key, site, changed, now)
-    finally:
-        B._FILES[key] = held
+    plain, _ = S._inputs_since(content, S._Folder(), site, changed, now)  # (nothing kept: the full answer)
     assert [str(p) for p in fast] == [str(p) for p in plain]
     # a new report: listed anew, with it
     (content / "reports" / "new-2024.txt").write_text(report.read_text(encoding="utf-8"), encoding="utf-8")
     now = current(content, templates, static, options)
-    listed, _ = B._inputs_since(content, key, site, now.changed_inputs(last[0]), now)
+    listed, _ = S._inputs_since(content, folder, site, now.changed_inputs(last.manifest), now)
     assert listed is not site.files and content / "reports" / "new-2024.txt" in listed
+
+
+def test_the_cite_paths_of_the_last_files_are_its_sites_known_keys(tmp_path):
+    """BuildSession.build hands load_site the cite paths of the last build's list of files as its
+    Site's `known` keys, in order (no str() of every Path again): they are cite_paths() of the
+    files after a fresh load and after each kind of edit (the watcher's path, a full scan's)."""
+    from site_builder.incremental import patched, scan
+    from site_builder.load import cite_paths
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    first_scan = scan([content])
+    before = load_site(content, scanned=first_scan)
+    assert list(before.known) == cite_paths(before.files, content)
+    report = content / "reports" / "jianguomen-2024.txt"
+    edit(report, "\t139\n", "\t141\n")
+    state = patched(first_scan, [str(report.resolve())], [content])
+    after = load_site(content, known=before.known, files=before.files, scanned=state, previous=before)
+    assert after.files is before.files and list(after.known) == cite_paths(after.files, content)
+    edit(report, "\t141\n", "\t143\n")
+    again = load_site(content, known=after.known, files=after.files, scanned=scan([content]), previous=after,
+                      cites=list(after.known))
+    assert list(again.known) == cite_paths(again.files, content)
+    assert again.reports != after.reports

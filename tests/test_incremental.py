@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.commands import build as build_cmd
+from site_builder import session as session_mod
 from site_builder.render import PROJECT_ROOT
+from site_builder.session import BuildOptions, BuildSession
 from site_builder.synth import generate
 from site_builder.timings import Timings
 from sitefiles import tree
@@ -34,7 +35,18 @@ def assert_same_tree(built: Path, fresh: Path) -> None:
 
 
 def clean_build(content: Path, out: Path, templates: Path = TEMPLATES, search: bool = True) -> None:
-    build_cmd.build(content, out, templates, STATIC, quiet=True, search=search, cache_dir=None, incremental=False)
+    BuildSession().build(BuildOptions(content, out, templates, STATIC, quiet=True, search=search, cache=False,
+                                      incremental=False))
+
+
+def build(session: BuildSession, content: Path, out: Path, templates: Path = TEMPLATES, timings=None, **options):
+    """One quiet build in `session` (a session is one `site-builder build` process, or the dev server)."""
+    return session.build(BuildOptions(content, out, templates, STATIC, quiet=True, **options), timings=timings)
+
+
+@pytest.fixture()
+def session() -> BuildSession:
+    return BuildSession()
 
 
 @pytest.fixture()
@@ -75,14 +87,13 @@ def _utf8_report(content: Path) -> Path:
     raise AssertionError("no UTF-8 report with a 主动公开 figure")
 
 
-def test_edited_report_in_process(content, tmp_path):
+def test_edited_report_in_process(content, tmp_path, session):
     out, fresh = tmp_path / "site", tmp_path / "fresh"
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, cache_dir=tmp_path / "cache")
+    build(session, content, out, TEMPLATES, cache_dir=tmp_path / "cache")
     before = tree(out)
     report = _utf8_report(content)
     _bump_first_figure(report)
-    site = build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, cache_dir=tmp_path / "cache")
-    assert site.build_stats["incremental"]
+    assert build(session, content, out, TEMPLATES, cache_dir=tmp_path / "cache").stats.incremental
     after = tree(out)
     changed = {k for k in after if before.get(k) != after[k]}
     assert changed, "the edit changed nothing in the site"
@@ -91,88 +102,87 @@ def test_edited_report_in_process(content, tmp_path):
     assert_same_tree(out, fresh)
 
 
-def test_no_change_rebuild_writes_nothing(content, tmp_path):
+def test_no_change_rebuild_writes_nothing(content, tmp_path, session):
     out = tmp_path / "site"
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
+    build(session, content, out, TEMPLATES, search=False, cache_dir=tmp_path / "cache")
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     t = Timings()
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache", timings=t)
+    build(session, content, out, TEMPLATES, search=False, cache_dir=tmp_path / "cache", timings=t)
     assert "render" not in t.seconds and "parse" not in t.seconds  # returned before loading anything
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
     # a new process (no Site in memory) finds the manifest on disk and says "up to date"
-    build_cmd._LAST.clear()
-    assert build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False,
-                           cache_dir=tmp_path / "cache", allow_up_to_date=True) is None
+    assert build(BuildSession(), content, out, TEMPLATES, search=False, cache_dir=tmp_path / "cache",
+                 allow_up_to_date=True) is None
 
 
-def test_edited_report_from_the_manifest_on_disk(content, tmp_path):
+def test_edited_report_from_the_manifest_on_disk(content, tmp_path, session):
     out, fresh = tmp_path / "site", tmp_path / "fresh"
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
-    build_cmd._LAST.clear()  # as a second `site-builder build` process
+    build(session, content, out, TEMPLATES, search=False, cache_dir=tmp_path / "cache")
     _bump_first_figure(_utf8_report(content))
-    site = build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
-    assert site.build_stats["incremental"]
-    assert 0 < site.build_stats["changed"] < site.build_stats["files"]
+    # as a second `site-builder build` process: a session of its own
+    stats = build(BuildSession(), content, out, TEMPLATES, search=False, cache_dir=tmp_path / "cache").stats
+    assert stats.incremental
+    assert 0 < stats.changed < stats.files
     clean_build(content, fresh, search=False)
     assert_same_tree(out, fresh)
 
 
-def test_edited_template(content, tmp_path):
+def test_edited_template(content, tmp_path, session):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     out, fresh = tmp_path / "site", tmp_path / "fresh"
-    build_cmd.build(content, out, templates, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
+    build(session, content, out, templates, search=False, cache_dir=tmp_path / "cache")
     base = next(p for p in sorted(templates.glob("*.html")) if "</body>" in p.read_text(encoding="utf-8"))
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited -->\n</body>"), encoding="utf-8")
-    build_cmd.build(content, out, templates, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
+    build(session, content, out, templates, search=False, cache_dir=tmp_path / "cache")
     assert b"<!-- edited -->" in (out / "index.html").read_bytes()
     clean_build(content, fresh, templates, search=False)
     assert_same_tree(out, fresh)
 
 
-def test_edited_agencies_toml(content, tmp_path):
+def test_edited_agencies_toml(content, tmp_path, session):
     out, fresh = tmp_path / "site", tmp_path / "fresh"
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
+    build(session, content, out, TEMPLATES, search=False, cache_dir=tmp_path / "cache")
     toml = content / "agencies.toml"
     text = toml.read_text(encoding="utf-8")
     district = re.search(r'district = "([^"]+)"', text).group(1)
     toml.write_text(text.replace(f'district = "{district}"', 'district = "改名区"', 1), encoding="utf-8")
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
+    build(session, content, out, TEMPLATES, search=False, cache_dir=tmp_path / "cache")
     clean_build(content, fresh, search=False)
     assert_same_tree(out, fresh)
 
 
-def test_deleted_and_added_report_leave_no_stale_pages(content, tmp_path):
+def test_deleted_and_added_report_leave_no_stale_pages(content, tmp_path, session):
     out, fresh = tmp_path / "site", tmp_path / "fresh"
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, cache_dir=tmp_path / "cache")
+    build(session, content, out, TEMPLATES, cache_dir=tmp_path / "cache")
     victim = sorted((content / "reports").glob("*.txt"))[0]
     slug, year = victim.stem.rsplit("-", 1)
     page = next(p for p in tree(out) if p.startswith("agencies/") and f"/{year}/" in p and slug in p)
     moved = tmp_path / victim.name
     shutil.move(victim, moved)
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, cache_dir=tmp_path / "cache")
+    build(session, content, out, TEMPLATES, cache_dir=tmp_path / "cache")
     assert not (out / page).exists(), "the deleted report's page is still published"
     clean_build(content, fresh)
     assert_same_tree(out, fresh)
     # and back again
     shutil.move(moved, victim)
-    build_cmd.build(content, out, TEMPLATES, STATIC, quiet=True, cache_dir=tmp_path / "cache")
+    build(session, content, out, TEMPLATES, cache_dir=tmp_path / "cache")
     assert (out / page).exists()
     shutil.rmtree(fresh)
     clean_build(content, fresh)
     assert_same_tree(out, fresh)
 
 
-def test_a_failed_incremental_build_leaves_the_site_whole(content, tmp_path):
+def test_a_failed_incremental_build_leaves_the_site_whole(content, tmp_path, session):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     out = tmp_path / "site"
-    build_cmd.build(content, out, templates, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
+    build(session, content, out, templates, search=False, cache_dir=tmp_path / "cache")
     before = tree(out)
     _bump_first_figure(_utf8_report(content))
     (templates / "index.html").write_text("{% broken", encoding="utf-8")
     with pytest.raises(Exception):
-        build_cmd.build(content, out, templates, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache")
+        build(session, content, out, templates, search=False, cache_dir=tmp_path / "cache")
     assert tree(out) == before
     assert not list(tmp_path.glob(".site.building-*")), "the staging folder was left behind"
 
@@ -181,35 +191,37 @@ def test_a_failed_incremental_build_leaves_the_site_whole(content, tmp_path):
 
 
 class Session:
-    """One output folder rebuilt in this process again and again, as `build --serve` does; after
-    each rebuild the whole tree is compared with a clean build of the same content."""
+    """One output folder rebuilt in one build session again and again, as `build --serve` does;
+    after each rebuild the whole tree is compared with a clean build of the same content."""
 
     def __init__(self, content: Path, tmp_path: Path, templates: Path = TEMPLATES, jobs: int | None = None):
         self.content, self.tmp, self.templates, self.jobs = content, tmp_path, templates, jobs
+        self.session = BuildSession()
         self.out = tmp_path / "site"
         self.fresh = 0
-        self.site = self.build()
-        assert not self.site.build_stats["render_incremental"]
+        built = self.build()
+        self.site = built.site
+        assert not built.stats.render_incremental
         self.pages = sum(1 for p in tree(self.out) if p.endswith(".html"))
 
-    def build(self):
-        return build_cmd.build(self.content, self.out, self.templates, STATIC, quiet=True, search=False,
-                               cache_dir=self.tmp / "cache", jobs=self.jobs)
+    def build(self, **options):
+        return build(self.session, self.content, self.out, self.templates, search=False, cache_dir=self.tmp / "cache",
+                     jobs=self.jobs, **options)
 
     def rebuild(self, incremental: bool = True) -> tuple[int, set[str]]:
         """Rebuild; check it is the clean build's tree. Returns (pages rendered, files changed)."""
         before = tree(self.out)
-        self.site = self.build()
-        stats = self.site.build_stats
-        assert stats["incremental"]
-        assert stats["render_incremental"] is incremental, stats
+        built = self.build()
+        self.site, stats = built.site, built.stats
+        assert stats.incremental
+        assert stats.render_incremental is incremental, stats
         after = tree(self.out)
         self.fresh += 1
         fresh = self.tmp / f"fresh-{self.fresh}"
         clean_build(self.content, fresh, self.templates, search=False)
         assert_same_tree(self.out, fresh)
         changed = {k for k in after.keys() | before.keys() if before.get(k) != after.get(k)}
-        return stats["pages_rendered"], changed
+        return stats.pages_rendered, changed
 
 
 def _reports(content: Path, slug: str = "", year: int | None = None) -> list[Path]:
@@ -407,13 +419,14 @@ def test_parallel_render_is_byte_identical(content, tmp_path, monkeypatch):
     real = render._run_parallel
     monkeypatch.setattr(render, "_run_parallel", lambda *a, **k: calls.append(1) or real(*a, **k))
     one, two = tmp_path / "one", tmp_path / "two"
-    build_cmd.build(content, one, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "c1", jobs=1)
+    session = BuildSession()
+    build(session, content, one, TEMPLATES, search=False, cache_dir=tmp_path / "c1", jobs=1)
     assert calls == []
-    site = build_cmd.build(content, two, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "c2", jobs=2)
+    built = build(session, content, two, TEMPLATES, search=False, cache_dir=tmp_path / "c2", jobs=2)
     assert calls == [1]
     assert_same_tree(two, one)
-    assert build_cmd._LAST[str(two.resolve())][0].outputs == build_cmd._LAST[str(one.resolve())][0].outputs
-    assert site.build_stats["files"] == len(tree(two))
+    assert session.last_build(two).manifest.outputs == session.last_build(one).manifest.outputs
+    assert built.stats.files == len(tree(two))
 
 
 def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
@@ -532,10 +545,8 @@ def _defer(s: Session) -> tuple[dict, dict]:
     from site_builder.incremental import load_manifest
 
     before = tree(s.out)
-    site = build_cmd.build(s.content, s.out, s.templates, STATIC, quiet=True, search=False,
-                           cache_dir=s.tmp / "cache", defer_downloads=True)
-    assert site.build_stats["render_incremental"]
-    assert build_cmd.pending_downloads(s.out)
+    assert s.build(defer_downloads=True).stats.render_incremental
+    assert s.session.pending_downloads(s.out)
     pages = tree(s.out)
     s.fresh += 1
     fresh = s.tmp / f"fresh-{s.fresh}"
@@ -544,11 +555,11 @@ def _defer(s: Session) -> tuple[dict, dict]:
     assert {k: v for k, v in pages.items() if k not in DOWNLOADS} == {k: v for k, v in expected.items() if k not in DOWNLOADS}
     assert {k: pages[k] for k in DOWNLOADS} == {k: before[k] for k in DOWNLOADS}
     assert load_manifest(s.tmp / "cache", s.out) is None
-    assert build_cmd.finish_downloads(s.out) is not None
-    assert not build_cmd.pending_downloads(s.out)
+    assert s.session.finish_downloads(s.out) is not None
+    assert not s.session.pending_downloads(s.out)
     assert_same_tree(s.out, fresh)
     manifest = load_manifest(s.tmp / "cache", s.out)
-    assert manifest is not None and manifest.outputs == build_cmd._LAST[str(s.out.resolve())][0].outputs
+    assert manifest is not None and manifest.outputs == s.session.last_build(s.out).manifest.outputs
     return pages, tree(s.out)
 
 
@@ -566,11 +577,10 @@ def test_deferred_downloads_come_second_and_end_as_a_clean_build(content, tmp_pa
     _defer(s)
     # a build that finds them pending writes them first (a caller that never calls finish)
     _bump_first_figure(_reports(content, "fujia-jiedao", 2016)[0])
-    build_cmd.build(content, s.out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache",
-                    defer_downloads=True)
-    assert build_cmd.pending_downloads(s.out)
+    s.build(defer_downloads=True)
+    assert s.session.pending_downloads(s.out)
     s.rebuild()
-    assert not build_cmd.pending_downloads(s.out)
+    assert not s.session.pending_downloads(s.out)
 
 
 def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_writes_them(content, tmp_path, monkeypatch):
@@ -580,8 +590,7 @@ def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_wri
     s = Session(content, tmp_path)
     before = tree(s.out)
     _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
-    build_cmd.build(content, s.out, TEMPLATES, STATIC, quiet=True, search=False, cache_dir=tmp_path / "cache",
-                    defer_downloads=True)
+    s.build(defer_downloads=True)
     real = records_files.write
 
     def broken(site, out, *a, **k):
@@ -590,7 +599,7 @@ def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_wri
 
     monkeypatch.setattr(records_files, "write", broken)
     with pytest.raises(OSError, match="disk full"):
-        build_cmd.finish_downloads(s.out)
+        s.session.finish_downloads(s.out)
     assert {k: tree(s.out)[k] for k in DOWNLOADS} == {k: before[k] for k in DOWNLOADS}
     assert load_manifest(tmp_path / "cache", s.out) is None  # nothing claims the downloads are current
     assert not list(tmp_path.glob(".site.building-*"))
@@ -608,7 +617,7 @@ def test_the_report_files_a_rebuild_loads_are_those_a_listing_finds(content, tmp
     s = Session(content, tmp_path)
     seen = []
     real = load.load_site
-    monkeypatch.setattr(build_cmd, "load_site", lambda *a, **k: seen.append(k.get("files")) or real(*a, **k))
+    monkeypatch.setattr(session_mod, "load_site", lambda *a, **k: seen.append(k.get("files")) or real(*a, **k))
     (content / "reports" / "sub").mkdir()
     shutil.move(_reports(content, "xibao-fagai-wei", 2023)[0], content / "reports" / "sub" / "xibao-fagai-wei-2023.txt")
     shutil.copy(_reports(content, "fujia-jiedao", 2020)[0], content / "reports" / "fujia-jiedao-copy-2020.txt")
@@ -626,14 +635,13 @@ def test_the_report_files_a_rebuild_loads_are_those_a_listing_finds(content, tmp
 def test_an_output_folder_removed_or_replaced_is_built_in_full_in_process(content, tmp_path):
     s = Session(content, tmp_path)
     shutil.rmtree(s.out)
-    site = s.build()
-    assert not site.build_stats["render_incremental"] and (s.out / "index.html").is_file()
+    assert not s.build().stats.render_incremental and (s.out / "index.html").is_file()
     moved = tmp_path / "elsewhere"
     shutil.copytree(s.out, moved)
     shutil.rmtree(s.out)
     moved.rename(s.out)  # the same files, another folder: not trusted
     _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
-    assert not s.build().build_stats["render_incremental"]
+    assert not s.build().stats.render_incremental
     clean_build(content, tmp_path / "fresh", search=False)
     assert_same_tree(s.out, tmp_path / "fresh")
 

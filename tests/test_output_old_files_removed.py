@@ -1,6 +1,6 @@
-"""Old files deleted after the commit, on a thread (the dev server's builds): the live site is
-the new one as soon as the commit returns, and nothing is left beside it once the thread is done;
-a trash folder of a process that is gone is removed by the next build."""
+"""Old files deleted after the commit, meanwhile (the dev server's builds: output.Removals): the
+live site is the new one as soon as the commit returns, and nothing is left beside it once the
+deletion is done; a trash folder of a process that is gone is removed by the next build."""
 
 from __future__ import annotations
 
@@ -30,13 +30,14 @@ def test_commit_in_place_deletes_the_old_copies_later(tmp_path):
     out, stage = tmp_path / "site", tmp_path / ".site.building-1"
     make(out, {"a.html": "a", "d/b.html": "b", "d/gone.html": "gone"})
     make(stage, {"a.html": "A", "d/new.html": "new"})
+    removals = output.Removals()
     for _ in range(2):  # twice in one process: each commit's old files have their own folder
         removed = output.commit_in_place(stage, out, ["a.html", "d/new.html"], {"a.html", "d/b.html", "d/new.html"},
-                                         later=True)
+                                         later=removals)
         assert tree(out) == {"a.html": "A", "d/b.html": "b", "d/new.html": "new"}
         make(stage, {"a.html": "A", "d/new.html": "new"})
     assert removed == []
-    output.wait_for_removals()
+    removals.wait()
     output.discard(stage)
     assert beside(out) == []
 
@@ -45,9 +46,10 @@ def test_swap_in_deletes_the_old_site_later(tmp_path):
     out, stage = tmp_path / "site", tmp_path / ".site.building-1"
     make(out, {f"p{i}/index.html": "old" for i in range(50)})
     make(stage, {"index.html": "new"})
-    output.swap_in(stage, out, later=True)
+    removals = output.Removals()
+    output.swap_in(stage, out, later=removals)
     assert tree(out) == {"index.html": "new"}
-    output.wait_for_removals()
+    removals.wait()
     assert beside(out) == []
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from jinja2 import TemplateSyntaxError
 
-import site_builder.commands.build as build_cmd
+import site_builder.session as session_mod
 import site_builder.output as output_mod
 from browser.seeds import CONTENT, copy_seed_content
 from site_builder.cli import main
@@ -45,7 +45,7 @@ def previous_site(tmp_path, content, no_charts) -> tuple[Path, dict[str, bytes]]
 
 def failing_render(exc: BaseException, after_files: int = 2):
     """A render that writes some files into the staging folder, then fails."""
-    real = build_cmd.render_site
+    real = session_mod.render_site
 
     def render(site, output, templates, static, **options):
         original_write = output.write
@@ -82,7 +82,7 @@ def next_build(mode: str, content: Path, out: Path, *extra: str) -> list[str]:
 @pytest.mark.parametrize("mode", MODES)
 def test_a_render_error_leaves_the_previous_site_untouched(mode, content, previous_site, monkeypatch):
     out, before = previous_site
-    monkeypatch.setattr(build_cmd, "render_site", failing_render(RuntimeError("template blew up")))
+    monkeypatch.setattr(session_mod, "render_site", failing_render(RuntimeError("template blew up")))
     with pytest.raises(RuntimeError, match="template blew up"):
         main(next_build(mode, content, out))
     assert snapshot(out) == before
@@ -92,7 +92,7 @@ def test_a_render_error_leaves_the_previous_site_untouched(mode, content, previo
 @pytest.mark.parametrize("mode", MODES)
 def test_an_interrupted_build_leaves_the_previous_site_untouched(mode, content, previous_site, monkeypatch, capsys):
     out, before = previous_site
-    monkeypatch.setattr(build_cmd, "render_site", failing_render(KeyboardInterrupt()))
+    monkeypatch.setattr(session_mod, "render_site", failing_render(KeyboardInterrupt()))
     assert main(next_build(mode, content, out)) == 130
     assert "interrupted" in capsys.readouterr().err
     assert snapshot(out) == before
@@ -103,7 +103,7 @@ def test_an_interrupted_build_leaves_the_previous_site_untouched(mode, content, 
 def test_a_failing_search_index_leaves_the_previous_site_untouched(mode, content, previous_site, monkeypatch):
     """The search index is built beside the pages, into the staging folder, before the commit."""
     out, before = previous_site
-    real = build_cmd.start_index
+    real = session_mod.start_index
 
     def index_then_fail(site_dir, docs):
         job = real(site_dir, docs)
@@ -116,7 +116,7 @@ def test_a_failing_search_index_leaves_the_previous_site_untouched(mode, content
         job.wait = wait
         return job
 
-    monkeypatch.setattr(build_cmd, "start_index", index_then_fail)
+    monkeypatch.setattr(session_mod, "start_index", index_then_fail)
     assert main(next_build(mode, content, out)) == 130
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -138,7 +138,7 @@ def test_a_broken_template_leaves_the_previous_site_untouched(mode, content, pre
 
 def test_a_first_failed_build_leaves_no_output_folder(content, tmp_path, monkeypatch, no_charts):
     out = tmp_path / "_site"
-    monkeypatch.setattr(build_cmd, "render_site", failing_render(RuntimeError("boom"), after_files=1))
+    monkeypatch.setattr(session_mod, "render_site", failing_render(RuntimeError("boom"), after_files=1))
     with pytest.raises(RuntimeError):
         main(["build", "--content", str(content), "--out", str(out)])
     assert not out.exists()
@@ -176,7 +176,7 @@ def test_a_successful_build_replaces_the_site_whole(mode, content, previous_site
     """A file of the previous build that the new one does not write is gone afterwards."""
     out, before = previous_site
     (out / "stale.html").write_text("old", encoding="utf-8")
-    build_cmd._LAST.clear()  # a new process (this one's last build does not know the file is there)
+    # (each `main` is a build session of its own, as a new process: it does not know the file is there)
     assert main(next_build(mode, content, out)) == 0
     assert not (out / "stale.html").exists()
     after = snapshot(out)

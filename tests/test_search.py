@@ -271,17 +271,19 @@ def test_the_extended_pagefind_binary_is_used():
 
 
 def test_a_rebuild_keeps_the_index_after_a_figure_edit_and_rewrites_it_for_a_new_report(tmp_path, no_charts):
-    from site_builder.commands import build as build_cmd
     from site_builder.render import PROJECT_ROOT
+    from site_builder.session import BuildOptions, BuildSession
 
     content, out, fresh = tmp_path / "content", tmp_path / "site", tmp_path / "fresh"
     shutil.copytree(CONTENT, content)
     spare = tmp_path / "xinqi-2013.txt"
     shutil.move(content / "reports" / "xinqi-2013.txt", spare)
 
+    session = BuildSession()
+
     def build(target: Path, **kw) -> None:
-        build_cmd.build(content, target, PROJECT_ROOT / "templates", PROJECT_ROOT / "static", quiet=True,
-                        cache_dir=tmp_path / ("cache-" + target.name), **kw)
+        session.build(BuildOptions(content, target, PROJECT_ROOT / "templates", PROJECT_ROOT / "static", quiet=True,
+                                   cache_dir=tmp_path / ("cache-" + target.name), **kw))
 
     build(out)
     entry = out / "pagefind" / "pagefind-entry.json"

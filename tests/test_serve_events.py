@@ -17,9 +17,9 @@ import pytest
 from watchwait import settled
 
 from site_builder import incremental, watch
-from site_builder.commands import build as build_cmd
 from site_builder.commands.serve import Rebuilder, _livereload_watcher_class
 from site_builder.render import PROJECT_ROOT
+from site_builder.session import BuildOptions, BuildSession
 from site_builder.synth import generate
 from sitefiles import tree
 
@@ -64,8 +64,8 @@ def same_as_clean_build(r: Rebuilder, tmp_path: Path) -> None:
     r.wait()  # the data downloads: the second step of an edit's rebuild
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
-    build_cmd.build(r.content, fresh, r.templates, r.static, quiet=True, search=False, cache_dir=None,
-                    incremental=False)
+    BuildSession().build(BuildOptions(r.content, fresh, r.templates, r.static, quiet=True, search=False, cache=False,
+                                      incremental=False))
     a, b = tree(r.out), tree(fresh)
     assert sorted(set(a) ^ set(b)) == []
     assert [k for k in a if a[k] != b[k]] == []

@@ -1,11 +1,11 @@
 """The dev server scans the watched folders to see that something changed, and hands that scan
-to the build (build(scanned=...)) instead of the build scanning 20,000 files again."""
+to the build (BuildSession.build(scanned=...)) instead of the build scanning 20,000 files again."""
 
 from __future__ import annotations
 
 from site_builder import incremental
-from site_builder.commands.build import build
 from site_builder.commands.serve import Rebuilder
+from site_builder.session import BuildOptions, BuildSession
 
 
 def test_an_edit_is_scanned_once_and_built_from_that_scan(project, no_charts, monkeypatch):
@@ -29,16 +29,18 @@ def test_an_edit_is_scanned_once_and_built_from_that_scan(project, no_charts, mo
 
 def test_a_build_from_a_given_scan_equals_one_that_scans(project, no_charts):
     roots = [project / "content", project / "templates", project / "static"]
-    a = build(project / "content", project / "a", project / "templates", project / "static", quiet=True,
-              search=False, scanned=incremental.scan(roots))
-    b = build(project / "content", project / "b", project / "templates", project / "static", quiet=True, search=False)
+    def options(out):
+        return BuildOptions(project / "content", out, project / "templates", project / "static", quiet=True, search=False)
+
+    a = BuildSession().build(options(project / "a"), scanned=incremental.scan(roots)).site
+    b = BuildSession().build(options(project / "b")).site
     files = lambda out: {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}  # noqa: E731
     assert files(project / "a") == files(project / "b")
     assert len(a.reports) == len(b.reports) > 0
 
 
 def test_the_first_edit_after_a_full_build_lists_no_report_file_again(project, no_charts, monkeypatch):
-    # the full build's list of report files is kept for the next build in the process (a list of
+    # the full build's list of report files is kept for the next build in the session (a list of
     # 20,000 Paths made again, and their cite paths, cost ~80 ms at a province's size)
     import site_builder.load as load
 
@@ -46,9 +48,9 @@ def test_the_first_edit_after_a_full_build_lists_no_report_file_again(project, n
                   search=False, log=lambda m: None)
     assert r.rebuild().ok
     listed, cited = [], []
-    real_list, real_cite = load.report_files, load._cite_paths
+    real_list, real_cite = load.report_files, load.cite_paths
     monkeypatch.setattr(load, "report_files", lambda *a: listed.append(1) or real_list(*a))
-    monkeypatch.setattr(load, "_cite_paths", lambda *a: cited.append(1) or real_cite(*a))
+    monkeypatch.setattr(load, "cite_paths", lambda *a: cited.append(1) or real_cite(*a))
     monkeypatch.setattr("site_builder.commands.serve.SETTLE_SECONDS", 0)
     report = project / "content" / "reports" / "jianguomen-2024.txt"
     report.write_text(report.read_text(encoding="utf-8").replace("\t139\n", "\t141\n"), encoding="utf-8")

@@ -1,7 +1,7 @@
 """site-builder build --serve: build, serve the output on localhost, rebuild on change, reload.
 
 Like `mkdocs serve` and `zola serve`: every rebuild renders into a staging folder that replaces the
-served one only when it is whole (commands/build.build does that), so a broken template or a bug
+served one only when it is whole (session.BuildSession.build does that), so a broken template or a bug
 leaves the last good site in place. The error is printed in the terminal and shown in the
 browser: every HTML page served gets a banner with the message (and /_build_error.html holds it
 in full), until a rebuild succeeds. Reports that could not be read are a normal, successful build
@@ -17,6 +17,9 @@ polling watcher (a walk and two stats per file every 0.8 s) is not used.
 A rebuild after edited reports publishes the pages first (the browser reloads then) and brings
 the data downloads (hundreds of MB at a province's size) up to date in a second step, on a
 thread, each file replaced whole; if that step fails, its error is shown like any build's.
+
+One build session (session.BuildSession) lives as long as the server: each rebuild starts from
+the last build in memory.
 """
 
 from __future__ import annotations
@@ -30,7 +33,17 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateSyntaxError
+
+from site_builder import watch
+from site_builder.commands import build as build_command
 from site_builder.exceptions import SiteBuilderError
+from site_builder.incremental import changed_paths, patched, scan_inputs
+from site_builder.session import BuildOptions, BuildSession
+
+# livereload and tornado (~70 ms of imports) are imported where the server is made, not here:
+# cli.py imports this module for every command, and `site-builder build` without --serve never
+# needs them.
 
 ERROR_PAGE = "_build_error.html"
 SETTLE_SECONDS = 0.3  # polling: an editor's save is often several writes: wait until the files are quiet
@@ -79,16 +92,16 @@ class BuildResult:
 
 
 class Rebuilder:
-    """Runs builds for the dev server and remembers the outcome of the last one."""
+    """Runs builds for the dev server, in one build session, and remembers the outcome of the
+    last one."""
 
     def __init__(self, content: Path, out: Path, templates: Path, static: Path, base_url: str | None = None,
-                 search: bool = True, log=None):
-        self.content = Path(content)
-        self.out = Path(out)
-        self.templates = Path(templates)
-        self.static = Path(static)
-        self.base_url = base_url
-        self.search = search
+                 search: bool = True, log=None, session: BuildSession | None = None,
+                 charts_dir: Path | None = BuildOptions.charts_dir):
+        # the dev server's builds: quiet (it logs its own lines), the data downloads a second step
+        self.options = BuildOptions(content, out, templates, static, quiet=True, base_url=base_url, search=search,
+                                    defer_downloads=True, charts_dir=charts_dir)
+        self.session = session if session is not None else BuildSession()
         self.log = log or (lambda text: print(text, file=sys.stderr, flush=True))
         self.last: BuildResult | None = None
         self._built_state: tuple | None = None
@@ -99,6 +112,22 @@ class Rebuilder:
         # and its data downloads: the dev server's reload of the browsers
         self.on_live = None
         self._warned: set[str] = set()  # the warnings printed so far
+
+    @property
+    def content(self) -> Path:
+        return self.options.content
+
+    @property
+    def out(self) -> Path:
+        return self.options.out
+
+    @property
+    def templates(self) -> Path:
+        return self.options.templates
+
+    @property
+    def static(self) -> Path:
+        return self.options.static
 
     def watched(self) -> list[Path]:
         return [p for p in (self.content, self.templates, self.static) if p.exists()]
@@ -112,20 +141,14 @@ class Rebuilder:
         mtime: equal states need no rebuild. The build manifest's own scan of its inputs
         (incremental.scan_inputs: one scandir walk and a stat per file; 0.14 s at 20,000 files),
         so that the build takes it as its own."""
-        from site_builder.incremental import scan_inputs
-
         return scan_inputs(self.content, self.templates, self.static)
 
     def rebuild(self, state: dict | None = None) -> BuildResult:
-        from site_builder.commands.build import build, pending_downloads
-
         self.wait()  # the last rebuild's downloads first (the next build starts from them)
         self._built_state = state if state is not None else self.state()
         t0 = time.perf_counter()
         try:
-            site = build(self.content, self.out, self.templates, self.static, quiet=True,
-                         base_url=self.base_url, search=self.search, defer_downloads=True,
-                         scanned=self._built_state)
+            built = self.session.build(self.options, scanned=self._built_state)
         except Exception as exc:  # any failure, a template syntax error as much as a bug: keep serving
             result = BuildResult(False, time.perf_counter() - t0, error=describe(exc))
             self._write_error_page(result)
@@ -135,27 +158,28 @@ class Rebuilder:
         else:
             # an incremental build keeps files it did not produce: the error page goes explicitly
             (self.out / ERROR_PAGE).unlink(missing_ok=True)
+            site = built.site
             result = BuildResult(True, time.perf_counter() - t0, report_errors=[str(e) for e in site.errors],
                                  pages=len(site.reports))
             self.last = result
             self._live(result)
             for message in result.report_errors:
                 self.log(f"error: {message}")
-            warnings = _warnings(self.out, site)
+            warnings = built.warnings
             # (each warning once while it lasts: at a province's size a thousand reports may break
             # a consistency rule, and an edit of one would print them all again)
             new = [w for w in warnings if w not in self._warned]
             if new:
                 self.log("\n".join(f"warning: {w}" for w in new))
             self._warned = set(warnings)
-            stats = getattr(site, "build_stats", None) or {}
-            rendered = stats.get("pages_rendered")
+            rendered = built.stats.pages_rendered
+            pending = self.session.pending_downloads(self.out)
             self.log(f"rebuilt {len(site.reports)} report(s) in {result.seconds:.2f}s"
                      + (f" ({rendered} page(s) rendered)" if rendered is not None else "")
                      + (f"; {len(result.report_errors)} report(s) could not be read" if result.report_errors else "")
                      + (f"; {len(warnings)} warning(s), {len(new)} new" if len(new) < len(warnings) else "")
-                     + ("; updating the data downloads" if pending_downloads(self.out) else ""))
-            if pending_downloads(self.out):
+                     + ("; updating the data downloads" if pending else ""))
+            if pending:
                 self._downloads = threading.Thread(target=self._finish_downloads, name="downloads", daemon=True)
                 self._downloads.start()
         keep_out_of_gc()
@@ -174,11 +198,9 @@ class Rebuilder:
             self._downloads = None
 
     def _finish_downloads(self) -> None:
-        from site_builder.commands.build import finish_downloads
-
         t0 = time.perf_counter()
         try:
-            seconds = finish_downloads(self.out)
+            seconds = self.session.finish_downloads(self.out)
         except Exception as exc:  # the pages are live; the previous data files stay, and say so
             result = BuildResult(False, time.perf_counter() - t0,
                                  error="the data downloads (data/) were not updated: " + describe(exc))
@@ -195,8 +217,6 @@ class Rebuilder:
         events may not have said everything (changes.full) or no build was made yet. None when
         nothing the build reads changed (a file written with the same bytes and mtime, a file
         created and removed again)."""
-        from site_builder.incremental import changed_paths, patched
-
         base = self._built_state
         state = None
         if changes.full is None and base is not None:
@@ -246,17 +266,6 @@ class Rebuilder:
         (self.out / ERROR_PAGE).write_text(error_page(result), encoding="utf-8")
 
 
-def _warnings(out: Path, site) -> list[str]:
-    """The build's warnings as text: the strings build() made for its manifest's summary (every
-    report's warnings gathered, 20,000 reports at a province's size), else made here."""
-    from site_builder.commands.build import _LAST
-
-    last = _LAST.get(str(Path(out).resolve()))
-    if last is not None and last[1] is site and "warnings" in last[0].summary:
-        return last[0].summary["warnings"]
-    return [str(w) for w in site.all_warnings]
-
-
 def describe(exc: BaseException) -> str:
     """The message a maintainer needs: ours are self-explanatory, anything else gets its traceback."""
     if isinstance(exc, SiteBuilderError):
@@ -267,8 +276,6 @@ def describe(exc: BaseException) -> str:
     line = getattr(exc, "lineno", None)
     if name and line:
         location = f"{name}:{line}: "
-        from jinja2 import TemplateSyntaxError
-
         if isinstance(exc, TemplateSyntaxError):  # file, line and message say it all
             return f"{location}{type(exc).__name__}: {exc}"
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-8))
@@ -416,8 +423,6 @@ def _livereload_watcher_class():
         def start(self, callback) -> bool:
             from tornado.ioloop import IOLoop
 
-            from site_builder import watch
-
             self.loop = IOLoop.current()
             self.events, why = watch.start(self.rebuilder.roots(), notify=self._notify)
             if self.events is None:
@@ -507,9 +512,19 @@ def make_server(rebuilder: Rebuilder):
     return server
 
 
+def run(args) -> int:
+    """`site-builder build --serve`: the build's own options, served and rebuilt on change."""
+    templates, static = build_command.folders(args)
+    # the first build is the server's own, so that a broken one still shows its error in the browser
+    serve(args.content, args.out, templates, static, host=args.host, port=args.port, base_url=args.base_url,
+          charts_dir=build_command.charts_dir(args))
+    return 0
+
+
 def serve(content: Path, out: Path, templates: Path, static: Path, host: str = "127.0.0.1", port: int = 8000,
-          base_url: str | None = None) -> None:
-    rebuilder = Rebuilder(content, out, templates, static, base_url=base_url or f"http://{host}:{port}")
+          base_url: str | None = None, charts_dir: Path | None = BuildOptions.charts_dir) -> None:
+    rebuilder = Rebuilder(content, out, templates, static, base_url=base_url or f"http://{host}:{port}",
+                          charts_dir=charts_dir)
     rebuilder.rebuild()
     server = make_server(rebuilder)
     print(f"serving {Path(out).resolve()} on http://{host}:{port}/ (watching "
