@@ -35,7 +35,7 @@ from site_builder.load import Site
 from site_builder.model import Report
 from site_builder.numbers import format_number
 # Report.figure() scans; these index each report's totals once, and the reports of each figure
-from site_builder.render.compare_rows import metric_entries
+from site_builder.render.comparison_rows import metric_entries
 from site_builder.render.context import metric_index, figure_of
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'

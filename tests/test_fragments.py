@@ -9,6 +9,7 @@ from itertools import product
 
 import pytest
 from jinja2 import DictLoader, Environment, select_autoescape
+from markupsafe import Markup
 
 from site_builder.model import Figure
 from site_builder.render import fragments, urls
@@ -67,5 +68,4 @@ def test_report_text_is_escaped():
     html = str(fragments.source_text(Report(), {1: ['x"><script>']}))
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;p.1&lt;/b&gt;" in html
     assert 'href="#x&#34;&gt;&lt;script&gt;"' in html
-    assert fragments.escape(HOSTILE) == str(__import__("markupsafe").escape(HOSTILE))
-    assert fragments.escape("纯文本 plain") == "纯文本 plain"
+    assert isinstance(fragments.source_text(Report(), {}), Markup)  # (written as it is by the templates)

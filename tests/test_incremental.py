@@ -381,10 +381,10 @@ def test_many_edits_in_a_row(content, tmp_path):
     context.warm(s.site)
     assert context.export_index(s.site) == carried
     # each kept row is the row those pages would make now (those of changed agencies are gone)
-    from site_builder.render import compare_rows
+    from site_builder.render import comparison_rows
 
     for (kind, key), (signature, kept) in rows.items():
-        (compare_rows.metric_rows if kind == "metric" else compare_rows.year_rows)(s.site, key)
+        (comparison_rows.metric_rows if kind == "metric" else comparison_rows.year_rows)(s.site, key)
         fresh = context.row_cache(s.site, (kind, key), signature)
         assert kept and {slug: fresh[slug] for slug in kept} == kept, (kind, key)
     context.forget_index()

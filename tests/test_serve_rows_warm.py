@@ -11,7 +11,7 @@ import pytest
 
 import site_builder.render as render
 from site_builder.commands import build as build_cmd
-from site_builder.render import PROJECT_ROOT, compare_rows, context
+from site_builder.render import PROJECT_ROOT, comparison_rows, context
 from site_builder.synth import generate
 from sitefiles import tree
 
@@ -39,9 +39,9 @@ def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, t
     kept = {key: dict(entry[1]) for key, entry in rows.items() if key[0] in ("year", "metric")}
     context.forget_index()
     for y in site.years:
-        compare_rows.year_rows(site, y)
+        comparison_rows.year_rows(site, y)
     for m in metrics:
-        compare_rows.metric_rows(site, m.id)
+        comparison_rows.metric_rows(site, m.id)
     fresh = {key: dict(entry[1]) for key, entry in context._site_cached(site, "rows").items() if key in kept}
     context.forget_index()
     assert fresh == kept

@@ -125,6 +125,13 @@ def row_cache(site, key: tuple, signature) -> dict:
     return entry[1]
 
 
+def site_memo(site, name: str) -> dict:
+    """A dict for values derived from this Site alone (comparison_rows.metric_entries), kept
+    while it is the Site being rendered: forget_index drops it, carry_index does not carry it."""
+    memo = _site_cached(site, name)
+    return memo if memo is not None else _site_cache(site, name, {})
+
+
 def forget_rows() -> None:
     """Drop the comparing pages' kept rows and yearly sums (row_cache), the shared indexes kept."""
     _SITE.pop("rows", None)

@@ -1,5 +1,5 @@
-"""The table rows of the pages that compare agencies: /metrics/<id>/ (an agency's figure each
-year) and /years/<year>/ (an agency's report of that year, its comparable figures).
+"""The rows of the tables that compare agencies, an agency a row: /metrics/<id>/ (its figure each
+year) and /years/<year>/ (its report of that year, the comparable figures).
 
 At a province's size these tables are the pages (1,800 rows, 20,000 cells); a Jinja loop with a
 macro call per row cost ~50 ms a metric page and ~130 ms a year page. Here each row is one
@@ -10,21 +10,21 @@ the agency (whose change makes a full render), its own reports and the page's co
 are part of the cached entry, and rows made for other columns are never used.
 
 The bytes are those the templates' loops wrote (tests/test_compare_pages.py compares them).
+Every value of a report or an agency goes through markupsafe's escape(); the page gets Markup.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-import weakref
 from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from site_builder.numbers import format_number_cached as format_number
 from site_builder.render import context, urls
-from site_builder.render.fragments import GAP, esc, escape, figure_html
+from site_builder.render.fragments import GAP, esc, figure_html
 
 _NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
 _GAP_CELL = f'  <td class="num" data-sort="">{GAP}</td>\n'
@@ -81,29 +81,24 @@ class MetricEntries(NamedTuple):
     agencies: int
 
 
-# The last metric's MetricEntries (its page asks three times): [(weak reference to its Site, the
-# Site's report list and agency map, metric id, entries list), MetricEntries]. Weak: a dev
-# server's old Site is not kept alive by it; and a new Site (whose entries carry_index updated in
-# place) is another key.
-_LAST: list = [None, None]
-
-
 def metric_entries(site, metric_id: str) -> MetricEntries:
-    entries = context.metric_index(site)[0].get(metric_id, ())
-    key, value = _LAST
-    if key is not None and key[0]() is site and key[1:] == (id(site.reports), len(site.reports),
-                                                            id(site.agency_of), metric_id, id(entries), len(entries)):
-        return value
+    """The metric's MetricEntries. Its page asks three times (the table, the charts' yearly sums
+    and largest agencies): the last metric's are kept with the Site's indexes (context.site_memo),
+    for this Site only."""
+    memo = context.site_memo(site, "metric_entries")
+    got = memo.get(metric_id)
+    if got is not None:
+        return got
     by_year: dict[int, list[tuple]] = {}
+    entries = context.metric_index(site)[0].get(metric_id, ())
     for e in entries:
         got = by_year.get(e[1])
         if got is None:
             got = by_year[e[1]] = []
         got.append(e)
-    value = MetricEntries(by_year, len(set(map(_SLUG, entries))))
-    _LAST[:] = [(weakref.ref(site), id(site.reports), len(site.reports), id(site.agency_of), metric_id, id(entries),
-                 len(entries)), value]
-    return value
+    memo.clear()  # (one metric's at a time: a page asks for its own)
+    got = memo[metric_id] = MetricEntries(by_year, len(set(map(_SLUG, entries))))
+    return got
 
 
 def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
@@ -129,14 +124,21 @@ def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
 # ---------------------------------------------------------------- /years/<year>/
 
 
-def year_row(agency, report, columns, share: Decimal | None, show_share: bool, totals: dict | None = None) -> str:
-    """One report's row; `totals`: context.totals_of(report), when the caller has it already."""
+def column_ids(columns) -> list[tuple[str, str]]:
+    """The year page's columns (Metric) as year_row() takes them: (metric id, escaped id)."""
+    return [(m.id, esc(m.id)) for m in columns]
+
+
+def year_row(agency, report, columns: list[tuple[str, str]], share: Decimal | None, show_share: bool,
+             totals: dict | None = None) -> str:
+    """One report's row; `columns`: column_ids() of the page's columns; `totals`:
+    context.totals_of(report), when the caller has it already."""
     rurl = urls.report(agency.slug, report.year)
     head = escape(rurl) + "#"
     if totals is None:
         totals = context.totals_of(report)
     out = [_agency_cell(rurl, agency.name), f"  <td>{escape(context.ERA_LABELS[report.era][0])}</td>\n"]
-    for mid, anchor in _column_ids(columns):
+    for mid, anchor in columns:
         f = totals.get(mid)
         if f is None:
             out.append(_GAP_CELL)
@@ -152,16 +154,6 @@ def year_row(agency, report, columns, share: Decimal | None, show_share: bool, t
     return "".join(out)
 
 
-# The last columns' (metric id, escaped id) pairs: a year page asks for them once a row.
-_COLUMNS: list = [None, []]
-
-
-def _column_ids(columns) -> list[tuple[str, str]]:
-    if _COLUMNS[0] is not columns:  # (the list is held here, so its identity is not reused)
-        _COLUMNS[:] = [columns, [(m.id, esc(m.id)) for m in columns]]
-    return _COLUMNS[1]
-
-
 def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     """(the comparable figures any report of the year gives, whether the withheld share is shown,
     how many reports, the table's rows) for the year's page."""
@@ -175,6 +167,7 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     show_share = any(s is not None for s in shares)
     cache = context.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
     agency_of = site.agency_of
+    ids = column_ids(columns)
     out = []
     seen: set[str] = set()
     for r, share, totals in zip(reports, shares, all_totals):
@@ -182,7 +175,7 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
         slug = agency.slug
         html = cache.get(slug) if slug not in seen else None
         if html is None:
-            html = year_row(agency, r, columns, share, show_share, totals)
+            html = year_row(agency, r, ids, share, show_share, totals)
             if slug not in seen:
                 cache[slug] = html
         seen.add(slug)
