@@ -100,10 +100,6 @@ def figure(f: Figure | None, href: str | None = None) -> Markup:
     return Markup(figure_html(f, href))
 
 
-def label(zh: str, en: str) -> Markup:
-    return Markup(f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>')
-
-
 # ---------------------------------------------------------------- the report and agency pages
 # Their tables write a figure without class="fig" (the stylesheet finds it as the link of a figure
 # cell, `td[id] > a` or `.yoy td > a`), and a gap as a cell of class "nr" whose words for screen
@@ -232,43 +228,6 @@ def t3_rows(view) -> Markup:
 
 
 @cache
-def t3_heads() -> Markup:
-    """Column heads of table 三: the row's name, then the applicants (context.APPLICANT_LABELS),
-    the five kinds of organisation grouped under one head."""
-    labels = context.APPLICANT_LABELS
-
-    def head(a: str, span: str = "") -> str:
-        zh, en = labels[a]
-        return f'  <th scope="col"{span} class="num">{esc(zh)} <span class="en" lang="en">{esc(en)}</span></th>\n'
-
-    orgs = context.APPLICANTS[1:-1]
-    return Markup(
-        '<tr>\n  <th scope="col" rowspan="2">项目 <span lang="en">Row</span></th>\n'
-        + head(context.APPLICANTS[0], ' rowspan="2"')
-        + f'  <th scope="colgroup" colspan="{len(orgs)}">法人或其他组织 <span lang="en">Legal persons and other organisations</span></th>\n'
-        + head(context.APPLICANTS[-1], ' rowspan="2"')
-        + "</tr>\n<tr>\n" + "".join(head(a) for a in orgs) + "</tr>\n")
-
-
-@cache
-def t4_heads() -> Markup:
-    """Column heads of table 四 (context.t4_groups): administrative review, then litigation in
-    its groups; each group's columns, its last one the total."""
-    groups = context.t4_groups()
-    first, rest = groups[0], groups[1:]
-    out = (f'<tr>\n  <th scope="colgroup" colspan="{len(first.cells)}" rowspan="2">{_both(first.label_zh, first.label_en)}</th>\n'
-           f'  <th scope="colgroup" colspan="{sum(len(g.cells) for g in rest)}">行政诉讼 <span lang="en">Administrative litigation</span></th>\n'
-           "</tr>\n<tr>\n")
-    out += "".join(f'  <th scope="colgroup" colspan="{len(g.cells)}">{_both(g.label_zh, g.label_en)}</th>\n' for g in rest)
-    out += "</tr>\n<tr>\n"
-    for g in groups:
-        last = len(g.cells) - 1
-        for i, (m, zh, en, key) in enumerate(g.cells):
-            out += f'  <th scope="col" class="num{" total" if i == last else ""}">{_both(zh, en)}</th>\n'
-    return Markup(out + "</tr>\n")
-
-
-@cache
 def _t4_slots() -> tuple:
     """The slots of table 四's one row of figures (each group's total marked)."""
     slots = []
@@ -279,7 +238,7 @@ def _t4_slots() -> tuple:
 
 
 def t4_cells(view) -> Markup:
-    """The one row of figures of table 四, in the order of t4_heads."""
+    """The one row of figures of table 四, in the order of its heads (templates/_t4_head.html)."""
     return Markup("".join(_fill(_t4_slots(), view)))
 
 
@@ -459,21 +418,7 @@ def source_text(report, cited: dict[int, list[str]]) -> Markup:
     return Markup("".join(parts))
 
 
-# ---------------------------------------------------------------- rows of the other pages
-
-
-def report_links(slug: str, reports, sep: str = " · ") -> Markup:
-    """An agency's reports as links to their pages, by year."""
-    return Markup(sep.join(f'<a href="{escape(urls.report(slug, r.year))}">{r.year}</a>' for r in reports))
-
-
-def named_report_links(reports, agency_of, sep: str = "、") -> Markup:
-    """Reports of one year as links named by their agency."""
-    out = []
-    for r in reports:
-        a = agency_of[r.path]
-        out.append(f'<a href="{escape(urls.report(a.slug, r.year))}">{escape(a.name)}</a>')
-    return Markup(sep.join(out))
+# ---------------------------------------------------------------- an agency's year-over-year table
 
 
 @lru_cache(maxsize=65536)  # (a corpus prints few distinct pairs; bounded: a dev server runs long)
@@ -483,17 +428,6 @@ def _change(before: Decimal, after: Decimal) -> tuple[str, str]:
     up/down/same (the arrow drawn by the stylesheet)."""
     change = after - before
     return f' <span class="{"up" if change > 0 else "down" if change < 0 else "same"}">', f"{signed(change)}</span>"
-
-
-def yoy_heads(table, slug: str) -> Markup:
-    """The column heads of an agency's year-over-year table (context.YoYTable): each report's
-    year, linked to its page, and its template (era)."""
-    out = []
-    for year, era in zip(table.years, table.eras):
-        zh, en = context.ERA_LABELS[era]
-        out.append(f'  <th scope="col" class="num"><a href="{escape(urls.report(slug, year))}">{year}</a>'
-                   f'<span class="era">{esc(zh)} <span lang="en">{esc(en)}</span></span></th>\n')
-    return Markup("".join(out))
 
 
 @cache
