@@ -18,6 +18,11 @@ from site_builder.render.prose import ProsePage
 SITE_NAME = "政府信息公开年度报告对照"
 SITE_NAME_EN = "Government Information Disclosure Reports Compared"
 
+# The home page lists at most this many agencies (headlines, agencies): with a province's 2,000
+# agencies it would be a 2.7 MB page. /agencies/ and the year pages list every one. /years/
+# names a year's reports only up to this many (the year's own page lists them all).
+HOME_ROWS = 200
+
 
 @dataclass
 class Page:
@@ -44,8 +49,6 @@ def _years_text(reports: list[Report]) -> str:
 
 
 def index_page(site: Site) -> Page:
-    from site_builder.render.templating import HOME_ROWS  # (templating imports this module)
-
     agencies = [(a, site.reports_of(a.slug)) for a in site.agencies]
     latest = site.years[-1] if site.years else None
     return Page(

@@ -13,7 +13,7 @@ from site_builder import catalogue
 from site_builder.numbers import format_number
 from site_builder.render import context, fragments, urls
 from site_builder.render.fragments import num, signed
-from site_builder.render.pages import SITE_NAME, SITE_NAME_EN
+from site_builder.render.pages import HOME_ROWS, SITE_NAME, SITE_NAME_EN
 
 
 def sort_key(value: Decimal | None) -> str:
@@ -34,12 +34,6 @@ DOWNLOAD_LABELS: dict[str, tuple[str, str]] = {
     "data/quality.csv": ("勾稽关系不符之处", "broken consistency checks"),
     "data/notes.csv": ("数据附注：恢复值、单位换算、缺失的格", "notes: recovered values, unit conversions, missing cells"),
 }
-
-
-# The home page lists at most this many agencies (headlines, agencies): with a province's 2,000
-# agencies it would be a 2.7 MB page. /agencies/ and the year pages list every one. /years/
-# names a year's reports only up to this many (the year's own page lists them all).
-HOME_ROWS = 200
 
 
 def _no_globals(load):
