@@ -134,7 +134,7 @@ def year_row(agency, report, columns: list[tuple[str, str]], share: Decimal | No
     """One report's row; `columns`: column_ids() of the page's columns; `totals`:
     context.totals_of(report), when the caller has it already."""
     rurl = urls.report(agency.slug, report.year)
-    head = escape(rurl) + "#"
+    head = f"{escape(rurl)}#"
     if totals is None:
         totals = context.totals_of(report)
     out = [_agency_cell(rurl, agency.name), f"  <td>{escape(context.ERA_LABELS[report.era][0])}</td>\n"]

@@ -125,11 +125,15 @@ def row_cache(site, key: tuple, signature) -> dict:
     return entry[1]
 
 
+_MEMO = "memo:"  # (the names of site_memo's dicts among the Site's indexes)
+
+
 def site_memo(site, name: str) -> dict:
     """A dict for values derived from this Site alone (comparison_rows.metric_entries), kept
-    while it is the Site being rendered: forget_index drops it, carry_index does not carry it."""
-    memo = _site_cached(site, name)
-    return memo if memo is not None else _site_cache(site, name, {})
+    while it is the Site being rendered: forget_index drops it; it is not one of the indexes
+    export_index gives the next render."""
+    memo = _site_cached(site, _MEMO + name)
+    return memo if memo is not None else _site_cache(site, _MEMO + name, {})
 
 
 def forget_rows() -> None:
@@ -149,7 +153,8 @@ def export_index(site) -> dict:
     to update (carry_index) rather than build again: at a province's size building them is a
     scan of millions of figures, for the one metric page an edit touches. The reports' figure
     index goes too (~12 bytes a report's figure; a metric's chart asks every report giving it)."""
-    out = {name: entry[2] for name, entry in _SITE.items() if entry[0] is site and entry[1] == _stamp(site)}
+    out = {name: entry[2] for name, entry in _SITE.items()
+           if entry[0] is site and entry[1] == _stamp(site) and not name.startswith(_MEMO)}
     if out:
         out["totals"] = dict(_INDEX)
     return out

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from site_builder import catalogue
 from site_builder.model import Figure
-from site_builder.numbers import format_number, format_number_cached
+from site_builder.numbers import format_number
 from site_builder.render import context, urls
 
 GAP = '<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>'
@@ -45,14 +45,15 @@ def esc(text: str) -> str:
 _DERIVED_SR = '<span class="sr-only">（计算所得 derived）</span>'
 
 
-def num(value: Decimal | None) -> str:
-    return "" if value is None else format_number_cached(value)
-
-
 # A figure's text, for the loops that write hundreds of figures a page (a corpus prints few
 # distinct numbers; equal Decimals, 5 and 5.0, print alike: format_number normalises, so one
 # entry per value is exact). Bounded: a dev server runs long and sees ever new values.
 _number = lru_cache(maxsize=65536)(format_number)
+
+
+def num(value: Decimal | None) -> str:
+    """A figure's text, or "" for none (the templates' `num` filter)."""
+    return "" if value is None else _number(value)
 
 
 @lru_cache(maxsize=65536)
@@ -170,7 +171,7 @@ def _both(zh: str, en: str) -> str:
 
 
 @cache
-def _t2_layout(era: str) -> dict[str, list]:
+def _t2_layout(era: str) -> dict[str, tuple]:
     """The era's groups of table 二 (context.t2_groups_of), by name: the slots of the group's rows."""
     layout = {}
     for g in context.t2_groups_of(era):
@@ -182,7 +183,7 @@ def _t2_layout(era: str) -> dict[str, list]:
                                     f'{unit} <span lang="en">{esc(m.label_en)}</span> '
                                     f'<a class="mid" href="{esc(urls.metric(m.id))}">{esc(m.id)}</a></th>'))
         assert g.name not in layout, f"two groups of table 二 named {g.name}"
-        layout[g.name] = slots
+        layout[g.name] = tuple(slots)
     return layout
 
 
@@ -198,7 +199,7 @@ def t2_rows(view) -> Markup:
 
 
 @cache
-def _t3_layout(era: str) -> tuple[list, str]:
+def _t3_layout(era: str) -> tuple[tuple, str]:
     """The slots of the era's table 三, and the last row's closing markup."""
     slots = []
     before = ""
@@ -215,7 +216,7 @@ def _t3_layout(era: str) -> tuple[list, str]:
             slots.append(_slot(key, before))
             before = ""
         before = "</tr>\n"
-    return slots, before
+    return tuple(slots), before
 
 
 def t3_rows(view) -> Markup:
