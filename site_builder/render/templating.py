@@ -92,7 +92,10 @@ def install(env: Environment) -> None:
         check_rows=fragments.check_rows,
         source_text=fragments.source_text,
         yoy_rows=fragments.yoy_rows,
+        report_links=fragments.report_links,
+        named_report_links=fragments.named_report_links,
         render_once=_render_once(env),
+        zip=zip,  # (an agency's years beside their eras, in its year-over-year table's heads)
         urls=urls,
         anchor=context.anchor,
         metric_of=catalogue.metric,
