@@ -10,6 +10,7 @@ from itertools import product
 
 import pytest
 from jinja2 import DictLoader, Environment, select_autoescape
+import markupsafe
 from markupsafe import Markup
 
 from site_builder.model import Figure
@@ -70,6 +71,8 @@ def test_report_text_is_escaped():
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;p.1&lt;/b&gt;" in html
     assert 'href="#x&#34;&gt;&lt;script&gt;"' in html
     assert isinstance(fragments.source_text(Report(), {}), Markup)  # (written as it is by the templates)
+    for text in (HOSTILE, "纯文本 plain", "a & b", '"q"'):  # (the rows' escape() is markupsafe's)
+        assert fragments.escape(text) == str(markupsafe.escape(text))
 
 
 # An agency's name as agencies.toml may give it: markup, a template's braces, quotes, an ampersand.

@@ -10,7 +10,8 @@ the agency (whose change makes a full render), its own reports and the page's co
 are part of the cached entry, and rows made for other columns are never used.
 
 The bytes are those the templates' loops wrote (tests/test_compare_pages.py compares them).
-Every value of a report or an agency goes through markupsafe's escape(); the page gets Markup.
+Every value of a report or an agency goes through fragments.escape() (markupsafe's); the page
+gets Markup.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from site_builder.numbers import format_number_cached as format_number
 from site_builder.render import context, urls
-from site_builder.render.fragments import GAP, esc, figure_html
+from site_builder.render.fragments import GAP, esc, escape, figure_html
 
 _NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
 _GAP_CELL = f'  <td class="num" data-sort="">{GAP}</td>\n'
