@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-
 from functools import cache
 
 from jinja2 import Environment
