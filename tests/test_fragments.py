@@ -109,3 +109,23 @@ def test_an_agency_name_is_text_on_every_page_that_shows_it(tmp_path, no_charts)
             assert any(a.text == HOSTILE_NAME for a in doc.find_all("a")), url
         else:
             assert doc.find("h1").text.startswith(HOSTILE_NAME), url
+
+
+def test_the_full_text_past_the_line_openings_made_once():
+    """source_text() makes each line's opening markup once for the first lines any report has and
+    per report past them: a long report's text is every line in order, each with its number."""
+    n = fragments._LINES_MADE + 5
+
+    class Report:
+        lines = [f"第{k}行 <{k}>" for k in range(1, n + 1)]
+        line_labels = {n: "p.9 l.1"}
+
+    cited = {2: ["requests.new"], n - 1: ["outcome.total", "outcome.withheld"]}
+    html = str(fragments.source_text(Report(), cited))
+    want = []
+    for k, text in enumerate(Report.lines, start=1):
+        cls = ' class="cited"' if k in cited else ""
+        label = "<small>p.9 l.1</small>" if k == n else ""
+        backs = "".join(f'<a href="#{a}">↑{a}</a>' for a in cited.get(k, ()))
+        want.append(f'<div{cls} id="L{k}"><a href="#L{k}">{k}</a>{label}{markupsafe.escape(text)}{backs}</div>\n')
+    assert html == "".join(want)

@@ -405,9 +405,9 @@ def _cited_open(k: int) -> str:
 
 
 @cache
-def _line_opens() -> tuple[list[str], list[str]]:
+def _line_opens() -> tuple[tuple[str, ...], tuple[str, ...]]:
     numbers = range(_LINES_MADE + 1)
-    return list(map(_line_open, numbers)), list(map(_cited_open, numbers))
+    return tuple(map(_line_open, numbers)), tuple(map(_cited_open, numbers))
 
 
 def source_text(report, cited: dict[int, list[str]]) -> Markup:
@@ -430,7 +430,7 @@ def source_text(report, cited: dict[int, list[str]]) -> Markup:
     if n <= _LINES_MADE:
         parts[0::2] = opens[1:n + 1]
     else:
-        parts[0::2] = opens[1:] + list(map(_line_open, range(_LINES_MADE + 1, n + 1)))
+        parts[0::2] = opens[1:] + tuple(map(_line_open, range(_LINES_MADE + 1, n + 1)))
     parts[1::2] = texts
     labels = report.line_labels
     if labels:
