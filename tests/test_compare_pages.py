@@ -69,10 +69,10 @@ def test_a_small_site_keeps_a_line_per_agency(seed):
 
 
 def test_rows_are_the_bytes_the_template_loops_wrote(seed):
-    """The loops the templates had (kept here as the reference), against compare_rows."""
+    """The loops the templates had (kept here as the reference), against comparison_rows."""
     from jinja2 import DictLoader
 
-    from site_builder.render import compare_rows, context, environment
+    from site_builder.render import comparison_rows, context, environment
 
     env = environment(ROOT / "templates")
     env.loader = DictLoader({
@@ -94,7 +94,7 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
 {% endfor %}"""})
     env.globals["zip"] = zip
     for m in seed.metrics_with_data:
-        years, count, html = compare_rows.metric_rows(seed, m.id)
+        years, count, html = comparison_rows.metric_rows(seed, m.id)
         rows = []
         for a in seed.agencies:
             by_year = {r.year: r for r in seed.reports_of(a.slug)}
@@ -104,7 +104,7 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
         assert count == len(rows) > 0
         assert str(html) == env.get_template("metric").render(rows=rows, mid=m.id), m.id
     for year in seed.years:
-        columns, show_share, count, html = compare_rows.year_rows(seed, year)
+        columns, show_share, count, html = comparison_rows.year_rows(seed, year)
         reports = [r for r in seed.reports if r.year == year]
         rows = [(seed.agency_of[r.path], r, [context.figure_of(r, m.id) for m in columns],
                  context.share(context.figure_of(r, "outcome.withheld"), context.figure_of(r, "outcome.total")))
@@ -116,18 +116,18 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
 def test_rows_made_for_other_columns_are_not_reused(seed):
     from dataclasses import replace
 
-    from site_builder.render import compare_rows, context
+    from site_builder.render import comparison_rows, context
 
     site = replace(seed)  # (a Site of its own: the rows made here are kept with it)
     year = site.years[-1]
-    columns, show_share, _, html = compare_rows.year_rows(site, year)
+    columns, show_share, _, html = comparison_rows.year_rows(site, year)
     signature = (tuple(m.id for m in columns), show_share)
     kept = context.row_cache(site, ("year", year), signature)
     assert kept  # the rows made are kept for the page's columns
     kept[next(iter(kept))] = "stale"
-    assert "stale" in str(compare_rows.year_rows(site, year)[3])  # (kept rows are used as they are)
+    assert "stale" in str(comparison_rows.year_rows(site, year)[3])  # (kept rows are used as they are)
     assert context.row_cache(site, ("year", year), (signature[0][:-1], show_share)) == {}
-    assert str(compare_rows.year_rows(replace(seed), year)[3]) == str(html)  # another Site: made anew
+    assert str(comparison_rows.year_rows(replace(seed), year)[3]) == str(html)  # another Site: made anew
 
 
 def test_edits_in_a_row_at_scale_equal_a_clean_build(tmp_path, many):
@@ -137,7 +137,7 @@ def test_edits_in_a_row_at_scale_equal_a_clean_build(tmp_path, many):
     import os
     import shutil
 
-    from site_builder.render import compare_rows
+    from site_builder.render import comparison_rows
     from site_builder.synth import generate
     from test_incremental import Session, _bump_first_figure, _reports
 
@@ -148,9 +148,9 @@ def test_edits_in_a_row_at_scale_equal_a_clean_build(tmp_path, many):
         os.utime(p, ns=(past, past))
     s = Session(content, tmp_path)
     made = []
-    real_metric, real_year = compare_rows.metric_row, compare_rows.year_row
-    compare_rows.metric_row = lambda agency, *a: made.append(agency.slug) or real_metric(agency, *a)
-    compare_rows.year_row = lambda agency, *a: made.append(agency.slug) or real_year(agency, *a)
+    real_metric, real_year = comparison_rows.metric_row, comparison_rows.year_row
+    comparison_rows.metric_row = lambda agency, *a: made.append(agency.slug) or real_metric(agency, *a)
+    comparison_rows.year_row = lambda agency, *a: made.append(agency.slug) or real_year(agency, *a)
     try:
         reports = sorted((content / "reports").glob("*.txt"))
         first, slug = reports[0], reports[0].stem.rsplit("-", 1)[0]
@@ -173,4 +173,4 @@ def test_edits_in_a_row_at_scale_equal_a_clean_build(tmp_path, many):
             _bump_first_figure(p)
         s.rebuild()
     finally:
-        compare_rows.metric_row, compare_rows.year_row = real_metric, real_year
+        comparison_rows.metric_row, comparison_rows.year_row = real_metric, real_year

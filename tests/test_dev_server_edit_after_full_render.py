@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import site_builder.render as render
-from site_builder.render import PROJECT_ROOT, compare_rows, context
+from site_builder.render import PROJECT_ROOT, comparison_rows, context
 from site_builder.session import BuildOptions, BuildSession
 from site_builder.synth import generate
 from sitefiles import tree
@@ -37,10 +37,10 @@ def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, t
     fresh = replace(site)  # (the same fields, nothing kept with it)
     for kind, key in [("year", y) for y in site.years] + [("metric", m.id) for m in site.metrics_with_data]:
         if kind == "year":
-            columns, show_share, _, _ = compare_rows.year_rows(fresh, key)
+            columns, show_share, _, _ = comparison_rows.year_rows(fresh, key)
             signature = (tuple(m.id for m in columns), show_share)
         else:
-            signature = tuple(compare_rows.metric_rows(fresh, key)[0])
+            signature = tuple(comparison_rows.metric_rows(fresh, key)[0])
         kept = dict(context.row_cache(site, (kind, key), signature))
         assert kept, f"no rows kept for {kind} {key}"
         assert kept == context.row_cache(fresh, (kind, key), signature), (kind, key)

@@ -4,11 +4,14 @@ macro's bytes, and report text must come out escaped."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from itertools import product
 
 import pytest
 from jinja2 import DictLoader, Environment, select_autoescape
+import markupsafe
+from markupsafe import Markup
 
 from site_builder.model import Figure
 from site_builder.render import fragments, urls
@@ -67,5 +70,62 @@ def test_report_text_is_escaped():
     html = str(fragments.source_text(Report(), {1: ['x"><script>']}))
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;p.1&lt;/b&gt;" in html
     assert 'href="#x&#34;&gt;&lt;script&gt;"' in html
-    assert fragments.escape(HOSTILE) == str(__import__("markupsafe").escape(HOSTILE))
-    assert fragments.escape("纯文本 plain") == "纯文本 plain"
+    assert isinstance(fragments.source_text(Report(), {}), Markup)  # (written as it is by the templates)
+    for text in (HOSTILE, "纯文本 plain", "a & b", '"q"'):  # (the rows' escape() is markupsafe's)
+        assert fragments.escape(text) == str(markupsafe.escape(text))
+
+
+# An agency's name as agencies.toml may give it: markup, a template's braces, quotes, an ampersand.
+HOSTILE_NAME = '新碶<script>alert(5)</script>{{ 7*7 }} & "Co"'
+
+
+def test_an_agency_name_is_text_on_every_page_that_shows_it(tmp_path, no_charts):
+    """The name reaches the rows made in Python (the year's and the figure's tables, Markup
+    written as it is by the templates) and the templates' own loops (the lists of reports, the
+    headings): everywhere it is the name as text, never markup, and never read as a template."""
+    from sitehtml import page
+    from browser.seeds import copy_seed_content
+    from site_builder.cli import main
+
+    content = copy_seed_content(tmp_path / "content")
+    toml = content / "agencies.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert '[agencies."新碶街道"]\n' in text and 'aliases = ["新碶街道办事处"]' in text
+    text = text.replace('[agencies."新碶街道"]\n', f"[agencies.{json.dumps(HOSTILE_NAME)}]\n")
+    toml.write_text(text.replace('aliases = ["新碶街道办事处"]', 'aliases = ["新碶街道", "新碶街道办事处"]'), encoding="utf-8")
+    out = tmp_path / "_site"
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 0
+
+    report = "/agencies/xinqi/2013/"
+    for url in ("/", "/agencies/", "/agencies/xinqi/", report, "/years/", "/years/2013/", "/metrics/requests.new/"):
+        raw = (out / url.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        assert "<script>alert(5)" not in raw and "&lt;script&gt;alert(5)&lt;/script&gt;{{ 7*7 }} &amp; " in raw, url
+        doc = page(out, url)
+        assert all(s.attrs.get("src") for s in doc.find_all("script")), url  # (no script but the site's files)
+        if url in ("/years/2013/", "/metrics/requests.new/"):  # the rows of comparison_rows
+            link = doc.find("a", href="/agencies/xinqi/" if url.startswith("/metrics/") else report)
+            assert link is not None and link.text == HOSTILE_NAME and link.parent.tag == "th", url
+        elif url != "/agencies/xinqi/" and url != report:
+            assert any(a.text == HOSTILE_NAME for a in doc.find_all("a")), url
+        else:
+            assert doc.find("h1").text.startswith(HOSTILE_NAME), url
+
+
+def test_the_full_text_past_the_line_openings_made_once():
+    """source_text() makes each line's opening markup once for the first lines any report has and
+    per report past them: a long report's text is every line in order, each with its number."""
+    n = fragments._LINES_MADE + 5
+
+    class Report:
+        lines = [f"第{k}行 <{k}>" for k in range(1, n + 1)]
+        line_labels = {n: "p.9 l.1"}
+
+    cited = {2: ["requests.new"], n - 1: ["outcome.total", "outcome.withheld"]}
+    html = str(fragments.source_text(Report(), cited))
+    want = []
+    for k, text in enumerate(Report.lines, start=1):
+        cls = ' class="cited"' if k in cited else ""
+        label = "<small>p.9 l.1</small>" if k == n else ""
+        backs = "".join(f'<a href="#{a}">↑{a}</a>' for a in cited.get(k, ()))
+        want.append(f'<div{cls} id="L{k}"><a href="#L{k}">{k}</a>{label}{markupsafe.escape(text)}{backs}</div>\n')
+    assert html == "".join(want)

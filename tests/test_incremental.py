@@ -385,7 +385,7 @@ def test_many_edits_in_a_row(content, tmp_path):
     # change: they equal those a Site of the same reports builds from scratch
     from dataclasses import replace
 
-    from site_builder.render import compare_rows, context
+    from site_builder.render import comparison_rows, context
 
     site = s.site
     fresh = replace(site)  # (the same fields, no index computed yet)
@@ -399,10 +399,10 @@ def test_many_edits_in_a_row(content, tmp_path):
     checked = 0
     for kind, key in pages:
         if kind == "year":
-            columns, show_share, _, _ = compare_rows.year_rows(fresh, key)
+            columns, show_share, _, _ = comparison_rows.year_rows(fresh, key)
             signature = (tuple(m.id for m in columns), show_share)
         else:
-            signature = tuple(compare_rows.metric_rows(fresh, key)[0])
+            signature = tuple(comparison_rows.metric_rows(fresh, key)[0])
         kept = dict(context.row_cache(site, (kind, key), signature))
         made = context.row_cache(fresh, (kind, key), signature)
         assert {slug: made[slug] for slug in kept} == kept, (kind, key)

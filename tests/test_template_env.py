@@ -30,6 +30,27 @@ def test_globals_given_to_a_template_are_refused_not_shared_by_every_page():
     assert env.get_template("base.html").globals is env.globals
 
 
+def test_every_template_is_written_under_autoescape():
+    """One escaping rule: Jinja's autoescape, and Markup from the Python that writes hot rows
+    (render/fragments.py) with markupsafe's escape(). No template turns autoescape off."""
+    templates = sorted((PROJECT_ROOT / "templates").glob("*.html"))
+    assert len(templates) > 10
+    for t in templates:
+        assert "autoescape" not in t.read_text(encoding="utf-8"), t.name
+
+
+def test_a_partial_rendered_once_cannot_show_a_page_value():
+    # render_once keeps a partial's output for every page: one that reads a page's value (a name
+    # the environment's globals lack) fails instead of showing the first page's value on all
+    from jinja2 import DictLoader, UndefinedError
+
+    env = environment(PROJECT_ROOT / "templates")
+    assert "项目" in env.globals["render_once"]("_t3_head.html")
+    env.loader = DictLoader({"_bad.html": "{{ report.year }}"})
+    with pytest.raises(UndefinedError):
+        env.globals["render_once"]("_bad.html")
+
+
 def test_a_template_edit_reaches_the_pages_in_the_dev_server(tmp_path, no_charts):
     for name in ("content", "templates", "static"):
         shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
@@ -41,9 +62,13 @@ def test_a_template_edit_reaches_the_pages_in_the_dev_server(tmp_path, no_charts
 
     base = tmp_path / "templates" / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited -->\n</body>"), encoding="utf-8")
+    # (a partial the environment renders once, for every page: kept with the environment, not longer)
+    head = tmp_path / "templates" / "_t3_head.html"
+    head.write_text(head.read_text(encoding="utf-8").replace("项目 <span", "项目（已改） <span"), encoding="utf-8")
     edited = r.rebuild_if_changed()
     assert edited is not None and edited.ok
     assert "<!-- edited -->" in page.read_text(encoding="utf-8")
+    assert "项目（已改）" in page.read_text(encoding="utf-8")
 
     # a report edit next: its page is rendered again, with the environment of the edited templates
     report = tmp_path / "content" / "reports" / "jianguomen-2024.txt"

@@ -1,29 +1,32 @@
 """The small pieces of HTML that pages repeat hundreds of times: a figure, a table's rows, a line.
 
 They were Jinja macros; a macro call costs some 20 µs and a report page made ~900 of them, an
-agency page thousands. Here they are plain functions. Every value that comes from a report —
-notes, warning messages, its text — goes through escape(); only the fixed markup around it is
-written literally. figure() writes byte for byte what the macro wrote (tests/test_fragments.py).
+agency page thousands. Here they are plain functions; the tables around them (heads, captions,
+sections) are the templates'. One escaping rule, markupsafe's: every value that comes from a
+report — notes, warning messages, its text — goes through escape() (markupsafe's, as a str to
+join), only the fixed markup around it is written literally, and what a template receives is
+Markup (written as it is, under the templates' autoescape). figure() writes byte for byte what
+the macro wrote (tests/test_fragments.py).
 
 The report and agency pages — most of the site's bytes — use leaner pieces: no class the
 stylesheet can infer from the place (a figure's cell has its id, the total column is the last),
 gaps and derived figures whose words for screen readers come from the stylesheet, passed checks
-a row per rule, a line of text a single element. Their functions return plain str, not Markup,
-and the templates write them inside {% autoescape false %}: a Markup result is copied once when
-made and again by Jinja's escape() on output (tens of KB a page, twice, 20,000 pages). A table's
-fixed markup (each row's head, each cell's opening tag) is made once per era and kept; a report
-fills in its figures.
+a row per rule, a line of text a single element. A table's fixed markup (each row's head, each
+cell's opening tag) is made once per era (functools caches: it depends on the catalogue and the
+parser's layouts only); a report fills in its figures.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache, lru_cache
 
-from markupsafe import Markup, escape as _escape
+from markupsafe import Markup, escape as markup_escape
 
+from site_builder import catalogue
 from site_builder.model import Figure
-from site_builder.numbers import format_number_cached as format_number  # a corpus prints few distinct numbers
+from site_builder.numbers import format_number
 from site_builder.render import context, urls
 
 GAP = '<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>'
@@ -32,69 +35,68 @@ _RECOVERED = "由粘连的数字按表格勾稽关系拆分 recovered from run-t
 _DERIVED = "由各分项相加得出 derived: the sum of its rows"
 
 
-_SPECIAL = re.compile(r"[&<>\"']")
+_SPECIAL = re.compile(r"[&<>\"']")  # what markupsafe's escape() replaces
 
 
-def escape(text: str) -> str:
-    """HTML-escaped text (markupsafe's escaping) as a plain str: `str + Markup` would escape the
-    str a second time. Most text has nothing to escape; one regex scan finds out cheaply."""
+def escape(text) -> str:
+    """markupsafe's escape() as a plain str, to join with a row's fixed markup (`str + Markup`
+    would escape the str): its very output (tests/test_fragments.py), less the call and the
+    Markup object for text with nothing to escape, most of it (a year page's 2,000 links named
+    by agency: 3.0 ms this way, 6.2 ms through escape() and Markup)."""
     if type(text) is not str:
         text = str(text)
-    return text if _SPECIAL.search(text) is None else str(_escape(text))
+    return text if _SPECIAL.search(text) is None else str(markup_escape(text))
 
 
-_ESCAPED: dict[str, str] = {}
-
-
+@lru_cache(maxsize=4096)
 def esc(text: str) -> str:
     """escape() remembered: for the few hundred strings every page repeats (catalogue labels,
-    metric ids, rule names), never for a report's own text (unbounded)."""
-    out = _ESCAPED.get(text)
-    if out is None:
-        out = _ESCAPED[text] = escape(text)
-    return out
+    metric ids, rule names), never for a report's own text."""
+    return escape(text)
 
 
 _DERIVED_SR = '<span class="sr-only">（计算所得 derived）</span>'
 
 
+class _Memo(dict):
+    """A pure function's results by argument, bounded: `memo[x]` is func(x), computed once (by
+    __missing__) and dropped with all the others past `maxsize` arguments (a dev server runs long
+    and meets ever new values). For a figure's text, looked up for every figure of a page (a
+    report's tables ~150, an agency's year-over-year table ~600): a dict subscript, where a
+    functools.lru_cache call of a Decimal measured twice as long (75 ns, not 35)."""
+
+    def __init__(self, func, maxsize: int) -> None:
+        super().__init__()
+        self.func, self.maxsize = func, maxsize
+
+    def __missing__(self, key):
+        if len(self) >= self.maxsize:
+            self.clear()
+        value = self[key] = self.func(key)
+        return value
+
+
+# A figure's text (a corpus prints few distinct numbers; equal Decimals, 5 and 5.0, print alike:
+# format_number normalises, so one entry per value is exact).
+_NUMBERS = _Memo(format_number, 100_000)
+
+
 def num(value: Decimal | None) -> str:
-    return "" if value is None else format_number(value)
+    """A figure's text, or "" for none (the templates' `num` filter)."""
+    return "" if value is None else _NUMBERS[value]
 
 
-# value -> its text, for the loops that write hundreds of figures a page: `_NUMS.get(v) or
-# _number(v)` is a dict look-up, not a call of format_number_cached (a Python call per figure)
-_NUMS: dict[Decimal, str] = {}
-
-
-def _number(value: Decimal) -> str:
-    if len(_NUMS) > 100_000:  # bounded, as numbers.format_number_cached
-        _NUMS.clear()
-    out = _NUMS[value] = format_number(value)
-    return out
-
-
+@lru_cache(maxsize=65536)
 def signed(value: Decimal) -> str:
     """An absolute change, always with its sign (the arrow beside it is not read by everyone)."""
-    out = _SIGNED.get(value)
-    if out is None:
-        if len(_SIGNED) > 100_000:  # bounded, as numbers.format_number_cached: a dev server runs long
-            _SIGNED.clear()
-        text = format_number(abs(value))
-        out = _SIGNED[value] = ("+" if value > 0 else "−" if value < 0 else "±") + text
-    return out
-
-
-# changes a corpus prints are few (equal Decimals, 5 and 5.0, print alike: format_number
-# normalises, so one key per value is exact)
-_SIGNED: dict[Decimal, str] = {}
+    return ("+" if value > 0 else "−" if value < 0 else "±") + _NUMBERS[abs(value)]
 
 
 def _figure_parts(f: Figure, classes: str = "fig", derived_words: bool = True) -> tuple[str, str]:
     """The figure's link without its href: ('<a class="fig …" href="', '" title=…>12+</a>').
     `derived_words`: a derived figure says so to screen readers in a span (else the stylesheet does)."""
     notes = []
-    text = format_number(f.value)
+    text = _NUMBERS[f.value]
     if f.approximate:
         classes += " approx"
         notes.append(_APPROX)
@@ -115,22 +117,18 @@ def _figure_parts(f: Figure, classes: str = "fig", derived_words: bool = True) -
 
 
 def figure_html(f: Figure | None, href: str | None = None) -> str:
-    """figure() as a plain str, for the row builders (no Markup object per cell)."""
+    """figure()'s markup, for the row builders to join (a str: no Markup object per cell)."""
     if f is None:
         return GAP
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
-        return f'<a class="fig" href="{escape(href) if href else f"#L{f.line}"}">{format_number(f.value)}</a>'
+        return f'<a class="fig" href="{escape(href) if href else f"#L{f.line}"}">{_NUMBERS[f.value]}</a>'
     head, tail = _figure_parts(f)
-    return head + (escape(href) if href else f"#L{f.line}") + tail
+    return f'{head}{escape(href) if href else f"#L{f.line}"}{tail}'
 
 
 def figure(f: Figure | None, href: str | None = None) -> Markup:
     """A figure as a link to the line it was read from (or to `href`); a gap as "—", never 0."""
     return Markup(figure_html(f, href))
-
-
-def label(zh: str, en: str) -> Markup:
-    return Markup(f'{escape(zh)} <span class="en" lang="en">{escape(en)}</span>')
 
 
 # ---------------------------------------------------------------- the report and agency pages
@@ -142,9 +140,9 @@ def label(zh: str, en: str) -> Markup:
 def _fig_link(f: Figure, href: str) -> str:
     """A figure as a link (its href already escaped), less figure_html()'s class="fig"."""
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
-        return f'<a href="{href}">{format_number(f.value)}</a>'
+        return f'<a href="{href}">{_NUMBERS[f.value]}</a>'
     head, tail = _figure_parts(f, "", False)  # a.derived: its words for screen readers from the stylesheet
-    return head + href + tail
+    return f"{head}{href}{tail}"
 
 
 def _gap_link(w) -> str:
@@ -169,7 +167,7 @@ _TOTAL = ' class="total"'
 def _fill(slots, view) -> list[str]:
     """Each slot (_slot) with the report's figure: a link to the line it was read from; a gap
     that says why when the parser knew (linking to the line of the warning); else a plain gap."""
-    figures, gaps, nums = view.figures, view.gaps, _NUMS
+    figures, gaps, numbers = view.figures, view.gaps, _NUMBERS
     out = []
     for before, key, td, nr in slots:
         f = figures.get(key)
@@ -179,21 +177,17 @@ def _fill(slots, view) -> list[str]:
         elif f.approximate or f.recovered or f.note or f.origin == "derived":
             out.append(f'{before}{td}{_fig_link(f, f"#L{f.line}")}</td>')
         else:  # most cells
-            out.append(f'{before}{td}<a href="#L{f.line}">{nums.get(f.value) or _number(f.value)}</a></td>')
+            out.append(f'{before}{td}<a href="#L{f.line}">{numbers[f.value]}</a></td>')
     return out
 
 
-_LEAN_LABELS: dict[str, str] = {}
-
-
-def _metric_label_lean(m) -> str:
+@cache
+def _metric_label_lean(metric_id: str) -> str:
     """The metric's Chinese name (linked to its page) and its English name, a <span lang="en">
     (the stylesheet styles it as .en: every span of English in <main> is a label)."""
-    out = _LEAN_LABELS.get(m.id)
-    if out is None:
-        out = _LEAN_LABELS[m.id] = (f'<a href="{escape(urls.metric(m.id))}">{escape(m.label_zh)}</a> '
-                                    f'<span lang="en">{escape(m.label_en)}</span>')
-    return out
+    m = catalogue.by_id()[metric_id]
+    return (f'<a href="{escape(urls.metric(m.id))}">{escape(m.label_zh)}</a> '
+            f'<span lang="en">{escape(m.label_en)}</span>')
 
 
 def _both(zh: str, en: str) -> str:
@@ -201,136 +195,106 @@ def _both(zh: str, en: str) -> str:
 
 
 # ---------------------------------------------------------------- a report's tables
-# Each returns the rows as the template's loops wrote them, one per line. Their fixed markup is
-# made once: per era (tables 二 and 三), once (table 四), per catalogue cell (the other figures).
-
-_T2: dict[int, list] = {}  # id(T2Group) -> its slots (the groups live as long as the process: context caches them)
-_T3: dict[str, tuple[list, str]] = {}  # era -> the slots of its table 三, and the last row's closing markup
+# Each returns the rows as a loop of the template would write them, one per line. Their fixed
+# markup is made once: per era (tables 二 and 三), once (table 四), per catalogue cell (the other
+# figures).
 
 
-def t2_rows(view) -> str:
+@cache
+def _t2_layout(era: str) -> dict[str, tuple]:
+    """The era's groups of table 二 (context.t2_groups_of), by name: the slots of the group's rows."""
+    layout = {}
+    for g in context.t2_groups_of(era):
+        slots = []
+        for i, (m, column, key) in enumerate(g.cells):
+            head = f'<th scope="rowgroup" rowspan="{len(g.cells)}">{esc(g.name)}</th>' if i == 0 else ""
+            unit = f"（{esc(m.unit)}）" if m.unit and m.unit != "件" else ""
+            slots.append(_slot(key, f'{"<tbody>" if i == 0 else "</tr>"}\n<tr>{head}<th scope="row">{esc(column)}'
+                                    f'{unit} <span lang="en">{esc(m.label_en)}</span> '
+                                    f'<a class="mid" href="{esc(urls.metric(m.id))}">{esc(m.id)}</a></th>'))
+        assert g.name not in layout, f"two groups of table 二 named {g.name}"
+        layout[g.name] = tuple(slots)
+    return layout
+
+
+def t2_rows(view) -> Markup:
     """Table 二: a <tbody> per group the report gives (context.T2Group), the group's name spanning
     its rows; a row per figure: its column's name and unit, English name, metric id, cell."""
+    layout = _t2_layout(view.report.era)
     out = []
     for g in view.t2:
-        slots = _T2.get(id(g))
-        if slots is None:
-            slots = _T2[id(g)] = []
-            for i, (m, column, key) in enumerate(g.cells):
-                head = f'<th scope="rowgroup" rowspan="{len(g.cells)}">{esc(g.name)}</th>' if i == 0 else ""
-                unit = f"（{esc(m.unit)}）" if m.unit and m.unit != "件" else ""
-                slots.append(_slot(key, f'{"<tbody>" if i == 0 else "</tr>"}\n<tr>{head}<th scope="row">{esc(column)}'
-                                        f'{unit} <span lang="en">{esc(m.label_en)}</span> '
-                                        f'<a class="mid" href="{esc(urls.metric(m.id))}">{esc(m.id)}</a></th>'))
-        out += _fill(slots, view)
+        out += _fill(layout[g.name], view)
         out.append("</tr>\n</tbody>\n")
-    return "".join(out)
+    return Markup("".join(out))
 
 
-def t3_rows(view) -> str:
+@cache
+def _t3_layout(era: str) -> tuple[tuple, str]:
+    """The slots of the era's table 三, and the last row's closing markup."""
+    slots = []
+    before = ""
+    for row in context.t3_rows_of(era):
+        label = _both(row.label_zh, row.label_en)
+        level = f" lvl-{row.level}" if row.level else ""
+        if row.metric is None:
+            before += f'<tr class="group{level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n'
+            continue
+        tr = f'<tr class="{level[1:]}">' if level else "<tr>"
+        before += (f'{tr}<th scope="row">{label} <a class="mid" href="{esc(urls.metric(row.metric))}">'
+                   f'{esc(row.metric)}</a></th>')
+        for key in row.keys:
+            slots.append(_slot(key, before))
+            before = ""
+        before = "</tr>\n"
+    return tuple(slots), before
+
+
+def t3_rows(view) -> Markup:
     """The rows of table 三 (the era's context.T3Row): group headings, and figure rows with a cell
     per column."""
-    era = view.report.era
-    made = _T3.get(era)
-    if made is None:
-        slots = []
-        before = ""
-        for row in context.t3_rows_of(era):
-            label = _both(row.label_zh, row.label_en)
-            level = f" lvl-{row.level}" if row.level else ""
-            if row.metric is None:
-                before += f'<tr class="group{level}"><th scope="row">{label}</th><td colspan="7"></td></tr>\n'
-                continue
-            tr = f'<tr class="{level[1:]}">' if level else "<tr>"
-            before += (f'{tr}<th scope="row">{label} <a class="mid" href="{esc(urls.metric(row.metric))}">'
-                       f'{esc(row.metric)}</a></th>')
-            for key in row.keys:
-                slots.append(_slot(key, before))
-                before = ""
-            before = "</tr>\n"
-        made = _T3[era] = (slots, before)
-    out = _fill(made[0], view)
-    out.append(made[1])
-    return "".join(out)
+    slots, end = _t3_layout(view.report.era)
+    out = _fill(slots, view)
+    out.append(end)
+    return Markup("".join(out))
 
 
-_HEADS: dict[str, str] = {}  # the tables' column heads, made once
+@cache
+def _t4_slots() -> tuple:
+    """The slots of table 四's one row of figures (each group's total marked)."""
+    slots = []
+    for g in context.t4_groups():
+        last = len(g.cells) - 1
+        slots.extend(_slot(key, total=i == last) for i, (m, zh, en, key) in enumerate(g.cells))
+    return tuple(slots)
 
 
-def t3_heads() -> str:
-    """Column heads of table 三: the row's name, then the applicants (context.APPLICANT_LABELS),
-    the five kinds of organisation grouped under one head."""
-    out = _HEADS.get("t3")
-    if out is None:
-        labels = context.APPLICANT_LABELS
-
-        def head(a: str, span: str = "") -> str:
-            zh, en = labels[a]
-            return f'  <th scope="col"{span} class="num">{esc(zh)} <span class="en" lang="en">{esc(en)}</span></th>\n'
-
-        orgs = context.APPLICANTS[1:-1]
-        out = _HEADS["t3"] = (
-            '<tr>\n  <th scope="col" rowspan="2">项目 <span lang="en">Row</span></th>\n'
-            + head(context.APPLICANTS[0], ' rowspan="2"')
-            + f'  <th scope="colgroup" colspan="{len(orgs)}">法人或其他组织 <span lang="en">Legal persons and other organisations</span></th>\n'
-            + head(context.APPLICANTS[-1], ' rowspan="2"')
-            + "</tr>\n<tr>\n" + "".join(head(a) for a in orgs) + "</tr>\n")
-    return out
+def t4_cells(view) -> Markup:
+    """The one row of figures of table 四, in the order of its heads (templates/_t4_head.html)."""
+    return Markup("".join(_fill(_t4_slots(), view)))
 
 
-def t4_heads() -> str:
-    """Column heads of table 四 (context.t4_groups): administrative review, then litigation in
-    its groups; each group's columns, its last one the total."""
-    out = _HEADS.get("t4")
-    if out is None:
-        groups = context.t4_groups()
-        first, rest = groups[0], groups[1:]
-        out = (f'<tr>\n  <th scope="colgroup" colspan="{len(first.cells)}" rowspan="2">{_both(first.label_zh, first.label_en)}</th>\n'
-               f'  <th scope="colgroup" colspan="{sum(len(g.cells) for g in rest)}">行政诉讼 <span lang="en">Administrative litigation</span></th>\n'
-               "</tr>\n<tr>\n")
-        out += "".join(f'  <th scope="colgroup" colspan="{len(g.cells)}">{_both(g.label_zh, g.label_en)}</th>\n' for g in rest)
-        out += "</tr>\n<tr>\n"
-        for g in groups:
-            last = len(g.cells) - 1
-            for i, (m, zh, en, key) in enumerate(g.cells):
-                out += f'  <th scope="col" class="num{" total" if i == last else ""}">{_both(zh, en)}</th>\n'
-        out = _HEADS["t4"] = out + "</tr>\n"
-    return out
+@cache
+def _item_row(metric_id: str, applicant: str) -> tuple[str, str]:
+    """A row of figure_rows around its figure: its name (and column), and the value's cell."""
+    m = catalogue.by_id()[metric_id]
+    named = ""
+    if applicant != "total":
+        zh, en = context.APPLICANT_LABELS[applicant]
+        named = f"（{_both(zh, en)}）"
+    unit = f' <span class="unit">{esc(m.unit)}</span>' if m.unit else ""
+    return (f'<tr><th scope="row">{_metric_label_lean(metric_id)}{named}</th>'
+            f'<td id="{esc(context.anchor(metric_id, applicant))}">', f"{unit}</td>")
 
 
-_T4: list = []  # the slots of table 四's one row of figures
-
-
-def t4_cells(view) -> str:
-    """The one row of figures of table 四, in the order of t4_heads (each group's total marked)."""
-    if not _T4:
-        for g in context.t4_groups():
-            last = len(g.cells) - 1
-            _T4.extend(_slot(key, total=i == last) for i, (m, zh, en, key) in enumerate(g.cells))
-    return "".join(_fill(_T4, view))
-
-
-_ITEM_ROWS: dict[tuple[str, str], tuple[str, str]] = {}
-
-
-def figure_rows(items) -> str:
+def figure_rows(items) -> Markup:
     """Rows of a list of figures outside the tables (context.FigureItem): name, value, line."""
     out = []
     for m, applicant, f in items:
-        key = (m.id, applicant)
-        fixed = _ITEM_ROWS.get(key)
-        if fixed is None:
-            named = ""
-            if applicant != "total":
-                zh, en = context.APPLICANT_LABELS[applicant]
-                named = f"（{_both(zh, en)}）"
-            unit = f' <span class="unit">{esc(m.unit)}</span>' if m.unit else ""
-            fixed = _ITEM_ROWS[key] = (f'<tr><th scope="row">{_metric_label_lean(m)}{named}</th>'
-                                       f'<td id="{esc(context.anchor(*key))}">', f"{unit}</td>")
+        fixed = _item_row(m.id, applicant)
         line = f.line
         out.append(f'{fixed[0]}{_fig_link(f, f"#L{line}")}{fixed[1]}'
                    f'<td><a href="#L{line}">第 {line} 行 <span lang="en">line {line}</span></a></td></tr>\n')
-    return "".join(out)
+    return Markup("".join(out))
 
 
 _PASSED = '<span class="ok">✓ 相符</span> <span lang="en">passed</span>'
@@ -345,7 +309,7 @@ def _check_row(i: int, c) -> str:
     if c.metric:
         metric = f"（{_both(c.metric.label_zh, c.metric.label_en)}）"
     zh, en = c.applicant_label
-    printed = format_number(k.printed)
+    printed = _NUMBERS[k.printed]
     if c.target:
         printed = f'<a href="#{esc(c.target)}">{printed}</a>'
     return (
@@ -353,54 +317,36 @@ def _check_row(i: int, c) -> str:
         f'<td>{_PASSED if passed else _BROKEN}</td>'
         f'<th scope="row"><code>{esc(k.rule)}</code> {esc(k.description)}{metric}</th>'
         f'<td>{_both(zh, en)}</td>'
-        f'<td>{format_number(k.expected)}</td>'
+        f'<td>{_NUMBERS[k.expected]}</td>'
         f'<td>{printed}</td>'
         f'<td><a href="#L{k.line}">第 {k.line} 行 <span lang="en">line {k.line}</span></a></td></tr>\n'
     )
 
 
-_SUBJECTS: dict[tuple[str, str], str] = {}
-
-
-def _check_subject(c) -> str:
+@lru_cache(maxsize=4096)  # (the rules are the parser's: a corpus has a few hundred)
+def _check_subject(rule: str, applicant: str) -> str:
     """What one check of a rule is about, in both languages: the metric the rule names (a row of
-    table 三, a group of table 四) and the column, when it is not the total. (By rule and column:
-    a corpus has a few hundred.)"""
-    k = c.check
-    out = _SUBJECTS.get((k.rule, k.applicant))
-    if out is not None:
-        return out
-    subject = k.rule.partition(":")[2]
+    table 三, a group of table 四) and the column, when it is not the total."""
+    subject = rule.partition(":")[2]
+    azh, aen = context.APPLICANT_LABELS.get(applicant, (applicant, applicant))
     if subject:
-        m = c.metric
-        if m is None:
-            from site_builder import catalogue
-
-            ids = catalogue.by_id()
-            m = ids.get(subject) or ids.get(f"{subject}.total")
+        ids = catalogue.by_id()
+        m = ids.get(subject) or ids.get(f"{subject}.total")
         zh, en = (m.label_zh, m.label_en) if m is not None else (subject, subject)
-        if k.applicant != "total":
-            azh, aen = c.applicant_label
+        if applicant != "total":
             zh, en = f"{zh}（{azh}）", f"{en} ({aen})"
     else:
-        zh, en = c.applicant_label
-    out = f'{escape(zh)} <span lang="en">{escape(en)}</span>'
-    if len(_SUBJECTS) < 10_000:  # (bounded all the same: the rules are the parser's, a few hundred)
-        _SUBJECTS[(k.rule, k.applicant)] = out
-    return out
+        zh, en = azh, aen
+    return f'{escape(zh)} <span lang="en">{escape(en)}</span>'
 
 
-_RULE_NAMES: dict[str, str] = {}  # "t3.row_total:requests.new" -> "t3.row_total": a corpus has a few hundred rules
-
-
+@lru_cache(maxsize=4096)
 def _rule_name(rule: str) -> str:
-    out = rule.partition(":")[0]
-    if len(_RULE_NAMES) < 10_000:
-        _RULE_NAMES[rule] = out
-    return out
+    """"t3.row_total:requests.new" -> "t3.row_total" (a corpus has a few hundred rules)."""
+    return rule.partition(":")[0]
 
 
-def check_rows(checks) -> str:
+def check_rows(checks) -> Markup:
     """Rows of the consistency-check table (context.CheckView). Broken checks first, each in
     full (expected, printed, line; ids check-N, N its place among all the report's checks);
     then the passed ones, a row per rule: every column or row it held for, with the printed
@@ -408,12 +354,10 @@ def check_rows(checks) -> str:
     passed once gets the full row."""
     out = []
     groups: dict[tuple[str, str], list] = {}
-    names = _RULE_NAMES
     for i, c in enumerate(checks, start=1):
         k = c.check
         if k.passed:
-            rule = k.rule
-            name = names.get(rule) or _rule_name(rule)
+            name = _rule_name(k.rule)
             group = groups.get((name, k.description))
             if group is None:
                 groups[(name, k.description)] = [(i, c)]
@@ -427,37 +371,46 @@ def check_rows(checks) -> str:
             continue
         items = []
         for _, c in members:
+            k = c.check
             target = c.target
-            href = f"#{esc(target)}" if target else f"#L{c.check.line}"
-            items.append(f'{_check_subject(c)} <a href="{href}">{format_number(c.check.printed)}</a>')
+            href = f"#{esc(target)}" if target else f"#L{k.line}"
+            items.append(f'{_check_subject(k.rule, k.applicant)} <a href="{href}">{_NUMBERS[k.printed]}</a>')
         out.append(
             f'<tr class="passed"><td>{_PASSED} ×{len(members)}</td>'
             f'<th scope="row"><code>{esc(rule)}</code> {esc(description)}</th>'
             f'<td colspan="4">{" · ".join(items)}</td></tr>\n'
         )
-    return "".join(out)
+    return Markup("".join(out))
 
 
-_BACKS: dict[str, str] = {}
-
-
+@lru_cache(maxsize=4096)  # (anchors are the catalogue's cells: a few hundred)
 def _back(anchor: str) -> str:
-    """A back-link from a line of the text to a figure read from it (anchors: a few hundred)."""
-    out = _BACKS.get(anchor)
-    if out is None:
-        a = escape(anchor)
-        out = _BACKS[anchor] = f'<a href="#{a}">↑{a}</a>'
-    return out
+    """A back-link from a line of the text to a figure read from it."""
+    a = escape(anchor)
+    return f'<a href="#{a}">↑{a}</a>'
 
 
-# What comes before line n of a report's text (closing line n - 1), made once for every line
-# number any report reaches ([0] unused): '</div>\n<div id="L<n>"><a href="#L<n>">n</a>', and for
+# What comes before line n of a report's text (closing line n - 1), made once for the first
+# _LINES_MADE line numbers ([0] unused): '</div>\n<div id="L<n>"><a href="#L<n>">n</a>', and for
 # a line figures were read from, '</div>\n<div class="cited" id="L<n>">...'
-_LINE_OPEN: list[str] = [""]
-_CITED_OPEN: list[str] = [""]
+_LINES_MADE = 2048
 
 
-def source_text(report, cited: dict[int, list[str]]) -> str:
+def _line_open(k: int) -> str:
+    return f'</div>\n<div id="L{k}"><a href="#L{k}">{k}</a>'
+
+
+def _cited_open(k: int) -> str:
+    return f'</div>\n<div class="cited" id="L{k}"><a href="#L{k}">{k}</a>'
+
+
+@cache
+def _line_opens() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    numbers = range(_LINES_MADE + 1)
+    return tuple(map(_line_open, numbers)), tuple(map(_cited_open, numbers))
+
+
+def source_text(report, cited: dict[int, list[str]]) -> Markup:
     """The report's full text: a line per element (its id L<n>), its number a link to itself,
     the line's place in the original (PDF page and line) in <small> when known, the text itself
     directly in the element (escaped: it is the report's), and back-links (↑) to the figures read
@@ -466,44 +419,46 @@ def source_text(report, cited: dict[int, list[str]]) -> str:
     lines = report.lines
     n = len(lines)
     if not n:
-        return ""
+        return Markup()
     # the whole text escaped in one pass (a line holds no newline; should one, line by line)
     texts = escape("\n".join(lines)).split("\n")
     if len(texts) != n:
         texts = [escape(t) for t in lines]
-    opens, cited_opens = _LINE_OPEN, _CITED_OPEN
-    while len(opens) <= n:
-        k = len(opens)
-        opens.append(f'</div>\n<div id="L{k}"><a href="#L{k}">{k}</a>')
-        cited_opens.append(f'</div>\n<div class="cited" id="L{k}"><a href="#L{k}">{k}</a>')
+    opens, cited_opens = _line_opens()
     # each line's opening markup, then its text; a line's place and back-links added in the list
     parts = [""] * (2 * n)
-    parts[0::2] = opens[1:n + 1]
+    if n <= _LINES_MADE:
+        parts[0::2] = opens[1:n + 1]
+    else:
+        parts[0::2] = opens[1:] + tuple(map(_line_open, range(_LINES_MADE + 1, n + 1)))
     parts[1::2] = texts
     labels = report.line_labels
     if labels:
         for k, label in labels.items():
             if label and 0 < k <= n:
                 parts[2 * k - 1] = f"<small>{escape(label)}</small>{parts[2 * k - 1]}"
-    backs = _BACKS
     for k, anchors in cited.items():
         if anchors and 0 < k <= n:
-            parts[2 * k - 2] = cited_opens[k]
+            parts[2 * k - 2] = cited_opens[k] if k <= _LINES_MADE else _cited_open(k)
             if len(anchors) == 1:  # (most lines)
-                parts[2 * k - 1] += backs.get(anchors[0]) or _back(anchors[0])
+                parts[2 * k - 1] += _back(anchors[0])
             else:
-                parts[2 * k - 1] += "".join([backs.get(a) or _back(a) for a in anchors])
+                parts[2 * k - 1] += "".join(map(_back, anchors))
     parts[0] = parts[0][7:]  # (line 1 closes no line before it)
     parts.append("</div>\n")
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
-# ---------------------------------------------------------------- rows of the other pages
+# ---------------------------------------------------------------- lists of reports
+# A link per report, for every agency of the agencies page (20,000 links at a province's size) and
+# for every year of the years page: as loops of the templates they measured two to three times
+# slower.
 
 
 def report_links(slug: str, reports, sep: str = " · ") -> Markup:
     """An agency's reports as links to their pages, by year."""
-    return Markup(sep.join(f'<a href="{escape(urls.report(slug, r.year))}">{r.year}</a>' for r in reports))
+    base = escape(urls.agency(slug))  # (a report's URL is its agency's and "<year>/": escaped once)
+    return Markup(sep.join([f'<a href="{base}{r.year}/">{r.year}</a>' for r in reports]))
 
 
 def named_report_links(reports, agency_of, sep: str = "、") -> Markup:
@@ -515,34 +470,28 @@ def named_report_links(reports, agency_of, sep: str = "、") -> Markup:
     return Markup(sep.join(out))
 
 
-_YOY_HEADS: dict[str, str] = {}  # metric id -> the head of its row in the year-over-year table
-# (previous value, value) -> the change's markup around its "≈" (' <span class="up">', '+3</span>')
-_CHANGES: dict[tuple[Decimal, Decimal], tuple[str, str]] = {}
+# ---------------------------------------------------------------- an agency's year-over-year table
 
 
+@lru_cache(maxsize=100_000)  # (a corpus has few distinct pairs; bounded: a dev server runs long)
 def _change(before: Decimal, after: Decimal) -> tuple[str, str]:
-    """A change against the previous report: its signed number in a span of class up/down/same
-    (the arrow drawn by the stylesheet)."""
-    if len(_CHANGES) > 100_000:  # bounded, as numbers.format_number_cached
-        _CHANGES.clear()
+    """A change against the previous report, as its markup around the "≈" that may precede its
+    number (' <span class="up">', '+3</span>'): its signed number in a span of class
+    up/down/same (the arrow drawn by the stylesheet)."""
     change = after - before
-    out = _CHANGES[(before, after)] = (
-        f' <span class="{"up" if change > 0 else "down" if change < 0 else "same"}">', f"{signed(change)}</span>")
-    return out
+    return f' <span class="{"up" if change > 0 else "down" if change < 0 else "same"}">', f"{signed(change)}</span>"
 
 
-def yoy_heads(table, slug: str) -> str:
-    """The column heads of an agency's year-over-year table (context.YoYTable): each report's
-    year, linked to its page, and its template (era)."""
-    out = []
-    for year, era in zip(table.years, table.eras):
-        zh, en = context.ERA_LABELS[era]
-        out.append(f'  <th scope="col" class="num"><a href="{escape(urls.report(slug, year))}">{year}</a>'
-                   f'<span class="era">{esc(zh)} <span lang="en">{esc(en)}</span></span></th>\n')
-    return "".join(out)
+
+@cache
+def _yoy_head(metric_id: str) -> str:
+    """The head of a metric's row in the year-over-year table: its names and its unit."""
+    m = catalogue.by_id()[metric_id]
+    unit = f' <span class="unit">（{esc(m.unit)}）</span>' if m.unit else ""
+    return f'<tr><th scope="row">{_metric_label_lean(metric_id)}{unit}</th>'
 
 
-def yoy_rows(table, slug: str) -> str:
+def yoy_rows(table, slug: str) -> Markup:
     """The rows of an agency's year-over-year table (context.YoYTable): a row per metric, its
     names linked to its page and its unit; then a cell per report: its figure, linked to it on
     the report's page, and its change against the previous report (the previous column) when
@@ -550,15 +499,11 @@ def yoy_rows(table, slug: str) -> str:
     table, not per row."""
     base = escape(urls.agency(slug))
     columns = [(f"{base}{year}/#", index) for year, index in zip(table.years, table.totals)]
-    changes, nums = _CHANGES, _NUMS
+    change, numbers = _change, _NUMBERS
     out = []
     for m in table.metrics:
         mid = m.id
-        head = _YOY_HEADS.get(mid)
-        if head is None:
-            unit = f' <span class="unit">（{esc(m.unit)}）</span>' if m.unit else ""
-            head = _YOY_HEADS[mid] = f'<tr><th scope="row">{_metric_label_lean(m)}{unit}</th>'
-        out.append(head)
+        out.append(_yoy_head(mid))
         anchor = esc(mid)
         prev = None  # the figure of the report just before (not the last report that gave it)
         for href, index in columns:
@@ -569,12 +514,12 @@ def yoy_rows(table, slug: str) -> str:
                 out.append(f"<td>{_fig_link(f, href + anchor)}</td>")
             else:
                 before, after = prev.value, f.value
-                span, text = changes.get((before, after)) or _change(before, after)
+                span, text = change(before, after)
                 if f.approximate or f.recovered or f.note or f.origin == "derived":
                     out.append(f'<td>{_fig_link(f, href + anchor)}{span}{"≈" if f.approximate or prev.approximate else ""}{text}</td>')
                 else:  # most cells: a plain link, and "≈" only if the previous figure was approximate
-                    out.append(f'<td><a href="{href}{anchor}">{nums.get(after) or _number(after)}</a>{span}'
+                    out.append(f'<td><a href="{href}{anchor}">{numbers[after]}</a>{span}'
                                f'{"≈" if prev.approximate else ""}{text}</td>')
             prev = f
         out.append("</tr>\n")
-    return "".join(out)
+    return Markup("".join(out))

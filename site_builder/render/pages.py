@@ -12,7 +12,7 @@ from typing import Callable, NamedTuple
 from site_builder import catalogue
 from site_builder.charts import Templates as ChartKinds
 from site_builder.model import Agency, Report
-from site_builder.render import charts_hook, compare_rows, context, urls
+from site_builder.render import charts_hook, comparison_rows, context, urls
 from site_builder.render.prose import ProsePage
 from site_builder.site import Site
 
@@ -149,7 +149,7 @@ def years_page(site: Site) -> Page:
 
 
 def year_page(site: Site, year: int) -> Page:
-    columns, show_share, count, rows_html = compare_rows.year_rows(site, year)
+    columns, show_share, count, rows_html = comparison_rows.year_rows(site, year)
     return Page(
         urls.year(year),
         "year.html",
@@ -171,7 +171,7 @@ def metrics_page(site: Site) -> Page:
 
 
 def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None) -> Page:
-    years, _, rows_html = compare_rows.metric_rows(site, metric.id)
+    years, _, rows_html = comparison_rows.metric_rows(site, metric.id)
     return Page(
         urls.metric(metric.id),
         "metric.html",

@@ -1,5 +1,5 @@
-"""The table rows of the pages that compare agencies: /metrics/<id>/ (an agency's figure each
-year) and /years/<year>/ (an agency's report of that year, its comparable figures).
+"""The rows of the tables that compare agencies, an agency a row: /metrics/<id>/ (its figure each
+year) and /years/<year>/ (its report of that year, the comparable figures).
 
 At a province's size these tables are the pages (1,800 rows, 20,000 cells); a Jinja loop with a
 macro call per row cost ~50 ms a metric page and ~130 ms a year page. Here each row is one
@@ -10,6 +10,8 @@ the agency (whose change makes a full render), its own reports and the page's co
 are part of the cached entry, and rows made for other columns are never used.
 
 The bytes are those the templates' loops wrote (tests/test_compare_pages.py compares them).
+Every value of a report or an agency goes through fragments.escape() (markupsafe's); the page
+gets Markup.
 """
 
 from __future__ import annotations
@@ -99,14 +101,21 @@ def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
 # ---------------------------------------------------------------- /years/<year>/
 
 
-def year_row(agency, report, columns, share: Decimal | None, show_share: bool, totals: dict | None = None) -> str:
-    """One report's row; `totals`: context.totals_of(report), when the caller has it already."""
+def column_ids(columns) -> list[tuple[str, str]]:
+    """The year page's columns (Metric) as year_row() takes them: (metric id, escaped id)."""
+    return [(m.id, esc(m.id)) for m in columns]
+
+
+def year_row(agency, report, columns: list[tuple[str, str]], share: Decimal | None, show_share: bool,
+             totals: dict | None = None) -> str:
+    """One report's row; `columns`: column_ids() of the page's columns; `totals`:
+    context.totals_of(report), when the caller has it already."""
     rurl = urls.report(agency.slug, report.year)
-    head = escape(rurl) + "#"
+    head = f"{escape(rurl)}#"
     if totals is None:
         totals = context.totals_of(report)
     out = [_agency_cell(rurl, agency.name), f"  <td>{escape(context.ERA_LABELS[report.era][0])}</td>\n"]
-    for mid, anchor in _column_ids(columns):
+    for mid, anchor in columns:
         f = totals.get(mid)
         if f is None:
             out.append(_GAP_CELL)
@@ -122,16 +131,6 @@ def year_row(agency, report, columns, share: Decimal | None, show_share: bool, t
     return "".join(out)
 
 
-# The last columns' (metric id, escaped id) pairs: a year page asks for them once a row.
-_COLUMNS: list = [None, []]
-
-
-def _column_ids(columns) -> list[tuple[str, str]]:
-    if _COLUMNS[0] is not columns:  # (the list is held here, so its identity is not reused)
-        _COLUMNS[:] = [columns, [(m.id, esc(m.id)) for m in columns]]
-    return _COLUMNS[1]
-
-
 def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     """(the comparable figures any report of the year gives, whether the withheld share is shown,
     how many reports, the table's rows) for the year's page."""
@@ -145,6 +144,7 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     show_share = any(s is not None for s in shares)
     cache = context.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
     agency_of = site.agency_of
+    ids = column_ids(columns)
     out = []
     seen: set[str] = set()
     for r, share, totals in zip(reports, shares, all_totals):
@@ -152,7 +152,7 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
         slug = agency.slug
         html = cache.get(slug) if slug not in seen else None
         if html is None:
-            html = year_row(agency, r, columns, share, show_share, totals)
+            html = year_row(agency, r, ids, share, show_share, totals)
             if slug not in seen:
                 cache[slug] = html
         seen.add(slug)
