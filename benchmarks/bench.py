@@ -43,8 +43,8 @@ WORKER = r'''
 import dataclasses, json, os, re, resource, shutil, sys, time
 t_start = time.perf_counter()
 from pathlib import Path
-from site_builder.session import BuildOptions, BuildSession
-from site_builder.timings import Timings
+from site_builder.build.session import BuildOptions, BuildSession
+from site_builder.build.timings import Timings
 t_import = time.perf_counter() - t_start
 content, out, templates, static, cache, search = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]), sys.argv[6] == "1"
 jobs_list = [int(j) for j in sys.argv[7].split(",")] if len(sys.argv) > 7 and sys.argv[7] else [None]
@@ -110,7 +110,7 @@ print("BENCH-JSON " + json.dumps(res))
 
 
 def corpus(work: Path, size: int, seed: int) -> Path:
-    from site_builder.synth import generate, parse_years
+    from site_builder.tools.synth import generate, parse_years
 
     content = work / f"content-{size}-{seed}"
     marker = content / ".complete"

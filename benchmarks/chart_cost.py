@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from site_builder.synth import generate, parse_years  # noqa: E402
+from site_builder.tools.synth import generate, parse_years# noqa: E402
 
 
 def cpu() -> float:
@@ -46,10 +46,10 @@ def corpus(work: Path, size: int, seed: int) -> Path:
 
 
 def measure(work: Path, size: int, seed: int) -> None:
-    from site_builder import charts
-    from site_builder.cache import ReportCache
+    from site_builder.render import charts
+    from site_builder.load.cache import ReportCache
     from site_builder.catalogue import metrics
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
     from dataclasses import replace
 
     content = corpus(work, size, seed) if isinstance(size, int) else size
@@ -92,8 +92,8 @@ def spec_files_against_inline(made: list) -> tuple[float, float]:
     written with its charts' specs escaped for a script block, less that page written without."""
     import tempfile
 
-    from site_builder import charts
-    from site_builder.output import Output
+    from site_builder.render import charts
+    from site_builder.build.output import Output
 
     page = "x" * 74_000
     pairs = [made[i:i + 2] for i in range(0, len(made), 2)]  # two charts a page, as an agency's

@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from site_builder import render as R
     from site_builder.commands.serve import keep_out_of_gc
-    from site_builder.session import BuildOptions, BuildSession
-    from site_builder.timings import Timings
+    from site_builder.build.session import BuildOptions, BuildSession
+    from site_builder.build.timings import Timings
 
     work = args.work
     content = work / "content"
@@ -206,7 +206,7 @@ def watched_edits(args, content: Path, out: Path, cache: Path, templates: Path, 
     from livereload.handlers import LiveReloadHandler
 
     from site_builder.commands import serve as S
-    from site_builder.timings import Timings
+    from site_builder.build.timings import Timings
 
     os.environ["SITE_BUILDER_CACHE"] = str(cache)  # (the Rebuilder's build takes the default cache folder)
     stages: list[Timings] = []

@@ -32,8 +32,8 @@ WORKER = r'''
 import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from site_builder.cache import ReportCache
-from site_builder.load import load_site
+from site_builder.load.cache import ReportCache
+from site_builder.load.loader import load_site
 t_import = time.perf_counter() - t0
 content, cache, jobs, records, profile = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] == "1"
 

@@ -3,7 +3,7 @@
     python benchmarks/render_pages.py CONTENT_DIR [--n 50] [--repeat 3] [--downloads] [--cache DIR] [--save DIR]
 
 Loads the site once (parse cache under --cache), then for each page type builds the page
-(pages.py + context.py: "context") and renders its template ("template") for up to N pages,
+(pages.py + views.py: "context") and renders its template ("template") for up to N pages,
 and prints CPU milliseconds per page and the mean page size. Charts are left out (they are
 built and cached by charts.py and timed by bench.py); the chart hook returns no chart here.
 --downloads times each file of data/ (CPU seconds, size). --save writes the rendered sample
@@ -44,14 +44,16 @@ def main() -> int:
     ap.add_argument("--save", type=Path, default=None, help="write the sampled pages here")
     args = ap.parse_args()
 
-    from site_builder.cache import ReportCache
-    from site_builder.load import load_site
-    from site_builder.render import charts_hook, context, environment, pages, urls
+    from site_builder.load.cache import ReportCache
+    from site_builder.load.loader import load_site
+    from site_builder.render import environment, pages, urls
+    from site_builder.render import page_charts
+    from site_builder.render import views
     from site_builder.render.prose import read_pages
 
     # charts are not this benchmark's business (their cost is Altair and vl-convert)
-    charts_hook.agency_charts = lambda site, slug, kinds=None: []
-    charts_hook.metric_charts = lambda site, metric_id, kinds=None: []
+    page_charts.agency_charts = lambda site, slug, kinds=None: []
+    page_charts.metric_charts = lambda site, metric_id, kinds=None: []
 
     cache_dir = args.cache or args.content.parent / f".cache-{args.content.name}"
     c0 = cpu()
@@ -108,8 +110,8 @@ def main() -> int:
     if args.downloads:
         import tempfile
 
-        from site_builder import downloads
-        from site_builder.output import Output
+        from site_builder.render import downloads
+        from site_builder.build.output import Output
         from site_builder.render import records_files
 
         reports, agency_of = site.reports, site.agency_of

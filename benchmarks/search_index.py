@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKER = r'''
 import json, pickle, resource, sys, time
 from pathlib import Path
-from site_builder import search
+from site_builder.render import search
 
 docs = pickle.loads(Path(sys.argv[1]).read_bytes())
 out = Path(sys.argv[2])
@@ -74,9 +74,9 @@ def corpus(work: Path, reports: int, seed: int) -> Path:
 def documents(content: Path, cache: Path) -> tuple[list, dict]:
     """The documents of the corpus, with the CPU seconds of site_key() (first, and again on the
     same reports as a rebuild has them) and of the documents."""
-    from site_builder.cache import ReportCache
-    from site_builder.load import load_site
-    from site_builder.search import site_documents, site_key
+    from site_builder.load.cache import ReportCache
+    from site_builder.load.loader import load_site
+    from site_builder.render.search import site_documents, site_key
 
     site = load_site(content, cache=ReportCache(cache))
     times = {}

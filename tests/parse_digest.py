@@ -140,7 +140,7 @@ def build_corpus(folder: Path, reports: int = SYNTH_REPORTS) -> Path:
     reports and their damaged variants); returns it. `reports` other than the default makes a
     bigger corpus for checking by hand (the committed digest is of the default)."""
     from site_builder.readers.text import decode
-    from site_builder.synth import generate, parse_years
+    from site_builder.tools.synth import generate, parse_years
 
     content = Path(folder)
     years = parse_years(SYNTH_YEARS)
@@ -166,7 +166,7 @@ def build_corpus(folder: Path, reports: int = SYNTH_REPORTS) -> Path:
 def digest_lines(content: Path) -> list[tuple[str, list[str]]]:
     """(cite path, canonical lines) for every report file of `content`, parsed afresh."""
     from site_builder.exceptions import ReportError
-    from site_builder.load import parse_file, report_files
+    from site_builder.load.loader import parse_file, report_files
 
     out = []
     for path in report_files(content):

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from browser.seeds import SEED_REPORTS, copy_seed_content
 from site_builder.cli import main
-from site_builder.load import load_site
+from site_builder.load.loader import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -93,14 +93,14 @@ def new_requests_row(lines: list[str]) -> int:
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> Path:
-    import site_builder.session as session_mod
-    from site_builder.render import charts_hook
+    import site_builder.build.session as session_mod
+    from site_builder.render import page_charts
 
     out = tmp_path_factory.mktemp("baseline") / "site"
     content = copy_seed_content(tmp_path_factory.mktemp("baseline-content") / "content")
     with pytest.MonkeyPatch.context() as mp:  # records and pages only: no charts needed
-        mp.setattr(charts_hook, "agency_charts", lambda site, slug, kinds=None: [])
-        mp.setattr(charts_hook, "metric_charts", lambda site, metric_id, kinds=None: [])
+        mp.setattr(page_charts, "agency_charts", lambda site, slug, kinds=None: [])
+        mp.setattr(page_charts, "metric_charts", lambda site, metric_id, kinds=None: [])
         mp.setattr(session_mod, "prerender", lambda kinds: None)
         assert main(["build", "--content", str(content), "--out", str(out)]) == 0
     return out

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import site_builder.render as render
-from site_builder.session import BuildOptions, BuildSession
+from site_builder.build.session import BuildOptions, BuildSession
 from site_builder.render import PROJECT_ROOT, records_files
-from site_builder.synth import generate
+from site_builder.tools.synth import generate
 from sitefiles import tree
 
 TEMPLATES = PROJECT_ROOT / "templates"

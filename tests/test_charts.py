@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import charts
-from site_builder.charts import ALL_KINDS, APPROX, EXACT, Templates, agency_charts, metric_chart
-from site_builder.load import Site, load_site
+from site_builder.render import charts
+from site_builder.render.charts import ALL_KINDS, APPROX, EXACT, Templates, agency_charts, metric_chart
+from site_builder.load.loader import Site, load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -321,8 +321,8 @@ def test_a_process_with_the_kinds_on_disk_never_imports_altair(tmp_path):
     script = f"""
 import sys
 from pathlib import Path
-from site_builder import charts
-from site_builder.load import load_site
+from site_builder.render import charts
+from site_builder.load.loader import load_site
 assert "altair" not in sys.modules, "importing the charts module imported Altair"
 kinds = charts.Templates(Path({str(tmp_path)!r}))
 site = load_site(Path({str(CONTENT)!r}))

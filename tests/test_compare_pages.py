@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import charts
-from site_builder.load import load_site
+from site_builder.render import charts
+from site_builder.load.loader import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +72,8 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
     """The loops the templates had (kept here as the reference), against comparison_rows."""
     from jinja2 import DictLoader
 
-    from site_builder.render import comparison_rows, context, environment
+    from site_builder.render import comparison_rows, environment
+    from site_builder.render import views
 
     env = environment(ROOT / "templates")
     env.loader = DictLoader({
@@ -98,7 +99,7 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
         rows = []
         for a in seed.agencies:
             by_year = {r.year: r for r in seed.reports_of(a.slug)}
-            given = {y: f for y, r in by_year.items() if (f := context.figure_of(r, m.id)) is not None}
+            given = {y: f for y, r in by_year.items() if (f := views.figure_of(r, m.id)) is not None}
             if given:
                 rows.append(type("Row", (), {"agency": a, "cells": [(y, by_year.get(y), given.get(y)) for y in years]}))
         assert count == len(rows) > 0
@@ -106,8 +107,8 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
     for year in seed.years:
         columns, show_share, count, html = comparison_rows.year_rows(seed, year)
         reports = [r for r in seed.reports if r.year == year]
-        rows = [(seed.agency_of[r.path], r, [context.figure_of(r, m.id) for m in columns],
-                 context.share(context.figure_of(r, "outcome.withheld"), context.figure_of(r, "outcome.total")))
+        rows = [(seed.agency_of[r.path], r, [views.figure_of(r, m.id) for m in columns],
+                 views.share(views.figure_of(r, "outcome.withheld"), views.figure_of(r, "outcome.total")))
                 for r in reports]
         assert count == len(reports)
         assert str(html) == env.get_template("year").render(rows=rows, columns=columns, show_share=show_share), year
@@ -116,17 +117,18 @@ def test_rows_are_the_bytes_the_template_loops_wrote(seed):
 def test_rows_made_for_other_columns_are_not_reused(seed):
     from dataclasses import replace
 
-    from site_builder.render import comparison_rows, context
+    from site_builder.render import comparison_rows
+    from site_builder.render import views
 
     site = replace(seed)  # (a Site of its own: the rows made here are kept with it)
     year = site.years[-1]
     columns, show_share, _, html = comparison_rows.year_rows(site, year)
     signature = (tuple(m.id for m in columns), show_share)
-    kept = context.row_cache(site, ("year", year), signature)
+    kept = views.row_cache(site, ("year", year), signature)
     assert kept  # the rows made are kept for the page's columns
     kept[next(iter(kept))] = "stale"
     assert "stale" in str(comparison_rows.year_rows(site, year)[3])  # (kept rows are used as they are)
-    assert context.row_cache(site, ("year", year), (signature[0][:-1], show_share)) == {}
+    assert views.row_cache(site, ("year", year), (signature[0][:-1], show_share)) == {}
     assert str(comparison_rows.year_rows(replace(seed), year)[3]) == str(html)  # another Site: made anew
 
 
@@ -138,7 +140,7 @@ def test_edits_in_a_row_at_scale_equal_a_clean_build(tmp_path, many):
     import shutil
 
     from site_builder.render import comparison_rows
-    from site_builder.synth import generate
+    from site_builder.tools.synth import generate
     from test_incremental import Session, _bump_first_figure, _reports
 
     content = tmp_path / "content"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.downloads import NOTES_COLUMNS, notes_csv, records_csv
-from site_builder.load import load_site, parse_file
+from site_builder.render.downloads import NOTES_COLUMNS, notes_csv, records_csv
+from site_builder.load.loader import load_site, parse_file
 from site_builder.model import APPLICANTS
 from site_builder.parser import parse_document
 from site_builder.readers import Document

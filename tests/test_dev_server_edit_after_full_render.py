@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 import site_builder.render as render
-from site_builder.render import PROJECT_ROOT, comparison_rows, context
-from site_builder.session import BuildOptions, BuildSession
-from site_builder.synth import generate
+from site_builder.render import PROJECT_ROOT, comparison_rows
+from site_builder.render import views
+from site_builder.build.session import BuildOptions, BuildSession
+from site_builder.tools.synth import generate
 from sitefiles import tree
 
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -41,9 +42,9 @@ def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, t
             signature = (tuple(m.id for m in columns), show_share)
         else:
             signature = tuple(comparison_rows.metric_rows(fresh, key)[0])
-        kept = dict(context.row_cache(site, (kind, key), signature))
+        kept = dict(views.row_cache(site, (kind, key), signature))
         assert kept, f"no rows kept for {kind} {key}"
-        assert kept == context.row_cache(fresh, (kind, key), signature), (kind, key)
+        assert kept == views.row_cache(fresh, (kind, key), signature), (kind, key)
 
     # an edit rendered from those rows gives what a clean build of the edited content gives
     report = sorted((content / "reports").glob("*.txt"))[3]

@@ -1,4 +1,4 @@
-"""A dev-server rebuild after report edits loads them into the last Site (load._patched) instead
+"""A dev-server rebuild after report edits loads them into the last Site (loader._patched) instead
 of assembling every report again: the Site it gives must equal the one assemble() gives, and
 any edit it cannot patch (a report now of another agency or year, a broken file, two reports of
 one agency and year) must fall back to assembling."""
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import load
-from site_builder.load import load_site, report_files
+from site_builder.load import loader
+from site_builder.load.loader import load_site, report_files
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
@@ -56,8 +56,8 @@ def test_a_patched_site_equals_an_assembled_one(tmp_path, monkeypatch, change, p
     elif change == "an unreadable report":
         report.write_bytes(b"\xff\xfe\x00garbage")
     calls = []
-    real = load._patched
-    monkeypatch.setattr(load, "_patched", lambda *a: calls.append(real(*a)) or calls[-1])
+    real = loader._patched
+    monkeypatch.setattr(loader, "_patched", lambda *a: calls.append(real(*a)) or calls[-1])
     files = report_files(content)
     got = load_site(content, known=before.known, files=files, previous=before)
     assert calls and (calls[0] is not None) == patched
@@ -77,7 +77,7 @@ def test_two_reports_of_one_agency_and_year_are_assembled(tmp_path):
     assert any(w.code == "duplicate" for w in before.warnings)
     edit(twin, "\t139\n", "\t141\n")
     files = report_files(content)
-    assert load._patched(before, content, files, load.cite_paths(files, content),
-                         load.load_reports(files, content, known=before.known)) is None
+    assert loader._patched(before, content, files, loader.cite_paths(files, content),
+                         loader.load_reports(files, content, known=before.known)) is None
     assert view(load_site(content, known=before.known, files=files, previous=before)) == \
         view(load_site(content, known=before.known, files=files))

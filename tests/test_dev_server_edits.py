@@ -9,10 +9,12 @@ from pathlib import Path
 
 from dataclasses import replace
 
-from site_builder import search, search_docs, site as site_module
-from site_builder import session as S
-from site_builder.load import load_site
-from site_builder.output import Output
+from site_builder.render import search
+from site_builder.render import search_docs
+from site_builder.load import site as site_module
+from site_builder.build import session as S
+from site_builder.load.loader import load_site
+from site_builder.build.output import Output
 from site_builder.render import changes
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -131,11 +133,11 @@ def test_carry_all_equals_carrying_one_by_one(tmp_path):
 
 
 def test_an_edit_named_by_the_watcher_loads_only_that_file_and_equals_a_fresh_load(tmp_path, monkeypatch):
-    """load._edited: the files of the last build and its scan patched with the edited path
+    """loader._edited: the files of the last build and its scan patched with the edited path
     (what the dev server hands the load after a file event): only that file is looked at, and
     the Site equals one loaded from nothing."""
-    from site_builder import load
-    from site_builder.incremental import patched, scan
+    from site_builder.load import loader
+    from site_builder.build.incremental import patched, scan
     from test_dev_server_edited_site import view
 
     content = tmp_path / "content"
@@ -146,20 +148,20 @@ def test_an_edit_named_by_the_watcher_loads_only_that_file_and_equals_a_fresh_lo
     edit(report, "\t139\n", "\t141\n")
     state = patched(first_scan, [str(report.resolve())], [content])
     looked_at = []
-    real = load._load
-    monkeypatch.setattr(load, "_load", lambda files, *a: looked_at.append(list(files)) or real(files, *a))
+    real = loader._load
+    monkeypatch.setattr(loader, "_load", lambda files, *a: looked_at.append(list(files)) or real(files, *a))
     after = load_site(content, known=before.known, files=before.files, scanned=state, previous=before)
     assert looked_at == [[content / "reports" / "jianguomen-2024.txt"]]
-    monkeypatch.setattr(load, "_load", real)
+    monkeypatch.setattr(loader, "_load", real)
     assert view(after) == view(load_site(content))
     # a scan that is not the one the last Site was loaded from: every file, as before
     looked_at.clear()
-    monkeypatch.setattr(load, "_load", lambda files, *a: looked_at.append(list(files)) or real(files, *a))
+    monkeypatch.setattr(loader, "_load", lambda files, *a: looked_at.append(list(files)) or real(files, *a))
     edit(report, "\t141\n", "\t143\n")
     other = patched(scan([content]), [str(report.resolve())], [content])
     again = load_site(content, known=after.known, files=after.files, scanned=other, previous=after)
     assert len(looked_at[0]) == len(before.files) > 1
-    monkeypatch.setattr(load, "_load", real)
+    monkeypatch.setattr(loader, "_load", real)
     assert view(again) == view(load_site(content))
 
 
@@ -180,7 +182,7 @@ def test_inputs_since_an_edit_equals_the_listing(tmp_path):
     folder = S._Folder(files=(site.known, site.files, False))
     report = content / "reports" / "jianguomen-2024.txt"
     edit(report, "\t139\n", "\t141\n")
-    from site_builder.incremental import current
+    from site_builder.build.incremental import current
 
     options = last.manifest.options
     now = current(content, templates, static, options)
@@ -201,8 +203,8 @@ def test_the_cite_paths_of_the_last_files_are_its_sites_known_keys(tmp_path):
     """BuildSession.build hands load_site the cite paths of the last build's list of files as its
     Site's `known` keys, in order (no str() of every Path again): they are cite_paths() of the
     files after a fresh load and after each kind of edit (the watcher's path, a full scan's)."""
-    from site_builder.incremental import patched, scan
-    from site_builder.load import cite_paths
+    from site_builder.build.incremental import patched, scan
+    from site_builder.load.loader import cite_paths
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)

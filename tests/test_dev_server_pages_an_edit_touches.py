@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.load import load_site
+from site_builder.load.loader import load_site
 from site_builder.render import affected, changes, pages
 from site_builder.render.prose import read_pages
 

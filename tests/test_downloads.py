@@ -11,15 +11,10 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from site_builder.downloads import (
-    RECORD_COLUMNS,
-    agency_records_csv,
-    records_csv_chunks,
-    records_json_chunks,
-)
-from site_builder.load import Site, load_site, records_of
+from site_builder.render.downloads import RECORD_COLUMNS, agency_records_csv, records_csv_chunks, records_json_chunks
+from site_builder.load.loader import Site, load_site, records_of
 from site_builder.model import Agency, Figure, Report
-from site_builder.output import Output
+from site_builder.build.output import Output
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,10 +10,10 @@ import json
 import os
 from decimal import Decimal
 
-from site_builder import downloads
-from site_builder.downloads import RECORD_COLUMNS, report_bytes
+from site_builder.render import downloads
+from site_builder.render.downloads import RECORD_COLUMNS, report_bytes
 from site_builder.model import Agency, Figure, Report
-from site_builder.output import Output, content_hash
+from site_builder.build.output import Output, content_hash
 
 
 def reference(report: Report, agency: Agency) -> tuple[str, str]:

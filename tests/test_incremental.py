@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import session as session_mod
+from site_builder.build import session as session_mod
 from site_builder.render import PROJECT_ROOT
-from site_builder.session import BuildOptions, BuildSession
-from site_builder.synth import generate
-from site_builder.timings import Timings
+from site_builder.build.session import BuildOptions, BuildSession
+from site_builder.tools.synth import generate
+from site_builder.build.timings import Timings
 from sitefiles import tree
 
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -385,7 +385,8 @@ def test_many_edits_in_a_row(content, tmp_path):
     # change: they equal those a Site of the same reports builds from scratch
     from dataclasses import replace
 
-    from site_builder.render import comparison_rows, context
+    from site_builder.render import comparison_rows
+    from site_builder.render import views
 
     site = s.site
     fresh = replace(site)  # (the same fields, no index computed yet)
@@ -403,8 +404,8 @@ def test_many_edits_in_a_row(content, tmp_path):
             signature = (tuple(m.id for m in columns), show_share)
         else:
             signature = tuple(comparison_rows.metric_rows(fresh, key)[0])
-        kept = dict(context.row_cache(site, (kind, key), signature))
-        made = context.row_cache(fresh, (kind, key), signature)
+        kept = dict(views.row_cache(site, (kind, key), signature))
+        made = views.row_cache(fresh, (kind, key), signature)
         assert {slug: made[slug] for slug in kept} == kept, (kind, key)
         checked += len(kept)
     assert checked
@@ -435,9 +436,9 @@ def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
     too, and again from those files (the layout of a rewritten file is right)."""
     from dataclasses import replace
 
-    from site_builder.downloads import records_csv_chunks, records_json_chunks
-    from site_builder.load import Site, load_site
-    from site_builder.output import Output
+    from site_builder.render.downloads import records_csv_chunks, records_json_chunks
+    from site_builder.load.loader import Site, load_site
+    from site_builder.build.output import Output
     from site_builder.render import records_files
 
     def expected(site: Site) -> dict[str, bytes]:
@@ -482,7 +483,7 @@ def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
 def test_an_in_place_commit_cut_short_puts_every_file_back(tmp_path, monkeypatch):
     """commit_in_place replaces and removes files in the live site one by one; a failure at any
     step (here the third rename) undoes the steps before it."""
-    from site_builder import output
+    from site_builder.build import output
 
     out, stage = tmp_path / "site", tmp_path / "stage"
     for rel, text in {"a.html": "a", "d/b.html": "b", "d/gone.html": "gone", "e/old.html": "old"}.items():
@@ -519,7 +520,7 @@ def test_an_in_place_commit_cut_short_puts_every_file_back(tmp_path, monkeypatch
 def test_a_recent_file_is_compared_by_its_bytes(tmp_path):
     """An edit within one mtime tick that keeps the size must not look unchanged ("racily clean"),
     and a file recorded by hash while recent is still the same file once it is older."""
-    from site_builder.incremental import Manifest, scan
+    from site_builder.build.incremental import Manifest, scan
 
     f = tmp_path / "r.txt"
     f.write_text("建国门街道2024年 17 件", encoding="utf-8")
@@ -542,7 +543,7 @@ def _defer(s: Session) -> tuple[dict, dict]:
     """One rebuild with defer_downloads, as the dev server runs it: (tree after the pages, tree
     after the downloads). The first step's tree is the clean build's but for the data files,
     which are the previous ones; no manifest claims them until the second step is done."""
-    from site_builder.incremental import load_manifest
+    from site_builder.build.incremental import load_manifest
 
     before = tree(s.out)
     assert s.build(defer_downloads=True).stats.render_incremental
@@ -585,7 +586,7 @@ def test_deferred_downloads_come_second_and_end_as_a_clean_build(content, tmp_pa
 
 def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_writes_them(content, tmp_path, monkeypatch):
     import site_builder.render.records_files as records_files
-    from site_builder.incremental import load_manifest
+    from site_builder.build.incremental import load_manifest
 
     s = Session(content, tmp_path)
     before = tree(s.out)
@@ -612,7 +613,7 @@ def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_wri
 def test_the_report_files_a_rebuild_loads_are_those_a_listing_finds(content, tmp_path, monkeypatch):
     """In the dev server's process the report files come from the last build and the inputs
     changed since, not a walk of the folder: the same list, in report_files()' order."""
-    import site_builder.load as load
+    import site_builder.load.loader as load
 
     s = Session(content, tmp_path)
     seen = []

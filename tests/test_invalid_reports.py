@@ -13,7 +13,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.exceptions import ReportError
-from site_builder.load import load_site
+from site_builder.load.loader import load_site
 from site_builder.parser import parse_document
 from site_builder.readers import read_document
 

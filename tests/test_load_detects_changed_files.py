@@ -9,8 +9,8 @@ import shutil
 import time
 from pathlib import Path
 
-from site_builder import incremental
-from site_builder.load import _signature, _signatures, cite_paths, load_site, report_files
+from site_builder.build import incremental
+from site_builder.load.loader import _signature, _signatures, cite_paths, load_site, report_files
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 

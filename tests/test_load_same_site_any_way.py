@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cache import ReportCache
+from site_builder.load.cache import ReportCache
 from site_builder.exceptions import ReportError
-from site_builder.load import PARALLEL_MIN, load_site
-from site_builder.synth import generate, parse_years
+from site_builder.load.loader import PARALLEL_MIN, load_site
+from site_builder.tools.synth import generate, parse_years
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -80,8 +80,8 @@ def test_iter_records_streams_the_rows_of_records(content):
 
 
 def test_a_cache_entry_gives_back_the_report_exactly(content):
-    from site_builder.cache import decode, encode
-    from site_builder.load import parse_file
+    from site_builder.load.cache import decode, encode
+    from site_builder.load.loader import parse_file
 
     names = sorted(p.name for p in (content / "reports").glob("*.txt") if p.name not in INVALID_NAMES)
     for name in names[:20]:
@@ -98,8 +98,8 @@ def test_a_cache_entry_gives_back_the_report_exactly(content):
 def test_a_report_marshal_cannot_store_is_pickled_and_comes_back(content):
     from decimal import Decimal
 
-    from site_builder.cache import decode, encode
-    from site_builder.load import parse_file
+    from site_builder.load.cache import decode, encode
+    from site_builder.load.loader import parse_file
 
     report = parse_file(next(p for p in (content / "reports").glob("*-20*.txt")), content)
     report.line_labels = {3: Decimal("1")}  # no Decimal outside figures and checks: not marshal's
@@ -141,14 +141,14 @@ def test_every_built_in_reader_registers_the_suffixes_it_is_imported_for():
 def test_the_cache_stores_every_field_of_a_report_in_its_fast_form():
     """A field added to Report must be added to cache.encode(): until then reports are pickled
     (exact, but the warm load loses its speed), and this test says so."""
-    from site_builder import cache
+    from site_builder.load import cache
 
     assert cache.MARSHALLED
 
 
 def test_a_report_with_a_field_the_cache_does_not_know_is_pickled_whole(content, monkeypatch):
-    from site_builder import cache
-    from site_builder.load import parse_file
+    from site_builder.load import cache
+    from site_builder.load.loader import parse_file
 
     report = parse_file(next(p for p in (content / "reports").glob("*-20*.txt")), content)
     monkeypatch.setattr(cache, "MARSHALLED", False)

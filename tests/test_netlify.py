@@ -13,7 +13,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from site_builder.assets import ASSETS_DIR, Assets
+from site_builder.render.static_assets import ASSETS_DIR, Assets
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from site_builder.output import Output
+from site_builder.build.output import Output
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from site_builder import output
+from site_builder.build import output
 
 
 def make(folder: Path, files: dict[str, str]) -> None:

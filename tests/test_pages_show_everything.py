@@ -9,9 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 from sitehtml import Node, page
-from site_builder.load import load_site
+from site_builder.load.loader import load_site
 from site_builder.render import fragments
-from site_builder.render.context import check_views
+from site_builder.render.views import check_views
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -90,7 +90,7 @@ def test_hostile_check_text_is_escaped():
     from decimal import Decimal
 
     from site_builder.model import CheckResult
-    from site_builder.render.context import CheckView
+    from site_builder.render.views import CheckView
 
     bad = '<script>alert(1)</script>"'
     views = [CheckView(CheckResult(f"t9.x:{bad}", a, Decimal(1), Decimal(p), 3, bad), None, None)

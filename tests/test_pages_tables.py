@@ -17,10 +17,11 @@ import pytest
 
 from sitehtml import Node, parse
 from site_builder import catalogue
-from site_builder.load import load_site
+from site_builder.load.loader import load_site
 from site_builder.model import APPLICANTS, Diagnostic
-from site_builder.render import PROJECT_ROOT, context, environment, fragments, pages
-from site_builder.synth import generate, parse_years
+from site_builder.render import PROJECT_ROOT, environment, fragments, pages
+from site_builder.render import views
+from site_builder.tools.synth import generate, parse_years
 
 HOSTILE = '<script>alert("x")</script> & \'q\' "'
 
@@ -104,21 +105,21 @@ def _reading_of_cited(report) -> dict[int, list[str]]:
         ids = []
         for metric in sorted({f.metric for f in on}, key=order.__getitem__):
             columns = [f.applicant for f in on if f.metric == metric]
-            ids.append(metric if "total" in columns else context.anchor(metric, min(columns, key=APPLICANTS.index)))
+            ids.append(metric if "total" in columns else views.anchor(metric, min(columns, key=APPLICANTS.index)))
         out[line] = ids
     return out
 
 
 def test_cited_lines_are_the_plain_reading(site):
     for r in site.reports:
-        assert context.cited_lines(r) == _reading_of_cited(r), r.path
+        assert views.cited_lines(r) == _reading_of_cited(r), r.path
 
 
 def test_every_cell_of_every_report_page(site, render):
     seen_kinds = set()
     for r in site.reports:
         doc = render(pages.report_page(site, r))
-        gaps = context.gaps_of(r)
+        gaps = views.gaps_of(r)
         cells = {td.attrs["id"]: td for td in doc.find_all("td") if td.attrs.get("id")}
         placed = set()
         for cid, td in cells.items():
@@ -218,4 +219,4 @@ def test_cited_lines_of_a_figure_of_another_origin(site):
     r = next(r for r in site.reports if r.era == "2021")
     odd = dataclasses.replace(r, figures=[f._replace(origin="ocr") if i % 3 == 0 and f.origin != "derived" else f
                                           for i, f in enumerate(r.figures)])
-    assert context.cited_lines(odd) == _reading_of_cited(odd) == _reading_of_cited(r)
+    assert views.cited_lines(odd) == _reading_of_cited(odd) == _reading_of_cited(r)

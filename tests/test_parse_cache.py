@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import cache as cache_mod
-from site_builder.cache import ReportCache, decode, encode, file_hash, report_key
-from site_builder.load import PARALLEL_MIN, cite_paths, load_site, report_files
-from site_builder.synth import generate, parse_years
+from site_builder.load import cache as cache_mod
+from site_builder.load.cache import ReportCache, decode, encode, file_hash, report_key
+from site_builder.load.loader import PARALLEL_MIN, cite_paths, load_site, report_files
+from site_builder.tools.synth import generate, parse_years
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -64,7 +64,7 @@ def test_a_cold_parallel_load_writes_a_pack_per_chunk_and_every_report_is_found(
 
 def test_a_cache_entry_read_back_is_the_report(content):
     files = report_files(content)
-    from site_builder.load import _parse_one
+    from site_builder.load.loader import _parse_one
 
     root_results = [_parse_one(f, content)[1] for f in files[:10]]
     cache = ReportCache(content.parent / "roundtrip")
@@ -160,7 +160,7 @@ def test_small_packs_are_merged_into_one(content, want, tmp_path):
     files = report_files(content)
     cites = cite_paths(files, content)
     # one pack per report, as a dev server's rebuilds write them
-    from site_builder.load import _parse_one
+    from site_builder.load.loader import _parse_one
 
     for f, c in zip(files, cites):
         digest, result = _parse_one(f, content, c)

@@ -27,7 +27,7 @@ def test_the_parse_of_the_digest_corpus_is_the_golden_file(tmp_path):
     assert len(want) > 150  # seeds, fixtures, synthetic reports and variants
     diff = differences(want, got)
     assert not diff, (
-        "\n".join(diff) + "\n(site_builder/synth.py writes most of the corpus: a change there changes it too. "
+        "\n".join(diff) + "\n(site_builder/tools/synth.py writes most of the corpus: a change there changes it too. "
         "If the change is meant: python tests/parse_digest.py --update, and review git diff tests/data/parse_golden/)")
 
 

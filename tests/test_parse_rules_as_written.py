@@ -9,7 +9,7 @@ import re
 import sys
 from decimal import Decimal
 
-from site_builder.cache import _SHORT_LINE, _entry, decode, encode
+from site_builder.load.cache import _SHORT_LINE, _entry, decode, encode
 from site_builder.model import Report
 from site_builder.parser.checks import _STAT_SUMS, _STAT_SUMS_PREFIXES, check_stat
 from site_builder.parser.prose import _statements, parse_prose

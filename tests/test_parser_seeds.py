@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.load import load_site, parse_file
+from site_builder.load.loader import load_site, parse_file
 from site_builder.model import APPLICANTS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from jinja2 import TemplateSyntaxError
 
-import site_builder.session as session_mod
-import site_builder.output as output_mod
+import site_builder.build.session as session_mod
+import site_builder.build.output as output_mod
 from browser.seeds import CONTENT, copy_seed_content
 from site_builder.cli import main
 

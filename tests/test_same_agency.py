@@ -3,7 +3,7 @@ build's warnings when no agencies.toml entry says so, and never merged without o
 
 from __future__ import annotations
 
-from site_builder.load import load_site
+from site_builder.load.loader import load_site
 
 REPORT = "{name}{year}年度政府信息公开工作年度报告\n一、概述\n{year}年主动公开政府信息{n}条。\n"
 

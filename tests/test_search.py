@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.exceptions import SiteBuilderError
-from site_builder.load import load_site
-from site_builder.search import build_index, docs_key, site_documents, site_key, standin, start_index
-from site_builder.search_docs import SearchDoc, Section, metrics_given
+from site_builder.load.loader import load_site
+from site_builder.render.search import build_index, docs_key, site_documents, site_key, standin, start_index
+from site_builder.render.search_docs import SearchDoc, Section, metrics_given
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -272,7 +272,7 @@ def test_the_extended_pagefind_binary_is_used():
 
 def test_a_rebuild_keeps_the_index_after_a_figure_edit_and_rewrites_it_for_a_new_report(tmp_path, no_charts):
     from site_builder.render import PROJECT_ROOT
-    from site_builder.session import BuildOptions, BuildSession
+    from site_builder.build.session import BuildOptions, BuildSession
 
     content, out, fresh = tmp_path / "content", tmp_path / "site", tmp_path / "fresh"
     shutil.copytree(CONTENT, content)

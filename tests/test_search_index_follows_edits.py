@@ -9,8 +9,8 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from site_builder import search
-from site_builder.load import load_site
+from site_builder.render import search
+from site_builder.load.loader import load_site
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 

@@ -16,11 +16,12 @@ import pytest
 
 from watchwait import settled
 
-from site_builder import incremental, watch
+from site_builder.build import incremental
+from site_builder.build import watch
 from site_builder.commands.serve import Rebuilder, _livereload_watcher_class
 from site_builder.render import PROJECT_ROOT
-from site_builder.session import BuildOptions, BuildSession
-from site_builder.synth import generate
+from site_builder.build.session import BuildOptions, BuildSession
+from site_builder.tools.synth import generate
 from sitefiles import tree
 
 pytestmark = pytest.mark.skipif(not watch.available(), reason="inotify is Linux's")
@@ -88,10 +89,10 @@ def test_an_edit_told_by_events_rebuilds_that_report_from_a_patched_scan(site, t
     r, w = site
     report = reports(r)[4]
     parsed = []
-    import site_builder.load as load
+    import site_builder.load.loader as loader
 
-    real_parse = load._parse_one
-    monkeypatch.setattr(load, "_parse_one", lambda *a, **k: parsed.append(a) or real_parse(*a, **k))
+    real_parse = loader._parse_one
+    monkeypatch.setattr(loader, "_parse_one", lambda *a, **k: parsed.append(a) or real_parse(*a, **k))
     report.write_text(bump(report), encoding="utf-8")
     changes = settled(w, named(report))
     assert changes.full is None

@@ -3,9 +3,9 @@ to the build (BuildSession.build(scanned=...)) instead of the build scanning 20,
 
 from __future__ import annotations
 
-from site_builder import incremental
+from site_builder.build import incremental
 from site_builder.commands.serve import Rebuilder
-from site_builder.session import BuildOptions, BuildSession
+from site_builder.build.session import BuildOptions, BuildSession
 
 
 def test_an_edit_is_scanned_once_and_built_from_that_scan(project, no_charts, monkeypatch):
@@ -42,7 +42,7 @@ def test_a_build_from_a_given_scan_equals_one_that_scans(project, no_charts):
 def test_the_first_edit_after_a_full_build_lists_no_report_file_again(project, no_charts, monkeypatch):
     # the full build's list of report files is kept for the next build in the session (a list of
     # 20,000 Paths made again, and their cite paths, cost ~80 ms at a province's size)
-    import site_builder.load as load
+    import site_builder.load.loader as load
 
     r = Rebuilder(project / "content", project / "_site", project / "templates", project / "static",
                   search=False, log=lambda m: None)

@@ -119,8 +119,8 @@ def test_stat_table_report(seed_site):
 
 
 def test_every_figure_has_one_anchor(seed_site):
-    from site_builder.load import load_site
-    from site_builder.render.context import anchor
+    from site_builder.load.loader import load_site
+    from site_builder.render.views import anchor
 
     site = load_site(CONTENT)
     for r in site.reports:
@@ -138,7 +138,7 @@ def test_source_lines_and_labels(seed_site):
     doc = page(seed_site, "/agencies/jianguomen/2024/")
     source = doc.find("div", class_="source")
     lines = [d for d in source.find_all("div") if d is not source]
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
 
     report = next(r for r in load_site(CONTENT).reports if r.path == "reports/jianguomen-2024.txt")
     assert [d.attrs["id"] for d in lines] == [f"L{i}" for i in range(1, len(report.lines) + 1)]
@@ -202,7 +202,7 @@ def test_year_page_is_sortable_and_complete(seed_site):
     doc = page(seed_site, "/years/2019/")
     table = doc.find("table", class_="data sortable")
     rows = table.find("tbody").find_all("tr")
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
 
     site = load_site(CONTENT)
     expected = sorted(site.agency_of[r.path].name for r in site.reports if r.year == 2019)
@@ -214,7 +214,7 @@ def test_year_page_is_sortable_and_complete(seed_site):
 def test_metric_page_agencies_by_years(seed_site):
     doc = page(seed_site, "/metrics/requests.new/")
     table = [t for t in doc.find_all("table", class_="data") if t.parent.has_class("table-wrap")][0]  # not a chart's data
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
 
     site = load_site(CONTENT)
     years = [th.text.strip() for th in table.find("thead").find_all("th")][1:]
@@ -310,7 +310,7 @@ def test_404_sitemap_and_feed(seed_site):
     feed = ET.parse(seed_site / "feed.xml").getroot()
     entries = feed.findall("a:entry", ns)
     keys = [(e.find("a:updated", ns).text[:4], e.find("a:id", ns).text) for e in entries]
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
 
     site = load_site(CONTENT)
     expected = sorted((r.year, site.agency_of[r.path].slug) for r in site.reports)
@@ -326,7 +326,7 @@ def test_404_sitemap_and_feed(seed_site):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """Seed content where a report's prose and a Markdown page carry markup and scripts."""
-    from site_builder.render import charts_hook
+    from site_builder.render import page_charts
 
     content = tmp_path_factory.mktemp("hostile") / "content"
     shutil.copytree(CONTENT, content)
@@ -341,8 +341,8 @@ def hostile_site(tmp_path_factory) -> Path:
     )
     out = content.parent / "_site"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(charts_hook, "agency_charts", lambda site, slug, kinds=None: [])
-        mp.setattr(charts_hook, "metric_charts", lambda site, metric_id, kinds=None: [])
+        mp.setattr(page_charts, "agency_charts", lambda site, slug, kinds=None: [])
+        mp.setattr(page_charts, "metric_charts", lambda site, metric_id, kinds=None: [])
         assert main(["build", "--content", str(content), "--out", str(out), "--base-url", "https://foi.example.cn/"]) == 0
     return out
 
@@ -398,7 +398,7 @@ def test_original_file_is_offered_and_pdf_lines_are_labelled(tmp_path, no_charts
     the extracted text shows where it sits in the PDF (Report.line_labels)."""
     from fixtures_build import build_pdf, seed_blocks
 
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
 
     content = tmp_path / "content"
     (content / "reports").mkdir(parents=True)
@@ -426,7 +426,7 @@ def test_a_cell_the_parser_left_out_says_why(tmp_path):
     """A gap the parser explained (Diagnostic.metrics) links to the warning's line and carries its message."""
     import dataclasses
 
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
     from site_builder.model import Diagnostic
     from site_builder.render import PROJECT_ROOT, environment, pages
 
@@ -471,7 +471,7 @@ def test_home_page_lists_at_most_home_rows_agencies():
     rest are (at a province's size it would otherwise be megabytes); the lists stay complete."""
     from sitehtml import parse
 
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
     from site_builder.render import PROJECT_ROOT, environment, pages
 
     site = load_site(CONTENT)
@@ -499,7 +499,7 @@ def test_home_page_lists_at_most_home_rows_agencies():
 def test_years_page_names_reports_up_to_home_rows():
     from sitehtml import parse
 
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
     from site_builder.render import PROJECT_ROOT, environment, pages
 
     site = load_site(CONTENT)
@@ -526,7 +526,7 @@ def test_years_page_names_reports_up_to_home_rows():
 
 
 def test_feed_keeps_the_newest_reports(monkeypatch):
-    from site_builder.load import load_site
+    from site_builder.load.loader import load_site
     from site_builder.render import feeds
 
     site = load_site(CONTENT)

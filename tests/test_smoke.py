@@ -10,7 +10,7 @@ def test_build_writes_the_data_contract(tmp_path, root):
 
 
 def test_homophone_agencies_without_entries_get_distinct_slugs(tmp_path):
-    from site_builder.agencies import AgencyBook
+    from site_builder.load.agencies import AgencyBook
 
     book = AgencyBook.load(tmp_path / "none.toml")
     first = book.find("新区街道")
@@ -21,7 +21,7 @@ def test_homophone_agencies_without_entries_get_distinct_slugs(tmp_path):
 
 
 def test_a_derived_slug_never_takes_a_known_agencys_slug(tmp_path):
-    from site_builder.agencies import AgencyBook
+    from site_builder.load.agencies import AgencyBook
 
     toml = tmp_path / "agencies.toml"
     toml.write_text('[agencies."其他"]\nslug = "xin-qu-jie-dao"\n', encoding="utf-8")

@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 
 from site_builder.cli import main
-from site_builder.load import load_site, parse_file
-from site_builder.synth import ERAS, LAYOUTS, generate, parse_years
+from site_builder.load.loader import load_site, parse_file
+from site_builder.tools.synth import ERAS, LAYOUTS, generate, parse_years
 
 
 @pytest.fixture(scope="module")

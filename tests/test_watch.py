@@ -1,4 +1,4 @@
-"""site_builder/watch.py: the files inotify names, and a full scan asked for whenever the events
+"""site_builder/build/watch.py: the files inotify names, and a full scan asked for whenever the events
 may not say everything (an overflow, an unexpected event, a folder created, moved or removed)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from watchwait import settled
 
-from site_builder import watch
+from site_builder.build import watch
 
 pytestmark = pytest.mark.skipif(not watch.available(), reason="inotify is Linux's")
 

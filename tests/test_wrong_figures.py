@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_runtogether import D, flat_report, row  # noqa: E402
 
-from site_builder.parser import parse_document  # noqa: E402
-from site_builder.parser.text import tokenize  # noqa: E402
-from site_builder.readers import Document  # noqa: E402
+from site_builder.parser import parse_document# noqa: E402
+from site_builder.parser.text import tokenize# noqa: E402
+from site_builder.readers import Document# noqa: E402
 
 TODAY = dt.date(2026, 1, 1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from site_builder import watch
+from site_builder.build import watch
 
 
 def settled(w: watch.InotifyWatcher, until=lambda c: bool(c.paths or c.full), seconds: float = 10.0) -> watch.Changes:

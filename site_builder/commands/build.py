@@ -1,6 +1,6 @@
 """site-builder build [--content DIR] [--out DIR] [--strict] [--full] [--no-cache] [--serve]
 
-One build in a session of its own (site_builder/session.py). `--serve` is the dev server's
+One build in a session of its own (site_builder/build/session.py). `--serve` is the dev server's
 (commands/serve.py, which cli.py runs instead: serve uses this module, never the reverse).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.render import PROJECT_ROOT
-from site_builder.session import BuildOptions, BuildSession
+from site_builder.build.session import BuildOptions, BuildSession
 
 
 def add_parser(sub) -> None:

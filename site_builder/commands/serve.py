@@ -7,7 +7,7 @@ browser: every HTML page served gets a banner with the message (and /_build_erro
 in full), until a rebuild succeeds. Reports that could not be read are a normal, successful build
 (one broken report never takes the site down); their messages get the same banner as warnings.
 
-Changes are told by the operating system (site_builder/watch.py: inotify on Linux): the rebuild
+Changes are told by the operating system (site_builder/build/watch.py: inotify on Linux): the rebuild
 stats only the files an event named and patches the last build's scan with them, instead of
 scanning every input file; a full scan whenever the events may not say everything (an overflow, a
 folder created or moved, ...). Without inotify, or if its watches cannot be had, the folders are
@@ -35,11 +35,11 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
 
-from site_builder import watch
+from site_builder.build import watch
 from site_builder.commands import build as build_command
 from site_builder.exceptions import SiteBuilderError
-from site_builder.incremental import changed_paths, patched, scan_inputs
-from site_builder.session import BuildOptions, BuildSession
+from site_builder.build.incremental import changed_paths, patched, scan_inputs
+from site_builder.build.session import BuildOptions, BuildSession
 
 # livereload and tornado (~70 ms of imports) are imported where the server is made, not here:
 # cli.py imports this module for every command, and `site-builder build` without --serve never

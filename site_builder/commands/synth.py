@@ -21,7 +21,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     # (imported here: the generator is ~11 ms of imports that every `site-builder build` would pay)
-    from site_builder.synth import generate, parse_years
+    from site_builder.tools.synth import generate, parse_years
 
     years = parse_years(args.years)
     if not years or args.agencies < 1:

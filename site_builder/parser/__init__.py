@@ -14,7 +14,7 @@ from site_builder.model import Diagnostic, Figure, Report
 from site_builder.numbers import format_number
 from site_builder.parser.checks import check_stat, derive_and_check
 from site_builder.parser.era import detect_era
-from site_builder.parser.flat import physical_line, to_physical, virtual_lines
+from site_builder.parser.one_line import physical_line, to_physical, virtual_lines
 from site_builder.parser.prose import Stated, first_statements, prose_statements
 from site_builder.parser.runtogether import split_run
 from site_builder.parser.stat import parse_stat_table

@@ -1,6 +1,6 @@
 """The render phase: records -> pages. Everything here reads the loaded Site and writes through Output.
 
-render_site() only orchestrates: pages.py chooses each page's content, context.py arranges it,
+render_site() only orchestrates: pages.py chooses each page's content, views.py arranges it,
 templates/ lay it out, feeds.py and assets.py write the rest.
 
 The site is written as units, each a handful of files: one page (with its charts' specs), the
@@ -19,17 +19,18 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from site_builder.assets import Assets
-from site_builder.charts import Templates as ChartKinds, write_specs
-from site_builder.downloads import agency_records_csv, notes_csv, quality_csv
+from site_builder.render.static_assets import Assets
+from site_builder.render.charts import Templates as ChartKinds, write_specs
+from site_builder.render.downloads import agency_records_csv, notes_csv, quality_csv
 from site_builder.exceptions import SiteBuilderError
-from site_builder.output import Output
+from site_builder.build.output import Output
 from site_builder.render import changes as changes_mod
-from site_builder.render import context, feeds, pages, records_files, urls
-from site_builder.render.assets import copy_original
+from site_builder.render import feeds, pages, records_files, urls
+from site_builder.render import views
+from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
 from site_builder.render.prose import read_pages
-from site_builder.site import Site
+from site_builder.load.site import Site
 
 __all__ = ["PROJECT_ROOT", "RenderState", "affected", "diff_previous", "environment", "render_site",
            "write_pending_downloads"]
@@ -182,13 +183,13 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             # forked before the serial work below (the shared indexes, the templates compiled):
             # the downloads, a tenth of the render's CPU, keep the other core busy meanwhile
             writer = _Forked(write_downloads, out)
-            context.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
+            views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
 
             def downloads_written() -> None:
                 if defer_downloads:
                     # The dev server: while the workers render, this process makes the year and
-                    # metric pages' rows and yearly sums (context.row_cache) that its next renders
+                    # metric pages' rows and yearly sums (views.row_cache) that its next renders
                     # keep, so that the first edit of a year or a figure redraws one row, not the
                     # 1,800 of a province's page (~2 s of CPU at 20,000 reports, once).
                     for s in specs:

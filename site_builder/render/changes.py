@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from site_builder.model import Report
-from site_builder.site import Site, metrics_of, not_in_both
+from site_builder.load.site import Site, metrics_of, not_in_both
 
 
 def _metrics(report: Report | None) -> frozenset[str]:

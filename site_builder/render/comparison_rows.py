@@ -4,7 +4,7 @@ year) and /years/<year>/ (its report of that year, the comparable figures).
 At a province's size these tables are the pages (1,800 rows, 20,000 cells); a Jinja loop with a
 macro call per row cost ~50 ms a metric page and ~130 ms a year page. Here each row is one
 f-string, and each page's rows are kept (as HTML, by agency slug) for the next render in the
-same process (the dev server: context.row_cache, the rows of the agencies whose reports changed
+same process (the dev server: views.row_cache, the rows of the agencies whose reports changed
 dropped), so after one edit a page re-renders one row and joins the rest. A row's HTML depends on
 the agency (whose change makes a full render), its own reports and the page's columns; the columns
 are part of the cached entry, and rows made for other columns are never used.
@@ -23,9 +23,10 @@ from operator import itemgetter
 from markupsafe import Markup
 
 from site_builder.numbers import format_number_cached as format_number
-from site_builder.render import context, urls
+from site_builder.render import urls
+from site_builder.render import views
 from site_builder.render.fragments import GAP, esc, escape, figure_html
-from site_builder.site import MetricEntries
+from site_builder.load.site import MetricEntries
 
 _NO_REPORT = '<span class="gap" title="无该年报告 no report">·<span class="sr-only">无该年报告 no report</span></span>'
 _GAP_CELL = f'  <td class="num" data-sort="">{GAP}</td>\n'
@@ -44,7 +45,7 @@ def _agency_cell(href: str, name: str) -> str:
 def metric_row(agency, years: list[int], reports: dict, run, metric_id: str) -> str:
     """One agency's row: its figure each year (a link to the report's cell), a gap where its
     report does not give it, a dot where there is no report. `run`: the agency's entries of
-    context.metric_index ((slug, year, figure), by year), `reports` its reports by year."""
+    views.metric_index ((slug, year, figure), by year), `reports` its reports by year."""
     slug = agency.slug
     # a report's URL is its agency's plus "<year>/" (digits): escaped once a row, not once a cell
     base = escape(urls.agency(slug))
@@ -74,18 +75,18 @@ _SLUG = itemgetter(0)
 
 
 def metric_entries(site, metric_id: str) -> MetricEntries:
-    """The metric's entries of context.metric_index split by year (Site.metric_entries)."""
+    """The metric's entries of views.metric_index split by year (Site.metric_entries)."""
     return site.metric_entries(metric_id)
 
 
 def metric_rows(site, metric_id: str) -> tuple[list[int], int, Markup]:
     """(years where any agency gave the figure, how many agencies did, the table's rows)."""
-    having, by_agency = context.metric_index(site)
-    # sorted by agency slug, then year, as the Site's agencies are (context.metric_index): an
+    having, by_agency = views.metric_index(site)
+    # sorted by agency slug, then year, as the Site's agencies are (views.metric_index): an
     # agency's entries are one run, and the runs come in the table's order
     entries = having.get(metric_id, ())
     years = sorted(metric_entries(site, metric_id).by_year)
-    cache = context.row_cache(site, ("metric", metric_id), tuple(years))
+    cache = views.row_cache(site, ("metric", metric_id), tuple(years))
     agency = None
     out = []
     for slug, run in groupby(entries, _SLUG):
@@ -109,12 +110,12 @@ def column_ids(columns) -> list[tuple[str, str]]:
 def year_row(agency, report, columns: list[tuple[str, str]], share: Decimal | None, show_share: bool,
              totals: dict | None = None) -> str:
     """One report's row; `columns`: column_ids() of the page's columns; `totals`:
-    context.totals_of(report), when the caller has it already."""
+    views.totals_of(report), when the caller has it already."""
     rurl = urls.report(agency.slug, report.year)
     head = f"{escape(rurl)}#"
     if totals is None:
-        totals = context.totals_of(report)
-    out = [_agency_cell(rurl, agency.name), f"  <td>{escape(context.ERA_LABELS[report.era][0])}</td>\n"]
+        totals = views.totals_of(report)
+    out = [_agency_cell(rurl, agency.name), f"  <td>{escape(views.ERA_LABELS[report.era][0])}</td>\n"]
     for mid, anchor in columns:
         f = totals.get(mid)
         if f is None:
@@ -136,13 +137,13 @@ def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
     how many reports, the table's rows) for the year's page."""
     reports = site.reports_in(year)
     all_totals = list(map(site.totals_of, reports))
-    share = context.share
+    share = views.share
     shares = [share(totals.get("outcome.withheld"), totals.get("outcome.total")) for totals in all_totals]
     # a comparable figure is a column when any report gives it: asked of the reports until one
     # does (the first, mostly), not by gathering every report's figures
-    columns = [m for m in context.comparable_metrics() if any(m.id in totals for totals in all_totals)]
+    columns = [m for m in views.comparable_metrics() if any(m.id in totals for totals in all_totals)]
     show_share = any(s is not None for s in shares)
-    cache = context.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
+    cache = views.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
     agency_of = site.agency_of
     ids = column_ids(columns)
     out = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from site_builder.render import urls
-from site_builder.site import Site
+from site_builder.load.site import Site
 
 # The feed carries the newest reports only (by report year, then agency): readers fetch it again
 # and again, and a province's 20,000 reports would make it 7.6 MB. The sitemap lists every page.

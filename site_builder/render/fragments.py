@@ -27,7 +27,8 @@ from markupsafe import Markup, escape as markup_escape
 from site_builder import catalogue
 from site_builder.model import Figure
 from site_builder.numbers import format_number
-from site_builder.render import context, urls
+from site_builder.render import urls
+from site_builder.render import views
 
 GAP = '<span class="gap" title="未报告 not reported">—<span class="sr-only">未报告 not reported</span></span>'
 _APPROX = "约数（下限或估计）approximate: a lower bound or estimate"
@@ -156,7 +157,7 @@ def _slot(key: tuple[str, str], before: str = "", total: bool = False) -> tuple[
     """A cell of a laid-out table, as _fill() takes it: (the fixed markup before it, its key, its
     opening tag (anchored by the figure's id), its whole markup when empty and unexplained: a gap
     of class "nr"). `total`: the cell is its group's total (class "total")."""
-    cid = esc(context.anchor(*key))
+    cid = esc(views.anchor(*key))
     return (before, key, f'<td id="{cid}"{_TOTAL if total else ""}>',
             f'<td id="{cid}" class="nr{" total" if total else ""}">—</td>')
 
@@ -202,9 +203,9 @@ def _both(zh: str, en: str) -> str:
 
 @cache
 def _t2_layout(era: str) -> dict[str, tuple]:
-    """The era's groups of table 二 (context.t2_groups_of), by name: the slots of the group's rows."""
+    """The era's groups of table 二 (views.t2_groups_of), by name: the slots of the group's rows."""
     layout = {}
-    for g in context.t2_groups_of(era):
+    for g in views.t2_groups_of(era):
         slots = []
         for i, (m, column, key) in enumerate(g.cells):
             head = f'<th scope="rowgroup" rowspan="{len(g.cells)}">{esc(g.name)}</th>' if i == 0 else ""
@@ -218,7 +219,7 @@ def _t2_layout(era: str) -> dict[str, tuple]:
 
 
 def t2_rows(view) -> Markup:
-    """Table 二: a <tbody> per group the report gives (context.T2Group), the group's name spanning
+    """Table 二: a <tbody> per group the report gives (views.T2Group), the group's name spanning
     its rows; a row per figure: its column's name and unit, English name, metric id, cell."""
     layout = _t2_layout(view.report.era)
     out = []
@@ -233,7 +234,7 @@ def _t3_layout(era: str) -> tuple[tuple, str]:
     """The slots of the era's table 三, and the last row's closing markup."""
     slots = []
     before = ""
-    for row in context.t3_rows_of(era):
+    for row in views.t3_rows_of(era):
         label = _both(row.label_zh, row.label_en)
         level = f" lvl-{row.level}" if row.level else ""
         if row.metric is None:
@@ -250,7 +251,7 @@ def _t3_layout(era: str) -> tuple[tuple, str]:
 
 
 def t3_rows(view) -> Markup:
-    """The rows of table 三 (the era's context.T3Row): group headings, and figure rows with a cell
+    """The rows of table 三 (the era's views.T3Row): group headings, and figure rows with a cell
     per column."""
     slots, end = _t3_layout(view.report.era)
     out = _fill(slots, view)
@@ -262,7 +263,7 @@ def t3_rows(view) -> Markup:
 def _t4_slots() -> tuple:
     """The slots of table 四's one row of figures (each group's total marked)."""
     slots = []
-    for g in context.t4_groups():
+    for g in views.t4_groups():
         last = len(g.cells) - 1
         slots.extend(_slot(key, total=i == last) for i, (m, zh, en, key) in enumerate(g.cells))
     return tuple(slots)
@@ -279,15 +280,15 @@ def _item_row(metric_id: str, applicant: str) -> tuple[str, str]:
     m = catalogue.by_id()[metric_id]
     named = ""
     if applicant != "total":
-        zh, en = context.APPLICANT_LABELS[applicant]
+        zh, en = views.APPLICANT_LABELS[applicant]
         named = f"（{_both(zh, en)}）"
     unit = f' <span class="unit">{esc(m.unit)}</span>' if m.unit else ""
     return (f'<tr><th scope="row">{_metric_label_lean(metric_id)}{named}</th>'
-            f'<td id="{esc(context.anchor(metric_id, applicant))}">', f"{unit}</td>")
+            f'<td id="{esc(views.anchor(metric_id, applicant))}">', f"{unit}</td>")
 
 
 def figure_rows(items) -> Markup:
-    """Rows of a list of figures outside the tables (context.FigureItem): name, value, line."""
+    """Rows of a list of figures outside the tables (views.FigureItem): name, value, line."""
     out = []
     for m, applicant, f in items:
         fixed = _item_row(m.id, applicant)
@@ -328,7 +329,7 @@ def _check_subject(rule: str, applicant: str) -> str:
     """What one check of a rule is about, in both languages: the metric the rule names (a row of
     table 三, a group of table 四) and the column, when it is not the total."""
     subject = rule.partition(":")[2]
-    azh, aen = context.APPLICANT_LABELS.get(applicant, (applicant, applicant))
+    azh, aen = views.APPLICANT_LABELS.get(applicant, (applicant, applicant))
     if subject:
         ids = catalogue.by_id()
         m = ids.get(subject) or ids.get(f"{subject}.total")
@@ -347,7 +348,7 @@ def _rule_name(rule: str) -> str:
 
 
 def check_rows(checks) -> Markup:
-    """Rows of the consistency-check table (context.CheckView). Broken checks first, each in
+    """Rows of the consistency-check table (views.CheckView). Broken checks first, each in
     full (expected, printed, line; ids check-N, N its place among all the report's checks);
     then the passed ones, a row per rule: every column or row it held for, with the printed
     number linked to its figure (or, when the page has no such cell, to its line). A rule that
@@ -414,7 +415,7 @@ def source_text(report, cited: dict[int, list[str]]) -> Markup:
     """The report's full text: a line per element (its id L<n>), its number a link to itself,
     the line's place in the original (PDF page and line) in <small> when known, the text itself
     directly in the element (escaped: it is the report's), and back-links (↑) to the figures read
-    from it (`cited`: context.cited_lines; such a line has class "cited"). The stylesheet lays the
+    from it (`cited`: views.cited_lines; such a line has class "cited"). The stylesheet lays the
     line out (.source > div)."""
     lines = report.lines
     n = len(lines)
@@ -492,7 +493,7 @@ def _yoy_head(metric_id: str) -> str:
 
 
 def yoy_rows(table, slug: str) -> Markup:
-    """The rows of an agency's year-over-year table (context.YoYTable): a row per metric, its
+    """The rows of an agency's year-over-year table (views.YoYTable): a row per metric, its
     names linked to its page and its unit; then a cell per report: its figure, linked to it on
     the report's page, and its change against the previous report (the previous column) when
     both give it ("≈" when either is approximate). A gap is a cell of class "nr". One call per

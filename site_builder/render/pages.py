@@ -1,6 +1,6 @@
 """One function per page type: the loaded Site -> Page (URL, template, metadata, context).
 
-Pages only choose what to show; context.py arranges it, templates lay it out.
+Pages only choose what to show; views.py arranges it, templates lay it out.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from functools import partial
 from typing import Callable, NamedTuple
 
 from site_builder import catalogue
-from site_builder.charts import Templates as ChartKinds
+from site_builder.render.charts import Templates as ChartKinds
 from site_builder.model import Agency, Report
-from site_builder.render import charts_hook, comparison_rows, context, urls
+from site_builder.render import comparison_rows, urls
+from site_builder.render import page_charts
+from site_builder.render import views
 from site_builder.render.prose import ProsePage
-from site_builder.site import Site
+from site_builder.load.site import Site
 
 SITE_NAME = "政府信息公开年度报告对照"
 SITE_NAME_EN = "Government Information Disclosure Reports Compared"
@@ -62,7 +64,7 @@ def index_page(site: Site) -> Page:
             "agencies": agencies,
             "latest_year": latest,
             "latest_reports": site.reports_in(latest),
-            "headlines": context.headlines(site, HOME_ROWS),  # (the page shows no more)
+            "headlines": views.headlines(site, HOME_ROWS),  # (the page shows no more)
             "metrics": list(site.metrics_with_data),
             "years_text": _years_text,
         },
@@ -82,7 +84,7 @@ def agencies_page(site: Site) -> Page:
 def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) -> Page:
     reports = site.reports_of(agency.slug)
     # check views (each check's figure found on the page) only for the reports with a broken check
-    broken = [(r, c) for r in reports if r.quality for c in context.check_views(r) if not c.check.passed]
+    broken = [(r, c) for r in reports if r.quality for c in views.check_views(r) if not c.check.passed]
     return Page(
         urls.agency(agency.slug),
         "agency.html",
@@ -91,10 +93,10 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
         {
             "agency": agency,
             "reports": reports,
-            "yoy": context.yoy_table(site, reports),
+            "yoy": views.yoy_table(site, reports),
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
-            "charts": charts_hook.agency_charts(site, agency.slug, charts),
+            "charts": page_charts.agency_charts(site, agency.slug, charts),
         },
     )
 
@@ -106,7 +108,7 @@ def report_page(site: Site, report: Report) -> Page:
     i = next((i for i, r in enumerate(siblings) if r is report), None)
     if i is None:
         i = siblings.index(report)
-    view = context.report_view(report, agency)
+    view = views.report_view(report, agency)
     previous = siblings[i - 1] if i > 0 else None
     next_ = siblings[i + 1] if i + 1 < len(siblings) else None
     return Page(
@@ -177,7 +179,7 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
         "metric.html",
         f"{metric.label_zh} {metric.label_en}",
         f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years",
-        {"metric": metric, "years": years, "rows_html": rows_html, "charts": charts_hook.metric_charts(site, metric.id, charts)},
+        {"metric": metric, "years": years, "rows_html": rows_html, "charts": page_charts.metric_charts(site, metric.id, charts)},
     )
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from site_builder.exceptions import SiteBuilderError
 
 PAGES_DIR = "pages"
@@ -23,7 +25,7 @@ class ProsePage:
     stem: str
     title: str
     description: str
-    html: str
+    html: Markup  # markdown-it's output: markup it made, the page's own text escaped in it
 
 
 def markdown():
@@ -51,7 +53,9 @@ def page_of(path: Path, text: str) -> ProsePage:
     description = next(
         (_plain(line) for line in lines if line.strip() and not line.startswith(("#", ">", "-", "*", "|", "`"))), title
     )[:160]
-    return ProsePage(stem, title, description, markdown().render(text))
+    # html=False: markdown-it escapes any raw HTML of the page, so what it returns is its own
+    # markup around escaped text, and the template writes it as Markup, under autoescape
+    return ProsePage(stem, title, description, Markup(markdown().render(text)))
 
 
 def read_pages(content_dir: Path) -> list[ProsePage]:

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.downloads import RECORDS_CSV_HEADER, report_bytes
-from site_builder.load import Site
+from site_builder.render.downloads import RECORDS_CSV_HEADER, report_bytes
+from site_builder.load.loader import Site
 
 CSV, JSON = "data/records.csv", "data/records.json"
 _BLOCK = 8 << 20  # copied from the live file this many bytes at a time

@@ -10,7 +10,8 @@ from markupsafe import Markup
 
 from site_builder import catalogue
 from site_builder.numbers import format_number
-from site_builder.render import context, fragments, urls
+from site_builder.render import fragments, urls
+from site_builder.render import views
 from site_builder.render.fragments import num, signed
 from site_builder.render.pages import HOME_ROWS, SITE_NAME, SITE_NAME_EN
 
@@ -96,13 +97,13 @@ def install(env: Environment) -> None:
         render_once=_render_once(env),
         zip=zip,  # (an agency's years beside their eras, in its year-over-year table's heads)
         urls=urls,
-        anchor=context.anchor,
+        anchor=views.anchor,
         metric_of=catalogue.metric,
-        APPLICANTS=context.APPLICANTS,
-        APPLICANT_LABELS=context.APPLICANT_LABELS,
-        T4_GROUPS=context.t4_groups(),
-        ERA_LABELS=context.ERA_LABELS,
-        ORIGIN_LABELS=context.ORIGIN_LABELS,
+        APPLICANTS=views.APPLICANTS,
+        APPLICANT_LABELS=views.APPLICANT_LABELS,
+        T4_GROUPS=views.t4_groups(),
+        ERA_LABELS=views.ERA_LABELS,
+        ORIGIN_LABELS=views.ORIGIN_LABELS,
         DOWNLOAD_LABELS=DOWNLOAD_LABELS,
         HOME_ROWS=HOME_ROWS,
         SITE_NAME=SITE_NAME,

@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from site_builder.model import APPLICANTS
+from site_builder.parser.layouts import OTHER_ROWS_2021, T3_ROWS, WITHHELD_ROWS
+from site_builder.parser.template import T4_METRICS
 
 ERAS = ("pre2019", "2019", "2021")
 LAYOUTS = ("cells", "tabs", "pdf")
@@ -287,8 +289,6 @@ class Template:
 
 
 def _t3_rows(era: str) -> list[str]:
-    from site_builder.parser.template import T3_ROWS
-
     return [r.metric for r in T3_ROWS if era in r.eras]
 
 
@@ -623,8 +623,6 @@ _T3_LABELS: dict[str, list[str]] = {
 
 
 def _t3(w: Writer, rep: SynthReport, era: str, tpl: Template) -> None:
-    from site_builder.parser.layouts import OTHER_ROWS_2021, WITHHELD_ROWS
-
     f = rep.figures
     w.heading("三、收到和处理政府信息公开申请情况")
     w.header(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"])
@@ -652,8 +650,6 @@ def _t3(w: Writer, rep: SynthReport, era: str, tpl: Template) -> None:
 
 
 def _t4(w: Writer, rep: SynthReport, tpl: Template) -> None:
-    from site_builder.parser.template import T4_METRICS
-
     f = rep.figures
     w.heading(w.rng.choice(("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况")))
     results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]

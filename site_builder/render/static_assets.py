@@ -5,7 +5,7 @@ name changes whenever the bytes do, so netlify.toml can tell browsers to keep ``
 year (``immutable``). ``Assets.write(out)`` writes those copies; ``url`` is meant to be a Jinja
 global (``env.globals["asset_url"] = assets.url``).
 
-The vendored Vega bundle is produced offline by vl-convert (``python -m site_builder.assets
+The vendored Vega bundle is produced offline by vl-convert (``python -m site_builder.render.static_assets
 static/vendor``), so the charts, which the reader's browser draws, fetch nothing from a CDN. This
 is vl-convert's only use: the build itself never imports it.
 """
@@ -68,7 +68,7 @@ def vega_bundle() -> str:
     header = (
         f"/* Vega {vl_convert.get_vega_version()}, Vega-Lite {vl_convert.get_vegalite_versions()[-1]}, "
         f"Vega-Embed {vl_convert.get_vega_embed_version()}: bundled offline by vl-convert-python "
-        "(python -m site_builder.assets static/vendor). Vega, Vega-Lite, Vega-Embed and Vega-Tooltip are "
+        "(python -m site_builder.render.static_assets static/vendor). Vega, Vega-Lite, Vega-Embed and Vega-Tooltip are "
         "BSD-3-Clause (c) the University of Washington Interactive Data Lab; bundled dependencies (d3 modules) "
         "are ISC-licensed. */\n"
     )
@@ -77,7 +77,7 @@ def vega_bundle() -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m site_builder.assets STATIC_VENDOR_DIR", file=sys.stderr)
+        print("usage: python -m site_builder.render.static_assets STATIC_VENDOR_DIR", file=sys.stderr)
         return 2
     target = Path(argv[0]) / PurePosixPath(VEGA_BUNDLE).name
     target.write_text(vega_bundle(), encoding="utf-8")

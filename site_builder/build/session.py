@@ -22,18 +22,18 @@ from itertools import chain, compress
 from operator import is_not
 from pathlib import Path
 
-from site_builder.agencies import AgencyBook
-from site_builder.cache import ReportCache, default_cache_dir
-from site_builder.charts import Templates as ChartKinds, prerender
+from site_builder.load.agencies import AgencyBook
+from site_builder.load.cache import ReportCache, default_cache_dir
+from site_builder.render.charts import Templates as ChartKinds, prerender
 from site_builder.exceptions import BuildAborted
-from site_builder.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
-from site_builder.incremental import current as current_manifest
-from site_builder.load import REPORTS_DIR, Site, default_jobs, load_site
-from site_builder.output import Output, Removals, commit_in_place, discard, staging_dir, swap_in
+from site_builder.build.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
+from site_builder.build.incremental import current as current_manifest
+from site_builder.load.loader import REPORTS_DIR, Site, default_jobs, load_site
+from site_builder.build.output import Output, Removals, commit_in_place, discard, staging_dir, swap_in
 from site_builder.readers import supported_suffixes
 from site_builder.render import RenderState, diff_previous, render_site, write_pending_downloads
-from site_builder.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
-from site_builder.timings import Timings
+from site_builder.render.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
+from site_builder.build.timings import Timings
 
 
 @dataclass(frozen=True)

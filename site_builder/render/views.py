@@ -16,10 +16,10 @@ from typing import NamedTuple
 from site_builder import catalogue, model
 from site_builder.catalogue import Metric
 from site_builder.gcpause import gc_paused
-from site_builder.load import FREEZE_OVER
+from site_builder.load.loader import FREEZE_OVER
 from site_builder.model import APPLICANTS, ERAS, Agency, CheckResult, Diagnostic, Figure, Report
 from site_builder.parser.template import T2_ROWS, T3_ROWS, T4_METRICS
-from site_builder.site import Site, report_totals
+from site_builder.load.site import Site, report_totals
 
 # Column ids of table 三 (data contract), in Chinese and English.
 APPLICANT_LABELS: dict[str, tuple[str, str]] = {

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.cache import code_version
+from site_builder.load.cache import code_version
 
 MANIFEST_VERSION = 2
 

@@ -1,10 +1,10 @@
-"""The charts a page shows, from site_builder.charts: the one place pages ask for them (tests that
+"""The charts a page shows, from site_builder.render.charts: the one place pages ask for them (tests that
 build many sites without charts replace these two)."""
 
 from __future__ import annotations
 
-from site_builder import charts
-from site_builder.charts import Templates as ChartKinds
+from site_builder.render import charts
+from site_builder.render.charts import Templates as ChartKinds
 
 
 def agency_charts(site, slug: str, kinds: ChartKinds | None = None) -> list:

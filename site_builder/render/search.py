@@ -36,10 +36,10 @@ from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path, PurePosixPath
 
-from site_builder import search_docs
+from site_builder.render import search_docs
 from site_builder.exceptions import SiteBuilderError
 from site_builder.render.prose import PAGES_DIR, ProsePage, page_of
-from site_builder.search_docs import SearchDoc, documents
+from site_builder.render.search_docs import SearchDoc, documents
 
 
 __all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "site_key", "build_index", "start_index",

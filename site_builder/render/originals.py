@@ -1,13 +1,13 @@
 """Files copied into the site as they are: reports' original files. (static/ is published
-fingerprinted, by site_builder/assets.py.)"""
+fingerprinted, by site_builder/render/static_assets.py.)"""
 
 from __future__ import annotations
 
 from site_builder.exceptions import SiteBuilderError
-from site_builder.output import Output
+from site_builder.build.output import Output
 from site_builder.render import urls
 from site_builder.render.pages import original_url
-from site_builder.site import Site
+from site_builder.load.site import Site
 
 
 def copy_originals(site: Site, out: Output) -> None:

@@ -12,15 +12,15 @@ from itertools import compress
 from dataclasses import replace
 from pathlib import Path
 
-from site_builder.agencies import AgencyBook, same_agency_suggestions
-from site_builder.cache import ReportCache, decode, encode, file_hash, report_key
+from site_builder.load.agencies import AgencyBook, same_agency_suggestions
+from site_builder.load.cache import ReportCache, decode, encode, file_hash, report_key
 from site_builder.gcpause import gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
-from site_builder.incremental import Scan
+from site_builder.build.incremental import Scan
 from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
-from site_builder.site import Site, iter_records, records_of  # noqa: F401  (records_of: the loaded rows)
+from site_builder.load.site import Site, iter_records, records_of# noqa: F401  (records_of: the loaded rows)
 
 REPORTS_DIR = "reports"
 

@@ -35,11 +35,11 @@ from site_builder.exceptions import ReportError
 from site_builder.model import CheckResult, Diagnostic, Figure, Report
 
 ENV = "SITE_BUILDER_CACHE"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
 
 # Everything a Report depends on besides the file itself.
 _PARSER_SOURCES = ("parser", "readers", "numbers.py", "model.py", "catalogue.py",
-                   "metrics.csv", "exceptions.py", "load.py", "cache.py")
+                   "metrics.csv", "exceptions.py", "load/loader.py", "load/cache.py")
 
 
 def _tree_digest(paths: list[Path], h) -> None:

@@ -24,7 +24,7 @@ from site_builder import catalogue
 from site_builder.gcpause import gc_paused
 from site_builder.render import urls
 from site_builder.render.prose import ProsePage
-from site_builder.site import Site
+from site_builder.load.site import Site
 
 AGENCIES_FILE = "agencies.toml"
 

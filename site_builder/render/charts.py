@@ -36,7 +36,7 @@ from site_builder import model
 from site_builder.catalogue import metric as catalogue_metric, metrics as catalogue_metrics
 from site_builder.model import Report
 from site_builder.numbers import format_number
-from site_builder.site import Site
+from site_builder.load.site import Site
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520

@@ -1,0 +1,1 @@
+"""Tools beside the build: the synthetic corpus generator for benchmarks."""
