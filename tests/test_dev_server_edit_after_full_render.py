@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import site_builder.render as render
-from site_builder.render import PROJECT_ROOT, comparison_rows
-from site_builder.render import views
+from kept_rows import kept_and_made
+from site_builder.render import PROJECT_ROOT
 from site_builder.build.session import BuildOptions, BuildSession
 from site_builder.tools.synth import generate
 from sitefiles import tree
@@ -36,15 +36,9 @@ def test_the_dev_servers_full_render_keeps_every_comparing_pages_rows(content, t
     site = session.build(served).site
     # each comparing page's rows are kept with the Site, and are those a fresh render makes
     fresh = replace(site)  # (the same fields, nothing kept with it)
-    for kind, key in [("year", y) for y in site.years] + [("metric", m.id) for m in site.metrics_with_data]:
-        if kind == "year":
-            columns, show_share, _, _ = comparison_rows.year_rows(fresh, key)
-            signature = (tuple(m.id for m in columns), show_share)
-        else:
-            signature = tuple(comparison_rows.metric_rows(fresh, key)[0])
-        kept = dict(views.row_cache(site, (kind, key), signature))
-        assert kept, f"no rows kept for {kind} {key}"
-        assert kept == views.row_cache(fresh, (kind, key), signature), (kind, key)
+    for page, kept, made in kept_and_made(site, fresh):
+        assert kept, f"no rows kept for {page}"
+        assert kept == made, page
 
     # an edit rendered from those rows gives what a clean build of the edited content gives
     report = sorted((content / "reports").glob("*.txt"))[3]

@@ -385,8 +385,7 @@ def test_many_edits_in_a_row(content, tmp_path):
     # change: they equal those a Site of the same reports builds from scratch
     from dataclasses import replace
 
-    from site_builder.render import comparison_rows
-    from site_builder.render import views
+    from kept_rows import kept_and_made
 
     site = s.site
     fresh = replace(site)  # (the same fields, no index computed yet)
@@ -396,17 +395,9 @@ def test_many_edits_in_a_row(content, tmp_path):
     assert site.reports_by_year == fresh.reports_by_year
     assert [site.totals_of(r) for r in site.reports] == [fresh.totals_of(r) for r in fresh.reports]
     # each kept row is the row those pages would make now (those of changed agencies are gone)
-    pages = [("year", y) for y in site.years] + [("metric", m.id) for m in site.metrics_with_data]
     checked = 0
-    for kind, key in pages:
-        if kind == "year":
-            columns, show_share, _, _ = comparison_rows.year_rows(fresh, key)
-            signature = (tuple(m.id for m in columns), show_share)
-        else:
-            signature = tuple(comparison_rows.metric_rows(fresh, key)[0])
-        kept = dict(views.row_cache(site, (kind, key), signature))
-        made = views.row_cache(fresh, (kind, key), signature)
-        assert {slug: made[slug] for slug in kept} == kept, (kind, key)
+    for page, kept, made in kept_and_made(site, fresh):
+        assert {slug: made[slug] for slug in kept} == kept, page
         checked += len(kept)
     assert checked
 
