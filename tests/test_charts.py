@@ -167,7 +167,7 @@ def test_incomparable_eras_break_the_line(two_eras):
     assert line["encoding"]["color"]["field"] == "series"
     assert [layer["mark"]["type"] for layer in spec["layer"][2:]] == ["rule", "text"]
     assert spec["layer"][2]["data"] == {"name": "rules"}
-    assert spec["datasets"]["rules"] == [{"at": 2020.5, "label": "2021年模板 2021 template"}]
+    assert spec["datasets"]["rules"] == [{"at": 2020.5, "label": "2021年模板 2021 template", "lane": 0, "side": "left"}]
     # requests: 本年新收 exists in all three eras, so 2017 -> 2024 is one line
     requests = got["agency-taoranting-requests"]
     assert {r["seg"] for r in data_rows(requests) if r["series"] == NEW} == {0}

@@ -41,6 +41,7 @@ from site_builder.load.site import Site
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
 HEIGHT = 220
+RULE_LANE = 14  # px between the labels of two successive template changes (fontSize 11)
 SPEC_DIR = "charts"
 # Up to this many agencies a metric's chart has a line per agency, with a legend. Past it a line
 # per agency is a hairball (a province: 1,800 lines, 20,000 points, a 1.7 MB spec per figure), so
@@ -308,7 +309,12 @@ def altair_spec(kind: Kind) -> dict:
     if kind.rules:
         rules = alt.Chart(alt.NamedData("rules"))
         layers.append(rules.mark_rule(strokeDash=[4, 4], color="#777").encode(x="at:Q"))
-        layers.append(rules.mark_text(align="left", baseline="top", dx=4, dy=2, color="#555", fontSize=11).encode(
+        # each label beside its rule, on the side facing the middle of the chart (`side`, the text's
+        # align), a line lower than the previous rule's (`lane`): two changes a year or two apart
+        # never print their labels over each other, at any width the chart is drawn
+        layers.append(rules.mark_text(align=alt.ExprRef("datum.side"), baseline="top", color="#555", fontSize=11,
+                                      dx=alt.ExprRef("datum.side === 'right' ? -4 : 4"),
+                                      dy=alt.ExprRef(f"2 + datum.lane * {RULE_LANE}")).encode(
             x="at:Q", y=alt.value(0), text="label:N"))
     # no title inside the chart: the page's <figcaption> shows title and subtitle as text
     chart = alt.layer(
@@ -469,7 +475,9 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
     for a, b in zip(ordered, ordered[1:]):
         if a.era != b.era:
             rule_at[(a.year + b.year) / 2] = ERA_LABELS[b.era]
-    era_rules = [{"at": at, "label": f"{zh_} {en_}"} for at, (zh_, en_) in sorted(rule_at.items())]
+    middle = (min(years) + max(years)) / 2
+    era_rules = [{"at": at, "label": f"{zh_} {en_}", "lane": i % 2, "side": "right" if at > middle else "left"}
+                 for i, (at, (zh_, en_)) in enumerate(sorted(rule_at.items()))]
     title = f"{agency.name}：{zh}"
     span_zh, span_en = _spans(years)
     subtitle = f"{en}, {span_en}"
