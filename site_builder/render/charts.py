@@ -41,7 +41,7 @@ from site_builder.load.site import Site
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
 HEIGHT = 220
-RULE_LANE = 14  # px between the labels of two successive template changes (fontSize 11)
+RULE_LANE = 17  # px between the lines of two successive template changes' labels (fontSize 11: CJK glyphs ~15 px tall)
 SPEC_DIR = "charts"
 # Up to this many agencies a metric's chart has a line per agency, with a legend. Past it a line
 # per agency is a hairball (a province: 1,800 lines, 20,000 points, a 1.7 MB spec per figure), so
@@ -320,8 +320,10 @@ def altair_spec(kind: Kind) -> dict:
     chart = alt.layer(
         *layers, data=alt.NamedData("rows"), width=WIDTH, height=HEIGHT, description=_slot("description"),
         config=alt.Config(font=FONT, view=alt.ViewConfig(strokeWidth=0),
-                          axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
-                          legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12)),
+                          # room between the lines of text, so that no two of them touch (CJK
+                          # glyphs are taller than Vega's 12 px rows; tests/test_browser.py)
+                          axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, titlePadding=8),
+                          legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, rowPadding=6, titlePadding=8)),
     )
     # the parts were checked as they were made; the whole is not valid until the placeholders are
     # filled (tests validate a filled spec of every kind)
