@@ -529,3 +529,16 @@ def test_chart_text_never_overlaps_and_charts_fit_the_phone(name, width, browser
             assert not v.problems(), "\n".join(v.problems())
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", ["report", "agency", "metric", "year", "home"])
+def test_axe_finds_no_violation_on_a_phone(name, browser, site, types):
+    # the phone layout redraws tables (table 四 as a grid, sticky columns): it must stay accessible
+    url = url_for(types, name)
+    context, v = _phone_page(browser, site, url)
+    try:
+        violations = run_axe(v.page)
+        report = "\n".join(f"{x['id']} ({x['impact']}): {x['help']}\n    " + "\n    ".join(x["targets"]) for x in violations)
+        assert not violations, f"{url} at 390 px: {len(violations)} axe violation(s):\n{report}"
+    finally:
+        context.close()
