@@ -489,7 +489,9 @@ def test_on_a_phone_a_metric_anchor_scrolls_to_its_row(anchor, browser, site, ty
 
 
 TEXT_BOXES = """(figure) => [...figure.querySelectorAll('.chart-interactive svg text')]
-    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    // (an axis label left out for want of room is kept at opacity 0: not drawn)
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0 &&
+                 +getComputedStyle(t).opacity > 0 && +(t.getAttribute('opacity') ?? 1) > 0)
     .map(t => { const r = t.getBoundingClientRect();
                 return {text: t.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom}; })"""
 

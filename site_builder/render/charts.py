@@ -282,7 +282,9 @@ def altair_spec(kind: Kind) -> dict:
 
     # half a year of room either side, so a single report is a point in the middle, not on an edge
     x = alt.X("year:Q", title="年份 Year", scale=alt.Scale(domain=[_slot("x_domain")], nice=False, zero=False),
-              axis=alt.Axis(format="d", values=[_slot("years")]))  # ticks at the years reported
+              # ticks at the years reported; where a narrow chart has no room for each year's label,
+              # some are left out (never printed over each other)
+              axis=alt.Axis(format="d", values=[_slot("years")], labelOverlap="greedy"))
     y = alt.Y("value:Q", title=_slot("y_title"), scale=alt.Scale(zero=True))
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=WIDTH) if kind.legend else None
     color = alt.Color("series:N", title=kind.color_title, scale=alt.Scale(domain=[_slot("series")]), legend=legend)
