@@ -174,6 +174,18 @@ def test_incomparable_eras_break_the_line(two_eras):
     assert "not comparable" not in requests.description
 
 
+def test_close_template_changes_label_on_alternate_lines_facing_the_middle(seed):
+    # 平潭: 2016 (pre-2019) -> 2019 -> 2021, the rules two and a half years apart: their labels,
+    # each wider than that, would print over each other on one line (issue 17)
+    spec = spec_of(by_id(agency_charts(seed, "pingtan"))["agency-pingtan-requests"])
+    assert spec["datasets"]["rules"] == [
+        {"at": 2017.5, "label": "2019年模板 2019 template", "lane": 0, "side": "right"},
+        {"at": 2020.0, "label": "2021年模板 2021 template", "lane": 1, "side": "right"},
+    ]
+    text = spec["layer"][3]["mark"]
+    assert text["dy"] == {"expr": f"2 + datum.lane * {charts.RULE_LANE}"} and text["align"] == {"expr": "datum.side"}
+
+
 def test_a_metric_line_breaks_where_its_eras_differ(two_eras, monkeypatch):
     # 本年新收 is defined in every era; a catalogue that defined it before 2019 only would make
     # 陶然亭's 2017 -> 2024 line two segments, and the description would say so.
