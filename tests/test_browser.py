@@ -334,10 +334,13 @@ def test_the_keyboard_reaches_the_skip_link_then_the_navigation_with_visible_foc
 # Which cell of a row holds the figure a reader came for, by table (the first rule that matches the
 # table, tried in order). Report tables: table 二's value, table 三's 总计, every cell of table 四
 # (drawn as its three groups on a phone), a figure's value; tables across years (an agency's, a
-# figure's): the latest year; tables across agencies (the home page's, a year's): the first figure;
-# the checks: their result; any other table (lists of agencies, figures, data quality, a chart's
-# data): the row's first cell, its name. Each row's name (its th) must be on screen as well.
+# figure's): the latest year; the home page's headline table: every figure but the share (new
+# requests, withheld, the outcomes' 总计); a year's table of agencies (eleven figures, sortable):
+# the first figure; the checks: their result; any other table (lists of agencies, figures, data
+# quality, a chart's data): the row's first cell, its name. A rule with a third item applies on
+# that page only. Each row's name (its th) must be on screen as well.
 KEY_CELLS = """[
+  ['table.sortable', 'td.num:not(:last-child)', '/'],
   ['table.t2', 'td:last-child'],
   ['table.t3', 'td:last-child'],
   ['table.t4', 'td'],
@@ -358,8 +361,8 @@ OFF_SCREEN_ROWS = """(rules) => {
     for (const row of table.querySelectorAll(':scope > tbody > tr')) {
       if (row.classList.contains('group')) continue;  // a heading of table 三: no figure
       let key = [];
-      for (const [tables, cells] of rules) {
-        if (!table.matches(tables)) continue;
+      for (const [tables, cells, path] of rules) {
+        if (!table.matches(tables) || (path && path !== location.pathname)) continue;
         key = [...row.querySelectorAll(':scope > ' + cells.replace(':scope > ', ''))];
         if (cells === 'td.num' || cells === 'td[id]') key = key.slice(0, 1);
         if (key.length) break;
