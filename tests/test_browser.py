@@ -327,3 +327,223 @@ def test_the_keyboard_reaches_the_skip_link_then_the_navigation_with_visible_foc
         assert href in nav_hrefs, f"Tab never reaches the navigation link {href}: {nav_hrefs}"
     unringed = [s for s in stops if not s["ring"]]
     assert not unringed, f"focus is not visible on: {unringed}"
+
+
+# --- reading on a phone (issue 17) ----------------------------------------------------------------
+
+# Which cell of a row holds the figure a reader came for, by table (the first rule that matches the
+# table, tried in order). Report tables: table 二's value, table 三's 总计, every cell of table 四
+# (drawn as its three groups on a phone), a figure's value; tables across years (an agency's, a
+# figure's): the latest year; the home page's headline table: every figure but the share (new
+# requests, withheld, the outcomes' 总计); a year's table of agencies (eleven figures, sortable):
+# the first figure; the checks: their result; any other table (lists of agencies, figures, data
+# quality, a chart's data): the row's first cell, its name. A rule with a third item applies on
+# that page only. Each row's name (its th) must be on screen as well.
+KEY_CELLS = """[
+  ['table.sortable', 'td.num:not(:last-child)', '/'],
+  ['table.t2', 'td:last-child'],
+  ['table.t3', 'td:last-child'],
+  ['table.t4', 'td'],
+  ['table.yoy, table.years', 'td:last-child'],
+  ['table.sortable', 'td.num'],
+  ['table.checks', 'td:first-child'],
+  ['table', 'td[id]'],
+  ['table', ':scope > :first-child'],
+]"""
+
+# Every row of every visible table of the page whose key cell (KEY_CELLS) or name is not inside the
+# viewport's width, as the page opens (each scroll box at its starting position).
+OFF_SCREEN_ROWS = """(rules) => {
+  const width = window.innerWidth, out = [], seen = [];
+  const inside = e => { const r = e.getBoundingClientRect(); return r.left >= -0.5 && r.right <= width + 0.5; };
+  for (const table of document.querySelectorAll('main table')) {
+    if (!table.checkVisibility()) continue;
+    for (const row of table.querySelectorAll(':scope > tbody > tr')) {
+      if (row.classList.contains('group')) continue;  // a heading of table 三: no figure
+      let key = [];
+      for (const [tables, cells, path] of rules) {
+        if (!table.matches(tables) || (path && path !== location.pathname)) continue;
+        key = [...row.querySelectorAll(':scope > ' + cells.replace(':scope > ', ''))];
+        if (cells === 'td.num' || cells === 'td[id]') key = key.slice(0, 1);
+        if (key.length) break;
+      }
+      const name = row.querySelector(':scope > th[scope=row]');
+      for (const cell of (name ? [name] : []).concat(key)) {
+        seen.push(cell);
+        if (!inside(cell)) {
+          const r = cell.getBoundingClientRect();
+          out.push(`${table.className || 'table'} row "${row.innerText.slice(0, 30).replace(/\\s+/g, ' ')}": ` +
+                   `${cell.tagName.toLowerCase()}${cell.id ? '#' + cell.id : ''} at ${Math.round(r.left)}–${Math.round(r.right)} px`);
+        }
+      }
+    }
+  }
+  return {off: out, checked: seen.length};
+}"""
+
+
+def _phone_page(browser, site, url: str):
+    context = open_context(browser, WIDTHS["phone"])
+    v = visit(context, site + url, wait_until="networkidle")
+    v.page.wait_for_timeout(300)
+    return context, v
+
+
+@pytest.mark.parametrize("name", EXPECTED_TYPES)
+def test_on_a_phone_every_rows_name_and_figure_are_on_screen(name, browser, site, types, seed_site):
+    urls = [url_for(types, name)]
+    if name == "agency":  # 平潭: the seeds' longest year-over-year table (four reports)
+        assert (seed_site / "agencies" / "pingtan" / "index.html").is_file()
+        urls.append("/agencies/pingtan/")
+    for url in urls:
+        context, v = _phone_page(browser, site, url)
+        try:
+            rules = v.page.evaluate(KEY_CELLS)
+            got = v.page.evaluate(OFF_SCREEN_ROWS, rules)
+            assert not got["off"], f"{url} at 390 px, off screen sideways:\n" + "\n".join(got["off"][:20])
+            if name in ("report", "agency", "year", "metric", "home"):
+                assert got["checked"] >= 4, f"{url}: only {got['checked']} cells checked"
+        finally:
+            context.close()
+
+
+def test_on_a_phone_table_3s_total_sits_beside_the_label_and_the_applicants_scroll(browser, site, types):
+    url = url_for(types, "report")
+    context, v = _phone_page(browser, site, url)
+    page = v.page
+    try:
+        box = page.locator(".table-wrap:has(> table.t3)")
+        # the applicants are there, a swipe away: the box scrolls, and the total stays put meanwhile
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+        total = page.locator("table.t3 td#requests\\.new")
+        before = total.bounding_box()
+        box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+        page.wait_for_timeout(100)
+        after = total.bounding_box()
+        assert abs(before["x"] - after["x"]) < 1, (before, after)
+        got = page.evaluate(OFF_SCREEN_ROWS, page.evaluate(KEY_CELLS))
+        assert not got["off"], "scrolled to the right end:\n" + "\n".join(got["off"][:10])
+        # table 四 as three rows of five: every figure on screen, 总计 the last of each row
+        totals = page.locator("table.t4 td.total")
+        xs = [totals.nth(i).bounding_box()["x"] for i in range(totals.count())]
+        assert len(xs) == 3 and max(xs) - min(xs) < 1, xs
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_metric_id_is_a_small_link_not_a_line_and_wide_is_unchanged(browser, site, types):
+    url = url_for(types, "report")
+    looks = """() => [...document.querySelectorAll('table.t2 a.mid, table.t3 a.mid')].map(a => ({
+        id: a.textContent, href: a.getAttribute('href'), width: a.getBoundingClientRect().width,
+        seen: a.innerText, display: getComputedStyle(a).display}))"""
+    context, v = _phone_page(browser, site, url)
+    try:
+        phone = v.page.evaluate(looks)
+        t4_display = v.page.evaluate("getComputedStyle(document.querySelector('table.t4')).display")
+    finally:
+        context.close()
+    context = open_context(browser, WIDTHS["desktop"])
+    try:
+        page = visit(context, site + url).page
+        wide = page.evaluate(looks)
+        wide_t4 = page.evaluate("getComputedStyle(document.querySelector('table.t4')).display")
+        wide_sticky = page.evaluate("getComputedStyle(document.querySelector('table.t3 td:last-child')).position")
+    finally:
+        context.close()
+    assert phone and len(phone) == len(wide)
+    for a in phone:
+        # still the link to the figure's page, named by the id (screen readers, long press), drawn as "#"
+        assert a["href"] == f"/metrics/{a['id']}/" and a["id"]
+        assert a["width"] < 30, f"the id {a['id']} is printed on a phone ({a['width']:.0f} px wide)"
+    for a in wide:
+        assert a["display"] == "block" and a["seen"] == a["id"], a
+    assert t4_display == "grid" and wide_t4 == "table" and wide_sticky == "static"
+
+
+@pytest.mark.parametrize("anchor", ["rules.issued", "requests.new", "outcome.withheld.third_party",
+                                    "requests.new--natural_person", "review.total", "litigation.after_review.total"])
+def test_on_a_phone_a_metric_anchor_scrolls_to_its_row(anchor, browser, site, types):
+    url = url_for(types, "report")
+    context = open_context(browser, WIDTHS["phone"])
+    try:
+        page = visit(context, site + url + "#" + anchor).page
+        page.wait_for_timeout(200)
+        got = page.evaluate(
+            """(id) => { const e = document.getElementById(id); if (!e) return null;
+                const r = e.getBoundingClientRect(), row = e.closest('tr').querySelector('th[scope=row]');
+                const at = (x, y) => document.elementFromPoint(x, y);
+                return {target: document.querySelector(':target') === e, top: r.top, bottom: r.bottom,
+                        left: r.left, right: r.right, w: innerWidth, h: innerHeight,
+                        // the cell itself is what shows there, not a sticky column over it
+                        shown: e.contains(at((r.left + r.right) / 2, (r.top + r.bottom) / 2)),
+                        row: row ? row.getBoundingClientRect().left >= -0.5 : true}; }""",
+            anchor,
+        )
+        assert got is not None, f"{url} has no element #{anchor}"
+        assert got["target"], got
+        assert -1 <= got["top"] and got["bottom"] <= got["h"], f"#{anchor} is not scrolled into view: {got}"
+        assert -0.5 <= got["left"] and got["right"] <= got["w"] + 0.5, f"#{anchor} is off screen sideways: {got}"
+        assert got["shown"] and got["row"], f"#{anchor} is covered or its row's name is not in view: {got}"
+        if anchor == "requests.new--natural_person":
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "report-anchor-phone.png"))
+    finally:
+        context.close()
+
+
+TEXT_BOXES = """(figure) => [...figure.querySelectorAll('.chart-interactive svg text')]
+    // (an axis label left out for want of room is kept at opacity 0: not drawn)
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0 &&
+                 +getComputedStyle(t).opacity > 0 && +(t.getAttribute('opacity') ?? 1) > 0)
+    .map(t => { const r = t.getBoundingClientRect();
+                return {text: t.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom}; })"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("name", ["agency", "metric"])
+def test_chart_text_never_overlaps_and_charts_fit_the_phone(name, width, browser, site, types, seed_site):
+    urls = [url_for(types, name)]
+    if name == "agency":  # 平潭: three templates, two changes two years apart (the issue's example)
+        assert (seed_site / "agencies" / "pingtan" / "index.html").is_file()
+        urls.append("/agencies/pingtan/")
+    context = open_context(browser, WIDTHS[width])
+    try:
+        for url in urls:
+            v = visit(context, site + url, wait_until="networkidle")
+            page = v.page
+            figures = page.locator("figure.chart")
+            assert figures.count() >= 1, f"{url} has no chart"
+            for i in range(figures.count()):
+                f = figures.nth(i)
+                f.scroll_into_view_if_needed()
+                page.wait_for_selector(f"#{f.get_attribute('id')}[data-chart-state=interactive] svg", timeout=15000)
+                page.wait_for_timeout(100)
+                boxes = f.evaluate(TEXT_BOXES)
+                assert len(boxes) >= 3, f"{url}: chart {i} has {len(boxes)} text marks"
+                clash = [(a["text"], b["text"]) for k, a in enumerate(boxes) for b in boxes[k + 1:]
+                         if min(a["r"], b["r"]) - max(a["l"], b["l"]) > 0.5 and min(a["b"], b["b"]) - max(a["t"], b["t"]) > 0.5]
+                assert not clash, f"{url} at {WIDTHS[width]} px, chart {i}: text marks overlap: {clash}"
+                fits = f.evaluate("""f => { const s = f.querySelector('.chart-interactive svg').getBoundingClientRect();
+                    const boxes = [...f.querySelectorAll('.chart-interactive, .chart-interactive *')]
+                        .filter(e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX));
+                    return {left: s.left, right: s.right, width: innerWidth, scrolls: boxes.length}; }""")
+                assert fits["left"] >= 0 and fits["right"] <= fits["width"] and not fits["scrolls"], f"{url}: {fits}"
+                if url == "/agencies/pingtan/" and i == 0:
+                    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                    f.screenshot(path=str(ARTIFACTS / f"chart-pingtan-{width}.png"))
+            assert not v.problems(), "\n".join(v.problems())
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["report", "agency", "metric", "year", "home"])
+def test_axe_finds_no_violation_on_a_phone(name, browser, site, types):
+    # the phone layout redraws tables (table 四 as a grid, sticky columns): it must stay accessible
+    url = url_for(types, name)
+    context, v = _phone_page(browser, site, url)
+    try:
+        violations = run_axe(v.page)
+        report = "\n".join(f"{x['id']} ({x['impact']}): {x['help']}\n    " + "\n    ".join(x["targets"]) for x in violations)
+        assert not violations, f"{url} at 390 px: {len(violations)} axe violation(s):\n{report}"
+    finally:
+        context.close()

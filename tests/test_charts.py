@@ -167,11 +167,23 @@ def test_incomparable_eras_break_the_line(two_eras):
     assert line["encoding"]["color"]["field"] == "series"
     assert [layer["mark"]["type"] for layer in spec["layer"][2:]] == ["rule", "text"]
     assert spec["layer"][2]["data"] == {"name": "rules"}
-    assert spec["datasets"]["rules"] == [{"at": 2020.5, "label": "2021年模板 2021 template"}]
+    assert spec["datasets"]["rules"] == [{"at": 2020.5, "label": "2021年模板 2021 template", "lane": 0, "side": "left"}]
     # requests: 本年新收 exists in all three eras, so 2017 -> 2024 is one line
     requests = got["agency-taoranting-requests"]
     assert {r["seg"] for r in data_rows(requests) if r["series"] == NEW} == {0}
     assert "not comparable" not in requests.description
+
+
+def test_close_template_changes_label_on_alternate_lines_facing_the_middle(seed):
+    # 平潭: 2016 (pre-2019) -> 2019 -> 2021, the rules two and a half years apart: their labels,
+    # each wider than that, would print over each other on one line (issue 17)
+    spec = spec_of(by_id(agency_charts(seed, "pingtan"))["agency-pingtan-requests"])
+    assert spec["datasets"]["rules"] == [
+        {"at": 2017.5, "label": "2019年模板 2019 template", "lane": 0, "side": "right"},
+        {"at": 2020.0, "label": "2021年模板 2021 template", "lane": 1, "side": "right"},
+    ]
+    text = spec["layer"][3]["mark"]
+    assert text["dy"] == {"expr": f"2 + datum.lane * {charts.RULE_LANE}"} and text["align"] == {"expr": "datum.side"}
 
 
 def test_a_metric_line_breaks_where_its_eras_differ(two_eras, monkeypatch):

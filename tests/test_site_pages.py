@@ -213,7 +213,7 @@ def test_year_page_is_sortable_and_complete(seed_site):
 
 def test_metric_page_agencies_by_years(seed_site):
     doc = page(seed_site, "/metrics/requests.new/")
-    table = [t for t in doc.find_all("table", class_="data") if t.parent.has_class("table-wrap")][0]  # not a chart's data
+    table = [t for t in doc.find_all("table", class_="data years") if t.parent.has_class("table-wrap")][0]  # not a chart's data
     from site_builder.load.loader import load_site
 
     site = load_site(CONTENT)

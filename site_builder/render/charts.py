@@ -41,6 +41,7 @@ from site_builder.load.site import Site
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
 HEIGHT = 220
+RULE_LANE = 17  # px between the lines of two successive template changes' labels (fontSize 11: CJK glyphs ~15 px tall)
 SPEC_DIR = "charts"
 # Up to this many agencies a metric's chart has a line per agency, with a legend. Past it a line
 # per agency is a hairball (a province: 1,800 lines, 20,000 points, a 1.7 MB spec per figure), so
@@ -281,7 +282,9 @@ def altair_spec(kind: Kind) -> dict:
 
     # half a year of room either side, so a single report is a point in the middle, not on an edge
     x = alt.X("year:Q", title="年份 Year", scale=alt.Scale(domain=[_slot("x_domain")], nice=False, zero=False),
-              axis=alt.Axis(format="d", values=[_slot("years")]))  # ticks at the years reported
+              # ticks at the years reported; where a narrow chart has no room for each year's label,
+              # some are left out (never printed over each other)
+              axis=alt.Axis(format="d", values=[_slot("years")], labelOverlap="greedy"))
     y = alt.Y("value:Q", title=_slot("y_title"), scale=alt.Scale(zero=True))
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=WIDTH) if kind.legend else None
     color = alt.Color("series:N", title=kind.color_title, scale=alt.Scale(domain=[_slot("series")]), legend=legend)
@@ -308,14 +311,21 @@ def altair_spec(kind: Kind) -> dict:
     if kind.rules:
         rules = alt.Chart(alt.NamedData("rules"))
         layers.append(rules.mark_rule(strokeDash=[4, 4], color="#777").encode(x="at:Q"))
-        layers.append(rules.mark_text(align="left", baseline="top", dx=4, dy=2, color="#555", fontSize=11).encode(
+        # each label beside its rule, on the side facing the middle of the chart (`side`, the text's
+        # align), a line lower than the previous rule's (`lane`): two changes a year or two apart
+        # never print their labels over each other, at any width the chart is drawn
+        layers.append(rules.mark_text(align=alt.ExprRef("datum.side"), baseline="top", color="#555", fontSize=11,
+                                      dx=alt.ExprRef("datum.side === 'right' ? -4 : 4"),
+                                      dy=alt.ExprRef(f"2 + datum.lane * {RULE_LANE}")).encode(
             x="at:Q", y=alt.value(0), text="label:N"))
     # no title inside the chart: the page's <figcaption> shows title and subtitle as text
     chart = alt.layer(
         *layers, data=alt.NamedData("rows"), width=WIDTH, height=HEIGHT, description=_slot("description"),
         config=alt.Config(font=FONT, view=alt.ViewConfig(strokeWidth=0),
-                          axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
-                          legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12)),
+                          # room between the lines of text, so that no two of them touch (CJK
+                          # glyphs are taller than Vega's 12 px rows; tests/test_browser.py)
+                          axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, titlePadding=8),
+                          legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, rowPadding=6, titlePadding=8)),
     )
     # the parts were checked as they were made; the whole is not valid until the placeholders are
     # filled (tests validate a filled spec of every kind)
@@ -469,7 +479,9 @@ def _over_time(site: Site, slug: str, kind: str, series_list: list[Series], zh: 
     for a, b in zip(ordered, ordered[1:]):
         if a.era != b.era:
             rule_at[(a.year + b.year) / 2] = ERA_LABELS[b.era]
-    era_rules = [{"at": at, "label": f"{zh_} {en_}"} for at, (zh_, en_) in sorted(rule_at.items())]
+    middle = (min(years) + max(years)) / 2
+    era_rules = [{"at": at, "label": f"{zh_} {en_}", "lane": i % 2, "side": "right" if at > middle else "left"}
+                 for i, (at, (zh_, en_)) in enumerate(sorted(rule_at.items()))]
     title = f"{agency.name}：{zh}"
     span_zh, span_en = _spans(years)
     subtitle = f"{en}, {span_en}"

@@ -75,13 +75,20 @@
         holder.setAttribute("role", "img");
         holder.setAttribute("aria-labelledby", figure.id + "-title " + figure.id + "-desc");
         caption.parentNode.insertBefore(holder, caption.nextSibling);
-        return vegaEmbed(holder, got[1], {
+        var options = {
           renderer: "svg",
           actions: false,
           ast: true,
           defaultStyle: false,
           tooltip: { disableDefaultStyle: true, sanitize: escapeHtml }
-        }).then(function () {
+        };
+        // On a phone the plot is drawn as wide as the column leaves it (less the y axis), so its
+        // text keeps its size instead of the whole chart being scaled down; wider, as the spec says.
+        var room = holder.clientWidth - PHONE_AXIS_ROOM;
+        if (room > 0 && room < got[1].width) {
+          options.width = Math.max(PHONE_MIN_PLOT, room);
+        }
+        return vegaEmbed(holder, got[1], options).then(function () {
           var table = figure.querySelector("details.chart-data");
           if (table) {
             table.open = false;  // the chart is drawn: its table is one click away
@@ -99,6 +106,9 @@
         }
       });
   }
+
+  var PHONE_AXIS_ROOM = 70;  // px the y axis (labels and title) takes left of the plot
+  var PHONE_MIN_PLOT = 200;
 
   function escapeHtml(value) {
     return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
