@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from site_builder.commands import build, parse, serve, synth
@@ -28,6 +29,11 @@ def command(args):
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    if argv is None:  # the program itself (not a caller in this process, whose signals are its own)
+        from site_builder.lifeline import on_interrupt
+
+        signal.signal(signal.SIGTERM, on_interrupt)
+        signal.signal(signal.SIGINT, on_interrupt)
     try:
         code = int(command(args)(args) or 0)
     except SiteBuilderError as exc:

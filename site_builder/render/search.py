@@ -198,11 +198,15 @@ class IndexJob:
         self.error: str | None = None
         self._proc: subprocess.Popen | None = None
         self._cancelled = False
+        from site_builder.lifeline import death_signal, has_death_signal  # (only an index needs it)
+
         msgs, self._last = _requests(docs)
         self._stderr = tempfile.TemporaryFile()
         try:
+            # (death_signal: the service ends with the build, even a killed one; see lifeline)
             self._proc = subprocess.Popen([str(_executable()), "--service"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=self._stderr)
+                                          stdout=subprocess.PIPE, stderr=self._stderr,
+                                          preexec_fn=death_signal if has_death_signal() else None)
         except OSError as exc:  # the binary missing or not executable
             self._stderr.close()
             raise SiteBuilderError(f"search index: pagefind could not run: {exc}") from exc

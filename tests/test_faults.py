@@ -1,0 +1,207 @@
+"""Faults leave nothing behind (issue 18): a build killed at any stage leaves no process and
+no folder behind and the previous site whole; an interrupted build says so; a stale staging
+folder is removed by the next build; two builds into one folder take turns; a full disk, a
+read-only folder or an output path that is a file is one line of error.
+
+Real builds as programs (`python -m site_builder build`) on a generated corpus big enough that
+each stage lasts long enough to be caught by polling for what it leaves on disk or starts."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.tools.synth import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+LINUX = sys.platform.startswith("linux")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    content = tmp_path_factory.mktemp("faults") / "content"
+    generate(content, agencies=60, years=list(range(2014, 2025)), seed=3, reports=500)
+    return content
+
+
+@pytest.fixture(scope="module")
+def clean(corpus, tmp_path_factory) -> Path:
+    """The corpus built once, cleanly: what every build after a fault must equal."""
+    out = tmp_path_factory.mktemp("clean") / "_site"
+    done = run_build(corpus, out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def build_command(content: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "site_builder", "build", "--content", str(content), "--out", str(out), "--no-cache",
+            *extra]
+
+
+def env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+def run_build(content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(build_command(content, out, *extra), capture_output=True, text=True, env=env(),
+                          cwd=out.parent)
+
+
+def start_build(content: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(build_command(content, out, *extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env(), cwd=out.parent)
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc/<pid>/stat: its fourth field)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = text[text.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2] != "Z"  # (a zombie has ended; only its entry is left)
+
+
+def comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def stage_of(out: Path, pid: int) -> Path:
+    return out.parent / f".{out.name}.building-{pid}"
+
+
+def wait_for(condition, proc: subprocess.Popen, what: str, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            pytest.fail(f"the build ended before {what}: {proc.stderr.read()}")
+        if time.monotonic() > end:
+            proc.kill()
+            pytest.fail(f"no {what} within {timeout:g} s")
+        time.sleep(0.005)
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """The relative paths that differ between two folders (missing on either side, or other bytes)."""
+    diffs = []
+    names_a = {p.relative_to(a).as_posix() for p in a.rglob("*")}
+    names_b = {p.relative_to(b).as_posix() for p in b.rglob("*")}
+    diffs += sorted(names_a ^ names_b)
+    for rel in sorted(names_a & names_b):
+        pa, pb = a / rel, b / rel
+        if pa.is_file() and not filecmp.cmp(pa, pb, shallow=False):
+            diffs.append(rel)
+    return diffs
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(out: Path) -> list[str]:
+    """What builds left beside the output folder (staging, old and trash folders)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.is_dir())
+
+
+# --- kill -9 at each stage
+
+
+def _parsing(out, proc):
+    # the parse pool runs before the staging folder exists
+    return lambda: len(children(proc.pid)) >= 2 and not stage_of(out, proc.pid).exists()
+
+
+def _rendering(out, proc):
+    stage = stage_of(out, proc.pid)
+    return lambda: (stage / "agencies").is_dir() and len(children(proc.pid)) >= 2
+
+
+def _downloads(out, proc):
+    data = stage_of(out, proc.pid) / "data"
+    return lambda: data.is_dir() and any(p.suffix == ".part" for p in data.iterdir())
+
+
+def _search(out, proc):
+    return lambda: any(comm(c).startswith("pagefind") for c in children(proc.pid))
+
+
+def _swap(out, proc):
+    # the previous site renamed aside: the new one is (or is about to be) in place
+    return lambda: (out.parent / f".{out.name}.old-{proc.pid}").exists()
+
+
+STAGES = {"parse": _parsing, "render": _rendering, "downloads": _downloads, "search": _search, "swap": _swap}
+
+
+@pytest.mark.skipif(not LINUX, reason="finds a build's processes in /proc")
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_a_build_killed_leaves_no_process_and_the_previous_site_whole(stage, corpus, clean, tmp_path):
+    out = tmp_path / "_site"
+    first = run_build(corpus, out)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    proc = start_build(corpus, out)
+    wait_for(STAGES[stage](out, proc), proc, f"{stage} stage")
+    kids = children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert kids or stage == "swap", "the build had no child process at that point"
+    end = time.monotonic() + 2.0
+    while any(map(alive, kids)) and time.monotonic() < end:
+        time.sleep(0.02)
+    assert not [k for k in kids if alive(k)], f"processes of the killed build left running ({stage})"
+    if stage == "swap":  # killed between the renames or after: the previous site aside, or the new one whole
+        if out.exists():
+            assert snapshot(out) == before or not same_tree(out, clean)
+        else:
+            assert snapshot(out.parent / f".{out.name}.old-{proc.pid}") == before
+    else:
+        assert snapshot(out) == before
+    again = run_build(corpus, out)
+    assert again.returncode == 0, again.stderr
+    assert not same_tree(out, clean)
+    assert leftovers(out) == []
+
+
+@pytest.mark.skipif(not LINUX, reason="finds a build's processes in /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_build_stopped_by_a_signal_stops_its_workers_and_says_interrupted(signum, corpus, tmp_path):
+    out = tmp_path / "_site"
+    first = run_build(corpus, out)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    proc = start_build(corpus, out)
+    wait_for(_rendering(out, proc), proc, "render stage")
+    kids = children(proc.pid)
+    os.kill(proc.pid, signum)
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode != 0
+    assert err.splitlines() == ["interrupted"]
+    end = time.monotonic() + 2.0
+    while any(map(alive, kids)) and time.monotonic() < end:
+        time.sleep(0.02)
+    assert not [k for k in kids if alive(k)]
+    assert snapshot(out) == before
+    assert leftovers(out) == []
