@@ -205,3 +205,58 @@ def test_a_build_stopped_by_a_signal_stops_its_workers_and_says_interrupted(sign
     assert not [k for k in kids if alive(k)]
     assert snapshot(out) == before
     assert leftovers(out) == []
+
+
+# --- what killed builds leave beside the output folder
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_the_next_build_removes_a_killed_builds_staging_folder_and_says_so(tmp_path):
+    out = tmp_path / "_site"
+    pid = _dead_pid()
+    stage = tmp_path / f"._site.building-{pid}"
+    (stage / "agencies").mkdir(parents=True)
+    (stage / ".site-builder-owner").write_text(f"{pid} 12345\n")
+    done = run_build(ROOT / "content", out)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == f"removed what stopped builds left beside {out}: ._site.building-{pid}"
+    assert leftovers(out) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="tells a reused pid by /proc/<pid>/stat")
+def test_a_staging_folder_whose_pid_another_process_reuses_is_removed(tmp_path):
+    # a live process with the folder's pid, but not the one that wrote the owner file (another
+    # start time): a reused pid, the folder is stale
+    out = tmp_path / "_site"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        stage = tmp_path / f"._site.building-{other.pid}"
+        stage.mkdir()
+        (stage / ".site-builder-owner").write_text(f"{other.pid} 1\n")
+        live = tmp_path / f"._site.building-{os.getpid()}"  # this process's, and it did start then
+        live.mkdir()
+        mine = Path(f"/proc/{os.getpid()}/stat").read_text()
+        (live / ".site-builder-owner").write_text(f"{os.getpid()} {mine[mine.rindex(')') + 2:].split()[19]}\n")
+        done = run_build(ROOT / "content", out)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines()[0] == f"removed what stopped builds left beside {out}: ._site.building-{other.pid}"
+        assert leftovers(out) == [live.name]
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_site_renamed_aside_by_a_build_killed_mid_swap_is_put_back(tmp_path):
+    out = tmp_path / "_site"
+    assert run_build(ROOT / "content", out).returncode == 0
+    before = snapshot(out)
+    pid = _dead_pid()
+    os.rename(out, tmp_path / f"._site.old-{pid}")  # what a kill between swap_in's two renames leaves
+    done = run_build(ROOT / "content", out, "--strict")
+    assert done.stderr.splitlines()[0] == (f"removed what stopped builds left beside {out}: "
+                                           f"._site.old-{pid} (the previous site, put back as _site)")
+    assert snapshot(out) == before

@@ -29,7 +29,7 @@ from site_builder.exceptions import BuildAborted
 from site_builder.build.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.build.incremental import current as current_manifest
 from site_builder.load.loader import REPORTS_DIR, Site, default_jobs, load_site
-from site_builder.build.output import Output, Removals, commit_in_place, discard, staging_dir, swap_in
+from site_builder.build.output import Output, Removals, commit_in_place, discard, remove_stale, staging_dir, swap_in
 from site_builder.readers import supported_suffixes
 from site_builder.render import RenderState, diff_previous, render_site, write_pending_downloads
 from site_builder.render.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
@@ -196,6 +196,9 @@ class BuildSession:
         out = o.out
         cache_root = o.cache_root
         key = str(out.resolve())
+        left = remove_stale(out.resolve()) if out.resolve().parent.is_dir() else []
+        if left:  # (what killed builds left: said here, since they could not say it)
+            print(f"removed what stopped builds left beside {out}: {', '.join(left)}", file=sys.stderr)
         self.finish_downloads(out)
         folder = self._folders.setdefault(key, _Folder())
         manifest_options = {"base_url": o.base_url, "SITE_URL": os.environ.get("SITE_URL"), "search": o.search,
