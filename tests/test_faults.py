@@ -260,3 +260,68 @@ def test_a_site_renamed_aside_by_a_build_killed_mid_swap_is_put_back(tmp_path):
     assert done.stderr.splitlines()[0] == (f"removed what stopped builds left beside {out}: "
                                            f"._site.old-{pid} (the previous site, put back as _site)")
     assert snapshot(out) == before
+
+
+# --- two builds into one output folder
+
+
+def test_a_second_build_with_no_wait_fails_at_once_while_one_runs(corpus, tmp_path):
+    out = tmp_path / "_site"
+    first = start_build(corpus, out)
+    wait_for(lambda: (tmp_path / "._site.lock").exists() and children(first.pid), first, "the first build's workers")
+    second = run_build(corpus, out, "--no-wait")
+    assert second.returncode == 1
+    assert second.stderr.splitlines() == [
+        f"error: another build (pid {first.pid}) is writing into {out}: not waiting (--no-wait)"]
+    _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+
+
+def test_a_second_build_waits_for_the_first_and_says_for_whom(corpus, clean, tmp_path):
+    out = tmp_path / "_site"
+    first = start_build(corpus, out)
+    wait_for(lambda: (tmp_path / "._site.lock").exists() and children(first.pid), first, "the first build's workers")
+    second = start_build(corpus, out)
+    _, err2 = second.communicate(timeout=180)
+    _, err1 = first.communicate(timeout=10)
+    assert first.returncode == 0 and second.returncode == 0, (err1, err2)
+    assert err2.splitlines()[0] == f"waiting for the build of pid {first.pid} into {out}…"
+    assert not same_tree(out, clean)
+    assert leftovers(out) == []
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from site_builder.build.lock import OutputLock
+lock = OutputLock(Path(sys.argv[1]))
+lock.acquire(wait=False)
+print("held", flush=True)
+sys.stdin.read()  # until the test closes it
+"""
+
+
+def test_the_dev_server_takes_the_lock_to_rebuild_and_lets_go_when_idle(project):
+    import threading
+
+    from site_builder.commands.serve import Rebuilder
+
+    out = project / "_site"
+    r = Rebuilder(project / "content", out, project / "templates", project / "static", search=False,
+                  log=lambda text: None)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env())
+    assert holder.stdout.readline() == "held\n"
+    results = []
+    rebuild = threading.Thread(target=lambda: results.append(r.rebuild()))
+    rebuild.start()
+    rebuild.join(1.0)
+    assert rebuild.is_alive() and not out.exists()  # waiting for the other build
+    holder.stdin.close()
+    holder.wait()
+    rebuild.join(60)
+    assert results and results[0].ok
+    r.wait()  # (its data downloads)
+    idle = subprocess.run([sys.executable, "-c", HOLD_LOCK, str(out)], input="", capture_output=True, text=True,
+                          env=env())
+    assert idle.returncode == 0 and idle.stdout == "held\n", idle.stderr
