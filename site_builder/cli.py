@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+import traceback
 
 from site_builder.commands import build, parse, serve, synth
 from site_builder.exceptions import SiteBuilderError
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = int(command(args)(args) or 0)
     except SiteBuilderError as exc:
+        if getattr(args, "debug", False):  # (build --debug: where it happened, for a bug report)
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

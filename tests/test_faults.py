@@ -8,8 +8,10 @@ each stage lasts long enough to be caught by polling for what it leaves on disk 
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -49,9 +51,9 @@ def env() -> dict:
     return dict(os.environ, PYTHONPATH=str(ROOT))
 
 
-def run_build(content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+def run_build(content: Path, out: Path, *extra: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(build_command(content, out, *extra), capture_output=True, text=True, env=env(),
-                          cwd=out.parent)
+                          cwd=cwd or out.parent)
 
 
 def start_build(content: Path, out: Path, *extra: str) -> subprocess.Popen:
@@ -325,3 +327,94 @@ def test_the_dev_server_takes_the_lock_to_rebuild_and_lets_go_when_idle(project)
     idle = subprocess.run([sys.executable, "-c", HOLD_LOCK, str(out)], input="", capture_output=True, text=True,
                           env=env())
     assert idle.returncode == 0 and idle.stdout == "held\n", idle.stderr
+
+
+# --- the environment's errors: one line each
+
+
+@pytest.fixture
+def mount(tmp_path):
+    """mount(options) -> a fresh tmpfs mounted with them (as root; else the test is skipped)."""
+    mounted = []
+
+    def make(options: str) -> Path:
+        if os.geteuid() != 0:
+            pytest.skip("mounts a tmpfs: needs root")
+        point = tmp_path / f"mnt{len(mounted)}"
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(point)
+        return point
+
+    yield make
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], check=True)
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_previous_site(corpus, mount, tmp_path):
+    # room for one site (~66 MB) but not for a second beside it: the workers run out of space
+    disk = mount("size=100m")
+    out = disk / "_site"
+    first = run_build(corpus, out, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    second = run_build(corpus, out, cwd=tmp_path)
+    assert second.returncode == 1
+    (line,) = second.stderr.splitlines()
+    assert re.fullmatch(f"error: no space left on device writing {re.escape(str(out))}/\\S+: the previous site is untouched",
+                        line), line
+    assert snapshot(out) == before
+    assert sorted(p.name for p in disk.iterdir()) == ["_site"]  # no staging folder, no lock file
+    debug = run_build(corpus, out, "--debug", cwd=tmp_path)
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and debug.stderr.splitlines()[-1].startswith(
+        "error: no space left on device writing ")
+
+
+def test_a_full_disk_mocked_is_one_line(tmp_path, monkeypatch, capsys):
+    # (where no tmpfs can be mounted: the same error raised by the write itself)
+    from site_builder.build import output
+    from site_builder.cli import main
+
+    out = tmp_path / "_site"
+    assert main(["build", "--content", str(ROOT / "content"), "--out", str(out), "--no-cache"]) == 0
+    before = snapshot(out)
+    capsys.readouterr()
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(output, "_write_all", full)
+    assert main(["build", "--content", str(ROOT / "content"), "--out", str(out), "--no-cache"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(f"error: no space left on device writing {re.escape(str(out))}/\\S+: the previous site is untouched",
+                        line), line
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+def test_a_read_only_output_folder_is_one_line(mount, tmp_path):
+    disk = mount("size=20m")
+    out = disk / "_site"
+    first = run_build(ROOT / "content", out, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+    second = run_build(ROOT / "content", out, cwd=tmp_path)
+    assert second.returncode == 1
+    assert second.stderr.splitlines() == [
+        f"error: read-only file system writing {disk}/._site.lock: the previous site is untouched"]
+    assert snapshot(out) == before
+
+
+def test_an_output_folder_that_is_a_file_is_one_line(tmp_path):
+    out = tmp_path / "_site"
+    out.write_text("not a folder")
+    done = run_build(ROOT / "content", out)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"error: the output folder {out} is a file: no site was written"]
+    assert out.read_text() == "not a folder"
+    inside = run_build(ROOT / "content", out / "_site", cwd=tmp_path)
+    assert inside.stderr.splitlines() == [
+        f"error: {out}, a folder of the output folder {out / '_site'}, is a file: no site was written"]

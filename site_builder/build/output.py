@@ -3,6 +3,7 @@ so a failed or interrupted build leaves the previous site whole."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import xxhash
+
+from site_builder.exceptions import SiteBuilderError
 
 # The manifest's content hash: it only tells whether a file's bytes changed since the last build
 # (nothing trusts it against tampering), so a fast non-cryptographic 128-bit hash. xxh3_128 runs
@@ -41,8 +44,46 @@ def _write_file(path: str, data) -> None:
     fd = os.open(path, _FLAGS, 0o666)
     try:
         _write_all(fd, data)
+    except OSError as exc:
+        raise _naming(exc, path)
     finally:
         os.close(fd)
+
+
+def _naming(exc: OSError, path: str) -> OSError:
+    """The error with the file it happened to (os.write's own names none: a full disk would be
+    reported without saying where)."""
+    if exc.filename is None:
+        exc.filename = path
+    return exc
+
+
+# What the build says of the errors of its environment (environment_error), not of its input.
+_WORDS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "read-only file system",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+}
+
+
+def environment_error(exc: OSError, out: Path) -> SiteBuilderError | None:
+    """An error of the build's environment (full disk, no permission, read-only file system,
+    a file where a folder should be) as one line naming the file, None for any other error (a
+    bug: its traceback is the useful part). A file of the staging folder is named as the
+    file of the site it was to become."""
+    words = _WORDS.get(exc.errno)
+    if words is None:
+        return None
+    where = str(exc.filename) if exc.filename is not None else str(out)
+    stage = f"{Path(out).resolve().parent}{os.sep}.{Path(out).resolve().name}.building-"
+    if where.startswith(stage):
+        _, _, rel = where[len(stage):].partition(os.sep)
+        where = str(Path(out) / rel) if rel else str(out)
+    after = "the previous site is untouched" if Path(out).is_dir() else "no site was written"
+    return SiteBuilderError(f"{words} writing {where}: {after}")
 
 
 def _write_all(fd: int, data) -> None:
@@ -216,9 +257,11 @@ class Output:
             t0 = time.perf_counter()
             _write_all(fd, pending)
             spent += time.perf_counter() - t0
-        except BaseException:
+        except BaseException as exc:
             os.close(fd)
             os.unlink(part)
+            if isinstance(exc, OSError):
+                raise _naming(exc, target)
             raise
         os.close(fd)
         t0 = time.perf_counter()

@@ -26,11 +26,12 @@ from pathlib import Path
 from site_builder.load.agencies import AgencyBook
 from site_builder.load.cache import ReportCache, default_cache_dir
 from site_builder.render.charts import Templates as ChartKinds, prerender
-from site_builder.exceptions import BuildAborted
+from site_builder.exceptions import BuildAborted, SiteBuilderError
 from site_builder.build.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.build.incremental import current as current_manifest
 from site_builder.load.loader import REPORTS_DIR, Site, default_jobs, load_site
-from site_builder.build.output import Output, Removals, commit_in_place, discard, remove_stale, staging_dir, swap_in
+from site_builder.build.output import Output, Removals, commit_in_place, discard, environment_error, remove_stale
+from site_builder.build.output import staging_dir, swap_in
 from site_builder.readers import supported_suffixes
 from site_builder.render import RenderState, diff_previous, render_site, write_pending_downloads
 from site_builder.render.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
@@ -219,9 +220,20 @@ class BuildSession:
         return seconds
 
     def build(self, options: BuildOptions, timings: Timings | None = None, scanned: dict | None = None) -> Built | None:
-        """_build() under the output folder's lock (build/lock.py): one build at a time."""
-        with self._locked(options.out, options.wait):
-            return self._build(options, timings, scanned)
+        """_build() under the output folder's lock (build/lock.py): one build at a time. An error
+        of the environment (a full disk, no permission, a read-only file system: see
+        output.environment_error) is raised as one SiteBuilderError line, wherever it happened
+        (a worker's arrives here as the OSError it raised)."""
+        out = options.out
+        _check_folder(out)
+        try:
+            with self._locked(out, options.wait):
+                return self._build(options, timings, scanned)
+        except OSError as exc:
+            problem = environment_error(exc, out)
+            if problem is None:
+                raise
+            raise problem from exc
 
     def _build(self, options: BuildOptions, timings: Timings | None = None, scanned: dict | None = None) -> Built | None:
         """Load, render and publish the site. Raises BuildAborted under `strict`.
@@ -359,6 +371,16 @@ class BuildSession:
         if cache is None:
             cache = self._caches[key] = ReportCache(root)
         return cache
+
+
+def _check_folder(out: Path) -> None:
+    """Raise when the output folder, or the nearest of its parents that exists, is a file."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if path.is_dir():
+                return
+            what = f"the output folder {out}" if path == out else f"{path}, a folder of the output folder {out},"
+            raise SiteBuilderError(f"{what} is a file: no site was written")
 
 
 def _identity(out: Path) -> tuple | None:

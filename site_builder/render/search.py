@@ -196,6 +196,7 @@ class IndexJob:
         self.docs = docs
         self.files = 0
         self.error: str | None = None
+        self.failure: OSError | None = None  # writing the index failed (a full disk ...): raised as is by wait()
         self._proc: subprocess.Popen | None = None
         self._cancelled = False
         from site_builder.lifeline import death_signal, has_death_signal  # (only an index needs it)
@@ -230,6 +231,9 @@ class IndexJob:
             files = self._answers(proc)
             if files is not None and not self._cancelled:
                 self.files = _write_files(self.site_root / OUTPUT_DIR, files)
+        except OSError as exc:  # the environment's (see wait)
+            self.failure = exc
+            self.error = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # reported by wait(): this thread must not die silently
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -301,6 +305,8 @@ class IndexJob:
         self._stderr.close()
         if self._cancelled:
             raise SiteBuilderError("search index: cancelled")
+        if self.failure is not None:
+            raise self.failure  # (the build says what it is: output.environment_error)
         if self.error:
             raise SiteBuilderError(f"search index of {len(self.docs)} documents into {self.site_root / OUTPUT_DIR}: {self.error}")
         return self.files
