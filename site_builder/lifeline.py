@@ -25,6 +25,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from functools import lru_cache
 
 POLL_SECONDS = 0.5  # how often the portable watch looks at the parent
@@ -79,7 +80,7 @@ def _watch(parent: int) -> None:
     # (os._exit: the parent waits for no result any more, and nothing of this process is worth
     # tearing down: its files are in a staging folder the next build removes)
     while os.getppid() == parent:
-        threading.Event().wait(POLL_SECONDS)
+        time.sleep(POLL_SECONDS)
     os._exit(1)
 
 

@@ -209,6 +209,38 @@ def test_a_build_stopped_by_a_signal_stops_its_workers_and_says_interrupted(sign
     assert leftovers(out) == []
 
 
+PORTABLE_PARENT = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from site_builder import lifeline
+
+if sys.argv[1] == "portable":
+    lifeline._prctl = lambda: None  # as where there is no prctl: the watching thread alone
+with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=lifeline.bind_to_parent,
+                         initargs=(os.getpid(),)) as pool:
+    print(pool.submit(os.getpid).result(), flush=True)
+    pool.submit(time.sleep, 600)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not LINUX, reason="finds a process in /proc")
+@pytest.mark.parametrize("way", ["portable", "linux"])
+def test_a_worker_ends_within_a_second_of_its_parent_either_way(way):
+    parent = subprocess.Popen([sys.executable, "-c", PORTABLE_PARENT, way], stdout=subprocess.PIPE, text=True, env=env())
+    worker = int(parent.stdout.readline())
+    assert alive(worker)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    t0 = time.monotonic()
+    while alive(worker) and time.monotonic() - t0 < 2.0:
+        time.sleep(0.01)
+    gone = time.monotonic() - t0
+    assert not alive(worker), f"the worker outlived its parent ({way})"
+    assert gone < 1.0
+
+
 # --- what killed builds leave beside the output folder
 
 
