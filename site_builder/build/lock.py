@@ -9,9 +9,8 @@ describing either. With the lock the second one waits, saying for whom, or fails
 The lock is the operating system's, on the open file (flock on POSIX; msvcrt.locking on
 Windows): it is let go when its holder ends in any way, `kill -9` included, so a killed build
 never leaves a lock behind (only the file, unlocked, with a stale pid; a build that ends
-normally removes it on POSIX). Forked
-workers share the open file; they end with their build (see lifeline). Where neither call exists
-builds are not kept apart (they were not before either).
+normally removes it on POSIX). Forked workers share the open file; they end with their build
+(see lifeline). Where neither call exists builds are not kept apart (they were not before).
 """
 
 from __future__ import annotations
