@@ -188,14 +188,15 @@ def test_a_build_killed_leaves_no_process_and_the_previous_site_whole(stage, cor
 
 
 @pytest.mark.skipif(not LINUX, reason="finds a build's processes in /proc")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_build_stopped_by_a_signal_stops_its_workers_and_says_interrupted(signum, corpus, tmp_path):
+@pytest.mark.parametrize("signum,stage", [(signal.SIGTERM, "render"), (signal.SIGINT, "render"),
+                                          (signal.SIGTERM, "parse"), (signal.SIGTERM, "downloads")])
+def test_a_build_stopped_by_a_signal_stops_its_workers_and_says_interrupted(signum, stage, corpus, tmp_path):
     out = tmp_path / "_site"
     first = run_build(corpus, out)
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
     proc = start_build(corpus, out)
-    wait_for(_rendering(out, proc), proc, "render stage")
+    wait_for(STAGES[stage](out, proc), proc, f"{stage} stage")
     kids = children(proc.pid)
     os.kill(proc.pid, signum)
     _, err = proc.communicate(timeout=10)

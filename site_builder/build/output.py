@@ -86,6 +86,18 @@ def environment_error(exc: OSError, out: Path) -> SiteBuilderError | None:
     return SiteBuilderError(f"{words} writing {where}: {after}")
 
 
+@contextmanager
+def environment_errors(out: Path):
+    """The block's errors of the environment raised as environment_error()'s one line."""
+    try:
+        yield
+    except OSError as exc:
+        problem = environment_error(exc, out)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
 def _write_all(fd: int, data) -> None:
     """Write bytes, or a list of bytes (parts of the file, written with writev: never joined
     into one copy, e.g. an agency's records.csv from its reports' rows)."""

@@ -30,7 +30,7 @@ from site_builder.exceptions import BuildAborted, SiteBuilderError
 from site_builder.build.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.build.incremental import current as current_manifest
 from site_builder.load.loader import REPORTS_DIR, Site, default_jobs, load_site
-from site_builder.build.output import Output, Removals, commit_in_place, discard, environment_error, remove_stale
+from site_builder.build.output import Output, Removals, commit_in_place, discard, environment_errors, remove_stale
 from site_builder.build.output import staging_dir, swap_in
 from site_builder.readers import supported_suffixes
 from site_builder.render import RenderState, diff_previous, render_site, write_pending_downloads
@@ -185,7 +185,7 @@ class BuildSession:
         """_finish_downloads() under the output folder's lock."""
         if not self.pending_downloads(out):
             return None
-        with self._locked(out):
+        with environment_errors(out), self._locked(out):
             return self._finish_downloads(out, quiet)
 
     def _finish_downloads(self, out: Path, quiet: bool = True) -> float | None:
@@ -226,14 +226,8 @@ class BuildSession:
         (a worker's arrives here as the OSError it raised)."""
         out = options.out
         _check_folder(out)
-        try:
-            with self._locked(out, options.wait):
-                return self._build(options, timings, scanned)
-        except OSError as exc:
-            problem = environment_error(exc, out)
-            if problem is None:
-                raise
-            raise problem from exc
+        with environment_errors(out), self._locked(out, options.wait):
+            return self._build(options, timings, scanned)
 
     def _build(self, options: BuildOptions, timings: Timings | None = None, scanned: dict | None = None) -> Built | None:
         """Load, render and publish the site. Raises BuildAborted under `strict`.
