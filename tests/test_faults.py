@@ -451,3 +451,17 @@ def test_an_output_folder_that_is_a_file_is_one_line(tmp_path):
     inside = run_build(ROOT / "content", out / "_site", cwd=tmp_path)
     assert inside.stderr.splitlines() == [
         f"error: {out}, a folder of the output folder {out / '_site'}, is a file: no site was written"]
+
+
+@pytest.mark.parametrize("code,words", [(errno.ENOSPC, "no space left on device"), (errno.EACCES, "permission denied"),
+                                        (errno.EPERM, "permission denied"), (errno.EROFS, "read-only file system")])
+def test_an_environment_error_names_the_site_file_a_staging_file_was_to_become(code, words, tmp_path):
+    # (root ignores permission bits, so a denied write is not made for real here)
+    from site_builder.build.output import environment_error
+
+    out = tmp_path / "_site"
+    out.mkdir()
+    staged = tmp_path / f"._site.building-{os.getpid()}" / "agencies" / "a" / "index.html"
+    assert str(environment_error(OSError(code, os.strerror(code), str(staged)), out)) == (
+        f"{words} writing {out}/agencies/a/index.html: the previous site is untouched")
+    assert environment_error(OSError(errno.EINVAL, "invalid"), out) is None  # not the environment's: a traceback
