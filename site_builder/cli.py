@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import traceback
 
 from site_builder.commands import build, parse, serve, synth
 from site_builder.exceptions import SiteBuilderError
@@ -28,9 +30,16 @@ def command(args):
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    if argv is None:  # the program itself (not a caller in this process, whose signals are its own)
+        from site_builder.lifeline import on_interrupt
+
+        signal.signal(signal.SIGTERM, on_interrupt)
+        signal.signal(signal.SIGINT, on_interrupt)
     try:
         code = int(command(args)(args) or 0)
     except SiteBuilderError as exc:
+        if getattr(args, "debug", False):  # (build --debug: where it happened, for a bug report)
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

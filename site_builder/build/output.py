@@ -3,6 +3,7 @@ so a failed or interrupted build leaves the previous site whole."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import xxhash
+
+from site_builder.exceptions import SiteBuilderError
 
 # The manifest's content hash: it only tells whether a file's bytes changed since the last build
 # (nothing trusts it against tampering), so a fast non-cryptographic 128-bit hash. xxh3_128 runs
@@ -41,8 +44,58 @@ def _write_file(path: str, data) -> None:
     fd = os.open(path, _FLAGS, 0o666)
     try:
         _write_all(fd, data)
+    except OSError as exc:
+        raise _naming(exc, path)
     finally:
         os.close(fd)
+
+
+def _naming(exc: OSError, path: str) -> OSError:
+    """The error with the file it happened to (os.write's own names none: a full disk would be
+    reported without saying where)."""
+    if exc.filename is None:
+        exc.filename = path
+    return exc
+
+
+# What the build says of the errors of its environment (environment_error), not of its input.
+_WORDS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "read-only file system",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+}
+
+
+def environment_error(exc: OSError, out: Path) -> SiteBuilderError | None:
+    """An error of the build's environment (full disk, no permission, read-only file system,
+    a file where a folder should be) as one line naming the file, None for any other error (a
+    bug: its traceback is the useful part). A file of the staging folder is named as the
+    file of the site it was to become."""
+    words = _WORDS.get(exc.errno)
+    if words is None:
+        return None
+    where = str(exc.filename) if exc.filename is not None else str(out)
+    stage = f"{Path(out).resolve().parent}{os.sep}.{Path(out).resolve().name}.building-"
+    if where.startswith(stage):
+        _, _, rel = where[len(stage):].partition(os.sep)
+        where = str(Path(out) / rel) if rel else str(out)
+    after = "the previous site is untouched" if Path(out).is_dir() else "no site was written"
+    return SiteBuilderError(f"{words} writing {where}: {after}")
+
+
+@contextmanager
+def environment_errors(out: Path):
+    """The block's errors of the environment raised as environment_error()'s one line."""
+    try:
+        yield
+    except OSError as exc:
+        problem = environment_error(exc, out)
+        if problem is None:
+            raise
+        raise problem from exc
 
 
 def _write_all(fd: int, data) -> None:
@@ -216,9 +269,11 @@ class Output:
             t0 = time.perf_counter()
             _write_all(fd, pending)
             spent += time.perf_counter() - t0
-        except BaseException:
+        except BaseException as exc:
             os.close(fd)
             os.unlink(part)
+            if isinstance(exc, OSError):
+                raise _naming(exc, target)
             raise
         os.close(fd)
         t0 = time.perf_counter()
@@ -364,6 +419,11 @@ def _link_or_copy(src: Path, target: Path) -> None:
         shutil.copy2(src, target)
 
 
+# In a staging folder, the build that owns it: "<pid> <start time>" (see _start_time). Taken out
+# before the folder becomes the site.
+OWNER_FILE = ".site-builder-owner"
+
+
 def staging_dir(out: Path) -> Path:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -372,20 +432,52 @@ def staging_dir(out: Path) -> Path:
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir()
+    pid = os.getpid()
+    (stage / OWNER_FILE).write_text(f"{pid} {_start_time(pid) or '-'}\n", encoding="ascii")
     return stage
 
 
 def remove_stale(out: Path) -> list[str]:
     """Remove the staging, next, old and trash folders of builds whose process is gone (killed,
-    or the machine stopped) beside `out`; a build still running keeps its own. Returns their names."""
+    or the machine stopped) beside `out`; a build still running keeps its own. An old site
+    renamed aside by a build killed between the two renames of swap_in is put back instead, when
+    `out` is missing. Returns their names."""
     removed = []
     for p in sorted(out.parent.glob(f".{out.name}.*-*")):
         kind, _, pid = p.name[len(out.name) + 2 :].rpartition("-")
         kind = "trash" if kind.startswith("trash") and kind[5:].isdigit() else kind
-        if kind in ("building", "next", "old", "trash") and pid.isdigit() and p.is_dir() and not _alive(int(pid)):
+        if kind in ("building", "next", "old", "trash") and pid.isdigit() and p.is_dir() and not _owner_alive(p, int(pid)):
+            if kind == "old" and not out.exists():
+                os.rename(p, out)
+                removed.append(f"{p.name} (the previous site, put back as {out.name})")
+                continue
             shutil.rmtree(p, ignore_errors=True)
             removed.append(p.name)
     return removed
+
+
+def _owner_alive(folder: Path, pid: int) -> bool:
+    """Whether the build that made `folder` (named with its pid) still runs. A pid is reused by
+    another process sooner or later: where /proc tells when a process started, the owner is the
+    process of that pid that started when the owner file says (a staging folder) or before the
+    folder got its name (old and trash folders: a rename sets the folder's ctime); elsewhere a
+    live pid is taken as the owner."""
+    if not _alive(pid):
+        return False
+    started = _start_time(pid)
+    if started is None:
+        return True
+    try:
+        recorded = (folder / OWNER_FILE).read_text(encoding="ascii").split()
+    except OSError:  # no owner file (an old or trash folder, or a stage killed before it was written)
+        recorded = None
+    if recorded is not None and len(recorded) == 2 and recorded[0] == str(pid) and recorded[1] != "-":
+        return recorded[1] == started
+    try:
+        named = folder.stat().st_ctime
+    except OSError:
+        return True  # gone meanwhile: nothing to remove
+    return _seconds_since_epoch(started) <= named + 1.0  # (boot time is known to the second)
 
 
 def _alive(pid: int) -> bool:
@@ -400,6 +492,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _start_time(pid: int) -> str | None:
+    """When the process started, in clock ticks since boot (/proc/<pid>/stat's 22nd field), as
+    text; None without /proc or such a process."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # (the second field, the command's name in parentheses, may hold spaces: counted from its end)
+    return text[text.rindex(")") + 2 :].split()[19]
+
+
+def _seconds_since_epoch(ticks: str) -> float:
+    with open("/proc/stat", encoding="ascii") as fh:
+        boot = next(int(line.split()[1]) for line in fh if line.startswith("btime "))
+    return boot + int(ticks) / os.sysconf("SC_CLK_TCK")
+
+
 def swap_in(stage: Path, out: Path, later: Removals | None = None) -> None:
     """Replace `out` with `stage` (two renames: the old site exists until the new one is whole).
     `later`: the old site is deleted meanwhile by it (see Removals), not before this returns."""
@@ -407,6 +516,7 @@ def swap_in(stage: Path, out: Path, later: Removals | None = None) -> None:
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if old.exists():  # left by an earlier process of the same id that was killed mid-swap
         shutil.rmtree(old)
+    (stage / OWNER_FILE).unlink(missing_ok=True)  # (not part of the site)
     if out.exists():
         os.rename(out, old)
     try:

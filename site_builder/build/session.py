@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, compress
 from operator import is_not
@@ -25,14 +26,16 @@ from pathlib import Path
 from site_builder.load.agencies import AgencyBook
 from site_builder.load.cache import ReportCache, default_cache_dir
 from site_builder.render.charts import Templates as ChartKinds, prerender
-from site_builder.exceptions import BuildAborted
+from site_builder.exceptions import BuildAborted, SiteBuilderError
 from site_builder.build.incremental import Manifest, forget_manifest, load_manifest, output_intact, save_manifest
 from site_builder.build.incremental import current as current_manifest
 from site_builder.load.loader import REPORTS_DIR, Site, default_jobs, load_site
-from site_builder.build.output import Output, Removals, commit_in_place, discard, staging_dir, swap_in
+from site_builder.build.output import Output, Removals, commit_in_place, discard, environment_errors, remove_stale
+from site_builder.build.output import staging_dir, swap_in
 from site_builder.readers import supported_suffixes
 from site_builder.render import RenderState, diff_previous, render_site, write_pending_downloads
 from site_builder.render.search import OUTPUT_DIR as SEARCH_DIR, site_documents, site_key, start_index
+from site_builder.build.lock import OutputLock
 from site_builder.build.timings import Timings
 
 
@@ -61,6 +64,9 @@ class BuildOptions:
     defer_downloads: bool = False
     # where the kinds of chart are kept between build processes (charts.Templates); None: nowhere
     charts_dir: Path | None = Path(".cache") / "charts"
+    # another build has the output folder's lock (build/lock.py): wait for it (saying so), or
+    # fail at once (--no-wait)
+    wait: bool = True
 
     def __post_init__(self) -> None:
         for name in ("content", "out", "templates", "static"):
@@ -138,6 +144,10 @@ class BuildSession:
         # (the report is parsed again), one it added is not seen.
         self._caches: dict[str, ReportCache] = {}
         self._downloads_lock = threading.Lock()  # one data-downloads step at a time
+        # per output folder the lock that keeps other processes' builds out (build/lock.py),
+        # and how many steps of this session hold it now (build() runs finish_downloads())
+        self._locks: dict[str, tuple[OutputLock, int]] = {}
+        self._locks_guard = threading.Lock()
         self.removals = Removals()  # old sites and replaced files being deleted meanwhile
 
     def last_build(self, out: Path) -> LastBuild | None:
@@ -150,7 +160,35 @@ class BuildSession:
         folder = self._folders.get(str(Path(out).resolve()))
         return folder is not None and folder.pending
 
+    @contextmanager
+    def _locked(self, out: Path, wait: bool = True):
+        """The output folder's lock held for the block: taken when no step of this session
+        holds it yet (the dev server takes it for each rebuild, and lets go when idle)."""
+        key = str(Path(out).resolve())
+        with self._locks_guard:
+            lock, depth = self._locks.get(key) or (OutputLock(out), 0)
+            if depth == 0:
+                lock.acquire(wait)
+            self._locks[key] = (lock, depth + 1)
+        try:
+            yield
+        finally:
+            with self._locks_guard:
+                lock, depth = self._locks[key]
+                if depth == 1:
+                    del self._locks[key]
+                    lock.release()
+                else:
+                    self._locks[key] = (lock, depth - 1)
+
     def finish_downloads(self, out: Path, quiet: bool = True) -> float | None:
+        """_finish_downloads() under the output folder's lock."""
+        if not self.pending_downloads(out):
+            return None
+        with environment_errors(out), self._locked(out):
+            return self._finish_downloads(out, quiet)
+
+    def _finish_downloads(self, out: Path, quiet: bool = True) -> float | None:
         """Step two of a build with defer_downloads: bring the data downloads (records.csv/json,
         quality.csv, notes.csv) of the site in `out` up to date, each file replaced whole (written
         beside, renamed over the live one); then save the build manifest, which until now claimed
@@ -182,6 +220,16 @@ class BuildSession:
         return seconds
 
     def build(self, options: BuildOptions, timings: Timings | None = None, scanned: dict | None = None) -> Built | None:
+        """_build() under the output folder's lock (build/lock.py): one build at a time. An error
+        of the environment (a full disk, no permission, a read-only file system: see
+        output.environment_error) is raised as one SiteBuilderError line, wherever it happened
+        (a worker's arrives here as the OSError it raised)."""
+        out = options.out
+        _check_folder(out)
+        with environment_errors(out), self._locked(out, options.wait):
+            return self._build(options, timings, scanned)
+
+    def _build(self, options: BuildOptions, timings: Timings | None = None, scanned: dict | None = None) -> Built | None:
         """Load, render and publish the site. Raises BuildAborted under `strict`.
 
         A first build renders into a staging folder and swaps it in. With a manifest of the
@@ -196,6 +244,9 @@ class BuildSession:
         out = o.out
         cache_root = o.cache_root
         key = str(out.resolve())
+        left = remove_stale(out.resolve()) if out.resolve().parent.is_dir() else []
+        if left:  # (what killed builds left: said here, since they could not say it)
+            print(f"removed what stopped builds left beside {out}: {', '.join(left)}", file=sys.stderr)
         self.finish_downloads(out)
         folder = self._folders.setdefault(key, _Folder())
         manifest_options = {"base_url": o.base_url, "SITE_URL": os.environ.get("SITE_URL"), "search": o.search,
@@ -314,6 +365,16 @@ class BuildSession:
         if cache is None:
             cache = self._caches[key] = ReportCache(root)
         return cache
+
+
+def _check_folder(out: Path) -> None:
+    """Raise when the output folder, or the nearest of its parents that exists, is a file."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if path.is_dir():
+                return
+            what = f"the output folder {out}" if path == out else f"{path}, a folder of the output folder {out},"
+            raise SiteBuilderError(f"{what} is a file: no site was written")
 
 
 def _identity(out: Path) -> tuple | None:

@@ -25,6 +25,8 @@ def add_parser(sub) -> None:
     p.add_argument("--cache", default=None, type=Path, help="cache folder for parsed reports and the build manifest (default: $SITE_BUILDER_CACHE, else .cache/site-builder beside --out)")
     p.add_argument("--no-cache", action="store_true", help="parse every report and render every page; keep no cache")
     p.add_argument("--jobs", default=None, type=int, help="processes for parsing and rendering (default: one per core)")
+    p.add_argument("--no-wait", action="store_true", help="fail at once when another build is writing into --out (default: wait for it)")
+    p.add_argument("--debug", action="store_true", help="print the traceback of an error, not only its one line")
     p.add_argument("--port", default=8000, type=int)
     p.add_argument("--host", default="127.0.0.1")
     p.set_defaults(func=run)
@@ -53,7 +55,8 @@ def options(args) -> BuildOptions:
     templates, static = folders(args)
     return BuildOptions(args.content, args.out, templates, static, strict=args.strict, base_url=args.base_url,
                         cache=not args.no_cache, cache_dir=args.cache, incremental=not (args.full or args.no_cache),
-                        jobs=args.jobs, allow_up_to_date=True, charts_dir=charts_dir(args))
+                        jobs=args.jobs, allow_up_to_date=True, charts_dir=charts_dir(args),
+                        wait=not args.no_wait)
 
 
 def run(args) -> int:

@@ -219,11 +219,14 @@ def _load(files, cites, sigs, content_dir, cache, jobs, known):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from site_builder.lifeline import bind_to_parent
+
         # Chunks of a few dozen files: few round trips, yet both cores stay busy to the end.
         size = max(8, min(64, len(todo) // (jobs * 8) or 1))
         chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=bind_to_parent,
+                                 initargs=(os.getpid(),)) as pool:
             args = [([str(files[i]) for i in chunk], [cites[i] for i in chunk], str(content_dir), cache_root)
                     for chunk in chunks]
             for chunk, got in zip(chunks, pool.map(_parse_chunk, args)):

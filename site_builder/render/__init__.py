@@ -13,6 +13,7 @@ every other unit over from the previous render; it gives the same bytes as a ful
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -341,7 +342,7 @@ class _Forked:
         # (the job reaches the process as its initializer's arguments: inherited through the
         # fork, never pickled)
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_Worker.adopt, initargs=((write, out),))
+                                        initializer=_Worker.adopt, initargs=((write, out), os.getpid()))
         self.future = self.pool.submit(_run_writer)
 
     def merge_into(self, out: Output):
@@ -362,7 +363,10 @@ class _Worker:
     job: tuple = ()
 
     @classmethod
-    def adopt(cls, job: tuple) -> None:
+    def adopt(cls, job: tuple, parent: int) -> None:
+        from site_builder.lifeline import bind_to_parent  # (imported where a render forks)
+
+        bind_to_parent(parent)  # (the worker ends when the build does, even a killed one)
         cls.job = job
 
 
@@ -395,7 +399,7 @@ def _run_parallel(units: list, out: Output, jobs: int, env: Environment, meanwhi
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)  # compiled once here, inherited by every worker
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_Worker.adopt, initargs=((units, out),)) as pool:
+                             initializer=_Worker.adopt, initargs=((units, out), os.getpid())) as pool:
         chunks = _chunks(units, heavy)
         results = pool.map(_run_chunk, chunks)  # (every chunk handed out at once, in this order)
         if meanwhile is not None:

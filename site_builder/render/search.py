@@ -196,13 +196,18 @@ class IndexJob:
         self.docs = docs
         self.files = 0
         self.error: str | None = None
+        self.failure: OSError | None = None  # writing the index failed (a full disk ...): raised as is by wait()
         self._proc: subprocess.Popen | None = None
         self._cancelled = False
+        from site_builder.lifeline import death_signal, has_death_signal  # (only an index needs it)
+
         msgs, self._last = _requests(docs)
         self._stderr = tempfile.TemporaryFile()
         try:
+            # (death_signal: the service ends with the build, even a killed one; see lifeline)
             self._proc = subprocess.Popen([str(_executable()), "--service"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=self._stderr)
+                                          stdout=subprocess.PIPE, stderr=self._stderr,
+                                          preexec_fn=death_signal if has_death_signal() else None)
         except OSError as exc:  # the binary missing or not executable
             self._stderr.close()
             raise SiteBuilderError(f"search index: pagefind could not run: {exc}") from exc
@@ -226,6 +231,9 @@ class IndexJob:
             files = self._answers(proc)
             if files is not None and not self._cancelled:
                 self.files = _write_files(self.site_root / OUTPUT_DIR, files)
+        except OSError as exc:  # the environment's (see wait)
+            self.failure = exc
+            self.error = f"{type(exc).__name__}: {exc}"
         except Exception as exc:  # reported by wait(): this thread must not die silently
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -297,6 +305,8 @@ class IndexJob:
         self._stderr.close()
         if self._cancelled:
             raise SiteBuilderError("search index: cancelled")
+        if self.failure is not None:
+            raise self.failure  # (the build says what it is: output.environment_error)
         if self.error:
             raise SiteBuilderError(f"search index of {len(self.docs)} documents into {self.site_root / OUTPUT_DIR}: {self.error}")
         return self.files
