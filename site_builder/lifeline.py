@@ -88,8 +88,21 @@ def on_interrupt(signum, frame) -> None:
     """The build's handler of SIGTERM and SIGINT: its workers stopped, then KeyboardInterrupt,
     which unwinds the build (its staging folder removed, the previous site kept) to the CLI's
     "interrupted"."""
+    threading.excepthook = _quiet_cancelled_pool
     stop_children()
     raise KeyboardInterrupt
+
+
+def _quiet_cancelled_pool(args) -> None:
+    """threading.excepthook once the build is being stopped. A process pool's manager thread that
+    finds its workers terminated (stop_children) sets an error on each pending future while the
+    unwinding build cancels the same futures: concurrent.futures then raises InvalidStateError in
+    that thread (a race of CPython's terminate_broken). The build is stopping and says so in one
+    line; that one error is dropped, any other goes to the usual hook."""
+    futures = sys.modules.get("concurrent.futures")  # (not imported: no pool was ever started)
+    if futures is not None and issubclass(args.exc_type, futures.InvalidStateError):
+        return
+    threading.__excepthook__(args)
 
 
 def stop_children() -> None:
