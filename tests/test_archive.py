@@ -15,31 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.model import APPLICANTS
 from site_builder.parser import parse_document
 from site_builder.readers import Document
 from site_builder.readers.text import split_lines
 
+from expected_figures import NOT_PROCESSED, WITHHELD, Expected, figures, merge, one, row, t4
+
 DATA = Path(__file__).resolve().parent / "data" / "archive"
 TODAY = dt.date(2026, 6, 1)
-
-WITHHELD = ("state_secret", "prohibited_by_law", "security_stability", "third_party", "internal_affairs",
-            "process_info", "enforcement_file", "admin_query")
-UNABLE = ("not_held", "needs_creation", "unclear")
-NOT_PROCESSED = ("petition", "duplicate", "publication", "vexatious", "confirm_existing")
-T4 = tuple(f"{g}.{c}" for g in ("review", "litigation.direct", "litigation.after_review")
-           for c in ("upheld", "corrected", "other", "pending", "total"))
-
-Expected = dict[tuple[str, str], Decimal]
-
-
-def one(metric: str, value) -> Expected:
-    return {(metric, "total"): Decimal(str(value))}
-
-
-def row(metric: str, *values) -> Expected:
-    assert len(values) == 7
-    return {(metric, a): Decimal(str(v)) for a, v in zip(APPLICANTS, values)}
 
 
 def only(metric: str, n) -> Expected:
@@ -54,26 +37,9 @@ def zeros(*metrics: str) -> Expected:
     return out
 
 
-def t4(*values) -> Expected:
-    assert len(values) == 15
-    return {(m, "total"): Decimal(str(v)) for m, v in zip(T4, values)}
-
-
-def merge(*parts: Expected) -> Expected:
-    out: Expected = {}
-    for p in parts:
-        assert not set(p) & set(out), set(p) & set(out)
-        out.update(p)
-    return out
-
-
 def parse(name: str, text: str | None = None):
     text = text if text is not None else (DATA / name).read_text(encoding="utf-8")
     return parse_document(Document(f"reports/{name}", split_lines(text), "utf-8"), today=TODAY)
-
-
-def figures(report) -> Expected:
-    return {(f.metric, f.applicant): f.value for f in report.figures}
 
 
 # --- 2022: section numbers glued to the rows' figures, row numbers set apart by a space --------

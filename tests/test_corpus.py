@@ -18,37 +18,15 @@ import pytest
 
 from site_builder.render.downloads import NOTES_COLUMNS, notes_csv, records_csv
 from site_builder.load.loader import load_site, parse_file
-from site_builder.model import APPLICANTS
 from site_builder.parser import parse_document
 from site_builder.readers import Document
 from site_builder.readers.text import split_lines
 
+from expected_figures import NOT_PROCESSED, UNABLE, WITHHELD, Expected, figures, merge, one, row, t4
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 REPORTS = CONTENT / "reports"
-
-T4 = tuple(
-    f"{group}.{col}"
-    for group in ("review", "litigation.direct", "litigation.after_review")
-    for col in ("upheld", "corrected", "other", "pending", "total")
-)
-WITHHELD = ("state_secret", "prohibited_by_law", "security_stability", "third_party", "internal_affairs",
-            "process_info", "enforcement_file", "admin_query")
-UNABLE = ("not_held", "needs_creation", "unclear")
-NOT_PROCESSED = ("petition", "duplicate", "publication", "vexatious", "confirm_existing")
-OTHER_2021 = ("no_correction", "unpaid_fee", "other")
-
-Expected = dict[tuple[str, str], Decimal]
-
-
-def one(metric: str, value) -> Expected:
-    return {(metric, "total"): Decimal(str(value))}
-
-
-def row(metric: str, *values) -> Expected:
-    """A table 三 row: six applicant columns and 总计 (None where the report leaves a cell empty)."""
-    assert len(values) == 7
-    return {(metric, a): Decimal(str(v)) for a, v in zip(APPLICANTS, values) if v is not None}
 
 
 def zeros(prefix: str, names) -> Expected:
@@ -58,26 +36,9 @@ def zeros(prefix: str, names) -> Expected:
     return out
 
 
-def t4(*values) -> Expected:
-    assert len(values) == 15
-    return {(m, "total"): Decimal(v) for m, v in zip(T4, values)}
-
-
-def merge(*parts: Expected) -> Expected:
-    out: Expected = {}
-    for p in parts:
-        assert not set(p) & set(out), set(p) & set(out)
-        out.update(p)
-    return out
-
-
 @pytest.fixture(scope="module")
 def reports():
     return {p.name: parse_file(p, CONTENT) for p in sorted(REPORTS.glob("*.txt")) if p.name.startswith(("pingtan-", "shanghai-"))}
-
-
-def figures(report) -> Expected:
-    return {(f.metric, f.applicant): f.value for f in report.figures}
 
 
 # --- 平潭综合实验区 2011: prose + 统计表 (指标名称 / 计量单位 / 2011年度 / 历年累计) -------------------
