@@ -157,23 +157,34 @@ def _swap(out, proc):
 STAGES = {"parse": _parsing, "render": _rendering, "downloads": _downloads, "search": _search, "swap": _swap}
 
 
-@pytest.mark.skipif(not LINUX, reason="finds a build's processes in /proc")
-@pytest.mark.parametrize("stage", list(STAGES))
-def test_a_build_killed_leaves_no_process_and_the_previous_site_whole(stage, corpus, clean, tmp_path):
-    out = tmp_path / "_site"
+def _build_reaching(stage: str, corpus: Path, out: Path):
+    """A site built into `out`, then a second build of it started and caught in `stage`: (the
+    first site's snapshot, the running build, its child processes at that moment)."""
     first = run_build(corpus, out)
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
     proc = start_build(corpus, out)
     wait_for(STAGES[stage](out, proc), proc, f"{stage} stage")
-    kids = children(proc.pid)
+    return before, proc, children(proc.pid)
+
+
+def _left_running(kids, seconds: float = 2.0) -> list[int]:
+    """Those of `kids` still alive after up to `seconds`."""
+    end = time.monotonic() + seconds
+    while any(map(alive, kids)) and time.monotonic() < end:
+        time.sleep(0.02)
+    return [k for k in kids if alive(k)]
+
+
+@pytest.mark.skipif(not LINUX, reason="finds a build's processes in /proc")
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_a_build_killed_leaves_no_process_and_the_previous_site_whole(stage, corpus, clean, tmp_path):
+    out = tmp_path / "_site"
+    before, proc, kids = _build_reaching(stage, corpus, out)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert kids or stage == "swap", "the build had no child process at that point"
-    end = time.monotonic() + 2.0
-    while any(map(alive, kids)) and time.monotonic() < end:
-        time.sleep(0.02)
-    assert not [k for k in kids if alive(k)], f"processes of the killed build left running ({stage})"
+    assert _left_running(kids) == [], f"processes of the killed build left running ({stage})"
     if stage == "swap":  # killed between the renames or after: the previous site aside, or the new one whole
         if out.exists():
             assert snapshot(out) == before or not same_tree(out, clean)
@@ -192,20 +203,12 @@ def test_a_build_killed_leaves_no_process_and_the_previous_site_whole(stage, cor
                                           (signal.SIGTERM, "parse"), (signal.SIGTERM, "downloads")])
 def test_a_build_stopped_by_a_signal_stops_its_workers_and_says_interrupted(signum, stage, corpus, tmp_path):
     out = tmp_path / "_site"
-    first = run_build(corpus, out)
-    assert first.returncode == 0, first.stderr
-    before = snapshot(out)
-    proc = start_build(corpus, out)
-    wait_for(STAGES[stage](out, proc), proc, f"{stage} stage")
-    kids = children(proc.pid)
+    before, proc, kids = _build_reaching(stage, corpus, out)
     os.kill(proc.pid, signum)
     _, err = proc.communicate(timeout=10)
     assert proc.returncode != 0
     assert err.splitlines() == ["interrupted"]
-    end = time.monotonic() + 2.0
-    while any(map(alive, kids)) and time.monotonic() < end:
-        time.sleep(0.02)
-    assert not [k for k in kids if alive(k)]
+    assert _left_running(kids) == []
     assert snapshot(out) == before
     assert leftovers(out) == []
 
