@@ -134,15 +134,45 @@ class Report:
         return f"{self.path}:{line}"
 
 
+class Level(NamedTuple):
+    """A tier of government an agency belongs to: agencies are compared with their peers of one
+    level (a 街道 with 街道, not with a city's bureau)."""
+
+    zh: str
+    en: str
+
+
+# The levels an agencies.toml entry may name, from the top down (region pages list them in this order).
+LEVELS: tuple[Level, ...] = (
+    Level("省级政府", "provincial government"),
+    Level("省级部门", "provincial department"),
+    Level("市级政府", "city government"),
+    Level("市级部门", "city department"),
+    Level("区县政府", "county or district government"),
+    Level("区县部门", "county or district department"),
+    Level("街道", "subdistrict"),
+    Level("乡镇", "township"),
+    Level("功能区", "development zone"),
+)
+
+# How an agency's place (province, city, district) was decided: its agencies.toml entry, the
+# folder its reports are in (content/reports/<province>/<city>/<district>/...), inferred from its
+# name or report text by a gazetteer (shown as "inferred"), or not at all ("": unplaced).
+PLACE_SOURCES = ("entry", "folder", "inferred", "")
+
+
 @dataclass(frozen=True)
 class Agency:
     name: str
     slug: str
     district: str = ""
     city: str = ""
-    level: str = ""
+    level: str = ""  # one of LEVELS' zh, or "" (unknown)
     website: str = ""
     known: bool = True  # False when derived from a report alone (no agencies.toml entry)
+    # a 直辖市 is its own province (北京市); "" when unplaced
+    province: str = ""
+    place_source: str = ""  # one of PLACE_SOURCES
 
 
 class Record(NamedTuple):

@@ -64,6 +64,8 @@ class AgencyBook:
                     city=entry.get("city", ""),
                     level=entry.get("level", ""),
                     website=entry.get("website", ""),
+                    province=entry.get("province", ""),
+                    place_source="entry" if entry.get("province") else "",
                 )
             )
             for alias in entry.get("aliases", []):

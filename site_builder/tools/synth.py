@@ -53,6 +53,10 @@ _COMMITTEES = (
     ("经济和信息化", "jingxin"), ("民族宗教事务", "minzong"),
 )
 _CITIES = ("北京市", "宁波市", "杭州市", "成都市", "武汉市", "西安市", "南京市", "广州市")
+_PROVINCE_OF = {"北京市": "北京市", "宁波市": "浙江省", "杭州市": "浙江省", "成都市": "四川省", "武汉市": "湖北省",
+                "西安市": "陕西省", "南京市": "江苏省", "广州市": "广东省"}
+# each kind of synthetic agency's level (model.LEVELS)
+_LEVEL_OF = {"街道": "街道", "区人民政府": "区县政府", "局": "区县部门", "委员会": "区县部门"}
 
 _FILLER = (
     "坚持以人民为中心的发展思想，把政务公开作为转变政府职能、建设法治政府的重要抓手",
@@ -161,8 +165,9 @@ def agencies_toml(agencies: list[SynthAgency]) -> str:
         if a.aliases:
             lines.append("aliases = [" + ", ".join(f'"{x}"' for x in a.aliases) + "]")
         lines.append(f'district = "{a.district}"')
+        lines.append(f'province = "{_PROVINCE_OF[a.city]}"')
         lines.append(f'city = "{a.city}"')
-        lines.append(f'level = "{a.kind}"')
+        lines.append(f'level = "{_LEVEL_OF[a.kind]}"')
         lines.append("")
     return "\n".join(lines)
 
