@@ -7,9 +7,15 @@ the generator broke one on purpose).
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from site_builder.cli import main
 from site_builder.load.loader import load_site, parse_file
@@ -94,3 +100,118 @@ def test_synth_command_writes_a_buildable_corpus(tmp_path, capsys):
     assert (out / "agencies.toml").is_file()
     # writing into a folder that already holds reports is refused
     assert main(["synth", "--agencies", "1", "--years", "2020", "--out", str(out)]) == 1
+
+
+# ---------------------------------------------------------------------------------- places and shapes
+
+from site_builder.model import LEVELS  # noqa: E402
+from site_builder.tools.synth import make_place_agencies  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def placed(tmp_path_factory):
+    # one report per agency; a high share of homonyms and unlisted agencies so that 60 agencies show both
+    return generate(tmp_path_factory.mktemp("placed"), agencies=60, years=parse_years("2014-2024"), seed=3,
+                    shape="agencies", places=True, homonyms=0.5, unlisted=0.3)
+
+
+def test_shape_agencies_writes_one_report_per_agency_in_the_last_year(placed):
+    assert len(placed.reports) == len(placed.agencies) == 60
+    assert {r.year for r in placed.reports} == {2024}
+    assert len({r.slug for r in placed.reports}) == 60
+
+
+def test_shape_years_writes_every_year_of_every_agency(tmp_path):
+    corpus = generate(tmp_path, agencies=3, years=[2018, 2020, 2024], seed=2, places=True)
+    assert sorted((r.slug, r.year) for r in corpus.reports) == sorted(
+        (a.slug, y) for a in corpus.agencies for y in (2018, 2020, 2024))
+
+
+def test_levels_come_in_plausible_proportions():
+    book = make_place_agencies(4000, seed=1)
+    counts = Counter(a.level for a in book)
+    assert set(counts) == {lvl.zh for lvl in LEVELS}
+    towns = counts["街道"] + counts["乡镇"]
+    assert towns > 0.55 * len(book)  # most agencies are 街道 and 乡镇
+    assert counts["区县部门"] > counts["市级部门"] > counts["省级部门"] > counts["省级政府"]
+    # a province has one government, a city one, a district one
+    for level, place in (("省级政府", "province"), ("市级政府", "city"), ("区县政府", "district")):
+        govs = [getattr(a, place) for a in book if a.level == level]
+        assert len(govs) == len(set(govs)), level
+    for a in book:
+        assert a.province, a
+        if a.level.startswith("省级"):
+            assert not a.district and a.city in ("", a.province), a  # a 直辖市 is its own city
+        elif a.level.startswith("市级") or a.level == "功能区":
+            assert a.city and a.city != a.province and not a.district, a
+        else:
+            assert a.city and a.district, a
+
+
+def test_homonyms_are_separate_entries_in_separate_districts(placed):
+    toml = tomllib.loads((placed.content_dir / "agencies.toml").read_text(encoding="utf-8"))["agencies"]
+    homonyms = [a for a in placed.agencies if a.key]
+    by_name = Counter(a.name for a in homonyms)
+    assert by_name and by_name.most_common(1)[0][1] >= 2, by_name  # one name, several agencies
+    for a in homonyms:
+        entry = toml[a.key]
+        assert entry["name"] == a.name and a.district in a.key
+        assert (entry["province"], entry["city"], entry["district"], entry["level"]) == (a.province, a.city, a.district, a.level)
+    assert len({(a.name, a.district) for a in homonyms}) == len(homonyms)
+    # a homonym's reports sit in its district's folder: the title alone cannot say which it is
+    for r in placed.reports:
+        a = next(a for a in placed.agencies if a.slug == r.slug)
+        if a.key:
+            parts = r.path.split("/")
+            assert parts[1] == a.province and parts[-2] == a.district, r.path
+            assert parts[2] == (a.district if a.province == a.city else a.city), r.path  # a 直辖市 skips the city
+
+
+def test_unlisted_agencies_have_no_entry_and_sit_in_their_folder(placed):
+    toml = tomllib.loads((placed.content_dir / "agencies.toml").read_text(encoding="utf-8"))["agencies"]
+    names = {entry.get("name", key) for key, entry in toml.items()}
+    unlisted = [a for a in placed.agencies if not a.listed]
+    assert unlisted and all(a.level in ("街道", "乡镇") for a in unlisted)
+    for a in unlisted:
+        assert a.name not in names and a.slug not in {e["slug"] for e in toml.values()}
+        assert a.folder.split("/")[0] == a.province and a.folder.split("/")[-1] == a.district
+    assert len(toml) == len(placed.agencies) - len(unlisted)
+    levels = {lvl.zh for lvl in LEVELS}
+    assert all(entry["level"] in levels for entry in toml.values())
+
+
+def test_placed_reports_parse_back_exactly(placed):
+    for rep in placed.reports:
+        parsed = parse_file(placed.content_dir / rep.path, placed.content_dir)
+        assert (parsed.agency, parsed.year, parsed.era) == (rep.agency, rep.year, rep.era), rep.path
+        got = {(f.metric, f.applicant): f.value for f in parsed.figures}
+        assert got == rep.figures, rep.path
+        assert not parsed.warnings, rep.path
+
+
+def test_places_are_deterministic_from_the_seed(tmp_path):
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    kw = dict(agencies=40, years=[2024], shape="agencies", places=True, unlisted=0.1)
+    a = files(generate(tmp_path / "a", seed=9, **kw).content_dir)
+    assert a == files(generate(tmp_path / "b", seed=9, **kw).content_dir)
+    assert a != files(generate(tmp_path / "c", seed=10, **kw).content_dir)
+
+
+def test_synth_command_shapes_and_flat(tmp_path, capsys):
+    out = tmp_path / "agencies"
+    assert main(["synth", "--agencies", "30", "--years", "2023-2024", "--shape", "agencies", "--unlisted", "0.5",
+                 "--seed", "4", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "wrote 30 reports of 30 agencies" in said and "without an entry" in said
+    reports = [p for p in (out / "reports").rglob("*.txt")]
+    assert len(reports) == 30 and all(p.name.endswith("-2024.txt") for p in reports)
+    assert any(p.parent != out / "reports" for p in reports)  # some placed by their folder
+    flat = tmp_path / "flat"
+    assert main(["synth", "--flat", "--agencies", "2", "--years", "2024", "--out", str(flat)]) == 0
+    assert [p.parent for p in (flat / "reports").rglob("*.txt")] == [flat / "reports"] * 2
+    with pytest.raises(SystemExit):
+        main(["synth", "--unlisted", "2", "--agencies", "2", "--out", str(tmp_path / "bad")])
+    assert "--unlisted: a share from 0 to 1, not '2'" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()

@@ -12,6 +12,15 @@ The figures are consistent (the template's 勾稽关系 hold) except in a contro
 reports, which break one rule on purpose. ``generate()`` returns what it wrote — every figure
 the parser should read back, per report — so a test can check the round trip.
 
+Agencies, two ways. ``places=True`` (``site-builder synth``'s default): agencies at every level
+of model.LEVELS, in plausible proportions, placed in real provinces and cities and made-up
+districts; some 街道 and 乡镇 share a name with others elsewhere (城关镇…: one agencies.toml entry
+each, keyed by name and district, with ``name =``, their reports in their district's folder
+``reports/<province>/<city>/<district>/``), and a few have no entry, placed by that folder alone.
+``places=False`` (the default of ``generate()``, ``synth --flat``): the flat corpus of earlier
+versions, four kinds of district agency in eight cities, which the tests and the parse digest pin.
+Two shapes: ``years`` (every agency every year) and ``agencies`` (one report per agency, one year).
+
 Prose that states a figure is kept on one line (the parser reads prose line by line, as a
 report's sentences are never wrapped inside a number in the formats it reads); filler prose
 wraps freely in the PDF layout.
@@ -58,6 +67,46 @@ _PROVINCE_OF = {"北京市": "北京市", "宁波市": "浙江省", "杭州市":
 # each kind of synthetic agency's level (model.LEVELS)
 _LEVEL_OF = {"街道": "街道", "区人民政府": "区县政府", "局": "区县部门", "委员会": "区县部门"}
 
+# China's provinces and some of their cities, real names with their pinyin (the districts below
+# them are made from _SYLLABLES). A 直辖市 is its own province and city.
+_PROVINCES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("北京市", "beijing", ()), ("上海市", "shanghai", ()), ("天津市", "tianjin", ()), ("重庆市", "chongqing", ()),
+    ("河北省", "hebei", (("石家庄市", "shijiazhuang"), ("唐山市", "tangshan"), ("保定市", "baoding"))),
+    ("山西省", "shanxi", (("太原市", "taiyuan"), ("大同市", "datong"))),
+    ("内蒙古自治区", "neimenggu", (("呼和浩特市", "huhehaote"), ("包头市", "baotou"))),
+    ("江苏省", "jiangsu", (("南京市", "nanjing"), ("苏州市", "suzhou"), ("无锡市", "wuxi"), ("徐州市", "xuzhou"))),
+    ("浙江省", "zhejiang", (("杭州市", "hangzhou"), ("宁波市", "ningbo"), ("温州市", "wenzhou"), ("绍兴市", "shaoxing"))),
+    ("安徽省", "anhui", (("合肥市", "hefei"), ("芜湖市", "wuhu"))),
+    ("福建省", "fujian", (("福州市", "fuzhou"), ("厦门市", "xiamen"), ("泉州市", "quanzhou"))),
+    ("山东省", "shandong", (("济南市", "jinan"), ("青岛市", "qingdao"), ("烟台市", "yantai"))),
+    ("河南省", "henan", (("郑州市", "zhengzhou"), ("洛阳市", "luoyang"))),
+    ("湖北省", "hubei", (("武汉市", "wuhan"), ("宜昌市", "yichang"))),
+    ("湖南省", "hunan", (("长沙市", "changsha"), ("株洲市", "zhuzhou"))),
+    ("广东省", "guangdong", (("广州市", "guangzhou"), ("深圳市", "shenzhen"), ("佛山市", "foshan"), ("东莞市", "dongguan"))),
+    ("广西壮族自治区", "guangxi", (("南宁市", "nanning"), ("桂林市", "guilin"))),
+    ("四川省", "sichuan", (("成都市", "chengdu"), ("绵阳市", "mianyang"))),
+    ("陕西省", "shaanxi", (("西安市", "xian"), ("宝鸡市", "baoji"))),
+    ("甘肃省", "gansu", (("兰州市", "lanzhou"), ("天水市", "tianshui"))),
+)
+_MUNICIPALITIES = frozenset(p for p, _, cities in _PROVINCES if not cities)
+# How many agencies of each level (model.LEVELS) in a hundred: many 街道 and 乡镇, fewer bureaus, few 省级.
+_LEVEL_WEIGHTS = (
+    ("省级政府", 0.3), ("省级部门", 2.0), ("市级政府", 0.7), ("市级部门", 6.0), ("区县政府", 4.0),
+    ("区县部门", 18.0), ("街道", 30.0), ("乡镇", 37.0), ("功能区", 2.0),
+)
+_PROVINCIAL_DEPTS = (
+    ("教育厅", "jiaoyu-ting"), ("民政厅", "minzheng-ting"), ("财政厅", "caizheng-ting"), ("自然资源厅", "ziran-ziyuan-ting"),
+    ("生态环境厅", "shengtai-huanjing-ting"), ("住房和城乡建设厅", "zhujian-ting"), ("交通运输厅", "jiaotong-ting"),
+    ("水利厅", "shuili-ting"), ("农业农村厅", "nongye-ting"), ("商务厅", "shangwu-ting"), ("公安厅", "gongan-ting"),
+    ("卫生健康委员会", "weijian-wei"), ("发展和改革委员会", "fagai-wei"), ("市场监督管理局", "shichang-jianguan-ju"),
+)
+# Names that many places give their 街道 or 乡镇: each is several agencies, one per district.
+_HOMONYMS = (
+    ("城关镇", "chengguan-zhen"), ("新城街道", "xincheng-jiedao"), ("城南街道", "chengnan-jiedao"),
+    ("城北街道", "chengbei-jiedao"), ("城东街道", "chengdong-jiedao"), ("太平镇", "taiping-zhen"),
+    ("永安镇", "yongan-zhen"), ("长安镇", "changan-zhen"), ("新集镇", "xinji-zhen"), ("和平乡", "heping-xiang"),
+)
+
 _FILLER = (
     "坚持以人民为中心的发展思想，把政务公开作为转变政府职能、建设法治政府的重要抓手",
     "进一步健全工作机制，明确各科室职责分工，形成主要领导亲自抓、分管领导具体抓的工作格局",
@@ -85,12 +134,17 @@ _PROBLEMS = (
 
 @dataclass(frozen=True)
 class SynthAgency:
-    name: str
-    slug: str
-    kind: str
+    name: str  # as its reports print it
+    slug: str  # its entry's slug; for an agency without an entry, only its reports' file names
+    kind: str  # one of KINDS (the flat corpus) or of model.LEVELS (with places)
     district: str
     city: str
     aliases: tuple[str, ...] = ()
+    province: str = ""
+    level: str = ""  # one of model.LEVELS' zh
+    key: str = ""  # its agencies.toml entry's key when that is not its name (a homonym's)
+    listed: bool = True  # False: no agencies.toml entry, placed only by its reports' folder
+    folder: str = ""  # where its reports sit under reports/ ("" = reports/ itself)
 
 
 @dataclass
@@ -153,21 +207,144 @@ def make_agencies(count: int, seed: int) -> list[SynthAgency]:
         if name in seen:
             continue
         seen.add(name)
-        out.append(SynthAgency(name=name, slug=slug, kind=kind, district=district, city=city, aliases=aliases))
+        out.append(SynthAgency(name=name, slug=slug, kind=kind, district=district, city=city, aliases=aliases,
+                               province=_PROVINCE_OF[city], level=_LEVEL_OF[kind]))
+    return out
+
+
+@dataclass(frozen=True)
+class _Place:
+    province: str
+    province_py: str
+    city: str  # a 直辖市's own name
+    city_py: str
+    district: str = ""
+    district_py: str = ""
+
+    @property
+    def folder(self) -> str:
+        """Its folder under reports/: province/city/district, a 直辖市 without the city."""
+        parts = (self.province,) if self.province == self.city else (self.province, self.city)
+        return "/".join(parts + ((self.district,) if self.district else ()))
+
+
+def _syllables(rng: random.Random, n: int) -> tuple[str, str]:
+    picked = [rng.choice(_SYLLABLES) for _ in range(n)]
+    return "".join(z for z, _ in picked), "".join(p for _, p in picked)
+
+
+def _districts(count: int, seed: int) -> list[_Place]:
+    """`count` districts (区 or 县) of unique made-up names, dealt round the cities in turn."""
+    rng = random.Random(f"districts:{seed}")
+    cities = [_Place(prov, prov_py, city, city_py) for prov, prov_py, cities in _PROVINCES
+              for city, city_py in (cities or ((prov, prov_py),))]
+    out: list[_Place] = []
+    seen: set[str] = set()
+    while len(out) < count:
+        # two syllables while they last, three once they may not (2,304 pairs)
+        zh, py = _syllables(rng, 2 if len(seen) < 1500 else 3)
+        suffix, suffix_py = ("区", "qu") if rng.random() < 0.55 else ("县", "xian")
+        if zh + suffix in seen:
+            continue
+        seen.add(zh + suffix)
+        c = cities[len(out) % len(cities)]
+        out.append(_Place(c.province, c.province_py, c.city, c.city_py, zh + suffix, f"{py}-{suffix_py}"))
+    return out
+
+
+def make_place_agencies(count: int, seed: int, homonyms: float = 0.05, unlisted: float = 0.0) -> list[SynthAgency]:
+    """`count` agencies at every level of model.LEVELS (in _LEVEL_WEIGHTS' proportions), each in a
+    province, city and district of its level: 省级 in a province, 市级 and 功能区 in a city (never a
+    直辖市: its 市级 is 省级), the rest in a district (about 25 agencies a district).
+
+    A share `homonyms` of the 街道 and 乡镇 take a name many districts use (城关镇…): each is its own
+    entry, keyed by name and district, with `name =`, and its reports sit in its district's folder
+    (reports/<province>/<city>/<district>/), since their title alone cannot say which it is. A share
+    `unlisted` of the other 街道 and 乡镇 get no entry: their folder is all that places them."""
+    rng = random.Random(f"places:{seed}")
+    districts = _districts(max(8, count // 25), seed)
+    provinces = sorted({(d.province, d.province_py) for d in districts})
+    cities = sorted({(d.province, d.province_py, d.city, d.city_py) for d in districts if d.province != d.city})
+    levels = [lvl for lvl, _ in _LEVEL_WEIGHTS]
+    weights = [w for _, w in _LEVEL_WEIGHTS]
+    common = {name for name, _ in _HOMONYMS}
+    seen: set[str] = set()  # names of the agencies that are not homonyms, and every entry's key
+    out: list[SynthAgency] = []
+    while len(out) < count:
+        level = rng.choices(levels, weights)[0]
+        n = len(out) + 1
+        key, listed, folder = "", True, ""
+        aliases: tuple[str, ...] = ()
+        if level in ("省级政府", "省级部门"):
+            prov, prov_py = rng.choice(provinces)
+            # a province's own agencies have no city; a 直辖市 is its own city
+            place = _Place(prov, prov_py, prov if prov in _MUNICIPALITIES else "", prov_py if prov in _MUNICIPALITIES else "")
+            if level == "省级政府":
+                name, slug = prov + "人民政府", f"{prov_py}-zhengfu"
+            else:
+                dept, dept_py = rng.choice(_PROVINCIAL_DEPTS)
+                name, slug = prov + dept, f"{prov_py}-{dept_py}"
+        elif level in ("市级政府", "市级部门", "功能区"):
+            prov, prov_py, city, city_py = rng.choice(cities)
+            place = _Place(prov, prov_py, city, city_py)
+            if level == "市级政府":
+                name, slug = city + "人民政府", f"{city_py}-zhengfu"
+            elif level == "功能区":
+                zone, zone_py = _syllables(rng, 2)
+                name, slug = f"{city}{zone}经济开发区管理委员会", f"{city_py}-{zone_py}-kaifaqu"
+            else:
+                office, office_py = rng.choice(_BUREAUS + _COMMITTEES)
+                unit, unit_py = ("委员会", "wei") if (office, office_py) in _COMMITTEES else ("局", "ju")
+                name, slug = f"{city}{office}{unit}", f"{city_py}-{office_py}-{unit_py}"
+        else:
+            place = rng.choice(districts)
+            if level == "区县政府":
+                name, slug = place.district + "人民政府", f"{place.district_py}-zhengfu"
+            elif level == "区县部门":
+                office, office_py = rng.choice(_BUREAUS + _COMMITTEES)
+                unit, unit_py = ("委员会", "wei") if (office, office_py) in _COMMITTEES else ("局", "ju")
+                name, slug = f"{place.district}{office}{unit}", f"{place.district_py}-{office_py}-{unit_py}"
+            elif rng.random() < homonyms:
+                candidates = [h for h in _HOMONYMS if h[0].endswith("街道") == (level == "街道")]
+                name, slug = rng.choice(candidates)
+                slug = f"{slug}-{place.district_py}"
+                key, folder = f"{name}（{place.district}）", place.folder
+            else:
+                base, base_py = _syllables(rng, rng.choice((2, 2, 3)))
+                if level == "街道":
+                    name, slug = base + "街道", f"{base_py}-jiedao"
+                else:
+                    suffix, suffix_py = ("镇", "zhen") if rng.random() < 0.8 else ("乡", "xiang")
+                    name, slug = base + suffix, f"{base_py}-{suffix_py}"
+                if rng.random() < unlisted:
+                    listed, folder = False, place.folder
+            if level == "街道" and not key:
+                aliases = (name + "办事处",)
+        if (key or name) in seen or (not key and name in common):
+            continue
+        seen.add(key or name)
+        out.append(SynthAgency(
+            name=name, slug=f"{slug}-{n:05d}", kind=level, district=place.district, city=place.city,
+            aliases=aliases, province=place.province, level=level, key=key, listed=listed, folder=folder,
+        ))
     return out
 
 
 def agencies_toml(agencies: list[SynthAgency]) -> str:
     lines = ["# Generated by `site-builder synth`: one entry per synthetic agency.", ""]
     for a in agencies:
-        lines.append(f'[agencies."{a.name}"]')
+        if not a.listed:
+            continue
+        lines.append(f'[agencies."{a.key or a.name}"]')
+        if a.key:
+            lines.append(f'name = "{a.name}"')
         lines.append(f'slug = "{a.slug}"')
         if a.aliases:
             lines.append("aliases = [" + ", ".join(f'"{x}"' for x in a.aliases) + "]")
-        lines.append(f'district = "{a.district}"')
-        lines.append(f'province = "{_PROVINCE_OF[a.city]}"')
-        lines.append(f'city = "{a.city}"')
-        lines.append(f'level = "{_LEVEL_OF[a.kind]}"')
+        for field_name in ("district", "province", "city", "level"):
+            value = getattr(a, field_name)
+            if value:
+                lines.append(f'{field_name} = "{value}"')
         lines.append("")
     return "\n".join(lines)
 
@@ -674,6 +851,12 @@ def _t4(w: Writer, rep: SynthReport, tpl: Template) -> None:
         w.add("".join(" " * w.rng.randint(1, 4) + v for v in values).strip())
 
 
+# a report's figures grow with its agency's reach
+_SCALE = {"街道": 8, "区人民政府": 60, "局": 30, "委员会": 15,
+          "省级政府": 200, "省级部门": 60, "市级政府": 100, "市级部门": 30, "区县政府": 60, "区县部门": 20,
+          "乡镇": 5, "功能区": 15}
+
+
 def write_report(agency: SynthAgency, year: int, seed: int, broken_rate: float) -> tuple[str, SynthReport]:
     """The text of one report and what it states."""
     rng = random.Random(f"report:{seed}:{agency.slug}:{year}")
@@ -681,9 +864,10 @@ def write_report(agency: SynthAgency, year: int, seed: int, broken_rate: float) 
     layout = rng.choice(LAYOUTS)
     has_stat = era == "pre2019" and rng.random() < 0.5
     broken = rng.random() < broken_rate
-    scale = {"街道": 8, "区人民政府": 60, "局": 30, "委员会": 15}[agency.kind]
+    scale = _SCALE[agency.kind]
+    folder = f"{agency.folder}/" if agency.folder else ""
     rep = SynthReport(
-        path=f"reports/{agency.slug}-{year}.txt", agency=agency.name, slug=agency.slug, year=year,
+        path=f"reports/{folder}{agency.slug}-{year}.txt", agency=agency.name, slug=agency.slug, year=year,
         era=era, layout=layout, has_stat_table=has_stat,
     )
     w = Writer(rng, layout)
@@ -759,6 +943,9 @@ def parse_years(spec: str) -> list[int]:
     return sorted(set(years))
 
 
+SHAPES = ("years", "agencies")
+
+
 def generate(
     out: Path,
     agencies: int,
@@ -766,15 +953,29 @@ def generate(
     seed: int = 1,
     reports: int | None = None,
     broken_rate: float = 0.05,
+    shape: str = "years",
+    places: bool = False,
+    homonyms: float = 0.05,
+    unlisted: float = 0.0,
 ) -> Corpus:
     """Write a content folder (reports/ and agencies.toml) into `out` and return what it states.
 
-    `reports` caps the number of reports (agencies x years otherwise), taken agency by agency.
+    shape "years": every agency reports every year (agencies x years); "agencies": one report per
+    agency, all in the last of `years` (a province's 街道 and 乡镇 in one year). `reports` caps the
+    number of reports, taken agency by agency.
+
+    places=False writes the flat corpus the tests and the parse digest pin (four kinds of
+    district agency, in eight cities); places=True agencies at every level of model.LEVELS across
+    provinces, cities and districts (make_place_agencies: `homonyms`, `unlisted`).
     """
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}, not {shape!r}")
     out = Path(out)
     (out / "reports").mkdir(parents=True, exist_ok=True)
     (out / "pages").mkdir(exist_ok=True)
-    book = make_agencies(agencies, seed)
+    if shape == "agencies":
+        years = years[-1:]
+    book = make_place_agencies(agencies, seed, homonyms, unlisted) if places else make_agencies(agencies, seed)
     written: list[SynthReport] = []
     limit = reports if reports is not None else agencies * len(years)
     used: list[SynthAgency] = []
@@ -782,6 +983,8 @@ def generate(
         if len(written) >= limit:
             break
         used.append(agency)
+        if agency.folder:
+            (out / "reports" / agency.folder).mkdir(parents=True, exist_ok=True)
         for year in years:
             if len(written) >= limit:
                 break
