@@ -1,9 +1,13 @@
-"""Build the synthetic corpus at several sizes and time every stage.
+"""Build the synthetic corpus at several sizes, in both shapes, and time every stage.
 
-    python benchmarks/bench.py --sizes 200,2000,20000 [--work DIR] [--no-search] [--seed 1] [--jobs 1,2]
+    python benchmarks/bench.py [--sizes 20000] [--shapes years,agencies] [--work DIR] [--no-search]
+                               [--seed 1] [--jobs 1,2] [--browser-runs 3 | --no-browser]
 
-For each size (number of reports; agencies x 2014-2024 as needed) it runs, each in a fresh
-Python process so import time and peak memory are the build's own:
+For each size (number of reports) and shape — `years`: agencies x 2014-2024 as needed (1,819
+agencies x 11 years at 20,000); `agencies`: one report per agency, all in 2024 (20,000
+agencies) — it writes the corpus with `site-builder synth`'s defaults (agencies at every level
+in provinces, cities and districts, 5% homonyms, 2% placed by folder only) and runs, each in a
+fresh Python process so import time and peak memory are the build's own:
 
 - a cold full build (empty caches), split by stage, with pages written, pages per second,
   wall and CPU seconds and peak RSS (the build process, and the largest of its children);
@@ -14,9 +18,16 @@ Python process so import time and peak memory are the build's own:
   manifest on disk), one after a report edit (reports from the parse cache, pages rendered in
   full, files written only where their bytes changed) and one after a template edit.
 
+Then what the built site weighs (benchmarks/page_weights.py): the heaviest page of each page
+type, every file under data/, the largest chart spec, the number of pages and the total size,
+and every HTML page over 300 KB and data file over 25 MB, flagged "OVER". And how long the
+heaviest figure, year, region and index page take to load in Chromium at 390 px
+(benchmarks/phone_load.py: to the `load` event, and to the last layout change; the median of
+--browser-runs runs).
+
 --jobs 1,2 runs the cold full build once per number of processes (the rebuilds run after the
-last); each rebuild row says how many pages it rendered. The synthetic corpus of each size is
-generated once into --work and reused.
+last); each rebuild row says how many pages it rendered. The synthetic corpus of each size and
+shape is generated once into --work and reused.
 
 Wall-clock figures depend on what else the machine runs; CPU seconds (this process and its
 children: render workers, the search indexer) are printed beside them.
@@ -37,6 +48,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.page_weights import LOAD_GROUPS, Weights, heaviest_of_groups, report, size, url, weigh  # noqa: E402
+from benchmarks.phone_load import WIDTH, measure, summary  # noqa: E402
 
 # Runs inside a fresh interpreter: the build of one corpus, then the in-process rebuilds.
 WORKER = r'''
@@ -73,6 +88,7 @@ for i, jobs in enumerate(jobs_list):
         shutil.rmtree(out, ignore_errors=True)
     site = run("full" if i == 0 else f"full_jobs{jobs}", jobs=jobs, incremental=i == 0)
 res["reports"] = len(site.reports)
+res["agencies"] = len(site.agencies)
 res["pages"] = sum(1 for p in out.rglob("*.html") if not p.relative_to(out).as_posix().startswith("pagefind/"))
 res["files"] = sum(1 for p in out.rglob("*") if p.is_file())
 res["bytes"] = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
@@ -81,7 +97,7 @@ res["rss_child_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1
 run("nochange", jobs=jobs_list[-1])
 def edit(i):
     # one report edited: its 主动公开 total (a prose figure every report states)
-    report = sorted((content / "reports").glob("*.txt"))[len(site.reports) // 2 + i]
+    report = sorted((content / "reports").rglob("*.txt"))[len(site.reports) // 2 + i]
     data = report.read_bytes()
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
@@ -109,20 +125,22 @@ print("BENCH-JSON " + json.dumps(res))
 '''
 
 
-def corpus(work: Path, size: int, seed: int) -> Path:
+def corpus(work: Path, size: int, seed: int, shape: str) -> Path:
     from site_builder.tools.synth import generate, parse_years
 
-    content = work / f"content-{size}-{seed}"
+    content = work / f"content-{shape}-{size}-{seed}"
     marker = content / ".complete"
     if marker.exists():
         return content
     shutil.rmtree(content, ignore_errors=True)
     years = parse_years("2014-2024")
-    agencies = -(-size // len(years))
+    agencies = -(-size // len(years)) if shape == "years" else size
     t0 = time.perf_counter()
-    generate(content, agencies=agencies, years=years, seed=seed, reports=size)
+    # site-builder synth's defaults: places, 5% homonyms, 2% of agencies placed by their folder only
+    generate(content, agencies=agencies, years=years, seed=seed, reports=size, shape=shape, places=True,
+             homonyms=0.05, unlisted=0.02)
     marker.write_text("ok")
-    print(f"  generated {size} reports in {time.perf_counter() - t0:.1f}s", flush=True)
+    print(f"  generated {size} reports ({shape}) in {time.perf_counter() - t0:.1f}s", flush=True)
     return content
 
 
@@ -143,10 +161,10 @@ def cli_build(content: Path, out: Path, templates: Path, static: Path, cache: Pa
             "pages_rendered": int(rendered.group(1)) if rendered else None}
 
 
-def bench(size: int, work: Path, seed: int, search: bool, jobs: str) -> dict:
-    print(f"== {size} reports", flush=True)
-    content = corpus(work, size, seed)
-    run_dir = work / f"run-{size}"
+def bench(size: int, shape: str, work: Path, seed: int, search: bool, jobs: str, browser_runs: int) -> dict:
+    print(f"== {size} reports, shape {shape}", flush=True)
+    content = corpus(work, size, seed, shape)
+    run_dir = work / f"run-{shape}-{size}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
     live = run_dir / "content"
@@ -169,7 +187,7 @@ def bench(size: int, work: Path, seed: int, search: bool, jobs: str) -> dict:
     # A second process: the manifest on disk says nothing changed.
     res["cli_nochange"] = cli_build(live, out, templates, static, cache, search)
     # ... after one more report edit: reports come from the parse cache, pages rendered in full
-    report = sorted((live / "reports").glob("*.txt"))[0]
+    report = sorted((live / "reports").rglob("*.txt"))[0]
     report.write_bytes(report.read_bytes() + b"\n")
     res["cli_edit_report"] = cli_build(live, out, templates, static, cache, search)
     # ... and after a template edit
@@ -177,6 +195,14 @@ def bench(size: int, work: Path, seed: int, search: bool, jobs: str) -> dict:
     tpl.write_text(tpl.read_text(encoding="utf-8").replace("</main>", "<!-- edited again --></main>", 1), encoding="utf-8")
     res["cli_edit_template"] = cli_build(live, out, templates, static, cache, search)
     res["size"] = size
+    res["shape"] = shape
+    weights = weigh(out, live)
+    res["weights"] = weights.to_json()
+    res["phone"] = []
+    if browser_runs:
+        pages = heaviest_of_groups(weights)
+        times = measure(out, [url(rel) for _, rel, _ in pages], browser_runs)
+        res["phone"] = [{"group": group, "url": url(rel), "bytes": n, **times[url(rel)]} for group, rel, n in pages]
     return res
 
 
@@ -187,7 +213,7 @@ def fmt_row(res: dict) -> list[str]:
     render = st.get("render", 0.0) - write  # the render stage's time includes its writes
     others = [res[k] for k in sorted(res) if k.startswith("full_jobs")]
     return [
-        str(res["reports"]), str(res["pages"]), f"{res['bytes'] / 1e6:.0f}", f"{full['wall']:.1f}", f"{full['cpu']:.1f}",
+        res["shape"], str(res["reports"]), str(res["agencies"]), str(res["pages"]), f"{res['bytes'] / 1e6:.0f}", f"{full['wall']:.1f}", f"{full['cpu']:.1f}",
         f"{st.get('parse', 0):.1f}", f"{st.get('charts', 0):.1f}",
         f"{render:.1f}", f"{write:.1f}", f"{st.get('search', 0):.1f}", f"{st.get('commit', 0):.1f}",
         f"{res['pages'] / full['wall']:.0f}", f"{res['rss_self_mb']:.0f}/{res['rss_child_mb']:.0f}",
@@ -195,7 +221,7 @@ def fmt_row(res: dict) -> list[str]:
     ]
 
 
-HEAD = ["reports", "pages", "MB", "full s", "cpu s", "parse", "charts", "render", "write", "search", "commit",
+HEAD = ["shape", "reports", "agencies", "pages", "MB", "full s", "cpu s", "parse", "charts", "render", "write", "search", "commit",
         "pages/s", "RSS MB main/child", "again, jobs: full/render s"]
 
 
@@ -213,12 +239,12 @@ def rebuild_rows(res: dict) -> list[list[str]]:
             pages = None
         if key == "nochange":
             pages = 0  # returned before loading anything
-        rows.append([str(res["reports"]), label, f"{r['wall'] * 1000:.0f}", f"{r['cpu'] * 1000:.0f}",
+        rows.append([res["shape"], str(res["reports"]), label, f"{r['wall'] * 1000:.0f}", f"{r['cpu'] * 1000:.0f}",
                      "-" if pages is None else str(pages)])
     return rows
 
 
-REBUILD_HEAD = ["reports", "rebuild", "wall ms", "cpu ms", "pages rendered"]
+REBUILD_HEAD = ["shape", "reports", "rebuild", "wall ms", "cpu ms", "pages rendered"]
 
 
 def table(rows: list[list[str]], head: list[str] = HEAD) -> str:
@@ -241,24 +267,46 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores{mem}, Python {platform.python_version()}{load}"
 
 
+def weight_report(res: dict) -> str:
+    w = Weights(**res["weights"])
+    lines = [f"-- {res['shape']}, {res['reports']} reports of {res['agencies']} agencies: {report(w)}"]
+    if res["phone"]:
+        lines.append(f"in Chromium at {WIDTH} px, the heaviest page of each kind (median of runs; 'load' = the load"
+                     " event, 'settled' = the last layout change, once none for 1 s):")
+        for p in res["phone"]:
+            lines.append(f"  {p['group']:<6} {size(p['bytes']):>9}  {p['url']}: {summary(p)}")
+        measured = {p["group"] for p in res["phone"]}
+        lines += [f"  {group:<6} no page of this kind in the site" for group, _ in LOAD_GROUPS if group not in measured]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="200,2000,20000")
+    ap.add_argument("--sizes", default="20000", help="numbers of reports, e.g. 200,2000,20000 (default: 20000)")
+    ap.add_argument("--shapes", default="years,agencies",
+                    help="years: many years per agency; agencies: one report per agency (default: both)")
+    ap.add_argument("--browser-runs", type=int, default=3, help="loads of each page in Chromium (default: 3)")
+    ap.add_argument("--no-browser", action="store_true", help="skip the page loads in Chromium")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "site-builder-bench")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-search", action="store_true", help="skip the search index (stage 'search')")
     ap.add_argument("--jobs", default="", help="processes for the full build, e.g. 1,2: one cold build each (default: one per core)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     args = ap.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}", flush=True)
     results = []
-    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
-        res = bench(size, args.work, args.seed, not args.no_search, args.jobs)
-        results.append(res)
-        print(table([fmt_row(r) for r in results]), flush=True)
-        print(table([row for r in results for row in rebuild_rows(r)], REBUILD_HEAD), flush=True)
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    if not shapes or set(shapes) - {"years", "agencies"}:
+        ap.error(f"--shapes: years, agencies or both, not {args.shapes!r}")
+    runs = 0 if args.no_browser else args.browser_runs
+    for reports in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        for shape in shapes:
+            res = bench(reports, shape, args.work, args.seed, not args.no_search, args.jobs, runs)
+            results.append(res)
+            print(weight_report(res), flush=True)
+            print(table([fmt_row(r) for r in results]), flush=True)
+            print(table([row for r in results for row in rebuild_rows(r)], REBUILD_HEAD), flush=True)
     print()
     print(f"machine after the runs: {machine()}")
     print(table([fmt_row(r) for r in results]))
@@ -270,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     print("no change, 1 report and 1 template are rebuilds in the same process (as --serve does); 'serve: pages' is"
           " a report edit with the data downloads deferred (the pages live), '... then downloads' their second step;"
           " the CLI rows are a new `site-builder build` process each. cpu includes child processes.")
+    for res in results:
+        print()
+        print(weight_report(res))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0
