@@ -215,3 +215,23 @@ def test_synth_command_shapes_and_flat(tmp_path, capsys):
         main(["synth", "--unlisted", "2", "--agencies", "2", "--out", str(tmp_path / "bad")])
     assert "--unlisted: a share from 0 to 1, not '2'" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+def test_an_agency_of_every_level_parses_back_under_its_name(tmp_path):
+    from site_builder.tools.synth import write_report
+
+    book = make_place_agencies(3000, seed=5, unlisted=0.05)
+    picked = {a.level: a for a in reversed(book)}  # the first of each level
+    picked["homonym"] = next(a for a in book if a.key)
+    picked["unlisted"] = next(a for a in book if not a.listed)
+    assert set(picked) == {lvl.zh for lvl in LEVELS} | {"homonym", "unlisted"}
+    for what, agency in picked.items():
+        for year in (2016, 2020, 2024):
+            text, rep = write_report(agency, year, seed=5, broken_rate=0.0)
+            path = tmp_path / rep.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            parsed = parse_file(path, tmp_path)
+            assert (parsed.agency, parsed.year) == (agency.name, year), (what, rep.path)
+            assert {(f.metric, f.applicant): f.value for f in parsed.figures} == rep.figures, (what, rep.path)
+            assert not parsed.warnings and all(c.passed for c in parsed.checks), (what, rep.path)
