@@ -12,7 +12,8 @@ Chromium is driven by Playwright, headless. Each run opens the page in a new bro
   animation frame) or a layout shift reported by Chromium — once one second has passed without
   any after `load` (the charts drawn, the tables sorted or folded by script); `load` when none.
 
-Several runs per page; the median of each is printed with the slowest.
+Several runs per page (after one uncounted load: the browser's first page also starts its
+processes); the median of each is printed with the slowest.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def measure(site: Path, urls: list[str], runs: int = 3) -> dict[str, dict]:
     with serve(site) as origin, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
+            if urls:
+                _one(browser, origin, urls[0])  # not counted: the browser's first page starts its processes
             for u in urls:
                 times = [_one(browser, origin, u) for _ in range(runs)]
                 out[u] = {"load": [t[0] for t in times], "settled": [t[1] for t in times]}
