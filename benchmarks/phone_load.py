@@ -12,8 +12,9 @@ Chromium is driven by Playwright, headless. Each run opens the page in a new bro
   animation frame) or a layout shift reported by Chromium — once one second has passed without
   any after `load` (the charts drawn, the tables sorted or folded by script); `load` when none.
 
-Several runs per page (after one uncounted load: the browser's first page also starts its
-processes); the median of each is printed with the slowest.
+Several runs per page (after one uncounted load of the home page: the browser's first page
+also starts its processes); the median of each is printed with the slowest. A run that does not
+load within 300 s, or settle within 60 s after it, is counted and said as such, not timed.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 WIDTH, HEIGHT = 390, 844
 QUIET_MS = 1000  # no layout change for this long after `load`: the page has settled
-TIMEOUT_MS = 300_000  # the 48 MB figure page of issue 14 took 103 s
+LOAD_TIMEOUT_MS = 300_000  # the 48 MB figure page of issue 14 took 103 s; a run slower than this counts as not loaded
+SETTLE_TIMEOUT_MS = 60_000  # after `load`: a page still changing its layout then counts as never settled
+_LOAD_END = "performance.getEntriesByType('navigation')[0].loadEventEnd"
 
 # Before any page script: the time of the last layout change, watched every animation frame
 # (scroll size) and through Chromium's layout-shift entries.
@@ -77,24 +80,31 @@ def serve(folder: Path):
         thread.join()
 
 
-def _one(browser, origin: str, path: str) -> tuple[float, float]:
+def _one(browser, origin: str, path: str) -> tuple[float | None, float | None]:
+    """(load, settled) in ms of one run; None for what did not happen within its timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN")
     try:
         context.add_init_script(_WATCH)
         page = context.new_page()
-        page.goto(origin + path, wait_until="load", timeout=TIMEOUT_MS)
-        load = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
-        page.wait_for_function(
-            f"performance.now() - Math.max(window.__lastChange, performance.getEntriesByType('navigation')[0].loadEventEnd) >= {QUIET_MS}",
-            timeout=TIMEOUT_MS, polling=100)
-        settled = page.evaluate("Math.max(window.__lastChange, performance.getEntriesByType('navigation')[0].loadEventEnd)")
-        return float(load), float(settled)
+        try:
+            page.goto(origin + path, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            return None, None
+        load = float(page.evaluate(_LOAD_END))
+        try:
+            page.wait_for_function(f"performance.now() - Math.max(window.__lastChange, {_LOAD_END}) >= {QUIET_MS}",
+                                   timeout=SETTLE_TIMEOUT_MS, polling=100)
+        except PlaywrightTimeout:
+            return load, None
+        return load, float(page.evaluate(f"Math.max(window.__lastChange, {_LOAD_END})"))
     finally:
         context.close()
 
 
 def measure(site: Path, urls: list[str], runs: int = 3) -> dict[str, dict]:
-    """url -> {"load": [ms per run], "settled": [ms per run]}."""
+    """url -> {"load": [ms or None per run], "settled": [ms or None per run]}."""
     from playwright.sync_api import sync_playwright
 
     out: dict[str, dict] = {}
@@ -102,7 +112,7 @@ def measure(site: Path, urls: list[str], runs: int = 3) -> dict[str, dict]:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             if urls:
-                _one(browser, origin, urls[0])  # not counted: the browser's first page starts its processes
+                _one(browser, origin, "/")  # not counted: the browser's first page also starts its processes
             for u in urls:
                 times = [_one(browser, origin, u) for _ in range(runs)]
                 out[u] = {"load": [t[0] for t in times], "settled": [t[1] for t in times]}
@@ -111,10 +121,19 @@ def measure(site: Path, urls: list[str], runs: int = 3) -> dict[str, dict]:
     return out
 
 
+def _median(values: list[float | None], timeout_ms: int) -> str:
+    done = [v for v in values if v is not None]
+    if not done:
+        return f"none within {timeout_ms / 1000:.0f} s"
+    text = f"{statistics.median(done):.0f} ms (slowest {max(done):.0f})"
+    if len(done) < len(values):
+        text += f", {len(values) - len(done)} of {len(values)} runs not within {timeout_ms / 1000:.0f} s"
+    return text
+
+
 def summary(times: dict) -> str:
-    load, settled = times["load"], times["settled"]
-    return (f"load {statistics.median(load):.0f} ms (slowest {max(load):.0f}), "
-            f"settled {statistics.median(settled):.0f} ms (slowest {max(settled):.0f}), {len(load)} runs")
+    return (f"load {_median(times['load'], LOAD_TIMEOUT_MS)}, settled {_median(times['settled'], SETTLE_TIMEOUT_MS)}, "
+            f"{len(times['load'])} runs")
 
 
 def main(argv: list[str] | None = None) -> int:
