@@ -1,5 +1,5 @@
 """What a built site weighs: the heaviest page of each page type, every data file, the largest
-chart spec, and every file over its budget (issue 14: an HTML page ≤ 300 KB, a data file ≤ 25 MB).
+chart spec, the other files, and every file over its budget (issue 14: an HTML page ≤ 300 KB, a data file ≤ 25 MB).
 
     python benchmarks/page_weights.py SITE [--content CONTENT]
 
@@ -69,6 +69,8 @@ class Weights:
     heaviest: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # type -> (page, bytes, pages of the type)
     data: list[tuple[str, int]] = field(default_factory=list)  # every file under data/
     top: list[tuple[str, int]] = field(default_factory=list)  # other files at the top (sitemap, feed)
+    # the other files (sitemaps, per-agency records.csv, assets) by folder: folder -> (heaviest, bytes, files)
+    others: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     chart: tuple[str, int] | None = None  # the largest chart spec
     charts: int = 0
     over_page: list[tuple[str, int]] = field(default_factory=list)
@@ -109,6 +111,10 @@ def weigh(site: Path, content: Path | None = None) -> Weights:
                 w.chart = (rel, size)
         elif "/" not in rel:
             w.top.append((rel, size))
+        else:
+            folder = rel.split("/", 1)[0]
+            heaviest, most, count = w.others.get(folder, (rel, size, 0))
+            w.others[folder] = (rel, size, count + 1) if size > most else (heaviest, most, count + 1)
     w.heaviest = {k: (rel, size, counts[k]) for k, (rel, size, _) in sorted(w.heaviest.items())}
     w.over_page.sort(key=lambda x: (-x[1], x[0]))
     return w
@@ -148,8 +154,11 @@ def report(w: Weights) -> str:
     for rel, n in w.data:
         flag = "  OVER 25 MB" if n > DATA_BUDGET else ""
         lines.append(f"  {size(n):>9}  /{rel}{flag}")
+    lines.append("other files:")
     for rel, n in w.top:
-        lines.append(f"  {size(n):>9}  /{rel} (top level)")
+        lines.append(f"  {size(n):>9}  /{rel}")
+    for folder, (rel, n, count) in sorted(w.others.items()):
+        lines.append(f"  {size(n):>9}  /{rel} (the heaviest of {count} other files under /{folder}/)")
     if w.chart:
         lines.append(f"largest chart spec: {size(w.chart[1])} /{w.chart[0]} (of {w.charts})")
     lines.append(f"HTML pages over 300 KB: {len(w.over_page)}")

@@ -61,6 +61,9 @@ def test_weigh_flags_pages_and_data_files_over_budget(weights, tmp_path):
         "charts/metric-requests-new.vl.json": 7_000,
         "charts/agency-x-requests.vl.json": 3_000,
         "sitemap.xml": 2_000,
+        "agencies/a/records.csv": 500,
+        "agencies/b/records.csv": 900,
+        "sitemaps/sitemap-2.xml": 100,
         "pagefind/fragment/x.pf_fragment": 50_000_000,  # the search index: not a page nor a data file
     }
     for rel, n in files.items():
@@ -76,10 +79,12 @@ def test_weigh_flags_pages_and_data_files_over_budget(weights, tmp_path):
     assert w.over_data == [("data/records.csv", 25_000_001)]
     assert w.chart == ("charts/metric-requests-new.vl.json", 7_000) and w.charts == 2
     assert w.top == [("sitemap.xml", 2_000)]
+    assert w.others == {"agencies": ("agencies/b/records.csv", 900, 2), "sitemaps": ("sitemaps/sitemap-2.xml", 100, 1)}
     groups = weights.heaviest_of_groups(w)
     assert groups == [("figure", "metrics/requests.new/index.html", 120_000),
                       ("year", "years/2024/index.html", 300_001),
                       ("index", "index.html", 1_000)]  # no region page in this site: none measured
     text = weights.report(w)
     assert "OVER     400 KB  /compare/" in text and "OVER    25.0 MB  /data/records.csv" in text
+    assert "900 B  /agencies/b/records.csv (the heaviest of 2 other files under /agencies/)" in text
     assert "HTML pages over 300 KB: 2" in text and "data files over 25 MB: 1" in text
