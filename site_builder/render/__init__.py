@@ -266,6 +266,10 @@ def affected(spec, ch) -> bool:
         return ch.added_or_removed
     if kind == "metrics":
         return ch.with_data
+    if kind == "region":  # its agencies' latest reports, its sub-regions' counts, its headlines
+        return key[0] in ch.regions
+    if kind == "initial":  # its agencies' report links
+        return key[0] in ch.initials
     return False  # prose pages and 404 show no report
 
 

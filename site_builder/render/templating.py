@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from site_builder import catalogue
 from site_builder.numbers import format_number
-from site_builder.render import fragments, urls
+from site_builder.render import fragments, region_rows, urls
 from site_builder.render import views
 from site_builder.render.fragments import num, signed
 from site_builder.render.pages import HOME_ROWS, SITE_NAME, SITE_NAME_EN
@@ -106,6 +106,7 @@ def install(env: Environment) -> None:
         ORIGIN_LABELS=views.ORIGIN_LABELS,
         DOWNLOAD_LABELS=DOWNLOAD_LABELS,
         HOME_ROWS=HOME_ROWS,
+        INFERRED_MARK=Markup(region_rows.INFERRED),
         SITE_NAME=SITE_NAME,
         SITE_NAME_EN=SITE_NAME_EN,
     )
