@@ -9,7 +9,7 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # the administrative suffix of a region's name, longest first: written apart in its slug
 # (北京市 -> beijing-shi, 内蒙古自治区 -> neimenggu-zizhiqu)
 REGION_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区", "林区", "矿区",
-                   "省", "市", "区", "县", "州", "盟", "旗")
+                   "街道", "省", "市", "区", "县", "州", "盟", "旗", "镇", "乡")
 OTHER_INITIAL = "other"  # a name whose pinyin does not start with a letter a-z
 
 
