@@ -23,6 +23,7 @@ class Pinyin:
     def __init__(self) -> None:
         self._segments: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
+        self._slugs: dict[str, str] = {}
 
     def syllables(self, name: str) -> tuple[str, ...]:
         """北京市 -> ("bei", "jing", "shi"); a run of other characters is kept as it is."""
@@ -54,6 +55,12 @@ class Pinyin:
 
     def region_slug(self, name: str) -> str:
         """东城区 -> dongcheng-qu: the name's pinyin, its administrative suffix apart."""
+        got = self._slugs.get(name)
+        if got is None:
+            got = self._slugs[name] = self._region_slug(name)
+        return got
+
+    def _region_slug(self, name: str) -> str:
         suffix = next((s for s in REGION_SUFFIXES if name.endswith(s) and len(name) > len(s)), "")
         stem = name[: len(name) - len(suffix)]
         parts = [_NOT_SLUG.sub("", "".join(self.syllables(p))) for p in (stem, suffix) if p]

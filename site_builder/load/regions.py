@@ -91,7 +91,9 @@ def build(agencies, pinyin: Pinyin) -> RegionTree:
     # names along a path -> node, made as agencies name them; slugs given once all are known
     by_names: dict[tuple[str, ...], Region] = {(): root}
     unplaced = None
-    for a in agencies:
+    # (sorted once: each node's agencies come out in its order)
+    key = pinyin.sort_key
+    for a in sorted(agencies, key=lambda a: (level_rank(a.level), key(a.name), a.slug)):
         names = chain_of(a)
         if not names:
             if unplaced is None:
@@ -113,7 +115,6 @@ def build(agencies, pinyin: Pinyin) -> RegionTree:
         by_path[unplaced.path] = unplaced
     path_of: dict[str, tuple[str, ...]] = {}
     for node in by_path.values():
-        node.agencies.sort(key=lambda a: (level_rank(a.level), pinyin.sort_key(a.name), a.slug))
         for a in node.agencies:
             path_of[a.slug] = node.path
     return RegionTree(root, by_path, path_of)

@@ -10,6 +10,8 @@ through escape().
 
 from __future__ import annotations
 
+from functools import cache
+
 from markupsafe import Markup
 
 from site_builder.numbers import format_number_cached as format_number
@@ -25,10 +27,11 @@ _GAP = '<td data-sort="">—<span class="sr-only">未报告</span></td>'
 INFERRED = '<span class="inferred" title="地点由名称或报告推断 place inferred from the name or the report">推断 <span lang="en">inferred</span></span>'
 
 
-def key_columns() -> list:
+@cache
+def key_columns() -> tuple:
     """The key figures' catalogue entries, in the year pages' order."""
     ids = set(KEY_METRICS)
-    return [m for m in views.comparable_metrics() if m.id in ids]
+    return tuple(m for m in views.comparable_metrics() if m.id in ids)
 
 
 def columns_given(site, rows) -> tuple[list, bool]:

@@ -15,6 +15,9 @@ from site_builder.render import views
 from site_builder.render.fragments import num, signed
 from site_builder.render.pages import HOME_ROWS, SITE_NAME, SITE_NAME_EN
 
+# the lists of agencies link each agency's reports up to this many (past it: the first and the latest)
+REPORT_LINKS = 4
+
 
 def sort_key(value: Decimal | None) -> str:
     # data-sort attribute for site.js: empty for a gap so gaps sort last whichever way
@@ -107,6 +110,7 @@ def install(env: Environment) -> None:
         DOWNLOAD_LABELS=DOWNLOAD_LABELS,
         HOME_ROWS=HOME_ROWS,
         INFERRED_MARK=Markup(region_rows.INFERRED),
+        REPORT_LINKS=REPORT_LINKS,
         SITE_NAME=SITE_NAME,
         SITE_NAME_EN=SITE_NAME_EN,
     )
