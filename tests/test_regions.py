@@ -370,3 +370,47 @@ def test_a_dev_server_edit_gives_the_bytes_of_a_clean_build(corpus, tmp_path, mo
     new.write_text(body.replace(title, "阿尔山街道2023年政府信息公开工作年度报告", 1), encoding="utf-8")
     same_as_clean("added")
     assert (out / "regions" / "unplaced" / "index.html").is_file()
+
+
+# ---------------------------------------------------------------- in a browser, at 390 px
+
+
+@pytest.mark.browser
+def test_a_full_region_page_and_an_initial_page_fit_a_phone_and_sort(small_site, netlify_rules):
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from browser.server import serve
+    from browser.visit import launch, open_context, visit
+
+    def url_of(path: Path) -> str:
+        return "/" + path.parent.relative_to(small_site).as_posix() + "/"
+
+    # the region page with the most agency rows, a paginated region's second page, the root
+    fullest = max((p for p in (small_site / "regions").rglob("index.html")),
+                  key=lambda p: p.read_text(encoding="utf-8").count("</tr>") * ("sortable latest" in p.read_text(encoding="utf-8")))
+    second = next((small_site / "regions").rglob("page/2/index.html"))
+    urls = [url_of(fullest), url_of(second), "/regions/",
+            url_of(max((small_site / "agencies" / "initial").glob("*/index.html"), key=lambda p: p.stat().st_size))]
+    with sync_playwright() as pw, serve(small_site, netlify_rules) as base:
+        browser = launch(pw)
+        try:
+            context = open_context(browser, 390)
+            for url in urls:
+                v = visit(context, base + url, wait_until="networkidle")
+                page = v.page
+                assert not v.problems(), (url, v.problems())
+                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+                    f"{url} scrolls sideways at 390 px ({page.evaluate('document.documentElement.scrollWidth')} px)"
+            # a region's table of agencies sorts by a figure (site.js), gaps last
+            page = visit(context, base + urls[0], wait_until="networkidle").page
+            table = page.locator("table.latest").first
+            col = 3  # the requests received (after name, year, proactive total)
+            table.locator(f"thead th:nth-child({col}) button").click()
+            cells = table.locator(f"tbody td:nth-child({col})").all_inner_texts()
+            numbers = [float(c) for c in cells if c.strip() and c[0].isdigit()]
+            assert numbers == sorted(numbers) and len(numbers) > 1
+            context.close()
+        finally:
+            browser.close()
