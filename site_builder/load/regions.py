@@ -30,6 +30,7 @@ class Region:
     names: tuple[str, ...]  # the names along the path: ("北京市", "东城区"); ("",) for unplaced
     agencies: list[Agency] = field(default_factory=list)  # placed here, by level (LEVELS order), then pinyin
     children: list["Region"] = field(default_factory=list)  # by pinyin of their names
+    everyone: list[Agency] = field(default_factory=list)  # members(): a flat list, the pages add it up
 
     @property
     def name(self) -> str:
@@ -45,10 +46,9 @@ class Region:
         for child in self.children:
             yield from child.walk()
 
-    def members(self):
-        """Every agency of this node and the nodes under it."""
-        for node in self.walk():
-            yield from node.agencies
+    def members(self) -> list[Agency]:
+        """Every agency of this node and the nodes under it, parents' first (made once, by build())."""
+        return self.everyone
 
 
 @dataclass(eq=False)
@@ -113,6 +113,8 @@ def build(agencies, pinyin: Pinyin) -> RegionTree:
     if unplaced is not None:
         root.children.append(unplaced)
         by_path[unplaced.path] = unplaced
+    for node in reversed(list(root.walk())):  # (children before their parents)
+        node.everyone = node.agencies + [a for c in node.children for a in c.everyone]
     path_of: dict[str, tuple[str, ...]] = {}
     for node in by_path.values():
         for a in node.agencies:
