@@ -276,7 +276,8 @@ class PageSpec(NamedTuple):
     Listing every page costs next to nothing; only the pages a build renders are built (an
     incremental render builds those its change affects). `kind` and `key` say what the page
     shows: ("report", (slug, year)), ("agency", slug), ("year", year), ("metric", metric id),
-    ("page", stem), or a list page ("index", "agencies", "years", "metrics", "404") with key None.
+    ("page", stem), ("region", (region path, page number)), ("initial", (letter, page number)), or a
+    list page ("index", "agencies", "years", "metrics", "404") with key None.
     (A named tuple: every build lists every page, 22,000 at a province's size, and a frozen
     dataclass took 1.5 µs to make each, a third of the dev server's page listing.)
     """
