@@ -118,7 +118,7 @@ def test_page_loads_cleanly_and_fits_the_width(name, width, browser, site, types
             context.close()
 
 
-@pytest.mark.parametrize("name", ["year", "report", "metric", "agency"])
+@pytest.mark.parametrize("name", ["year", "report", "metric", "agency", "region"])
 def test_wide_tables_scroll_inside_their_own_box_on_a_phone(name, browser, site, types):
     url = url_for(types, name)
     context = open_context(browser, WIDTHS["phone"])

@@ -25,6 +25,8 @@ from site_builder import catalogue
 from site_builder.catalogue import Metric
 from site_builder.exceptions import ReportError
 from site_builder.gcpause import gc_paused
+from site_builder.load import regions as regions_mod
+from site_builder.load.pinyin import Pinyin, by_initial
 from site_builder.model import APPLICANTS, Agency, Diagnostic, Figure, Record, Report
 
 _METRIC = attrgetter("metric")
@@ -140,6 +142,23 @@ class Site:
     def reports_in(self, year: int) -> list[Report]:
         """The year's reports, in the Site's order (by agency): a year page's rows."""
         return list(self.groups.by_year.get(year, ()))
+
+    # ------------------------------------------------------------ places
+
+    @cached_property
+    def pinyin(self) -> Pinyin:
+        """The pinyin of the names the region pages and the agency index read (remembered)."""
+        return Pinyin()
+
+    @cached_property
+    def regions(self) -> regions_mod.RegionTree:
+        """Provinces, cities and districts, each with the agencies placed there (load/regions.py)."""
+        return regions_mod.build(self.agencies, self.pinyin)
+
+    @cached_property
+    def initials(self) -> dict[str, list[Agency]]:
+        """Initial letter of the pinyin -> its agencies in pinyin order (/agencies/initial/<letter>/)."""
+        return by_initial(self.agencies, self.pinyin)
 
     # ------------------------------------------------------------ figures
 
@@ -275,6 +294,8 @@ class Site:
             new.__dict__.update({k: v for k, v in self.__dict__.items() if k in _SHARED})
             return new
         agency_of = new.agency_of
+        if "pinyin" in self.__dict__:
+            new.__dict__["pinyin"] = self.pinyin  # (a name's pinyin never changes)
         if agency_of is not self.agency_of:
             get = agency_of.get
             # (most paths map to the very same Agency object: compared by value only where not)
@@ -318,6 +339,10 @@ class Site:
                 else:
                     by_year.pop(slug, None)
             carried["reports_by_year"] = by_year
+        if "regions" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
+            carried["regions"] = self.regions  # (the tree depends on the agencies alone)
+        if "initials" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
+            carried["initials"] = self.initials
         carried["_inherited"] = self._handed_on(edit)
         return new
 
@@ -362,7 +387,7 @@ class Site:
 
 
 # what a Site with the very same reports shares with the one it was made from
-_SHARED = ("groups", "_totals", "metric_counts", "metrics_with_data", "figure_entries", "reports_by_year",
+_SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries", "reports_by_year",
            "_metric_entries", "_kept", "_inherited")
 
 

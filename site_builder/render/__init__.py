@@ -193,8 +193,9 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
                     # metric pages' rows and yearly sums (views.row_cache) that its next renders
                     # keep, so that the first edit of a year or a figure redraws one row, not the
                     # 1,800 of a province's page (~2 s of CPU at 20,000 reports, once).
+                    # (and the root region page: every agency's latest facts, region_views.latest_facts)
                     for s in specs:
-                        if s.kind in ("year", "metric"):
+                        if s.kind in ("year", "metric") or (s.kind == "region" and s.key == ((), 1)):
                             s.build()
                 layout[0] = writer.merge_into(out)
 
@@ -266,6 +267,10 @@ def affected(spec, ch) -> bool:
         return ch.added_or_removed
     if kind == "metrics":
         return ch.with_data
+    if kind == "region":  # its agencies' latest reports, its sub-regions' counts, its headlines
+        return key[0] in ch.regions
+    if kind == "initial":  # its agencies' report links
+        return key[0] in ch.initials
     return False  # prose pages and 404 show no report
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from site_builder.model import Report
+from site_builder.load import regions
 from site_builder.load.site import Site, metrics_of, not_in_both
 
 
@@ -48,6 +49,9 @@ class Changes:
     errors: bool = False  # the reports that could not be read changed: the home page lists them
     feed: bool = False  # something feed.xml says about a report changed
     with_data: bool = False  # the set of metrics with data changed: metric pages come or go
+    # region pages (by path) showing a changed agency's latest report, or counting its reports
+    regions: set[tuple[str, ...]] = field(default_factory=set)
+    initials: set[str] = field(default_factory=set)  # initial letters whose pages list an agency's years that changed
 
     @property
     def nothing(self) -> bool:
@@ -72,6 +76,8 @@ def diff(old: Site, new: Site) -> Changes | None:
     gone, came = not_in_both(old.reports, new.reports)
     old_by = {(old.agency_of[r.path].slug, r.year): r for r in gone}
     new_by = {(new.agency_of[r.path].slug, r.year): r for r in came}
+    if old.agencies is not new.agencies and regions.moved(old.regions, new.regions):
+        return None  # a region's URL changed (a new sibling took its slug): every page linking it
     ch = Changes()
     for key in sorted(old_by.keys() | new_by.keys()):
         before, after = old_by.get(key), new_by.get(key)
@@ -100,6 +106,24 @@ def diff(old: Site, new: Site) -> Changes | None:
         if (before[-1] if before else None) is not (after[-1] if after else None):
             ch.latest = True
             break
+    _places(old, new, ch)
     ch.errors = [(e.location, e.message) for e in old.errors] != [(e.location, e.message) for e in new.errors]
     ch.with_data = new.metric_counts.keys() != old.metric_counts.keys()
     return ch
+
+
+def _places(old: Site, new: Site, ch: Changes) -> None:
+    """ch.regions and ch.initials: every region page above a changed agency whose latest report or
+    number of reports changed (in the old tree and in the new one), and the initial letters of
+    the agencies whose years changed."""
+    for slug in sorted(ch.agencies):
+        before, after = old.reports_of(slug), new.reports_of(slug)
+        if slug not in ch.reordered and (before[-1] if before else None) is (after[-1] if after else None):
+            continue
+        for site, reports in ((old, before), (new, after)):
+            if not reports:
+                continue
+            path = site.regions.path_of[slug]
+            ch.regions.update(path[:i] for i in range(len(path) + 1))
+            if slug in ch.reordered:
+                ch.initials.add(site.pinyin.initial(site.agency_of[reports[0].path].name))

@@ -12,10 +12,11 @@ from typing import Callable, NamedTuple
 from site_builder import catalogue
 from site_builder.render.charts import Templates as ChartKinds
 from site_builder.model import Agency, Report
-from site_builder.render import comparison_rows, urls
+from site_builder.render import comparison_rows, region_rows, region_views, urls
 from site_builder.render import page_charts
 from site_builder.render import views
 from site_builder.render.prose import ProsePage
+from site_builder.load.pinyin import OTHER_INITIAL
 from site_builder.load.site import Site
 
 SITE_NAME = "政府信息公开年度报告对照"
@@ -25,6 +26,12 @@ SITE_NAME_EN = "Government Information Disclosure Reports Compared"
 # agencies it would be a 2.7 MB page. /agencies/ and the year pages list every one. /years/
 # names a year's reports only up to this many (the year's own page lists them all).
 HOME_ROWS = 200
+# /agencies/ lists every agency up to this many; past it, it is an index of initial letters, and
+# each letter's page (/agencies/initial/<letter>/) lists this many at most a page
+AGENCY_LIST_ROWS = 500
+# a region's page lists this many of its agencies (and of its sub-regions) at most (…/page/2/)
+REGION_ROWS = 500
+UNPLACED_NAME = ("未定地区", "Unplaced")
 
 
 @dataclass
@@ -72,13 +79,80 @@ def index_page(site: Site) -> Page:
 
 
 def agencies_page(site: Site) -> Page:
+    if len(site.agencies) <= AGENCY_LIST_ROWS:
+        ctx = {"agencies": [(a, site.reports_of(a.slug)) for a in site.agencies], "years_text": _years_text}
+    else:  # an index: each letter's agencies on pages of their own
+        ctx = {"agencies": None, "initials": [(letter, len(agencies), urls.agency_initial(letter))
+                                              for letter, agencies in site.initials.items()]}
     return Page(
         urls.agencies(),
         "agencies.html",
         "机构 Agencies",
         "本站收录的机构及其年度报告 / the agencies and their annual reports",
-        {"agencies": [(a, site.reports_of(a.slug)) for a in site.agencies], "years_text": _years_text},
+        ctx,
     )
+
+
+def initial_label(letter: str) -> str:
+    return "#" if letter == OTHER_INITIAL else letter.upper()
+
+
+def agency_initial_page(site: Site, letter: str, page: int) -> Page:
+    agencies = site.initials[letter]
+    pages = (len(agencies) + AGENCY_LIST_ROWS - 1) // AGENCY_LIST_ROWS
+    shown = agencies[(page - 1) * AGENCY_LIST_ROWS: page * AGENCY_LIST_ROWS]
+    label = initial_label(letter)
+    return Page(
+        urls.agency_initial(letter, page),
+        "agencies_initial.html",
+        f"机构 {label}" + (f"（第 {page} 页）" if page > 1 else ""),
+        f"拼音首字母为 {label} 的机构 / agencies whose names start with {label} in pinyin",
+        {"letter": letter, "label": label, "agencies": [(a, site.reports_of(a.slug)) for a in shown],
+         "first": (page - 1) * AGENCY_LIST_ROWS + 1, "count": len(agencies),
+         "pager": _pager(lambda n: urls.agency_initial(letter, n), page, pages),
+         "initials": [(x, initial_label(x), urls.agency_initial(x)) for x in site.initials]},
+    )
+
+
+def region_name(region) -> str:
+    return UNPLACED_NAME[0] if region.unplaced else region.name
+
+
+def region_crumbs(site: Site, path: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(label, URL) from the home page down to the region at `path`, inclusive."""
+    return [("首页", urls.home()), ("地区", urls.regions())] + [
+        (region_name(node), urls.region(node.path)) for node in site.regions.crumbs(path)]
+
+
+def region_page(site: Site, path: tuple[str, ...], page: int) -> Page:
+    region = site.regions.by_path[path]
+    view = region_views.region_page(site, region, page, REGION_ROWS)
+    rows = [row for g in view.groups for row in g.rows]
+    columns, show_share = region_rows.columns_given(site, rows)
+    name = region_name(region) if path else "地区"
+    crumbs = region_crumbs(site, path)
+    return Page(
+        urls.region(path, page),
+        "region.html",
+        (" ".join(n.name for n in site.regions.crumbs(path)[:-1] if not n.unplaced) + f" {name}").strip()
+        + (" Regions" if not path else "") + (f"（第 {page} 页）" if page > 1 else ""),
+        (f"{name}：各机构最新报告对照、下级地区 / agencies by place, their latest figures side by side" if path else
+         "按地区浏览机构：省、市、区县 / agencies by place: provinces, cities, districts"),
+        {"region": region, "name": name, "view": view, "crumbs": crumbs[:-1] if path else crumbs[:1],
+         "columns": columns, "show_share": show_share,
+         "groups": [(g, region_rows.latest_rows(site, g.rows, columns, show_share)) for g in view.groups],
+         "pager": _pager(lambda n: urls.region(path, n), page, view.pages),
+         "unplaced_name": UNPLACED_NAME, "region_name": region_name},
+    )
+
+
+def _pager(url_of, page: int, pages: int) -> dict | None:
+    """Prev/next and every page's link, for a list on `pages` pages (None when on one)."""
+    if pages <= 1:
+        return None
+    return {"page": page, "pages": pages, "prev": url_of(page - 1) if page > 1 else None,
+            "next": url_of(page + 1) if page < pages else None,
+            "all": [(n, url_of(n)) for n in range(1, pages + 1)]}
 
 
 def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) -> Page:
@@ -97,6 +171,7 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
             "charts": page_charts.agency_charts(site, agency.slug, charts),
+            "crumbs": region_crumbs(site, site.regions.path_of[agency.slug]),
         },
     )
 
@@ -201,7 +276,8 @@ class PageSpec(NamedTuple):
     Listing every page costs next to nothing; only the pages a build renders are built (an
     incremental render builds those its change affects). `kind` and `key` say what the page
     shows: ("report", (slug, year)), ("agency", slug), ("year", year), ("metric", metric id),
-    ("page", stem), or a list page ("index", "agencies", "years", "metrics", "404") with key None.
+    ("page", stem), ("region", (region path, page number)), ("initial", (letter, page number)), or a
+    list page ("index", "agencies", "years", "metrics", "404") with key None.
     (A named tuple: every build lists every page, 22,000 at a province's size, and a frozen
     dataclass took 1.5 µs to make each, a third of the dev server's page listing.)
     """
@@ -239,6 +315,8 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
             return [r for r in site.reports_of(slug) if slug in ch.reordered or (slug, r.year) in ch.reports]
     specs = [PageSpec(urls.home(), "index", None, partial(index_page, site)),
              PageSpec(urls.agencies(), "agencies", None, partial(agencies_page, site))]
+    specs.extend(initial_specs(site, touched))
+    specs.extend(region_specs(site, touched))
     for a in agencies:
         specs.append(PageSpec(urls.agency(a.slug), "agency", a.slug, partial(agency_page, site, a, charts)))
         specs.extend(PageSpec(urls.report(a.slug, r.year), "report", (a.slug, r.year), partial(report_page, site, r))
@@ -250,6 +328,34 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
     specs.extend(PageSpec(urls.page(p.stem), "page", p.stem, partial(prose_page, p)) for p in prose)
     specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
     return specs
+
+
+def initial_specs(site: Site, touched=None) -> list[PageSpec]:
+    """The pages of each initial letter's agencies, when /agencies/ is an index (`touched`: those
+    of the letters touched)."""
+    if len(site.agencies) <= AGENCY_LIST_ROWS:
+        return []
+    out = []
+    for letter, agencies in site.initials.items():
+        if touched is not None and letter not in touched.initials:
+            continue
+        for n in range(1, (len(agencies) + AGENCY_LIST_ROWS - 1) // AGENCY_LIST_ROWS + 1):
+            out.append(PageSpec(urls.agency_initial(letter, n), "initial", (letter, n),
+                                partial(agency_initial_page, site, letter, n)))
+    return out
+
+
+def region_specs(site: Site, touched=None) -> list[PageSpec]:
+    """Every page of every region, the root first, parents before children (`touched`: those of
+    the regions touched)."""
+    out = []
+    for node in site.regions.nodes():
+        if touched is not None and node.path not in touched.regions:
+            continue
+        for n in range(1, region_views.page_count(node, REGION_ROWS) + 1):
+            out.append(PageSpec(urls.region(node.path, n), "region", (node.path, n),
+                                partial(region_page, site, node.path, n)))
+    return out
 
 
 def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:

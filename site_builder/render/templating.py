@@ -10,10 +10,13 @@ from markupsafe import Markup
 
 from site_builder import catalogue
 from site_builder.numbers import format_number
-from site_builder.render import fragments, urls
+from site_builder.render import fragments, region_rows, urls
 from site_builder.render import views
 from site_builder.render.fragments import num, signed
 from site_builder.render.pages import HOME_ROWS, SITE_NAME, SITE_NAME_EN
+
+# the lists of agencies link each agency's reports up to this many (past it: the first and the latest)
+REPORT_LINKS = 4
 
 
 def sort_key(value: Decimal | None) -> str:
@@ -106,6 +109,8 @@ def install(env: Environment) -> None:
         ORIGIN_LABELS=views.ORIGIN_LABELS,
         DOWNLOAD_LABELS=DOWNLOAD_LABELS,
         HOME_ROWS=HOME_ROWS,
+        INFERRED_MARK=Markup(region_rows.INFERRED),
+        REPORT_LINKS=REPORT_LINKS,
         SITE_NAME=SITE_NAME,
         SITE_NAME_EN=SITE_NAME_EN,
     )

@@ -18,6 +18,31 @@ def agencies() -> str:
     return "/agencies/"
 
 
+# Names under /agencies/ that are not agencies: an agency's slug must not be one of them (the
+# agency book's check of slugs reads this).
+RESERVED_AGENCY_SLUGS = ("initial",)
+
+
+def agency_initial(letter: str, page: int = 1) -> str:
+    """The agencies whose names' pinyin starts with `letter`: /agencies/initial/a/, page 2 .../page/2/."""
+    return paged(f"/agencies/initial/{letter}/", page)
+
+
+def regions() -> str:
+    return "/regions/"
+
+
+def region(path: tuple[str, ...], page: int = 1) -> str:
+    """A region's page by the slugs from the root: () -> /regions/, ("beijing-shi", "dongcheng-qu")
+    -> /regions/beijing-shi/dongcheng-qu/; page 2 of it .../page/2/."""
+    return paged("/regions/" + "".join(f"{s}/" for s in path), page)
+
+
+def paged(url: str, page: int) -> str:
+    """Page `page` of a list that starts at `url` (page 1 is `url` itself)."""
+    return url if page == 1 else f"{url}page/{page}/"
+
+
 def agency(slug: str) -> str:
     return f"/agencies/{slug}/"
 

@@ -72,6 +72,14 @@ def page_types(root: Path) -> dict[str, str]:
     if metric:
         types["metrics"] = "/metrics/"
         types["metric"] = f"/metrics/{metric}/"
+    if (root / "regions" / "index.html").is_file():
+        types["regions"] = "/regions/"
+        # a district's page (agencies with their latest figures), else the first region's
+        district = sorted(p.parent for p in (root / "regions").glob("*/*/index.html"))
+        if (root / "regions" / "beijing-shi" / "dongcheng-qu" / "index.html").is_file():
+            types["region"] = "/regions/beijing-shi/dongcheng-qu/"
+        elif district:
+            types["region"] = "/" + district[0].relative_to(root).as_posix() + "/"
     for stem in ("about", "methodology"):
         if (root / stem / "index.html").is_file():
             types[stem] = f"/{stem}/"
@@ -88,7 +96,7 @@ def _exists(root: Path, url: str) -> bool:
 # Every page type, including the list pages and a pre-2019 report (统计表 instead of tables 二三四).
 EXPECTED_TYPES = (
     "home", "agencies", "agency", "report", "report-old", "years", "year", "metrics", "metric",
-    "about", "methodology", "404",
+    "regions", "region", "about", "methodology", "404",
 )
 
 
