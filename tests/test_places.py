@@ -160,6 +160,7 @@ def test_folders_place_agencies_without_an_entry(tmp_path):
         "浙江省/北仑区/d.txt": report("霞浦街道"),  # a county: its city from the gazetteer
         "浙江省/宁波市/e.txt": report("宁波市教育局"),
         "archive/f.txt": report("某某乡"),  # not a province: no place from it
+        "上海市/2024/g.txt": report("某某镇"),  # a folder of years is no district
     })
     site = load_site(folder)
     got = {a.name: (a.province, a.city, a.district, a.level, a.place_source) for a in site.agencies}
@@ -170,6 +171,7 @@ def test_folders_place_agencies_without_an_entry(tmp_path):
         "霞浦街道": ("浙江省", "宁波市", "北仑区", "街道", "folder"),
         "宁波市教育局": ("浙江省", "宁波市", "", "市级部门", "folder"),
         "某某乡": ("", "", "", "乡镇", ""),
+        "某某镇": ("上海市", "上海市", "", "乡镇", "folder"),
     }
 
 

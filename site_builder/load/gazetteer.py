@@ -117,7 +117,8 @@ class Gazetteer:
     def folder_place(self, folders: tuple[str, ...]) -> Place:
         """The place that folders under content/reports/ name: <province>[/<city>[/<district>]], a
         直辖市 with or without its city (北京市/东城区, 北京市/北京市/东城区). The first folder must
-        be a province (else no place: folders may sort reports in other ways); the second is a
+        be a province (else no place: folders may sort reports in other ways), and a folder without a
+        Chinese character ends the place (北京市/2024/: the province); the second is a
         city when the gazetteer knows it as one of the province's, a county (its city then from
         the gazetteer) when it knows it as a county of the province and not a city, else a city
         by its position; the third a district. Folders deeper than a district say nothing."""
@@ -126,7 +127,11 @@ class Gazetteer:
         province = self.province(folders[0])
         if not province:
             return UNPLACED
-        rest = folders[1:3]
+        rest = []
+        for name in folders[1:3]:
+            if not _HAN.search(name):
+                break  # (a folder of years or batches: no place, nor any below it)
+            rest.append(name)
         if self.is_municipality(province):
             if rest and self.province(rest[0]) == province:
                 rest = rest[1:]
