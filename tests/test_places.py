@@ -223,6 +223,17 @@ def test_homophones_get_a_suffix_and_a_warning(tmp_path):
     assert {a.name: a.slug for a in again.agencies} == slugs
 
 
+def test_an_entry_keeps_its_derived_slug_from_a_homophone_without_one(tmp_path):
+    folder = content(tmp_path, '[agencies."安青坪镇"]\nprovince = "湖北省"\n',
+                     {"a.txt": report("安青坪镇"), "b.txt": report("安青平镇"), "c.txt": report("安庆平镇")})
+    site = load_site(folder)
+    slugs = {a.name: a.slug for a in site.agencies}
+    assert slugs["安青坪镇"] == "an-qing-ping-zhen"
+    assert slugs["安青平镇"].startswith("an-qing-ping-zhen-") and slugs["安庆平镇"].startswith("an-qing-ping-zhen-")
+    assert [w.code for w in site.warnings] == ["slug"]
+    assert "'安庆平镇', '安青坪镇' (湖北省) and '安青平镇' all make the slug 'an-qing-ping-zhen'" in site.warnings[0].message
+
+
 def test_a_derived_slug_never_takes_an_explicit_or_reserved_one():
     claims = [Claim("其他", Place(), "xin-qu-jie-dao", "agencies.toml", 2),
               Claim("新区街道", Place(), "", "reports/a.txt", 1),

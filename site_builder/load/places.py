@@ -158,7 +158,8 @@ def _agencies(book: AgencyBook, chosen: dict[str, Entry], loose: dict, unplaceab
               read_text: frozenset[str]) -> Placed:
     # Every entry claims its slug, reports or not: an entry's derived slug does not depend on
     # which of its homonyms have reports this build.
-    claims: dict[object, Claim] = {e: Claim(e.name, e.place, e.slug, "agencies.toml", e.line) for e in book.entries}
+    claims: dict[object, Claim] = {e: Claim(e.name, e.place, e.slug, "agencies.toml", e.line, entry=True)
+                                   for e in book.entries}
     for (name, place), (_source, group) in sorted(loose.items()):
         first = min(group, key=lambda r: r.path)
         claims[(name, place)] = Claim(name, place, "", first.path, first.title_line)

@@ -6,7 +6,8 @@ without an explicit slug that share a name (two 城关镇) each get their place 
 else city, else province: cheng-guan-zhen-yu-zhong-xian). A derived slug that is still taken
 twice (homophones: 安青坪镇 / 安青平镇 both make an-qing-ping-zhen), or that is an explicit or a
 reserved one, gets a suffix made from the agency's name and place (the same whatever else the
-site holds), with a warning to pin a slug in agencies.toml.
+site holds), with a warning to pin a slug in agencies.toml; when one of those taking it twice
+is an agencies.toml entry and the others are agencies without one, the entry keeps it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Claim(NamedTuple):
     explicit: str
     path: str
     line: int | None
+    entry: bool = False  # an agencies.toml entry's (it keeps a contested derived slug from agencies without one)
 
 
 def assign(claims: list[Claim], memo: dict[str, str] | None = None) -> tuple[dict[Claim, str], list[Diagnostic]]:
@@ -66,9 +68,21 @@ def assign(claims: list[Claim], memo: dict[str, str] | None = None) -> tuple[dic
             taken.add(slug)
         else:
             clashing.append((slug, group))
+    kept: dict[str, Claim] = {}
+    for slug, group in clashing:
+        # one entry among agencies without one keeps the slug: a report of a homophone that has
+        # no entry does not move the page of an agency agencies.toml lists
+        entries = [c for c in group if c.entry]
+        if len(entries) == 1 and slug not in taken and slug not in RESERVED_SLUGS:
+            kept[slug] = entries[0]
+            slugs[entries[0]] = slug
+            taken.add(slug)
     for slug, group in clashing:  # (after every unsuffixed slug is taken: a suffix never takes one)
         made = []
         for c in group:
+            if kept.get(slug) is c:
+                made.append(slug)
+                continue
             digest = hashlib.sha1(f"{c.name}\t{c.place.province}\t{c.place.city}\t{c.place.district}".encode("utf-8")).hexdigest()
             size = 6
             while f"{slug}-{digest[:size]}" in taken:
@@ -82,12 +96,16 @@ def assign(claims: list[Claim], memo: dict[str, str] | None = None) -> tuple[dic
 
 def _warning(slug: str, group: list[Claim], made: list[str]) -> Diagnostic:
     first = group[0]
-    who = " and ".join(f"'{c.name}'" + (f" ({c.place})" if c.place.placed else "") for c in group)
+    who = _listed([f"'{c.name}'" + (f" ({c.place})" if c.place.placed else "") for c in group])
     if len(group) == 1:
         why = "is an explicit slug in agencies.toml" if slug not in RESERVED_SLUGS else "is reserved for the site's own pages"
         text = f"the slug '{slug}' of {who} {why}: it is built as '{made[0]}'"
     else:
         text = (f"{who} {'both' if len(group) == 2 else 'all'} make the slug '{slug}': they are built as "
-                + " and ".join(f"'{s}'" for s in made))
+                + _listed([f"'{s}'" for s in made]))
     return Diagnostic(first.path, first.line, text + "; pin a slug for each in content/agencies.toml "
                       "(slug = \"...\") so that these addresses never change", code=SLUG)
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
