@@ -48,9 +48,10 @@ EXPECTED = {
     # (the entries are right; the report beside it cannot be placed: see test_an_undecidable_report_...)
     "undecidable-place.toml": [],
 }
-UNDECIDED = ("'城关镇' is the name of 2 entries of agencies.toml ('城关镇（榆中县）': 甘肃省 兰州市 榆中县; "
-             "'城关镇（永登县）': 甘肃省 兰州市 永登县), and neither its folder nor its text before the first table "
-             "tells which: it is not published. Put it under content/reports/<province>/<city>/<district>/ of its agency")
+UNDECIDED = ("'城关镇' is the name (or an alias) of 2 entries of agencies.toml ('城关镇（榆中县）': 甘肃省 兰州市 "
+             "榆中县; '城关镇（永登县）': 甘肃省 兰州市 永登县), and neither its folder nor its text before the first "
+             "table tells which: it is not published. Put it under content/reports/<province>/<city>/<district>/ of "
+             "its agency")
 
 
 def test_every_bad_agencies_file_has_its_expected_messages():
@@ -104,9 +105,12 @@ def test_an_undecidable_report_is_not_published_and_listed_as_unpublishable(tmp_
     folder = content(tmp_path, TWO_TOWNS, {
         "undecidable-place.txt": (INVALID / "undecidable-place.txt").read_text(encoding="utf-8"),
         "甘肃省/兰州市/榆中县/czz-2023.txt": report("城关镇"),
+        "甘肃省/兰州市/czz-2022.txt": report("城关镇", 2022),  # the folder fits both
     })
     site = load_site(folder)
-    assert [(e.path, e.line, e.message) for e in site.errors] == [("reports/undecidable-place.txt", 1, UNDECIDED)]
+    assert [(e.path, e.line, e.message) for e in site.errors] == [
+        ("reports/undecidable-place.txt", 1, UNDECIDED),
+        ("reports/甘肃省/兰州市/czz-2022.txt", 1, UNDECIDED.replace("its folder", "its folder (甘肃省 兰州市)"))]
     assert [r.path for r in site.reports] == ["reports/甘肃省/兰州市/榆中县/czz-2023.txt"]
     out = tmp_path / "site"
     assert main(["build", "--content", str(folder), "--out", str(out)]) == 0

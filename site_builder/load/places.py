@@ -125,7 +125,7 @@ def _named_in_text(candidates: tuple[Entry, ...], text: str) -> Entry | None:
 def _undecided(name: str, candidates: tuple[Entry, ...], place: Place) -> str:
     which = "; ".join(f"'{e.key}': {e.place if e.place.placed else 'no place'}" for e in candidates)
     folder = f"its folder ({place})" if place.placed else "its folder"
-    return (f"'{name}' is the name of {len(candidates)} entries of agencies.toml ({which}), and neither "
+    return (f"'{name}' is the name (or an alias) of {len(candidates)} entries of agencies.toml ({which}), and neither "
             f"{folder} nor its text before the first table tells which: it is not published. Put it under "
             "content/reports/<province>/<city>/<district>/ of its agency")
 
