@@ -21,6 +21,7 @@ from site_builder.load import loader
 from site_builder.load.loader import assemble, load_site
 from site_builder.load.places import level_of
 from site_builder.load.slugs import Claim, assign
+from site_builder.render import search_docs
 
 INVALID = Path(__file__).resolve().parent / "invalid_agencies"
 
@@ -142,6 +143,16 @@ def test_two_towns_of_one_name_in_two_districts_are_two_agencies_with_two_pages(
         assert (out / "agencies" / slug / "index.html").is_file()
         assert [r.year for r in site.reports_of(slug)] == years
     assert not site.warnings and not site.errors
+
+
+def test_an_entrys_aliases_go_with_its_agency_to_search(tmp_path):
+    toml = TWO_TOWNS.replace('district = "榆中县"\n', 'district = "榆中县"\naliases = ["榆中县城关镇"]\n')
+    folder = content(tmp_path, toml, {"甘肃省/兰州市/榆中县/a.txt": report("榆中县城关镇"),
+                                      "甘肃省/兰州市/永登县/b.txt": report("城关镇")})
+    site = load_site(folder)
+    facts = {f.slug: (f.name, f.aliases) for f in search_docs.basis(site).agencies}
+    assert facts == {"cheng-guan-zhen-yu-zhong-xian": ("城关镇", ("榆中县城关镇",)),
+                     "cheng-guan-zhen-yong-deng-xian": ("城关镇", ())}
 
 
 def test_a_folder_that_contradicts_the_only_entry_makes_another_agency(tmp_path):

@@ -171,7 +171,7 @@ def _agencies(book: AgencyBook, chosen: dict[str, Entry], loose: dict, unplaceab
         if agency is None:
             agency = made[e] = Agency(name=e.name, slug=slugs[claims[e]], district=e.district, city=e.city,
                                       level=e.level, website=e.website, province=e.province,
-                                      place_source="entry" if e.province else "")
+                                      place_source="entry" if e.province else "", aliases=e.aliases)
         agency_of[path] = agency
     for key, (source, group) in loose.items():
         name, place = key
