@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -154,8 +155,7 @@ class Gazetteer:
         self._load()
         todo = [t for t in dict.fromkeys(texts) if t not in self._inferred]
         if todo:
-            import cpca  # (imported here: only a build with agencies to place pays for it and pandas)
-
+            cpca = _import_cpca()
             columns = ["省", "市", "区", "省_pos", "市_pos", "区_pos"]
             frame = cpca.transform(todo, pos_sensitive=True)[columns]
             for text, row in zip(todo, frame.itertuples(index=False, name=None)):
@@ -189,6 +189,20 @@ class Gazetteer:
         if written(province, p_at):
             return Place(province, province if self.is_municipality(province) else "")
         return UNPLACED
+
+
+def _import_cpca():
+    """cpca, imported when first needed (only a build with agencies to place pays for it and
+    pandas). It reads its table through setuptools' pkg_resources, whose newer releases warn
+    that it is deprecated on import: a notice about cpca's code, not about the user's input."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        try:
+            import cpca
+        except ImportError as exc:
+            raise SiteBuilderError(f"the gazetteer library cpca cannot be imported ({exc}): it places agencies "
+                                   "without an agencies.toml entry (pip install 'cpca>=0.5.5,<0.6' setuptools)") from exc
+    return cpca
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
