@@ -99,7 +99,7 @@ class AgencyBook:
             checker.problem(None, None, "`agencies` must be a table of [agencies.\"<name>\"] entries")
             table = {}
         entries = [e for key, raw in table.items() if (e := checker.entry(key, raw)) is not None]
-        entries = checker.without_shared_slugs(entries)
+        entries = checker.without_twins(checker.without_shared_slugs(entries))
         return cls(entries, checker.diagnostics, gazetteer, memo)
 
     def candidates(self, name: str) -> tuple[Entry, ...]:
@@ -183,6 +183,26 @@ class _Checker:
                 self.problem(e.key, "slug", f"slug '{slug}' is claimed by {others} too; both are left out"
                              if len(es) == 2 else f"slug '{slug}' is claimed by {others} too; all are left out")
         return [e for e in entries if e.slug not in shared]
+
+
+    def without_twins(self, entries: list[Entry]) -> list[Entry]:
+        """The entries less those of one name and one place (one agency listed twice, or two that
+        nothing could tell apart: their reports would fit both): all of them left out."""
+        twins: dict[tuple, list[Entry]] = {}
+        for e in entries:
+            twins.setdefault((e.name, e.place), []).append(e)
+        out = []
+        for e in entries:
+            group = twins[(e.name, e.place)]
+            if len(group) == 1:
+                out.append(e)
+                continue
+            others = " and ".join(f"'{o.key}'" + (f" (line {o.line})" if o.line else "") for o in group if o is not e)
+            place = str(e.place) if e.place.placed else "no place"
+            self.problem(e.key, None, f"has the name '{e.name}' and the place ({place}) of {others} too: one "
+                                      f"agency listed twice, or two that need their places; "
+                                      f"{'both are' if len(group) == 2 else 'all are'} left out")
+        return out
 
 
 _HEADER = re.compile(r"^\s*\[\s*agencies\s*\.\s*(.+?)\s*\]\s*(?:#.*)?$")
