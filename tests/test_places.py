@@ -285,7 +285,8 @@ def test_slugs_do_not_depend_on_the_order_reports_are_read(tmp_path):
         shuffled = reports[:]
         rng.shuffle(shuffled)
         again = assemble(folder, shuffled, [], AgencyBook.load(folder / "agencies.toml"))
-        assert again.agency_of == want
+        assert again.agency_of == want and list(again.agency_of) == [r.path for r in shuffled]
+        assert [str(w) for w in again.warnings] == [str(w) for w in site.warnings]
     assert assemble(folder, reports[::-1], [], book).agency_of == want
 
 

@@ -72,7 +72,7 @@ def place_reports(reports: list[Report], book: AgencyBook) -> Placed:
             else:
                 unplaceable.append(ReportError(path, r.title_line, _undecided(r.agency, candidates, place)))
     loose_places, by_text = _loose_places(loose, book.gazetteer)
-    return _agencies(book, chosen, loose_places, unplaceable, frozenset(read_text).union(by_text))
+    return _agencies(reports, book, chosen, loose_places, unplaceable, frozenset(read_text).union(by_text))
 
 
 def _folder_and_candidates(r: Report, book: AgencyBook, folder_places: dict[str, Place]):
@@ -154,8 +154,8 @@ def _loose_places(loose: list[tuple[Report, Place]], gazetteer) -> tuple[dict, d
     return out, by_text
 
 
-def _agencies(book: AgencyBook, chosen: dict[str, Entry], loose: dict, unplaceable: list[ReportError],
-              read_text: frozenset[str]) -> Placed:
+def _agencies(reports: list[Report], book: AgencyBook, chosen: dict[str, Entry], loose: dict,
+              unplaceable: list[ReportError], read_text: frozenset[str]) -> Placed:
     # Every entry claims its slug, reports or not: an entry's derived slug does not depend on
     # which of its homonyms have reports this build.
     claims: dict[object, Claim] = {e: Claim(e.name, e.place, e.slug, "agencies.toml", e.line, entry=True)
@@ -179,6 +179,8 @@ def _agencies(book: AgencyBook, chosen: dict[str, Entry], loose: dict, unplaceab
                         level=level_of(name, place), known=False, province=place.province, place_source=source)
         for r in group:
             agency_of[r.path] = agency
+    # (in the reports' order, whatever order the agencies were made in)
+    agency_of = {r.path: agency_of[r.path] for r in reports if r.path in agency_of}
     return Placed(agency_of, unplaceable, warnings, read_text)
 
 
