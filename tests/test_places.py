@@ -47,10 +47,17 @@ EXPECTED = {
                                "province, city, district, level, website); the entry is left out")],
     "not-a-list.toml": [(3, "agency entry '新碶街道': field 'aliases' must be a list of strings; the entry is left out")],
     "same-name-and-place.toml": [
-        (1, "agency entry '城关镇（榆中县）': has the name '城关镇' and the place (甘肃省 兰州市 榆中县) of '榆中县城关镇' "
-            "(line 7) too: one agency listed twice, or two that need their places; both are left out"),
-        (7, "agency entry '榆中县城关镇': has the name '城关镇' and the place (甘肃省 兰州市 榆中县) of '城关镇（榆中县）' "
-            "(line 1) too: one agency listed twice, or two that need their places; both are left out"),
+        (1, "agency entry '城关镇（榆中县）': shares the name '城关镇' and the place (甘肃省 兰州市 榆中县) with "
+            "'榆中县城关镇' (line 7): one agency listed twice, or two that need their places; both are left out"),
+        (7, "agency entry '榆中县城关镇': shares the name '城关镇' and the place (甘肃省 兰州市 榆中县) with "
+            "'城关镇（榆中县）' (line 1): one agency listed twice, or two that need their places; both are left out"),
+    ],
+    # an alias of one entry is the other's name, in one place
+    "alias-and-name-in-one-place.toml": [
+        (1, "agency entry '建国门街道': shares the name '建国门街道办事处' and the place (北京市 东城区) with "
+            "'建国门街道办事处' (line 6): one agency listed twice, or two that need their places; both are left out"),
+        (6, "agency entry '建国门街道办事处': shares the name '建国门街道办事处' and the place (北京市 东城区) with "
+            "'建国门街道' (line 1): one agency listed twice, or two that need their places; both are left out"),
     ],
     # (the entries are right; the report beside it cannot be placed: see test_an_undecidable_report_...)
     "undecidable-place.toml": [],

@@ -186,21 +186,25 @@ class _Checker:
 
 
     def without_twins(self, entries: list[Entry]) -> list[Entry]:
-        """The entries less those of one name and one place (one agency listed twice, or two that
-        nothing could tell apart: their reports would fit both): all of them left out."""
-        twins: dict[tuple, list[Entry]] = {}
+        """The entries less those that share a printed name (name or alias) and a place with
+        another (one agency listed twice, or two that nothing could tell apart: a report printing
+        that name would fit both): all of those left out."""
+        by_name: dict[tuple, list[Entry]] = {}
         for e in entries:
-            twins.setdefault((e.name, e.place), []).append(e)
+            for name in dict.fromkeys((e.name, *e.aliases)):
+                by_name.setdefault((name, e.place), []).append(e)
         out = []
         for e in entries:
-            group = twins[(e.name, e.place)]
-            if len(group) == 1:
+            twins = next(((name, group) for name in dict.fromkeys((e.name, *e.aliases))
+                          if len(group := by_name[(name, e.place)]) > 1), None)
+            if twins is None:
                 out.append(e)
                 continue
+            name, group = twins
             others = " and ".join(f"'{o.key}'" + (f" (line {o.line})" if o.line else "") for o in group if o is not e)
             place = str(e.place) if e.place.placed else "no place"
-            self.problem(e.key, None, f"has the name '{e.name}' and the place ({place}) of {others} too: one "
-                                      f"agency listed twice, or two that need their places; "
+            self.problem(e.key, None, f"shares the name '{name}' and the place ({place}) with {others}: one agency "
+                                      "listed twice, or two that need their places; "
                                       f"{'both are' if len(group) == 2 else 'all are'} left out")
         return out
 
