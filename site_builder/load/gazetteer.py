@@ -57,6 +57,7 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self._loaded = False
+        self.provinces: tuple[str, ...] = ()  # (all 34, once loaded: all_provinces())
         self._inferred: dict[str, Place] = {}
 
     def _load(self) -> None:
@@ -70,7 +71,7 @@ class Gazetteer:
             for row in rows:
                 names[row[0][:6]] = row[1]
         provinces = {code[:2]: name for code, name in names.items() if code.endswith("0000")}
-        self.provinces: tuple[str, ...] = tuple(sorted(provinces.values()))
+        self.provinces = tuple(sorted(provinces.values()))
         self._short = {}
         for name in self.provinces:
             self._short[name] = name
