@@ -18,7 +18,7 @@ from site_builder.load.cache import ReportCache, decode, encode, file_hash, repo
 from site_builder.gcpause import gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
 from site_builder.build.incremental import Scan
-from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Report
+from site_builder.model import CheckResult, Diagnostic, Figure, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
 from site_builder.load.site import Site, iter_records, records_of# noqa: F401  (records_of: the loaded rows)
@@ -337,8 +337,9 @@ def _patched(old: Site, content_dir: Path, files: list[Path], cites: list[str], 
              site_known: Known | None = None, book: AgencyBook | None = None) -> Site | None:
     """The Site assemble() would make, as `old` with its edited reports swapped in, when nothing
     else can differ: the same files in the same order, each edited report still a report of the
-    same path, printed agency name and year, and no two reports of one agency and year (`old`
-    warned of none), so the same agencies, years, order and winners. None otherwise: assemble.
+    same path, printed agency name and year (and, for one its own text placed, still placed
+    alike: places.placed_alike), and no two reports of one agency and year (`old` warned of
+    none), so the same agencies, years, order and winners. None otherwise: assemble.
     (The dev server's rebuild after an edit: assembling a province's 20,000 reports again and
     indexing them by agency cost ~50 ms, for one report.)"""
     few = site_known is not None  # (from _edited: `cites` and `loaded` are the edited files' only)
