@@ -173,6 +173,7 @@ class Agency:
     # a 直辖市 is its own province (北京市); "" when unplaced
     province: str = ""
     place_source: str = ""  # one of PLACE_SOURCES
+    aliases: tuple[str, ...] = ()  # other names its reports print (its agencies.toml entry's)
 
 
 class Record(NamedTuple):

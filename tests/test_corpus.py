@@ -279,9 +279,10 @@ def test_corpus_agencies_and_records():
     site = load_site(CONTENT)
     assert not site.errors
     agencies = {a.slug: a for a in site.agencies}
-    assert (agencies["pingtan"].name, agencies["pingtan"].city, agencies["pingtan"].level) == ("平潭综合实验区", "福州市", "综合实验区")
+    p = agencies["pingtan"]
+    assert (p.name, p.province, p.city, p.level, p.place_source) == ("平潭综合实验区", "福建省", "福州市", "功能区", "entry")
     k = agencies["shanghai-kewei"]
-    assert (k.name, k.city, k.level, k.known) == ("上海市科学技术委员会", "上海市", "委员会", True)
+    assert (k.name, k.province, k.city, k.level, k.known) == ("上海市科学技术委员会", "上海市", "上海市", "省级部门", True)
     assert [r.year for r in site.reports_of("pingtan")] == [2011, 2016, 2019, 2021]
     text = records_csv(site.records())
     assert "平潭综合实验区,pingtan,2021,requests.new,total,70,false,reports/pingtan-2021.txt:10" in text

@@ -57,7 +57,7 @@ def test_a_patched_site_equals_an_assembled_one(tmp_path, monkeypatch, change, p
         report.write_bytes(b"\xff\xfe\x00garbage")
     calls = []
     real = loader._patched
-    monkeypatch.setattr(loader, "_patched", lambda *a: calls.append(real(*a)) or calls[-1])
+    monkeypatch.setattr(loader, "_patched", lambda *a, **k: calls.append(real(*a, **k)) or calls[-1])
     files = report_files(content)
     got = load_site(content, known=before.known, files=files, previous=before)
     assert calls and (calls[0] is not None) == patched

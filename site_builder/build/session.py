@@ -12,7 +12,6 @@ What a build is asked to do travels as one frozen BuildOptions.
 
 from __future__ import annotations
 
-import copy
 import os
 import sys
 import threading
@@ -423,11 +422,10 @@ def _inputs_since(content: Path, folder: _Folder, site: Site | None, changed: se
     entry = now.inputs.get(str(toml.resolve()))
     cached = folder.book
     if entry is not None and cached is not None and changed is not None and str(toml.resolve()) not in changed:
-        book = copy.copy(cached[1])
-        book._derived = {}  # agencies found by name only are made afresh, in this build's order
+        book = cached[1]  # (a book does not change once loaded: its slugs are made per build, by places.py)
     else:
-        book = AgencyBook.load(toml)
-        folder.book = (entry, copy.copy(book)) if entry is not None else None
+        book = AgencyBook.load(toml, previous=cached[1] if cached is not None else None)
+        folder.book = (entry, book) if entry is not None else None
     reports_folder = content / REPORTS_DIR
     if site is None or changed is None or not reports_folder.is_dir():
         return None, book

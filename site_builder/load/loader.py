@@ -13,11 +13,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from site_builder.load.agencies import AgencyBook, same_agency_suggestions
+from site_builder.load.places import IDENTITY_WARNINGS, place_reports, placed_alike
 from site_builder.load.cache import ReportCache, decode, encode, file_hash, report_key
 from site_builder.gcpause import gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
 from site_builder.build.incremental import Scan
-from site_builder.model import Agency, CheckResult, Diagnostic, Figure, Report
+from site_builder.model import CheckResult, Diagnostic, Figure, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
 from site_builder.load.site import Site, iter_records, records_of# noqa: F401  (records_of: the loaded rows)
@@ -282,14 +283,14 @@ def _parse_stage(timings):
 
 def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None, cites=None) -> Site:
     if previous is not None:
-        site = _edited(previous, content_dir, files, scanned, cache, jobs, timings)
+        site = _edited(previous, content_dir, files, scanned, cache, jobs, timings, book)
         if site is not None:
             return site
     cites = cites if cites is not None else cite_paths(files, content_dir)
     with _parse_stage(timings):
         loaded = load_reports(files, content_dir, cache, jobs, known, scanned, cites)
     if previous is not None:
-        site = _patched(previous, content_dir, files, cites, loaded)
+        site = _patched(previous, content_dir, files, cites, loaded, book=book)
         if site is not None:
             return site
     reports: list[Report] = []
@@ -306,17 +307,18 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
                    "files": files}
     if previous is not None:  # reports added or removed: the last Site's indexes carried over
         return previous.with_reports(site.reports, agency_of=site.agency_of, errors=site.errors,
-                                     warnings=site.warnings, **loaded_from)
+                                     warnings=site.warnings, placed_by_text=site.placed_by_text, **loaded_from)
     return replace(site, **loaded_from)
 
 
-def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, jobs, timings) -> Site | None:
+def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, jobs, timings,
+            book: AgencyBook) -> Site | None:
     """_patched() of the files the file watcher named, without a loop over every file: when the
     files are the last build's list and `scanned` is the last build's scan patched with those
     paths (incremental.patched: every other entry is the one that build read its signatures
     from), only those files can load otherwise. None when that cannot be told: the full path."""
     if (files is not old.files or not isinstance(scanned, Scan) or scanned.base is None
-            or scanned.base is not old.scanned or old.warnings):
+            or scanned.base is not old.scanned or not _kept_by_edits(old.warnings)):
         return None
     root = str(Path(content_dir).resolve()) + os.sep
     known = old.known
@@ -328,19 +330,20 @@ def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, job
                        jobs, known)
     site_known = dict(known)
     site_known.update(zip(cites, loaded))
-    return _patched(old, content_dir, files, cites, loaded, site_known)
+    return _patched(old, content_dir, files, cites, loaded, site_known, book)
 
 
 def _patched(old: Site, content_dir: Path, files: list[Path], cites: list[str], loaded: list,
-             site_known: Known | None = None) -> Site | None:
+             site_known: Known | None = None, book: AgencyBook | None = None) -> Site | None:
     """The Site assemble() would make, as `old` with its edited reports swapped in, when nothing
     else can differ: the same files in the same order, each edited report still a report of the
-    same path, printed agency name and year, and no two reports of one agency and year (`old`
-    warned of none), so the same agencies, years, order and winners. None otherwise: assemble.
+    same path, printed agency name and year (and, for one its own text placed, still placed
+    alike: places.placed_alike), and no two reports of one agency and year (`old` warned of
+    none), so the same agencies, years, order and winners. None otherwise: assemble.
     (The dev server's rebuild after an edit: assembling a province's 20,000 reports again and
     indexing them by agency cost ~50 ms, for one report.)"""
     few = site_known is not None  # (from _edited: `cites` and `loaded` are the edited files' only)
-    if not few and len(cites) != len(old.known) or old.warnings:
+    if not few and len(cites) != len(old.known) or not _kept_by_edits(old.warnings):
         return None
     swapped: dict[int, Report] = {}  # id of the old report -> its edit
     hashes = dict(old.hashes)
@@ -360,8 +363,9 @@ def _patched(old: Site, content_dir: Path, files: list[Path], cites: list[str], 
         if new is before:
             continue  # touched, not changed
         if (isinstance(new, ReportError) or isinstance(before, ReportError) or new.path != before.path
-                or new.agency != before.agency or new.year != before.year):
-            return None
+                or new.agency != before.agency or new.year != before.year
+                or cite_as in old.placed_by_text and not (book and placed_alike(book, before, new))):
+            return None  # (a report its text placed: an edit of that text may have moved it)
         swapped[id(before)] = new
     reports = list(old.reports)
     if swapped:
@@ -373,19 +377,26 @@ def _patched(old: Site, content_dir: Path, files: list[Path], cites: list[str], 
         if found != len(swapped):
             return None  # an edited report was not among the published ones
     # same paths, same printed names: same agencies; the last Site's indexes carried over
-    return old.with_reports(reports, errors=list(old.errors), warnings=[], known=site_known, hashes=hashes,
-                            files=files)
+    return old.with_reports(reports, errors=list(old.errors), warnings=list(old.warnings), known=site_known,
+                            hashes=hashes, files=files)
+
+
+def _kept_by_edits(warnings: list[Diagnostic]) -> bool:
+    """Whether the Site's own warnings are all of agencies' entries and slugs, which an edit
+    that keeps each report's path, name, year and preamble keeps as they are (a second report
+    of an agency and year is not: an edit may change which one wins)."""
+    return all(w.code in IDENTITY_WARNINGS for w in warnings)
 
 
 def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError], book: AgencyBook) -> Site:
-    found: dict[str, Agency] = {}  # name as printed -> agency: a province's 20,000 reports print ~2,000 names
-    agency_of = {}
-    for r in reports:
-        agency = found.get(r.agency)
-        if agency is None:
-            agency = found[r.agency] = book.find(r.agency)
-        agency_of[r.path] = agency
-    warnings: list[Diagnostic] = []
+    placed = place_reports(reports, book)
+    agency_of = placed.agency_of
+    if placed.unplaceable:  # (listed with the reports that could not be read; never published)
+        reports = [r for r in reports if r.path in agency_of]
+        errors = errors + placed.unplaceable
+    # agencies.toml's entries left out, and slugs that needed a suffix: they depend on the names
+    # and places only, not on what the reports say (an edit keeps them: see _patched)
+    warnings: list[Diagnostic] = [*book.diagnostics, *placed.warnings]
     # Two reports for one agency and year: the one with more figures wins (ties: the first file
     # by name), and the build says which.
     by_key: dict[tuple[str, int], list[Report]] = {}
@@ -408,4 +419,5 @@ def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError]
                 )
             )
     warnings += same_agency_suggestions(accepted, agency_of)
-    return Site(content_dir=content_dir, reports=accepted, agency_of=agency_of, errors=errors, warnings=warnings)
+    return Site(content_dir=content_dir, reports=accepted, agency_of=agency_of, errors=errors, warnings=warnings,
+                placed_by_text=placed.read_text)

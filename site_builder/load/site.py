@@ -107,6 +107,9 @@ class Site:
     known: dict = field(default_factory=dict, repr=False)
     files: list = field(default_factory=list, repr=False)  # the report files read, in order
     scanned: object = field(default=None, repr=False)  # the build manifest's scan they were read from
+    # the reports whose own text (load.places.preamble) was read to place them: an edit of that
+    # text may move them, any other edit cannot
+    placed_by_text: frozenset = field(default=frozenset(), repr=False)
 
     # ------------------------------------------------------------ reports grouped
 

@@ -114,17 +114,16 @@ def site_key(site, prose_pages: list[ProsePage] | None = None) -> str:
     change, so a rebuild encodes only the edited agency's (62 -> ~10 ms at 20,000 reports). When
     it equals the last build's, the index that build wrote is the one this build would write."""
     pages = _read_pages(site.content_dir) if prose_pages is None else prose_pages
-    aliases = search_docs.aliases_by_name(site.content_dir)
     h = hashlib.blake2b(_salt(), digest_size=16)
     # agency slug -> (its aliases, its facts encoded): an agency's facts are its own and its
-    # reports' (an agency that differs makes a Site that keeps none), its aliases agencies.toml's
+    # reports' (an agency that differs makes a Site that keeps none), its aliases its entry's
     kept = site.kept(("search facts",), per="agency")
     by_slug = site.groups.by_slug
     for a in site.agencies:
-        also = aliases.get(a.name, ())
+        also = a.aliases
         entry = kept.get(a.slug)
         if entry is None or entry[0] != also:
-            facts = search_docs.AgencyFacts(a.slug, a.name, a.city, a.district, a.level, tuple(also),
+            facts = search_docs.AgencyFacts(a.slug, a.name, a.city, a.district, a.level, also,
                                             tuple((r.year, r.agency) for r in by_slug[a.slug]))
             entry = kept[a.slug] = (also, json.dumps(facts, ensure_ascii=False).encode("utf-8") + b"\n")
         h.update(entry[1])

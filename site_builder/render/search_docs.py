@@ -14,10 +14,7 @@ the documents themselves only when the index has to be written again.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 from site_builder import catalogue
@@ -26,7 +23,6 @@ from site_builder.render import urls
 from site_builder.render.prose import ProsePage
 from site_builder.load.site import Site
 
-AGENCIES_FILE = "agencies.toml"
 
 
 @dataclass(frozen=True)
@@ -80,31 +76,6 @@ def _years_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}年" if years[0] != years[-1] else f"{years[0]}年"
 
 
-def aliases_by_name(content_dir: Path) -> dict[str, tuple[str, ...]]:
-    """agencies.toml's `aliases` of each agency, by the agency's name. The build has already
-    loaded (and validated) the file; an unreadable one was reported there, so here it adds none."""
-    try:
-        data = (Path(content_dir) / AGENCIES_FILE).read_bytes()
-    except FileNotFoundError:
-        return {}
-    return _aliases_in(data)
-
-
-@lru_cache(maxsize=4)
-def _aliases_in(data: bytes) -> dict[str, tuple[str, ...]]:
-    # (parsed once a file's bytes, not on every rebuild: 50 ms at 20,000 reports; callers only read it)
-    try:
-        table = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}  # load_site raised on it already; a Site with this file cannot exist
-    out = {}
-    for name, entry in (table.get("agencies") or {}).items():
-        aliases = entry.get("aliases") if isinstance(entry, dict) else None
-        if isinstance(aliases, list):
-            out[name] = tuple(a for a in aliases if isinstance(a, str))
-    return out
-
-
 def metrics_given(site: Site) -> tuple[str, ...]:
     """Ids of the metrics any report gives (any column), in catalogue order: the metric pages."""
     return tuple(m.id for m in site.metrics_with_data)
@@ -112,9 +83,8 @@ def metrics_given(site: Site) -> tuple[str, ...]:
 
 def basis(site: Site) -> Basis:
     with gc_paused():
-        aliases = aliases_by_name(site.content_dir)
         agencies = tuple(
-            AgencyFacts(a.slug, a.name, a.city, a.district, a.level, tuple(aliases.get(a.name, ())),
+            AgencyFacts(a.slug, a.name, a.city, a.district, a.level, a.aliases,
                         tuple((r.year, r.agency) for r in site.reports_of(a.slug)))
             for a in site.agencies
         )

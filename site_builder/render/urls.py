@@ -18,9 +18,8 @@ def agencies() -> str:
     return "/agencies/"
 
 
-# Names under /agencies/ that are not agencies: an agency's slug must not be one of them (the
-# agency book's check of slugs reads this).
-RESERVED_AGENCY_SLUGS = ("initial",)
+# "initial" (below) is one of load.agencies.RESERVED_SLUGS: no agency may take a name under
+# /agencies/ that is one of the site's own pages.
 
 
 def agency_initial(letter: str, page: int = 1) -> str:
