@@ -5,6 +5,7 @@ Pages only choose what to show; views.py arranges it, templates lay it out.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, NamedTuple
@@ -12,9 +13,10 @@ from typing import Callable, NamedTuple
 from site_builder import catalogue
 from site_builder.render.charts import Templates as ChartKinds
 from site_builder.model import Agency, Report
-from site_builder.render import comparison_rows, urls
+from site_builder.render import comparison_rows, summaries, urls
 from site_builder.render import page_charts
 from site_builder.render import views
+from site_builder.render.summaries import LIMITS, Limits
 from site_builder.render.prose import ProsePage
 from site_builder.load.site import Site
 
@@ -150,14 +152,82 @@ def years_page(site: Site) -> Page:
     )
 
 
-def year_page(site: Site, year: int) -> Page:
-    columns, show_share, count, rows_html = comparison_rows.year_rows(site, year)
+def _limits(limits: Limits | None) -> Limits:
+    # (read when called: a test may set pages.LIMITS for a whole build)
+    return limits if limits is not None else LIMITS
+
+
+class ListPage(NamedTuple):
+    """One page of a summary page's full list: its number, URL and rows (first, last, from 1)."""
+
+    n: int
+    url: str
+    first: int
+    last: int
+
+
+def _list_pages(bounds: list[tuple[int, int]], url) -> list[ListPage]:
+    return [ListPage(n, url(n), start + 1, end) for n, (start, end) in enumerate(bounds, 1)]
+
+
+def year_list_bounds(site: Site, year: int, limits: Limits | None = None) -> list[tuple[int, int]]:
+    """The rows of each list page of the year ([] when its page shows the whole table)."""
+    limits = _limits(limits)
+    count = len(site.groups.by_year.get(year, ()))
+    return [] if limits.year_full(count) else summaries.pages_of(count, limits.year_rows)
+
+
+def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
+    limits = _limits(limits)
+    bounds = year_list_bounds(site, year, limits)
+    if not bounds:
+        columns, show_share, count, rows_html = comparison_rows.year_rows(site, year)
+        return Page(
+            urls.year(year),
+            "year.html",
+            f"{year}年 各机构对照",
+            f"{year} 年 {count} 个机构的年度报告对照 / {year}: {count} agencies side by side",
+            {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share},
+        )
+    columns, show_share, reports, _, all_totals = comparison_rows.year_columns(site, year)
+    agency_of = site.agency_of
+    stats = []
+    for m in columns:
+        values = [summaries.Value(agency_of[r.path].slug, year, t[m.id].value)
+                  for r, t in zip(reports, all_totals) if m.id in t]
+        stats.append((m, summaries.stats_by_year({year: values}, site.kept(("stats", m.id), per="year"))[0]))
+    agencies = {agency_of[r.path].slug: agency_of[r.path] for r in reports}
+    ranked = [summaries.Value(agency_of[r.path].slug, year, t["requests.new"].value)
+              for r, t in zip(reports, all_totals) if "requests.new" in t]
+    top, bottom = summaries.top_bottom(ranked, agencies, limits.top)
+    attr, place_zh, place_en = summaries.place_level(agencies.values())
+    places = summaries.by_place(ranked, agencies, attr)
+    reports_at = Counter(getattr(a, attr) or summaries.UNPLACED for a in (agency_of[r.path] for r in reports))
+    count = len(reports)
     return Page(
         urls.year(year),
-        "year.html",
+        "year_summary.html",
         f"{year}年 各机构对照",
-        f"{year} 年 {count} 个机构的年度报告对照 / {year}: {count} agencies side by side",
-        {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share},
+        f"{year} 年 {len(agencies)} 个机构的 {count} 份年度报告：汇总 / {year}: {count} reports of {len(agencies)} agencies, summed up",
+        {"year": year, "columns": columns, "stats": stats, "reports": count, "agencies": len(agencies),
+         "top": top, "bottom": bottom, "ranked_metric": catalogue.metric("requests.new"),
+         "place": (place_zh, place_en), "places": [(p, reports_at[p.key]) for p in places],
+         "lists": _list_pages(bounds, partial(urls.year_list, year)), "limits": limits,
+         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text},
+    )
+
+
+def year_list_page(site: Site, year: int, n: int, limits: Limits | None = None) -> Page:
+    bounds = year_list_bounds(site, year, limits)
+    start, end = bounds[n - 1]
+    columns, show_share, count, rows_html = comparison_rows.year_rows(site, year, start, end)
+    return Page(
+        urls.year_list(year, n),
+        "year_list.html",
+        f"{year}年 各机构对照（第{n}页）",
+        f"{year} 年各机构年度报告对照，第 {start + 1}–{end} 份（共 {count} 份）/ {year}: reports {start + 1}–{end} of {count}",
+        {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share, "count": count,
+         "lists": _list_pages(bounds, partial(urls.year_list, year)), "n": n},
     )
 
 
@@ -172,14 +242,67 @@ def metrics_page(site: Site) -> Page:
     )
 
 
-def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None) -> Page:
-    years, _, rows_html = comparison_rows.metric_rows(site, metric.id)
+def metric_list_bounds(site: Site, metric_id: str, limits: Limits | None = None) -> list[tuple[int, int]]:
+    """The rows (a report each) of each list page of the metric ([] when its page shows the
+    whole table). The whole table is kept while it shows at most `full_rows` figures (reports
+    giving it: then as many agencies at most) and `full_cells` cells (agencies × years); asked
+    of every metric by every build's page listing, so the count of figures decides first (no
+    pass over a province's 20,000 of them)."""
+    limits = _limits(limits)
+    count = len(site.figure_entries.get(metric_id, ()))
+    if count <= limits.full_rows:
+        got = site.metric_entries(metric_id)
+        if limits.metric_full(got.agencies, len(got.by_year)):
+            return []
+    return summaries.pages_of(count, limits.list_rows)
+
+
+def metric_values(site: Site, metric_id: str) -> dict[int, list[summaries.Value]]:
+    """The metric's values by year, as summaries takes them (a derived figure's would come the same way)."""
+    return {y: [summaries.Value(slug, y, f.value) for slug, _, f in es] for y, es in site.metric_entries(metric_id).by_year.items()}
+
+
+def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None, limits: Limits | None = None) -> Page:
+    limits = _limits(limits)
+    bounds = metric_list_bounds(site, metric.id, limits)
+    title = f"{metric.label_zh} {metric.label_en}"
+    description = f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years"
+    if not bounds:
+        years, _, rows_html = comparison_rows.metric_rows(site, metric.id)
+        return Page(urls.metric(metric.id), "metric.html", title, description,
+                    {"metric": metric, "years": years, "rows_html": rows_html,
+                     "charts": page_charts.metric_charts(site, metric.id, charts)})
+    values = metric_values(site, metric.id)
+    stats = summaries.stats_by_year(values, site.kept(("stats", metric.id), per="year"))
+    latest = max(values)
+    agency_of = site.agency_of
+    by_agency = site.reports_by_year
+    agencies = {v.slug: agency_of[by_agency[v.slug][latest].path] for v in values[latest]}
+    top, bottom = summaries.top_bottom(values[latest], agencies, limits.top)
+    attr, place_zh, place_en = summaries.place_level(agencies.values())
+    distribution = page_charts.distribution_chart(
+        f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
+        summaries.bins(v.value for v in values[latest]), charts)
+    return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
+        "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
+        "place": (place_zh, place_en), "places": summaries.by_place(values[latest], agencies, attr),
+        "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
+        "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
+        "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,
+        "charts": [c for c in [distribution, *page_charts.metric_charts(site, metric.id, charts)] if c is not None]})
+
+
+def metric_list_page(site: Site, metric: catalogue.Metric, n: int, limits: Limits | None = None) -> Page:
+    bounds = metric_list_bounds(site, metric.id, limits)
+    start, end = bounds[n - 1]
+    count = bounds[-1][1]
     return Page(
-        urls.metric(metric.id),
-        "metric.html",
-        f"{metric.label_zh} {metric.label_en}",
-        f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years",
-        {"metric": metric, "years": years, "rows_html": rows_html, "charts": page_charts.metric_charts(site, metric.id, charts)},
+        urls.metric_list(metric.id, n),
+        "metric_list.html",
+        f"{metric.label_zh} {metric.label_en}（第{n}页）",
+        f"{metric.label_zh}（{metric.label_en}）：第 {start + 1}–{end} 条，共 {count} 条 / rows {start + 1}–{end} of {count}",
+        {"metric": metric, "rows_html": comparison_rows.metric_list_rows(site, metric.id, start, end), "count": count,
+         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "n": n},
     )
 
 
@@ -216,7 +339,8 @@ class PageSpec(NamedTuple):
         return self.make()
 
 
-def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = None, touched=None) -> list[PageSpec]:
+def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = None, touched=None,
+               limits: Limits | None = None) -> list[PageSpec]:
     """Every page of the site, in the order of all_pages(), their charts made from the kinds
     `charts` (charts.Templates; by default kinds kept in this process only).
 
@@ -225,7 +349,13 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
     order: the edited reports' pages and their agencies' (every report page of an agency whose
     years changed), their years', the metrics' they change, and the list pages. A superset of
     what render.affected() selects; the dev server lists these instead of all 22,000 pages of a
-    province (~50 ms)."""
+    province (~50 ms): a touched year's or metric's list pages are all listed.
+
+    `limits` (summaries.Limits; LIMITS by default): when a year's or a metric's page is a
+    summary, and the rows of each of its list pages ("year-list" (year, n, first slug, last
+    slug) and "metric-list" (metric, n, first (slug, year), last (slug, year)): the rows a page
+    holds, for render.affected())."""
+    limits = _limits(limits)
     agencies, years, metrics, reports_of = site.agencies, site.years, site.metrics_with_data, site.reports_of
     if touched is not None:
         ch = touched
@@ -244,9 +374,22 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
         specs.extend(PageSpec(urls.report(a.slug, r.year), "report", (a.slug, r.year), partial(report_page, site, r))
                      for r in reports_of(a.slug))
     specs.append(PageSpec(urls.years(), "years", None, partial(years_page, site)))
-    specs.extend(PageSpec(urls.year(y), "year", y, partial(year_page, site, y)) for y in years)
+    by_year = site.groups.by_year
+    for y in years:
+        specs.append(PageSpec(urls.year(y), "year", y, partial(year_page, site, y, limits)))
+        rows = by_year[y]
+        slug = site.agency_of
+        specs.extend(PageSpec(urls.year_list(y, n), "year-list",
+                              (y, n, slug[rows[start].path].slug, slug[rows[end - 1].path].slug),
+                              partial(year_list_page, site, y, n, limits))
+                     for n, (start, end) in enumerate(year_list_bounds(site, y, limits), 1))
     specs.append(PageSpec(urls.metrics(), "metrics", None, partial(metrics_page, site)))
-    specs.extend(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m, charts)) for m in metrics)
+    for m in metrics:
+        specs.append(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m, charts, limits)))
+        entries = site.figure_entries.get(m.id, ())
+        specs.extend(PageSpec(urls.metric_list(m.id, n), "metric-list", (m.id, n, entries[start][:2], entries[end - 1][:2]),
+                              partial(metric_list_page, site, m, n, limits))
+                     for n, (start, end) in enumerate(metric_list_bounds(site, m.id, limits), 1))
     specs.extend(PageSpec(urls.page(p.stem), "page", p.stem, partial(prose_page, p)) for p in prose)
     specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
     return specs
@@ -254,3 +397,10 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
 
 def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:
     return [spec.build() for spec in page_specs(site, prose)]
+
+
+def lists_moved(old: Site, new: Site, metrics, years, limits: Limits | None = None) -> bool:
+    """Whether a year's or a metric's list pages come or go between two Sites (`metrics`,
+    `years`: those whose rows may have changed in number): then the site has other pages."""
+    return (any(len(metric_list_bounds(old, m, limits)) != len(metric_list_bounds(new, m, limits)) for m in metrics)
+            or any(len(year_list_bounds(old, y, limits)) != len(year_list_bounds(new, y, limits)) for y in years))
