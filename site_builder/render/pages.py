@@ -170,6 +170,23 @@ def _list_pages(bounds: list[tuple[int, int]], url) -> list[ListPage]:
     return [ListPage(n, url(n), start + 1, end) for n, (start, end) in enumerate(bounds, 1)]
 
 
+PAGER_REACH = 3  # a list page links the pages this many either side of it, and the first and last
+
+
+def pager_window(lists: list[ListPage], n: int) -> list[ListPage | None]:
+    """The pages a list page links besides previous and next: the first, the last and those
+    near `n` (None where some are left out). Only the summary page links every list page: at
+    a province's size a year has 200 of them, 30 KB of links on each."""
+    keep = {1, len(lists), *range(n - PAGER_REACH, n + PAGER_REACH + 1)}
+    out: list[ListPage | None] = []
+    for p in lists:
+        if p.n in keep:
+            out.append(p)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
+
+
 def year_list_bounds(site: Site, year: int, limits: Limits | None = None) -> list[tuple[int, int]]:
     """The rows of each list page of the year ([] when its page shows the whole table)."""
     limits = _limits(limits)
@@ -227,7 +244,7 @@ def year_list_page(site: Site, year: int, n: int, limits: Limits | None = None) 
         f"{year}年 各机构对照（第{n}页）",
         f"{year} 年各机构年度报告对照，第 {start + 1}–{end} 份（共 {count} 份）/ {year}: reports {start + 1}–{end} of {count}",
         {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share, "count": count,
-         "lists": _list_pages(bounds, partial(urls.year_list, year)), "n": n},
+         "lists": _list_pages(bounds, partial(urls.year_list, year)), "n": n, "pager_window": pager_window},
     )
 
 
@@ -302,7 +319,7 @@ def metric_list_page(site: Site, metric: catalogue.Metric, n: int, limits: Limit
         f"{metric.label_zh} {metric.label_en}（第{n}页）",
         f"{metric.label_zh}（{metric.label_en}）：第 {start + 1}–{end} 条，共 {count} 条 / rows {start + 1}–{end} of {count}",
         {"metric": metric, "rows_html": comparison_rows.metric_list_rows(site, metric.id, start, end), "count": count,
-         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "n": n},
+         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "n": n, "pager_window": pager_window},
     )
 
 

@@ -35,15 +35,15 @@ class Limits:
 
     A figure's page keeps its table (an agency a row, a year a column) up to `full_rows`
     agencies and `full_cells` cells (~100 bytes a cell: ~250 KB of a 300 KB page); a year's page
-    up to `year_rows` reports (its rows are ~600 bytes: one list page's worth). Past that, each
+    up to `year_rows` reports (its rows are ~2.1 KB: one list page's worth). Past that, each
     page is a summary and its rows are in list pages of `list_rows` rows (a figure's: one row a
-    report, ~200 bytes) or `year_rows` rows (a year's, today's columns). `top`: how many agencies
+    report, ~450 bytes) or `year_rows` rows (a year's, today's columns). `top`: how many agencies
     the top and bottom lists name. Tests pass small ones to see the summaries of a small corpus."""
 
     full_rows: int = 500
     full_cells: int = 2_500
     list_rows: int = 500
-    year_rows: int = 250
+    year_rows: int = 100
     top: int = 20
 
     def metric_full(self, agencies: int, years: int) -> bool:
