@@ -132,26 +132,28 @@ def year_row(agency, report, columns: list[tuple[str, str]], share: Decimal | No
     return "".join(out)
 
 
-def year_columns(site, year: int) -> tuple[list, bool, list, list, list]:
+def _share(totals: dict) -> Decimal | None:
+    return views.share(totals.get("outcome.withheld"), totals.get("outcome.total"))
+
+
+def year_columns(site, year: int) -> tuple[list, bool, list, list]:
     """(the comparable figures any report of the year gives, whether the withheld share is
-    shown, the year's reports, each one's share withheld and its totals): what every slice of
-    the year's rows shares."""
+    shown, the year's reports, each one's totals): what every slice of the year's rows and
+    the year's summary share."""
     reports = site.reports_in(year)
     all_totals = list(map(site.totals_of, reports))
-    share = views.share
-    shares = [share(totals.get("outcome.withheld"), totals.get("outcome.total")) for totals in all_totals]
     # a comparable figure is a column when any report gives it: asked of the reports until one
-    # does (the first, mostly), not by gathering every report's figures
+    # does (the first, mostly), not by gathering every report's figures; the share likewise
     columns = [m for m in views.comparable_metrics() if any(m.id in totals for totals in all_totals)]
-    show_share = any(s is not None for s in shares)
-    return columns, show_share, reports, shares, all_totals
+    show_share = any(_share(totals) is not None for totals in all_totals)
+    return columns, show_share, reports, all_totals
 
 
 def year_rows(site, year: int, start: int = 0, end: int | None = None) -> tuple[list, bool, int, Markup]:
     """(the comparable figures any report of the year gives, whether the withheld share is shown,
     how many reports, the table's rows) for the year's page; rows `start` to `end` only (a list
     page's), when given."""
-    columns, show_share, reports, shares, all_totals = year_columns(site, year)
+    columns, show_share, reports, all_totals = year_columns(site, year)
     cache = views.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
     agency_of = site.agency_of
     ids = column_ids(columns)
@@ -159,7 +161,7 @@ def year_rows(site, year: int, start: int = 0, end: int | None = None) -> tuple[
     stop = len(reports) if end is None else min(end, len(reports))
     previous = agency_of[reports[start - 1].path].slug if 0 < start < len(reports) else None
     for i in range(start, stop):
-        r, share, totals = reports[i], shares[i], all_totals[i]
+        r, totals = reports[i], all_totals[i]
         agency = agency_of[r.path]
         slug = agency.slug
         # an agency's row is kept by slug: its first report of the year's (a second report of
@@ -167,7 +169,7 @@ def year_rows(site, year: int, start: int = 0, end: int | None = None) -> tuple[
         first = slug != previous
         html = cache.get(slug) if first else None
         if html is None:
-            html = year_row(agency, r, ids, share, show_share, totals)
+            html = year_row(agency, r, ids, _share(totals), show_share, totals)
             if first:
                 cache[slug] = html
         previous = slug

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter, methodcaller
 from typing import Callable, NamedTuple
 
 from site_builder import catalogue
@@ -152,6 +153,9 @@ def years_page(site: Site) -> Page:
     )
 
 
+_VALUE = attrgetter("value")
+
+
 def _limits(limits: Limits | None) -> Limits:
     # (read when called: a test may set pages.LIMITS for a whole build)
     return limits if limits is not None else LIMITS
@@ -206,13 +210,16 @@ def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
             f"{year} 年 {count} 个机构的年度报告对照 / {year}: {count} agencies side by side",
             {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share},
         )
-    columns, show_share, reports, _, all_totals = comparison_rows.year_columns(site, year)
+    columns, show_share, reports, all_totals = comparison_rows.year_columns(site, year)
     agency_of = site.agency_of
-    stats = []
-    for m in columns:
-        values = [summaries.Value(agency_of[r.path].slug, year, t[m.id].value)
-                  for r, t in zip(reports, all_totals) if m.id in t]
-        stats.append((m, summaries.stats_by_year({year: values}, site.kept(("stats", m.id), per="year"))[0]))
+    # each column's figures of the year summed up, as its figure's page sums them (kept with the
+    # Site for both): those not kept yet in one group-by
+    kept = {m.id: site.kept(("stats", m.id), per="year") for m in columns}
+    missing = {m.id: list(map(_VALUE, filter(None, map(methodcaller("get", m.id), all_totals))))
+               for m in columns if year not in kept[m.id]}
+    for mid, got in summaries.stats_of(missing).items():
+        kept[mid][year] = got._replace(key=year)  # (as the figure's page keys it)
+    stats = [(m, kept[m.id][year]) for m in columns if year in kept[m.id]]
     agencies = {agency_of[r.path].slug: agency_of[r.path] for r in reports}
     ranked = [summaries.Value(agency_of[r.path].slug, year, t["requests.new"].value)
               for r, t in zip(reports, all_totals) if "requests.new" in t]
@@ -274,9 +281,9 @@ def metric_list_bounds(site: Site, metric_id: str, limits: Limits | None = None)
     return summaries.pages_of(count, limits.list_rows)
 
 
-def metric_values(site: Site, metric_id: str) -> dict[int, list[summaries.Value]]:
-    """The metric's values by year, as summaries takes them (a derived figure's would come the same way)."""
-    return {y: [summaries.Value(slug, y, f.value) for slug, _, f in es] for y, es in site.metric_entries(metric_id).by_year.items()}
+def metric_values(site: Site, metric_id: str, year: int) -> list[summaries.Value]:
+    """The metric's values of one year, as summaries takes them (a derived figure's would come the same way)."""
+    return [summaries.Value(slug, y, f.value) for slug, y, f in site.metric_entries(metric_id).by_year.get(year, ())]
 
 
 def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None, limits: Limits | None = None) -> Page:
@@ -289,20 +296,23 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
         return Page(urls.metric(metric.id), "metric.html", title, description,
                     {"metric": metric, "years": years, "rows_html": rows_html,
                      "charts": page_charts.metric_charts(site, metric.id, charts)})
-    values = metric_values(site, metric.id)
-    stats = summaries.stats_by_year(values, site.kept(("stats", metric.id), per="year"))
-    latest = max(values)
+    by_year = site.metric_entries(metric.id).by_year
+    kept = site.kept(("stats", metric.id), per="year")
+    stats = summaries.stats_by_year({y: [f.value for _, _, f in es] if y not in kept else [] for y, es in by_year.items()},
+                                    kept)
+    latest = max(by_year)
+    values = metric_values(site, metric.id, latest)
     agency_of = site.agency_of
     by_agency = site.reports_by_year
-    agencies = {v.slug: agency_of[by_agency[v.slug][latest].path] for v in values[latest]}
-    top, bottom = summaries.top_bottom(values[latest], agencies, limits.top)
+    agencies = {v.slug: agency_of[by_agency[v.slug][latest].path] for v in values}
+    top, bottom = summaries.top_bottom(values, agencies, limits.top)
     attr, place_zh, place_en = summaries.place_level(agencies.values())
     distribution = page_charts.distribution_chart(
         f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
-        summaries.bins(v.value for v in values[latest]), charts)
+        summaries.bins(v.value for v in values), charts)
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
-        "place": (place_zh, place_en), "places": summaries.by_place(values[latest], agencies, attr),
+        "place": (place_zh, place_en), "places": summaries.by_place(values, agencies, attr),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,

@@ -18,6 +18,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from typing import NamedTuple
 
 from site_builder.model import Agency
@@ -92,44 +93,31 @@ def _decimal(x: float) -> Decimal:
     return Decimal(repr(round(float(x), QUANTILE_PLACES)))
 
 
-def _floats(values: list[Decimal]):
-    import numpy as np  # (pandas' own: imported only where a page is a summary)
+def stats_of(groups: Mapping[object, list[Decimal]]) -> dict[object, Stats]:
+    """key -> Stats of its values (groups without values left out): the quantiles of every
+    group in one pandas group-by, the sums added up exactly."""
+    groups = {k: vs for k, vs in groups.items() if vs}
+    if not groups:
+        return {}
+    import numpy as np  # (a summary page's only: the seeds' build never imports pandas)
+    import pandas as pd
 
-    return np.fromiter(map(float, values), float, len(values))
-
-
-def _grouped(keys: list, values: list[Decimal]) -> dict[object, Stats]:
-    """key -> Stats of the values with that key: one pandas group-by for all keys."""
-    import pandas as pd  # (a summary page's only: the seeds' build never imports it)
-
-    frame = pd.DataFrame({"key": keys, "value": _floats(values)})
-    groups = frame.groupby("key", sort=False)["value"]
-    q = groups.quantile([0.25, 0.5, 0.75]).unstack()
-    totals: dict[object, Decimal] = {}
-    counts: dict[object, int] = {}
-    for k, v in zip(keys, values):
-        totals[k] = totals.get(k, Decimal(0)) + v
-        counts[k] = counts.get(k, 0) + 1
-    return {k: Stats(k, counts[k], _decimal(q.at[k, 0.25]), _decimal(q.at[k, 0.5]), _decimal(q.at[k, 0.75]), totals[k])
-            for k in counts}
+    keys = list(groups)
+    sizes = [len(vs) for vs in groups.values()]
+    values = np.fromiter(map(float, chain.from_iterable(groups.values())), float, sum(sizes))
+    frame = pd.DataFrame({"key": np.repeat(np.arange(len(keys)), sizes), "value": values})
+    q = frame.groupby("key", sort=True)["value"].quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(keys), 3)
+    return {k: Stats(k, n, _decimal(q1), _decimal(q2), _decimal(q3), sum(vs, Decimal(0)))
+            for k, n, vs, (q1, q2, q3) in zip(keys, sizes, groups.values(), q.tolist())}
 
 
-def stats_by_year(by_year: Mapping[int, Iterable[Value]], kept: dict | None = None) -> list[Stats]:
+def stats_by_year(by_year: Mapping[int, list[Decimal]], kept: dict | None = None) -> list[Stats]:
     """Stats of each year's values, by year. `kept` (a Site.kept(..., per="year") dict): the
     years already summed up, reused; the others are added to it (an edit sums one year again)."""
     kept = {} if kept is None else kept
-    missing = [y for y in by_year if y not in kept]
+    missing = {y: by_year[y] for y in by_year if y not in kept}
     if missing:
-        keys: list[int] = []
-        values: list[Decimal] = []
-        for y in missing:
-            got = [v.value for v in by_year[y]]
-            keys.extend([y] * len(got))
-            values.extend(got)
-        made = _grouped(keys, values) if values else {}
-        for y in missing:
-            if y in made:
-                kept[y] = made[y]
+        kept.update(stats_of(missing))
     return [kept[y] for y in sorted(by_year) if y in kept]
 
 
@@ -155,10 +143,14 @@ def place_level(agencies: Iterable[Agency]) -> tuple[str, str, str]:
 def by_place(values: Iterable[Value], agencies: Mapping[str, Agency], attr: str) -> list[Stats]:
     """Stats of the values by the agencies' place (`attr`: place_level()), places by name, the
     unplaced last."""
-    values = list(values)
-    keys = [getattr(agencies[v.slug], attr) or UNPLACED for v in values]
-    made = _grouped(keys, [v.value for v in values]) if values else {}
-    return sorted(made.values(), key=lambda s: (s.key == UNPLACED, s.key))
+    groups: dict[str, list[Decimal]] = {}
+    for v in values:
+        place = getattr(agencies[v.slug], attr) or UNPLACED
+        got = groups.get(place)
+        if got is None:
+            got = groups[place] = []
+        got.append(v.value)
+    return sorted(stats_of(groups).values(), key=lambda s: (s.key == UNPLACED, s.key))
 
 
 _STEPS = (1, 2, 5)
