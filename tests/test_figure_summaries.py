@@ -26,10 +26,6 @@ LOW = summaries.Limits(full_rows=4, full_cells=8, list_rows=5, year_rows=3, top=
 D = Decimal
 
 
-def V(slug, value, year=2024):
-    return summaries.Value(slug, year, D(value))
-
-
 # --- the numbers ---------------------------------------------------------------------------------
 
 
@@ -56,24 +52,28 @@ def test_kept_years_are_reused_and_the_others_summed():
 
 def test_top_and_bottom_order_equal_values_by_slug():
     agencies = {s: Agency(name=s.upper(), slug=s) for s in "abcdef"}
-    values = [V("e", 5), V("b", 5), V("a", 1), V("d", 9), V("c", 5), V("f", 1)]
-    top, bottom = summaries.top_bottom(values, agencies, 4)
+    pairs = [("a", 1), ("b", 5), ("c", 5), ("d", 9), ("e", 5), ("f", 1)]
+    col = summaries.column([s for s, _ in pairs], [D(v) for _, v in pairs])
+    top, bottom = summaries.top_bottom(col, agencies.__getitem__, 4)
     assert [(r.agency.slug, r.value) for r in top] == [("d", 9), ("b", 5), ("c", 5), ("e", 5)]
     assert [(r.agency.slug, r.value) for r in bottom] == [("a", 1), ("f", 1), ("b", 5), ("c", 5)]
-    assert summaries.top_bottom(list(reversed(values)), agencies, 4) == (top, bottom)  # (whatever the input order)
+    # (whatever the input's order)
+    shuffled = [pairs[i] for i in (4, 1, 5, 3, 0, 2)]
+    col = summaries.column([s for s, _ in shuffled], [D(v) for _, v in shuffled])
+    assert summaries.top_bottom(col, agencies.__getitem__, 4) == (top, bottom)
 
 
 def test_places_by_province_else_city_else_district():
     a = Agency("甲", "a", district="东城区", city="北京市", province="北京市")
     b = Agency("乙", "b", district="西城区", city="北京市", province="北京市")
     c = Agency("丙", "c", district="鼓楼区", city="福州市", province="福建省")
-    d = Agency("丁", "d")
     assert summaries.place_level([a, b])[0] == "district"
     assert summaries.place_level([a, c])[0] == "province"
-    agencies = {x.slug: x for x in (a, b, c, d)}
-    rows = summaries.by_place([V("a", 1), V("b", 3), V("c", 10), V("d", 2)], agencies, "province")
+    col = summaries.column(["a", "b", "c", "d", "e"], [D(1), D(3), D("10.25"), D(2), D("0.5")])
+    rows = summaries.by_place(col, ["北京市", "北京市", "福建省", "", "福建省"])
     assert [(s.key, s.count, s.median, s.total) for s in rows] == [
-        ("北京市", 2, D(2), D(4)), ("福建省", 1, D(10), D(10)), (summaries.UNPLACED, 1, D(2), D(2))]
+        ("北京市", 2, D(2), D(4)), ("福建省", 2, D("5.38"), D("10.75")), (summaries.UNPLACED, 1, D(2), D(2))]
+    assert rows[1].q1 == D("2.94") and rows[1].q3 == D("7.81")  # 2.9375 and 7.8125, to 2 places
 
 
 def test_bins_grow_one_two_five_and_count_every_value():

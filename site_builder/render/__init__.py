@@ -26,7 +26,7 @@ from site_builder.render.downloads import agency_records_csv, notes_csv, quality
 from site_builder.exceptions import SiteBuilderError
 from site_builder.build.output import Output
 from site_builder.render import changes as changes_mod
-from site_builder.render import feeds, pages, records_files, urls
+from site_builder.render import feeds, pages, records_files, summaries, urls
 from site_builder.render import views
 from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
@@ -43,6 +43,8 @@ CHUNK_UNITS = 32
 # pages that list every agency or every report giving a figure (tens of ms to a few tenths of a
 # second each at a province's size): handed out first, one per task
 HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric")
+# the list pages of summed-up year and figure pages: a site that has them has summaries (pandas)
+SUMMED_UP = ("year-list", "metric-list")
 
 
 @dataclass
@@ -187,6 +189,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             # the downloads, a tenth of the render's CPU, keep the other core busy meanwhile
             writer = _Forked(write_downloads, out)
             views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
+            if any(s.kind in SUMMED_UP for s in specs):
+                summaries.preload()  # (pandas: ~0.9 s of import, once here rather than in each worker)
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
 
             def downloads_written() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
-from operator import attrgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Callable, NamedTuple
 
 from site_builder import catalogue
@@ -154,6 +154,7 @@ def years_page(site: Site) -> Page:
 
 
 _VALUE = attrgetter("value")
+_SLUG, _FIGURE = itemgetter(0), itemgetter(2)
 
 
 def _limits(limits: Limits | None) -> Limits:
@@ -220,13 +221,15 @@ def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
     for mid, got in summaries.stats_of(missing).items():
         kept[mid][year] = got._replace(key=year)  # (as the figure's page keys it)
     stats = [(m, kept[m.id][year]) for m in columns if year in kept[m.id]]
-    agencies = {agency_of[r.path].slug: agency_of[r.path] for r in reports}
-    ranked = [summaries.Value(agency_of[r.path].slug, year, t["requests.new"].value)
-              for r, t in zip(reports, all_totals) if "requests.new" in t]
-    top, bottom = summaries.top_bottom(ranked, agencies, limits.top)
-    attr, place_zh, place_en = summaries.place_level(agencies.values())
-    places = summaries.by_place(ranked, agencies, attr)
-    reports_at = Counter(getattr(a, attr) or summaries.UNPLACED for a in (agency_of[r.path] for r in reports))
+    slugs = [agency_of[r.path].slug for r in reports]
+    having = [i for i, t in enumerate(all_totals) if "requests.new" in t]
+    ranked = summaries.column([slugs[i] for i in having], [all_totals[i]["requests.new"].value for i in having])
+    top, bottom = summaries.top_bottom(ranked, lambda slug: _agency(site, slug, year), limits.top)
+    attr, place_zh, place_en = summaries.place_level(site.agencies)
+    place_of = _places(site, slugs, attr)
+    places = summaries.by_place(ranked, [place_of[i] for i in having])
+    reports_at = Counter(p or summaries.UNPLACED for p in place_of)
+    agencies = set(slugs)
     count = len(reports)
     return Page(
         urls.year(year),
@@ -281,9 +284,26 @@ def metric_list_bounds(site: Site, metric_id: str, limits: Limits | None = None)
     return summaries.pages_of(count, limits.list_rows)
 
 
-def metric_values(site: Site, metric_id: str, year: int) -> list[summaries.Value]:
-    """The metric's values of one year, as summaries takes them (a derived figure's would come the same way)."""
-    return [summaries.Value(slug, y, f.value) for slug, y, f in site.metric_entries(metric_id).by_year.get(year, ())]
+def metric_column(site: Site, metric_id: str, year: int) -> summaries.Column:
+    """The metric's values of one year with their agencies, as summaries takes them (a derived
+    figure's would come the same way)."""
+    es = site.metric_entries(metric_id).by_year.get(year, ())
+    return summaries.column(list(map(_SLUG, es)), list(map(_VALUE, map(_FIGURE, es))))
+
+
+def _agency(site: Site, slug: str, year: int) -> Agency:
+    return site.agency_of[site.reports_by_year[slug][year].path]
+
+
+def _places(site: Site, slugs: list[str], attr: str) -> list[str]:
+    """Each agency's place (`attr`: province, city or district; "" when unknown), kept with the
+    Site for every page that groups by it (a province's 20,000 agencies looked up once)."""
+    kept = site.kept(("place", attr), per="agency")
+    for slug in slugs:
+        if slug not in kept:
+            rs = site.reports_by_year[slug]
+            kept[slug] = getattr(site.agency_of[rs[next(iter(rs))].path], attr) or ""
+    return list(map(kept.__getitem__, slugs))
 
 
 def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None, limits: Limits | None = None) -> Page:
@@ -301,18 +321,15 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
     stats = summaries.stats_by_year({y: [f.value for _, _, f in es] if y not in kept else [] for y, es in by_year.items()},
                                     kept)
     latest = max(by_year)
-    values = metric_values(site, metric.id, latest)
-    agency_of = site.agency_of
-    by_agency = site.reports_by_year
-    agencies = {v.slug: agency_of[by_agency[v.slug][latest].path] for v in values}
-    top, bottom = summaries.top_bottom(values, agencies, limits.top)
-    attr, place_zh, place_en = summaries.place_level(agencies.values())
+    col = metric_column(site, metric.id, latest)
+    top, bottom = summaries.top_bottom(col, lambda slug: _agency(site, slug, latest), limits.top)
+    attr, place_zh, place_en = summaries.place_level(site.agencies)
     distribution = page_charts.distribution_chart(
         f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
-        summaries.bins(v.value for v in values), charts)
+        summaries.bins(col), charts)
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
-        "place": (place_zh, place_en), "places": summaries.by_place(values, agencies, attr),
+        "place": (place_zh, place_en), "places": summaries.by_place(col, _places(site, col.slugs, attr)),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,

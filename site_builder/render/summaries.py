@@ -1,9 +1,9 @@
 """A figure across many agencies, summed up: what a figure's page and a year's page show once
 their full tables would not fit a page (Limits), and the slices their list pages show.
 
-Everything here works on a generic list of values, (agency slug, year, value) — a figure's
-entries of the Site (Site.metric_entries) or a derived figure's (a rate) alike — and returns
-numbers; the pages and templates lay them out. Nothing here writes HTML.
+Everything here works on generic values — each year's Decimals, and a year's values with their
+agencies' slugs (Column) — taken from a figure's entries of the Site (Site.metric_entries) or
+from a derived figure's (a rate) alike, and returns numbers; the pages and templates lay them out. Nothing here writes HTML.
 
 Quantiles are pandas' default (linear interpolation between the two nearest values, Hyndman
 & Fan's type 7, R's default and Excel's QUARTILE.INC): measured at 20,000 values × 68 figures
@@ -14,11 +14,11 @@ shown rounded to QUANTILE_PLACES decimals. Sums are exact (Decimal): they are pr
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple
 
 from site_builder.model import Agency
@@ -57,14 +57,6 @@ class Limits:
 LIMITS = Limits()
 
 
-class Value(NamedTuple):
-    """One agency's value of a figure in one year."""
-
-    slug: str
-    year: int
-    value: Decimal
-
-
 class Stats(NamedTuple):
     """A figure's values in one year (or of one place) summed up."""
 
@@ -91,6 +83,11 @@ class Bin(NamedTuple):
 
 def _decimal(x: float) -> Decimal:
     return Decimal(repr(round(float(x), QUANTILE_PLACES)))
+
+
+def preload() -> None:
+    """Import what the summaries compute with, now (a render forks its workers after this)."""
+    import pandas  # noqa: F401
 
 
 def stats_of(groups: Mapping[object, list[Decimal]]) -> dict[object, Stats]:
@@ -121,13 +118,35 @@ def stats_by_year(by_year: Mapping[int, list[Decimal]], kept: dict | None = None
     return [kept[y] for y in sorted(by_year) if y in kept]
 
 
-def top_bottom(values: Iterable[Value], agencies: Mapping[str, Agency], n: int) -> tuple[list[Ranked], list[Ranked]]:
+class Column(NamedTuple):
+    """One year's values of a figure, an agency each, as parallel lists (one pass of numpy over
+    a province's 20,000 for the ranks, the places and the bins; made by column())."""
+
+    slugs: list[str]
+    values: list[Decimal]
+    floats: object  # numpy array of the values
+
+
+def column(slugs: list[str], values: list[Decimal]) -> Column:
+    import numpy as np  # (see stats_of)
+
+    return Column(slugs, values, np.fromiter(map(float, values), float, len(values)))
+
+
+def top_bottom(col: Column, agency: Callable[[str], Agency], n: int) -> tuple[list[Ranked], list[Ranked]]:
     """The n largest values (the largest first) and the n smallest (the smallest first); equal
-    values in the order of the agencies' slugs, in both lists."""
-    values = list(values)
-    top = heapq.nsmallest(n, values, key=lambda v: (-v.value, v.slug))
-    bottom = heapq.nsmallest(n, values, key=lambda v: (v.value, v.slug))
-    return ([Ranked(agencies[v.slug], v.value) for v in top], [Ranked(agencies[v.slug], v.value) for v in bottom])
+    values in the order of the agencies' slugs, in both lists. `agency`: slug -> its Agency."""
+    import numpy as np
+
+    slugs = col.slugs
+    if slugs == sorted(slugs):  # (the callers' order: the Site's)
+        rank = np.arange(len(slugs))
+    else:
+        rank = np.empty(len(slugs), int)
+        rank[sorted(range(len(slugs)), key=slugs.__getitem__)] = np.arange(len(slugs))
+    top = np.lexsort((rank, -col.floats))[:n].tolist()
+    bottom = np.lexsort((rank, col.floats))[:n].tolist()
+    return ([Ranked(agency(slugs[i]), col.values[i]) for i in top], [Ranked(agency(slugs[i]), col.values[i]) for i in bottom])
 
 
 def place_level(agencies: Iterable[Agency]) -> tuple[str, str, str]:
@@ -135,57 +154,57 @@ def place_level(agencies: Iterable[Agency]) -> tuple[str, str, str]:
     one, else cities when in more than one, else districts. (attribute, zh, en)"""
     agencies = list(agencies)
     for attr, zh, en in (("province", "省份", "Province"), ("city", "城市", "City")):
-        if len({getattr(a, attr) for a in agencies}) > 1:
+        if len(set(map(attrgetter(attr), agencies))) > 1:
             return attr, zh, en
     return "district", "区县", "District"
 
 
-def by_place(values: Iterable[Value], agencies: Mapping[str, Agency], attr: str) -> list[Stats]:
-    """Stats of the values by the agencies' place (`attr`: place_level()), places by name, the
-    unplaced last."""
-    groups: dict[str, list[Decimal]] = {}
-    for v in values:
-        place = getattr(agencies[v.slug], attr) or UNPLACED
-        got = groups.get(place)
-        if got is None:
-            got = groups[place] = []
-        got.append(v.value)
-    return sorted(stats_of(groups).values(), key=lambda s: (s.key == UNPLACED, s.key))
+def by_place(col: Column, places: list[str]) -> list[Stats]:
+    """Stats of the values by place (`places`: each value's agency's place, "" unplaced), places
+    by name, the unplaced last."""
+    if not col.values:
+        return []
+    import numpy as np
+    import pandas as pd
+
+    codes, names = pd.factorize(np.array([p or UNPLACED for p in places], dtype=object), sort=True)
+    q = pd.Series(col.floats).groupby(codes).quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(names), 3)
+    sizes = np.bincount(codes, minlength=len(names)).tolist()
+    # exact sums: the Decimals added up by pandas' group-by (object dtype), not the floats
+    sums = pd.Series(col.values, dtype=object).groupby(codes).sum().tolist()
+    rows = [Stats(name, size, _decimal(a), _decimal(b), _decimal(c), Decimal(total))
+            for name, size, (a, b, c), total in zip(names.tolist(), sizes, q.tolist(), sums)]
+    return sorted(rows, key=lambda s: (s.key == UNPLACED, s.key))
 
 
 _STEPS = (1, 2, 5)
 
 
-def bins(values: Iterable[Decimal]) -> list[Bin]:
+def bins(values: list[Decimal] | Column) -> list[Bin]:
     """The values counted in bins that grow 1–2–5 by tens (0; 1–2; 2–5; 5–10; 10–20 ...), from
-    the bin of the smallest to the bin of the largest: the figures are counts where most agencies have a few and some have
-    thousands, so equal-width bins would put nearly all of them in the first. A negative value
-    (none is printed) would get a bin of its own below 0."""
-    values = list(values)
-    if not values:
+    the bin of the smallest to the bin of the largest: the figures are counts where most
+    agencies have a few and some have thousands, so equal-width bins would put nearly all of
+    them in the first. A negative value (none is printed) would get a bin of its own below 0."""
+    import numpy as np
+
+    col = values if isinstance(values, Column) else column([""] * len(values), list(values))
+    if not col.values:
         return []
     edges = [Decimal(0), Decimal(1)]
-    top = max(values)
+    top = max(col.values)
     scale = 1
     while edges[-1] <= top:
-        for s in _STEPS[1:] + (10,):
-            edges.append(Decimal(s * scale))
+        edges += [Decimal(2 * scale), Decimal(5 * scale), Decimal(10 * scale)]
         scale *= 10
-        edges = sorted(set(edges))
-    from bisect import bisect_right
-
-    counts = [0] * len(edges)  # counts[i]: edges[i] <= v < edges[i + 1]; counts[0] above 0 only
-    zero = below = 0
-    for v in values:
-        if v < 0:
-            below += 1
-        elif v == 0:
-            zero += 1
-        else:
-            counts[bisect_right(edges, v) - 1] += 1
-    out = [Bin(min(values), Decimal(0), below)] if below else []
+    f = col.floats
+    below, zero = int((f < 0).sum()), int((f == 0).sum())
+    # counts[i]: edges[i] <= v < edges[i + 1] for v above 0 (counts[0]: the fractions below 1)
+    positive = f[f > 0]
+    counts = np.bincount(np.searchsorted(np.array([float(e) for e in edges]), positive, side="right") - 1,
+                         minlength=len(edges)).tolist()
+    out = [Bin(min(col.values), Decimal(0), below)] if below else []
     out.append(Bin(Decimal(0), Decimal(0), zero))
-    if counts[0]:  # (fractions between 0 and 1)
+    if counts[0]:
         out.append(Bin(Decimal(0), Decimal(1), counts[0]))
     last = max((i for i, c in enumerate(counts) if c), default=0)
     out += [Bin(edges[i], edges[i + 1], counts[i]) for i in range(1, last + 1)]
