@@ -193,21 +193,28 @@ def place_text(agency) -> str:
 
 def metric_list_rows(site, metric_id: str, start: int, end: int) -> Markup:
     """Rows `start` to `end` of the metric's full list: a row per report that gives it (agency,
-    place, year, value), by agency slug, then year (Site.figure_entries' order)."""
+    place, year, value), by agency slug, then year (Site.figure_entries' order). Each agency's
+    first two cells are made once for every figure's list (kept with the Site: a province's
+    figures list its 20,000 agencies 68 times)."""
     having, by_agency = views.metric_index(site)
     entries = having.get(metric_id, ())[start:end]
     agency_of = site.agency_of
+    heads = site.kept(("list-head",), per="agency")
     anchor = "#" + metric_id
     tail = esc(anchor)
     out = []
     for slug, y, f in entries:
-        agency = agency_of[by_agency[slug][y].path]
-        base = escape(urls.agency(slug))
+        got = heads.get(slug)
+        if got is None:
+            agency = agency_of[by_agency[slug][y].path]
+            base = escape(urls.agency(slug))
+            got = heads[slug] = (f'<tr>\n  <th scope="row"><a href="{base}">{escape(agency.name)}</a></th>\n'
+                                 f'  <td>{escape(place_text(agency))}</td>\n', base)
+        head, base = got
+        n = format_number(f.value)
         if not (f.approximate or f.recovered or f.note or f.origin == "derived"):
-            cell = f'<a class="fig" href="{base}{y}/{tail}">{format_number(f.value)}</a>'
+            cell = f'<a class="fig" href="{base}{y}/{tail}">{n}</a>'
         else:
             cell = figure_html(f, urls.report(slug, y) + anchor)
-        out.append(f'<tr>\n  <th scope="row"><a href="{base}">{escape(agency.name)}</a></th>\n'
-                   f'  <td>{escape(place_text(agency))}</td>\n  <td><a href="/years/{y}/">{y}</a></td>\n'
-                   f'  <td class="num" data-sort="{format_number(f.value)}">{cell}</td>\n</tr>\n')
+        out.append(f'{head}  <td><a href="/years/{y}/">{y}</a></td>\n  <td class="num" data-sort="{n}">{cell}</td>\n</tr>\n')
     return Markup("".join(out))
