@@ -306,3 +306,29 @@ def test_edits_in_summary_mode_equal_a_clean_build(corpus, tmp_path, low):
     s.rebuild()
     shutil.move(moved, first)
     s.rebuild()
+
+
+def test_summary_and_list_pages_escape_what_reports_and_agencies_say(corpus):
+    """An agency whose name and place carry markup, its figures notes with markup: the summary
+    and list pages print them as text (the list rows are made in Python, with escape())."""
+    import dataclasses
+
+    from site_builder.render import PROJECT_ROOT, environment
+    from test_pages_tables import HOSTILE, _hostile
+
+    site = load_site(corpus)
+    slug = site.agencies[0].slug
+    bad = {p: dataclasses.replace(a, name=a.name + HOSTILE, district=HOSTILE) for p, a in site.agency_of.items()
+           if a.slug == slug}
+    site = site.with_reports([_hostile(r) if r.path in bad else r for r in site.reports], agency_of={**site.agency_of, **bad})
+    env = environment(PROJECT_ROOT / "templates")
+    made = [pages.metric_page(site, m, limits=LOW) for m in site.metrics_with_data[:6]]
+    made += [pages.metric_list_page(site, m, 1, limits=LOW) for m in site.metrics_with_data[:6]]
+    made += [pages.year_page(site, y, limits=LOW) for y in site.years] + [pages.year_list_page(site, y, 1, limits=LOW) for y in site.years]
+    shown = 0
+    for p in made:
+        html = env.get_template(p.template).render(page=p, site=site, base_url="https://example.org", prose_pages=[],
+                                                   downloads=["data/records.csv"], **p.context)
+        assert "<script>alert" not in html and "</div><a href='x'>" not in html, p.url
+        shown += html.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;")
+    assert shown > len(made)  # (the hostile agency is on these pages, escaped)
