@@ -225,8 +225,7 @@ def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
     having = [i for i, t in enumerate(all_totals) if "requests.new" in t]
     ranked = summaries.column([slugs[i] for i in having], [all_totals[i]["requests.new"].value for i in having])
     top, bottom = summaries.top_bottom(ranked, lambda slug: _agency(site, slug, year), limits.top)
-    attr, place_zh, place_en = summaries.place_level(site.agencies)
-    place_of = _places(site, slugs, attr)
+    attr, place_zh, place_en, place_of = _place_level(site, slugs)
     places = summaries.by_place(ranked, [place_of[i] for i in having])
     reports_at = Counter(p or summaries.UNPLACED for p in place_of)
     agencies = set(slugs)
@@ -295,6 +294,17 @@ def _agency(site: Site, slug: str, year: int) -> Agency:
     return site.agency_of[site.reports_by_year[slug][year].path]
 
 
+def _place_level(site: Site, slugs: list[str]) -> tuple[str, str, str, list[str]]:
+    """summaries.place_level of the agencies a page shows (never of the whole Site: then a page
+    shows what its own reports decide, and an edit elsewhere cannot change it), and their places."""
+    for attr, zh, en in summaries.PLACE_LEVELS[:-1]:
+        places = _places(site, slugs, attr)
+        if len(set(places)) > 1:
+            return attr, zh, en, places
+    attr, zh, en = summaries.PLACE_LEVELS[-1]
+    return attr, zh, en, _places(site, slugs, attr)
+
+
 def _places(site: Site, slugs: list[str], attr: str) -> list[str]:
     """Each agency's place (`attr`: province, city or district; "" when unknown), kept with the
     Site for every page that groups by it (a province's 20,000 agencies looked up once)."""
@@ -323,13 +333,13 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
     latest = max(by_year)
     col = metric_column(site, metric.id, latest)
     top, bottom = summaries.top_bottom(col, lambda slug: _agency(site, slug, latest), limits.top)
-    attr, place_zh, place_en = summaries.place_level(site.agencies)
+    attr, place_zh, place_en, place_of = _place_level(site, col.slugs)
     distribution = page_charts.distribution_chart(
         f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
         summaries.bins(col), charts)
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
-        "place": (place_zh, place_en), "places": summaries.by_place(col, _places(site, col.slugs, attr)),
+        "place": (place_zh, place_en), "places": summaries.by_place(col, place_of),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,

@@ -149,14 +149,17 @@ def top_bottom(col: Column, agency: Callable[[str], Agency], n: int) -> tuple[li
     return ([Ranked(agency(slugs[i]), col.values[i]) for i in top], [Ranked(agency(slugs[i]), col.values[i]) for i in bottom])
 
 
+PLACE_LEVELS = (("province", "省份", "Province"), ("city", "城市", "City"), ("district", "区县", "District"))
+
+
 def place_level(agencies: Iterable[Agency]) -> tuple[str, str, str]:
     """Which place the per-place table groups by: provinces when the agencies are in more than
     one, else cities when in more than one, else districts. (attribute, zh, en)"""
     agencies = list(agencies)
-    for attr, zh, en in (("province", "省份", "Province"), ("city", "城市", "City")):
+    for attr, zh, en in PLACE_LEVELS[:-1]:
         if len(set(map(attrgetter(attr), agencies))) > 1:
             return attr, zh, en
-    return "district", "区县", "District"
+    return PLACE_LEVELS[-1]
 
 
 def by_place(col: Column, places: list[str]) -> list[Stats]:
