@@ -332,3 +332,26 @@ def test_summary_and_list_pages_escape_what_reports_and_agencies_say(corpus):
         assert "<script>alert" not in html and "</div><a href='x'>" not in html, p.url
         shown += html.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;")
     assert shown > len(made)  # (the hostile agency is on these pages, escaped)
+
+
+def test_the_default_limits_keep_list_pages_under_300_kb(built):
+    """A list page of LIMITS' rows, at the widest rows of the generated corpus (realistic names,
+    places and slugs, all of a year's columns), stays under the 300 KB budget (issue 14): its
+    size is what the page holds besides rows, plus its rows."""
+    out, _ = built
+    budget = 300 * 1024
+    for kind, pattern, rows in (("metric", "metrics/*/page/*/index.html", summaries.LIMITS.list_rows),
+                                ("year", "years/*/page/*/index.html", summaries.LIMITS.year_rows)):
+        worst = 0
+        for p in out.glob(pattern):
+            html = p.read_bytes()
+            body = html[html.index(b"<tbody>"):html.index(b"</tbody>")]
+            trs = body.split(b"<tr>")[1:]
+            widest = max(len(b"<tr>" + tr) for tr in trs)
+            around = len(html) - len(body)  # (head, navigation, pager, legend, footer)
+            worst = max(worst, around + widest * rows)
+        assert worst <= budget, (kind, worst)  # (236 and 226 KB when written)
+    # and a summary page holds no rows of its own (its index of list pages: ~100 bytes a page)
+    for p in list(out.glob("metrics/*/index.html")) + list(out.glob("years/*/index.html")):
+        if (p.parent / "page").is_dir():
+            assert p.stat().st_size < 60 * 1024, p
