@@ -74,10 +74,17 @@ def main() -> int:
         "year": (pages.year_page, [(y,) for y in site.years]),
         "metrics": (pages.metrics_page, [()]),
         "metric": (pages.metric_page, [(m,) for m in metrics]),
+        # the list pages of summed-up year and figure pages (summaries.Limits)
+        "year-list": (pages.year_list_page, [(y, n) for y in site.years
+                                             for n in range(1, len(pages.year_list_bounds(site, y)) + 1)]),
+        "metric-list": (pages.metric_list_page, [(m, n) for m in metrics
+                                                 for n in range(1, len(pages.metric_list_bounds(site, m.id)) + 1)]),
     }
-    print(f"{'page':<10}{'pages':>7}{'context ms':>12}{'template ms':>13}{'total ms':>10}{'KB/page':>9}  (CPU per page; up to {args.n} sampled, fastest of {args.repeat} passes)")
+    print(f"{'page':<12}{'pages':>7}{'context ms':>12}{'template ms':>13}{'total ms':>10}{'KB/page':>9}  (CPU per page; up to {args.n} sampled, fastest of {args.repeat} passes)")
     total_est = 0.0
     for kind, (fn, arglist) in kinds.items():
+        if not arglist:
+            continue
         chosen = sample(arglist, args.n)
         warm = fn(site, *chosen[0])  # the template's first use compiles it: not timed
         env.get_template(warm.template).render(page=warm, **common, **warm.context)
@@ -104,7 +111,7 @@ def main() -> int:
         k = len(chosen)
         per = (t_ctx + t_tpl) / k
         total_est += per * len(arglist)
-        print(f"{kind:<10}{len(arglist):>7}{1000 * t_ctx / k:>12.2f}{1000 * t_tpl / k:>13.2f}{1000 * per:>10.2f}{size / k / 1024:>9.1f}")
+        print(f"{kind:<12}{len(arglist):>7}{1000 * t_ctx / k:>12.2f}{1000 * t_tpl / k:>13.2f}{1000 * per:>10.2f}{size / k / 1024:>9.1f}")
     print(f"all {sum(len(a) for _, a in kinds.values())} pages, estimated: {total_est:.2f} s CPU")
 
     if args.downloads:

@@ -26,7 +26,7 @@ from site_builder.render.downloads import agency_records_csv, notes_csv, quality
 from site_builder.exceptions import SiteBuilderError
 from site_builder.build.output import Output
 from site_builder.render import changes as changes_mod
-from site_builder.render import feeds, pages, records_files, urls
+from site_builder.render import feeds, pages, records_files, summaries, urls
 from site_builder.render import views
 from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
@@ -43,6 +43,8 @@ CHUNK_UNITS = 32
 # pages that list every agency or every report giving a figure (tens of ms to a few tenths of a
 # second each at a province's size): handed out first, one per task
 HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric")
+# the list pages of summed-up year and figure pages: a site that has them has summaries (pandas)
+SUMMED_UP = ("year-list", "metric-list")
 
 
 @dataclass
@@ -87,7 +89,9 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     kinds = charts if charts is not None else old.charts if old is not None and old.charts is not None else ChartKinds()
     # the same pages as the last render (no report added or removed, the same metrics): only those
     # the change may touch are listed, the rest carried over by their unit keys
-    same_pages = ch is not None and not ch.added_or_removed and not ch.with_data
+    # (a figure's or a year's list pages come or go when its rows grew or shrank past a page)
+    lists = ch is not None and pages.lists_moved(old_site, site, ch.moved, ch.years if ch.added_or_removed else ())
+    same_pages = ch is not None and not ch.added_or_removed and not ch.with_data and not lists
     specs = pages.page_specs(site, prose, kinds, touched=ch if same_pages else None)
     parallel = jobs > 1 and ch is None and len(specs) >= PARALLEL_MIN_PAGES and _can_fork()
 
@@ -161,7 +165,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     page_env = PageEnv()  # (set below, before the pages render)
     for spec in specs:
         add(("page", spec.url), lambda c, s=spec: affected(s, c), lambda s=spec: _render_page(s, out, page_env))
-    add(("sitemap",), lambda c: c.added_or_removed or c.with_data,
+    add(("sitemap",), lambda c: c.added_or_removed or c.with_data or lists,
         lambda: out.write("sitemap.xml", feeds.sitemap(base, [s.url for s in specs if s.in_sitemap])))
     add(("feed",), lambda c: c.feed, lambda: out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME)))
 
@@ -185,14 +189,17 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             # the downloads, a tenth of the render's CPU, keep the other core busy meanwhile
             writer = _Forked(write_downloads, out)
             views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
+            if any(s.kind in SUMMED_UP for s in specs):
+                summaries.preload()  # (pandas: ~0.9 s of import, once here rather than in each worker)
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
 
             def downloads_written() -> None:
                 if defer_downloads:
                     # The dev server: while the workers render, this process makes the year and
-                    # metric pages' rows and yearly sums (views.row_cache) that its next renders
-                    # keep, so that the first edit of a year or a figure redraws one row, not the
-                    # 1,800 of a province's page (~2 s of CPU at 20,000 reports, once).
+                    # metric pages' rows and yearly sums (views.row_cache; a summed-up page's
+                    # yearly quartiles) that its next renders keep, so that the first edit of a
+                    # year or a figure redraws one row, not the 1,800 of a province's page (~2 s
+                    # of CPU at 20,000 reports, once).
                     # (and the root region page: every agency's latest facts, region_views.latest_facts)
                     for s in specs:
                         if s.kind in ("year", "metric") or (s.kind == "region" and s.key == ((), 1)):
@@ -261,6 +268,14 @@ def affected(spec, ch) -> bool:
         return key in ch.years
     if kind == "metric":
         return key in ch.metrics
+    if kind == "metric-list":  # its rows: the reports from `first` to `last` (slug, year) giving the metric
+        metric, _, first, last = key
+        return metric in ch.metrics and (metric in ch.moved or ch.added_or_removed
+                                         or any(first <= r <= last for r in ch.reports))
+    if kind == "year-list":  # its rows: the year's reports of the agencies from `first` to `last`;
+        year, _, first, last = key  # its columns: the comparable figures any report of the year gives
+        return year in ch.years and (ch.added_or_removed or not ch.moved.isdisjoint(views.year_column_ids())
+                                     or any(y == year and first <= slug <= last for slug, y in ch.reports))
     if kind == "index":  # counts, agencies and their years, latest reports' headlines, metrics, errors
         return ch.added_or_removed or ch.latest or ch.with_data or ch.errors
     if kind in ("agencies", "years"):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from site_builder.model import Report
 from site_builder.load import regions
-from site_builder.load.site import Site, metrics_of, not_in_both
+from site_builder.load.site import Site, metrics_of, not_in_both, report_totals
 
 
 def _metrics(report: Report | None) -> frozenset[str]:
@@ -44,6 +44,9 @@ class Changes:
     reordered: set[str] = field(default_factory=set)  # slugs whose set of years changed (prev/next links)
     years: set[int] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)  # metric pages that may show any of it
+    # metrics a report began or ceased to give in the total column: their lists gained or lost a
+    # row (every later row of a figure's list pages moves; a year's columns may come or go)
+    moved: set[str] = field(default_factory=set)
     added_or_removed: bool = False  # the set of reports changed: list pages, sitemap
     latest: bool = False  # some agency's latest report changed: the home page's headlines
     errors: bool = False  # the reports that could not be read changed: the home page lists them
@@ -87,6 +90,8 @@ def diff(old: Site, new: Site) -> Changes | None:
         ch.reports.add(key)
         ch.agencies.add(slug)
         ch.years.add(year)
+        ch.moved |= (report_totals(before).keys() if before is not None else set()) ^ (
+            report_totals(after).keys() if after is not None else set())
         if before is not None and after is not None and before.era == after.era:
             ch.metrics |= _edited_metrics(before, after)  # (charts join points by era: a new era, all)
         else:

@@ -132,30 +132,89 @@ def year_row(agency, report, columns: list[tuple[str, str]], share: Decimal | No
     return "".join(out)
 
 
-def year_rows(site, year: int) -> tuple[list, bool, int, Markup]:
-    """(the comparable figures any report of the year gives, whether the withheld share is shown,
-    how many reports, the table's rows) for the year's page."""
+def _share(totals: dict) -> Decimal | None:
+    return views.share(totals.get("outcome.withheld"), totals.get("outcome.total"))
+
+
+def year_columns(site, year: int) -> tuple[list, bool, list, list]:
+    """(the comparable figures any report of the year gives, whether the withheld share is
+    shown, the year's reports, each one's totals): what every slice of the year's rows and
+    the year's summary share."""
     reports = site.reports_in(year)
     all_totals = list(map(site.totals_of, reports))
-    share = views.share
-    shares = [share(totals.get("outcome.withheld"), totals.get("outcome.total")) for totals in all_totals]
     # a comparable figure is a column when any report gives it: asked of the reports until one
-    # does (the first, mostly), not by gathering every report's figures
+    # does (the first, mostly), not by gathering every report's figures; the share likewise
     columns = [m for m in views.comparable_metrics() if any(m.id in totals for totals in all_totals)]
-    show_share = any(s is not None for s in shares)
+    show_share = any(_share(totals) is not None for totals in all_totals)
+    return columns, show_share, reports, all_totals
+
+
+def year_rows(site, year: int, start: int = 0, end: int | None = None) -> tuple[list, bool, int, Markup]:
+    """(the comparable figures any report of the year gives, whether the withheld share is shown,
+    how many reports, the table's rows) for the year's page; rows `start` to `end` only (a list
+    page's), when given."""
+    columns, show_share, reports, all_totals = year_columns(site, year)
     cache = views.row_cache(site, ("year", year), (tuple(m.id for m in columns), show_share))
     agency_of = site.agency_of
     ids = column_ids(columns)
     out = []
-    seen: set[str] = set()
-    for r, share, totals in zip(reports, shares, all_totals):
+    stop = len(reports) if end is None else min(end, len(reports))
+    previous = agency_of[reports[start - 1].path].slug if 0 < start < len(reports) else None
+    for i in range(start, stop):
+        r, totals = reports[i], all_totals[i]
         agency = agency_of[r.path]
         slug = agency.slug
-        html = cache.get(slug) if slug not in seen else None
+        # an agency's row is kept by slug: its first report of the year's (a second report of
+        # the year, rare, is made each time)
+        first = slug != previous
+        html = cache.get(slug) if first else None
         if html is None:
-            html = year_row(agency, r, ids, share, show_share, totals)
-            if slug not in seen:
+            html = year_row(agency, r, ids, _share(totals), show_share, totals)
+            if first:
                 cache[slug] = html
-        seen.add(slug)
+        previous = slug
         out.append(html)
     return columns, show_share, len(reports), Markup("".join(out))
+
+
+# ---------------------------------------------------------------- /metrics/<id>/page/<n>/
+
+
+def place_text(agency) -> str:
+    """Where an agency is, as its rows say it: province, city (when not the province: a
+    直辖市's are one), district; "" when unplaced."""
+    parts = [agency.province]
+    if agency.city and agency.city != agency.province:
+        parts.append(agency.city)
+    if agency.district and agency.district not in parts:
+        parts.append(agency.district)
+    return " ".join(p for p in parts if p)
+
+
+def metric_list_rows(site, metric_id: str, start: int, end: int) -> Markup:
+    """Rows `start` to `end` of the metric's full list: a row per report that gives it (agency,
+    place, year, value), by agency slug, then year (Site.figure_entries' order). Each agency's
+    first two cells are made once for every figure's list (kept with the Site: a province's
+    figures list its 20,000 agencies 68 times)."""
+    having, by_agency = views.metric_index(site)
+    entries = having.get(metric_id, ())[start:end]
+    agency_of = site.agency_of
+    heads = site.kept(("list-head",), per="agency")
+    anchor = "#" + metric_id
+    tail = esc(anchor)
+    out = []
+    for slug, y, f in entries:
+        got = heads.get(slug)
+        if got is None:
+            agency = agency_of[by_agency[slug][y].path]
+            base = escape(urls.agency(slug))
+            got = heads[slug] = (f'<tr>\n  <th scope="row"><a href="{base}">{escape(agency.name)}</a></th>\n'
+                                 f'  <td>{escape(place_text(agency))}</td>\n', base)
+        head, base = got
+        n = format_number(f.value)
+        if not (f.approximate or f.recovered or f.note or f.origin == "derived"):
+            cell = f'<a class="fig" href="{base}{y}/{tail}">{n}</a>'
+        else:
+            cell = figure_html(f, urls.report(slug, y) + anchor)
+        out.append(f'{head}  <td><a href="/years/{y}/">{y}</a></td>\n  <td class="num" data-sort="{n}">{cell}</td>\n</tr>\n')
+    return Markup("".join(out))

@@ -13,3 +13,8 @@ def agency_charts(site, slug: str, kinds: ChartKinds | None = None) -> list:
 
 def metric_charts(site, metric_id: str, kinds: ChartKinds | None = None) -> list:
     return charts.metric_charts(site, metric_id, kinds)
+
+
+def distribution_chart(chart_id: str, label_zh: str, label_en: str, unit: str, year: int, bins: list,
+                       kinds: ChartKinds | None = None):
+    return charts.distribution_chart(chart_id, label_zh, label_en, unit, year, bins, kinds)

@@ -5,16 +5,19 @@ Pages only choose what to show; views.py arranges it, templates lay it out.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Callable, NamedTuple
 
 from site_builder import catalogue
 from site_builder.render.charts import Templates as ChartKinds
 from site_builder.model import Agency, Report
-from site_builder.render import comparison_rows, region_rows, region_views, urls
+from site_builder.render import comparison_rows, region_rows, region_views, summaries, urls
 from site_builder.render import page_charts
 from site_builder.render import views
+from site_builder.render.summaries import LIMITS, Limits
 from site_builder.render.prose import ProsePage
 from site_builder.load.pinyin import OTHER_INITIAL
 from site_builder.load.site import Site
@@ -225,14 +228,107 @@ def years_page(site: Site) -> Page:
     )
 
 
-def year_page(site: Site, year: int) -> Page:
-    columns, show_share, count, rows_html = comparison_rows.year_rows(site, year)
+_VALUE = attrgetter("value")
+_SLUG, _FIGURE = itemgetter(0), itemgetter(2)
+
+
+def _limits(limits: Limits | None) -> Limits:
+    # (read when called: a test may set pages.LIMITS for a whole build)
+    return limits if limits is not None else LIMITS
+
+
+class ListPage(NamedTuple):
+    """One page of a summary page's full list: its number, URL and rows (first, last, from 1)."""
+
+    n: int
+    url: str
+    first: int
+    last: int
+
+
+def _list_pages(bounds: list[tuple[int, int]], url) -> list[ListPage]:
+    return [ListPage(n, url(n), start + 1, end) for n, (start, end) in enumerate(bounds, 1)]
+
+
+PAGER_REACH = 3  # a list page links the pages this many either side of it, and the first and last
+
+
+def pager_window(lists: list[ListPage], n: int) -> list[ListPage | None]:
+    """The pages a list page links besides previous and next: the first, the last and those
+    near `n` (None where some are left out). Only the summary page links every list page: at
+    a province's size a year has 200 of them, 30 KB of links on each."""
+    keep = {1, len(lists), *range(n - PAGER_REACH, n + PAGER_REACH + 1)}
+    out: list[ListPage | None] = []
+    for p in lists:
+        if p.n in keep:
+            out.append(p)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
+
+
+def year_list_bounds(site: Site, year: int, limits: Limits | None = None) -> list[tuple[int, int]]:
+    """The rows of each list page of the year ([] when its page shows the whole table)."""
+    limits = _limits(limits)
+    count = len(site.groups.by_year.get(year, ()))
+    return [] if limits.year_full(count) else summaries.pages_of(count, limits.year_rows)
+
+
+def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
+    limits = _limits(limits)
+    bounds = year_list_bounds(site, year, limits)
+    if not bounds:
+        columns, show_share, count, rows_html = comparison_rows.year_rows(site, year)
+        return Page(
+            urls.year(year),
+            "year.html",
+            f"{year}年 各机构对照",
+            f"{year} 年 {count} 个机构的年度报告对照 / {year}: {count} agencies side by side",
+            {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share},
+        )
+    columns, show_share, reports, all_totals = comparison_rows.year_columns(site, year)
+    agency_of = site.agency_of
+    # each column's figures of the year summed up, as its figure's page sums them (kept with the
+    # Site for both): those not kept yet in one group-by
+    kept = {m.id: site.kept(("stats", m.id), per="year") for m in columns}
+    missing = {m.id: list(map(_VALUE, filter(None, map(methodcaller("get", m.id), all_totals))))
+               for m in columns if year not in kept[m.id]}
+    for mid, got in summaries.stats_of(missing).items():
+        kept[mid][year] = got._replace(key=year)  # (as the figure's page keys it)
+    stats = [(m, kept[m.id][year]) for m in columns if year in kept[m.id]]
+    slugs = [agency_of[r.path].slug for r in reports]
+    having = [i for i, t in enumerate(all_totals) if "requests.new" in t]
+    ranked = summaries.column([slugs[i] for i in having], [all_totals[i]["requests.new"].value for i in having])
+    top, bottom = summaries.top_bottom(ranked, lambda slug: _agency(site, slug, year), limits.top)
+    attr, place_zh, place_en, place_of = _place_level(site, slugs)
+    places = summaries.by_place(ranked, [place_of[i] for i in having])
+    reports_at = Counter(p or summaries.UNPLACED for p in place_of)
+    agencies = set(slugs)
+    count = len(reports)
     return Page(
         urls.year(year),
-        "year.html",
+        "year_summary.html",
         f"{year}年 各机构对照",
-        f"{year} 年 {count} 个机构的年度报告对照 / {year}: {count} agencies side by side",
-        {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share},
+        f"{year} 年 {len(agencies)} 个机构的 {count} 份年度报告：汇总 / {year}: {count} reports of {len(agencies)} agencies, summed up",
+        {"year": year, "columns": columns, "stats": stats, "reports": count, "agencies": len(agencies),
+         "top": top, "bottom": bottom, "ranked_metric": catalogue.metric("requests.new"),
+         "place": (place_zh, place_en), "places": [(p, reports_at[p.key]) for p in places],
+         "lists": _list_pages(bounds, partial(urls.year_list, year)), "limits": limits,
+         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text},
+    )
+
+
+def year_list_page(site: Site, year: int, n: int, limits: Limits | None = None) -> Page:
+    bounds = year_list_bounds(site, year, limits)
+    start, end = bounds[n - 1]
+    columns, show_share, count, rows_html = comparison_rows.year_rows(site, year, start, end)
+    return Page(
+        urls.year_list(year, n),
+        "year_list.html",
+        f"{year}年 各机构对照（第{n}页）",
+        f"{year} 年各机构年度报告对照，第 {start + 1}–{end} 份（共 {count} 份）/ {year}: reports {start + 1}–{end} of {count}",
+        {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share, "count": count,
+         "lists": _list_pages(bounds, partial(urls.year_list, year)), "n": n, "pager_window": pager_window},
     )
 
 
@@ -247,14 +343,95 @@ def metrics_page(site: Site) -> Page:
     )
 
 
-def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None) -> Page:
-    years, _, rows_html = comparison_rows.metric_rows(site, metric.id)
+def metric_list_bounds(site: Site, metric_id: str, limits: Limits | None = None) -> list[tuple[int, int]]:
+    """The rows (a report each) of each list page of the metric ([] when its page shows the
+    whole table). The whole table is kept while it shows at most `full_rows` figures (reports
+    giving it: then as many agencies at most) and `full_cells` cells (agencies × years); asked
+    of every metric by every build's page listing, so the count of figures decides first (no
+    pass over a province's 20,000 of them)."""
+    limits = _limits(limits)
+    count = len(site.figure_entries.get(metric_id, ()))
+    if count <= limits.full_rows:
+        got = site.metric_entries(metric_id)
+        if limits.metric_full(got.agencies, len(got.by_year)):
+            return []
+    return summaries.pages_of(count, limits.list_rows)
+
+
+def metric_column(site: Site, metric_id: str, year: int) -> summaries.Column:
+    """The metric's values of one year with their agencies, as summaries takes them (a derived
+    figure's would come the same way)."""
+    es = site.metric_entries(metric_id).by_year.get(year, ())
+    return summaries.column(list(map(_SLUG, es)), list(map(_VALUE, map(_FIGURE, es))))
+
+
+def _agency(site: Site, slug: str, year: int) -> Agency:
+    return site.agency_of[site.reports_by_year[slug][year].path]
+
+
+def _place_level(site: Site, slugs: list[str]) -> tuple[str, str, str, list[str]]:
+    """summaries.place_level of the agencies a page shows (never of the whole Site: then a page
+    shows what its own reports decide, and an edit elsewhere cannot change it), and their places."""
+    for attr, zh, en in summaries.PLACE_LEVELS[:-1]:
+        places = _places(site, slugs, attr)
+        if len(set(places)) > 1:
+            return attr, zh, en, places
+    attr, zh, en = summaries.PLACE_LEVELS[-1]
+    return attr, zh, en, _places(site, slugs, attr)
+
+
+def _places(site: Site, slugs: list[str], attr: str) -> list[str]:
+    """Each agency's place (`attr`: province, city or district; "" when unknown), kept with the
+    Site for every page that groups by it (a province's 20,000 agencies looked up once)."""
+    kept = site.kept(("place", attr), per="agency")
+    for slug in slugs:
+        if slug not in kept:
+            rs = site.reports_by_year[slug]
+            kept[slug] = getattr(site.agency_of[rs[next(iter(rs))].path], attr) or ""
+    return list(map(kept.__getitem__, slugs))
+
+
+def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None = None, limits: Limits | None = None) -> Page:
+    limits = _limits(limits)
+    bounds = metric_list_bounds(site, metric.id, limits)
+    title = f"{metric.label_zh} {metric.label_en}"
+    description = f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years"
+    if not bounds:
+        years, _, rows_html = comparison_rows.metric_rows(site, metric.id)
+        return Page(urls.metric(metric.id), "metric.html", title, description,
+                    {"metric": metric, "years": years, "rows_html": rows_html,
+                     "charts": page_charts.metric_charts(site, metric.id, charts)})
+    by_year = site.metric_entries(metric.id).by_year
+    kept = site.kept(("stats", metric.id), per="year")
+    stats = summaries.stats_by_year({y: [f.value for _, _, f in es] if y not in kept else [] for y, es in by_year.items()},
+                                    kept)
+    latest = max(by_year)
+    col = metric_column(site, metric.id, latest)
+    top, bottom = summaries.top_bottom(col, lambda slug: _agency(site, slug, latest), limits.top)
+    attr, place_zh, place_en, place_of = _place_level(site, col.slugs)
+    distribution = page_charts.distribution_chart(
+        f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
+        summaries.bins(col), charts)
+    return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
+        "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
+        "place": (place_zh, place_en), "places": summaries.by_place(col, place_of),
+        "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
+        "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
+        "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,
+        "charts": [c for c in [distribution, *page_charts.metric_charts(site, metric.id, charts)] if c is not None]})
+
+
+def metric_list_page(site: Site, metric: catalogue.Metric, n: int, limits: Limits | None = None) -> Page:
+    bounds = metric_list_bounds(site, metric.id, limits)
+    start, end = bounds[n - 1]
+    count = bounds[-1][1]
     return Page(
-        urls.metric(metric.id),
-        "metric.html",
-        f"{metric.label_zh} {metric.label_en}",
-        f"{metric.label_zh}（{metric.label_en}）：各机构历年数据 / across agencies and years",
-        {"metric": metric, "years": years, "rows_html": rows_html, "charts": page_charts.metric_charts(site, metric.id, charts)},
+        urls.metric_list(metric.id, n),
+        "metric_list.html",
+        f"{metric.label_zh} {metric.label_en}（第{n}页）",
+        f"{metric.label_zh}（{metric.label_en}）：第 {start + 1}–{end} 条，共 {count} 条 / rows {start + 1}–{end} of {count}",
+        {"metric": metric, "rows_html": comparison_rows.metric_list_rows(site, metric.id, start, end), "count": count,
+         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "n": n, "pager_window": pager_window},
     )
 
 
@@ -292,7 +469,8 @@ class PageSpec(NamedTuple):
         return self.make()
 
 
-def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = None, touched=None) -> list[PageSpec]:
+def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = None, touched=None,
+               limits: Limits | None = None) -> list[PageSpec]:
     """Every page of the site, in the order of all_pages(), their charts made from the kinds
     `charts` (charts.Templates; by default kinds kept in this process only).
 
@@ -301,7 +479,13 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
     order: the edited reports' pages and their agencies' (every report page of an agency whose
     years changed), their years', the metrics' they change, and the list pages. A superset of
     what render.affected() selects; the dev server lists these instead of all 22,000 pages of a
-    province (~50 ms)."""
+    province (~50 ms): a touched year's or metric's list pages are all listed.
+
+    `limits` (summaries.Limits; LIMITS by default): when a year's or a metric's page is a
+    summary, and the rows of each of its list pages ("year-list" (year, n, first slug, last
+    slug) and "metric-list" (metric, n, first (slug, year), last (slug, year)): the rows a page
+    holds, for render.affected())."""
+    limits = _limits(limits)
     agencies, years, metrics, reports_of = site.agencies, site.years, site.metrics_with_data, site.reports_of
     if touched is not None:
         ch = touched
@@ -322,9 +506,22 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
         specs.extend(PageSpec(urls.report(a.slug, r.year), "report", (a.slug, r.year), partial(report_page, site, r))
                      for r in reports_of(a.slug))
     specs.append(PageSpec(urls.years(), "years", None, partial(years_page, site)))
-    specs.extend(PageSpec(urls.year(y), "year", y, partial(year_page, site, y)) for y in years)
+    by_year = site.groups.by_year
+    for y in years:
+        specs.append(PageSpec(urls.year(y), "year", y, partial(year_page, site, y, limits)))
+        rows = by_year[y]
+        slug = site.agency_of
+        specs.extend(PageSpec(urls.year_list(y, n), "year-list",
+                              (y, n, slug[rows[start].path].slug, slug[rows[end - 1].path].slug),
+                              partial(year_list_page, site, y, n, limits))
+                     for n, (start, end) in enumerate(year_list_bounds(site, y, limits), 1))
     specs.append(PageSpec(urls.metrics(), "metrics", None, partial(metrics_page, site)))
-    specs.extend(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m, charts)) for m in metrics)
+    for m in metrics:
+        specs.append(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m, charts, limits)))
+        entries = site.figure_entries.get(m.id, ())
+        specs.extend(PageSpec(urls.metric_list(m.id, n), "metric-list", (m.id, n, entries[start][:2], entries[end - 1][:2]),
+                              partial(metric_list_page, site, m, n, limits))
+                     for n, (start, end) in enumerate(metric_list_bounds(site, m.id, limits), 1))
     specs.extend(PageSpec(urls.page(p.stem), "page", p.stem, partial(prose_page, p)) for p in prose)
     specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
     return specs
@@ -360,3 +557,10 @@ def region_specs(site: Site, touched=None) -> list[PageSpec]:
 
 def all_pages(site: Site, prose: list[ProsePage]) -> list[Page]:
     return [spec.build() for spec in page_specs(site, prose)]
+
+
+def lists_moved(old: Site, new: Site, metrics, years, limits: Limits | None = None) -> bool:
+    """Whether a year's or a metric's list pages come or go between two Sites (`metrics`,
+    `years`: those whose rows may have changed in number): then the site has other pages."""
+    return (any(len(metric_list_bounds(old, m, limits)) != len(metric_list_bounds(new, m, limits)) for m in metrics)
+            or any(len(year_list_bounds(old, y, limits)) != len(year_list_bounds(new, y, limits)) for y in years))

@@ -62,12 +62,22 @@ def year(y: int) -> str:
     return f"/years/{y}/"
 
 
+def year_list(y: int, n: int) -> str:
+    """Page n (from 1) of a year's full list, when its page is a summary."""
+    return f"/years/{y}/page/{n}/"
+
+
 def metrics() -> str:
     return "/metrics/"
 
 
 def metric(metric_id: str) -> str:
     return f"/metrics/{metric_id}/"
+
+
+def metric_list(metric_id: str, n: int) -> str:
+    """Page n (from 1) of a figure's full list, when its page is a summary."""
+    return f"/metrics/{metric_id}/page/{n}/"
 
 
 def page(stem: str) -> str:

@@ -375,6 +375,13 @@ def comparable_metrics() -> list[Metric]:
     return [m for m in catalogue.metrics() if set(ERAS) <= set(m.eras)]
 
 
+@lru_cache(maxsize=1)
+def year_column_ids() -> frozenset[str]:
+    """The figures whose presence decides a year's columns: the comparable ones, and the two
+    of the share withheld."""
+    return frozenset(m.id for m in comparable_metrics()) | {"outcome.withheld", "outcome.total"}
+
+
 def share(part: Figure | None, whole: Figure | None) -> Decimal | None:
     """part / whole as a percentage with one decimal, None when either is missing or whole is 0."""
     if part is None or whole is None or whole.value == 0:
