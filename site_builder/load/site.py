@@ -25,6 +25,7 @@ from site_builder import catalogue
 from site_builder.catalogue import Metric
 from site_builder.exceptions import ReportError
 from site_builder.gcpause import gc_paused
+from site_builder.load import indicators as indicators_mod
 from site_builder.model import APPLICANTS, Agency, Diagnostic, Figure, Record, Report
 
 _METRIC = attrgetter("metric")
@@ -216,6 +217,13 @@ class Site:
                 run.append(e)
             got = self._metric_entries[metric_id] = MetricEntries(by_year, len({e[0] for e in entries}))
         return got
+
+    @cached_property
+    def indicators(self) -> indicators_mod.Indicators:
+        """Every report's rates (catalogue.rates()) and their ranks among the agency's peers
+        (load/indicators.py): data/indicators.csv and the report pages read it. Made anew for
+        each Site (an edit moves the ranks of the edited report's peers)."""
+        return indicators_mod.compute(self)
 
     # ------------------------------------------------------------ values derived elsewhere, kept
 

@@ -31,6 +31,7 @@ from site_builder.render import views
 from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
 from site_builder.render.prose import read_pages
+from site_builder.load.indicators import indicators_csv
 from site_builder.load.site import Site
 
 __all__ = ["PROJECT_ROOT", "RenderState", "affected", "diff_previous", "environment", "render_site",
@@ -276,6 +277,7 @@ def _write_downloads(site: Site, out: Output, layout=None, changed: set | None =
     layout = records_files.write(site, out, layout, changed, agency_records=agency_records)
     out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
     out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
+    out.write("data/indicators.csv", indicators_csv(site.indicators))
     return layout
 
 

@@ -128,6 +128,8 @@ def report_page(site: Site, report: Report) -> Page:
             "next": next_,
             "next_url": next_ and urls.report(agency.slug, next_.year),
             "original": original_url(site, report),
+            # ((Rate, Rank | None), ...): the report's rates and their ranks among its peers
+            "rates": site.indicators.of.get((agency.slug, report.year), ()),
         },
         og_type="article",
     )
