@@ -30,8 +30,6 @@ from site_builder.model import Agency, Figure, Report
 if TYPE_CHECKING:
     import pandas
 
-    from site_builder.load.site import Site
-
 COLUMNS = ("agency", "agency_slug", "year", "indicator", "value", "numerator", "denominator", "flag")
 
 
@@ -185,8 +183,9 @@ class Indicators(NamedTuple):
     frame: "pandas.DataFrame"
 
 
-def compute(site: Site) -> Indicators:
-    """The rates of every report of the Site and their ranks. Picking each report's printed
+def compute(site) -> Indicators:
+    """The rates of every report of `site` (a load.site.Site, which asks for them: not imported
+    here) and their ranks. Picking each report's printed
     inputs is a pass over its totals; the ranks and group sizes are pandas group-bys."""
     import pandas as pd  # (imported when a build first asks for a rate: ~0.3 s)
 
