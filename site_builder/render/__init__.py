@@ -43,7 +43,7 @@ PARALLEL_MIN_PAGES = 200
 CHUNK_UNITS = 32
 # pages that list every agency or every report giving a figure (tens of ms to a few tenths of a
 # second each at a province's size): handed out first, one per task
-HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric")
+HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric", "quality")
 
 
 @dataclass
@@ -254,7 +254,8 @@ def affected(spec, ch) -> bool:
     what a page shows; this is the map from those to the changes.Changes fields)."""
     kind, key = spec.kind, spec.key
     if kind == "report":
-        return key in ch.reports or key[0] in ch.reordered  # its figures; the prev/next links
+        # its figures; the prev/next links; its rates' ranks among the edited reports' peers
+        return key in ch.reports or key[0] in ch.reordered or key in ch.ranked
     if kind == "agency":
         return key in ch.agencies
     if kind == "year":
@@ -267,6 +268,8 @@ def affected(spec, ch) -> bool:
         return ch.added_or_removed
     if kind == "metrics":
         return ch.with_data
+    if kind == "quality":  # the broken checks, and the reports counted per year and province
+        return ch.quality or ch.added_or_removed
     return False  # prose pages and 404 show no report
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from site_builder.model import Report
-from site_builder.load.site import Site, metrics_of, not_in_both
+from site_builder.load.indicators import peer_key, report_rates
+from site_builder.load.site import Site, metrics_of, not_in_both, report_totals
 
 
 def _metrics(report: Report | None) -> frozenset[str]:
@@ -48,6 +49,10 @@ class Changes:
     errors: bool = False  # the reports that could not be read changed: the home page lists them
     feed: bool = False  # something feed.xml says about a report changed
     with_data: bool = False  # the set of metrics with data changed: metric pages come or go
+    # (slug, year) of the reports whose rates' ranks may move: the peers (load/indicators.py) of
+    # an edited report whose rates changed, its own page aside
+    ranked: set[tuple[str, int]] = field(default_factory=set)
+    quality: bool = False  # some report's broken checks changed: the /quality/ page
 
     @property
     def nothing(self) -> bool:
@@ -85,6 +90,10 @@ def diff(old: Site, new: Site) -> Changes | None:
             ch.metrics |= _edited_metrics(before, after)  # (charts join points by era: a new era, all)
         else:
             ch.metrics |= _metrics(before) | _metrics(after)
+        if _rates(before) != _rates(after):
+            ch.ranked |= _peers(old, before) | _peers(new, after)
+        if _broken(before) != _broken(after):
+            ch.quality = True
         if before is None or after is None:
             ch.reordered.add(slug)
             ch.added_or_removed = True
@@ -100,6 +109,29 @@ def diff(old: Site, new: Site) -> Changes | None:
         if (before[-1] if before else None) is not (after[-1] if after else None):
             ch.latest = True
             break
+    ch.ranked -= ch.reports
     ch.errors = [(e.location, e.message) for e in old.errors] != [(e.location, e.message) for e in new.errors]
     ch.with_data = new.metric_counts.keys() != old.metric_counts.keys()
     return ch
+
+
+def _rates(report: Report | None) -> tuple:
+    if report is None:
+        return ()
+    return tuple((r.indicator, r.numerator, r.denominator) for r in report_rates(report, report_totals(report)))
+
+
+def _broken(report: Report | None) -> list:
+    return [] if report is None else report.quality
+
+
+def _peers(site: Site, report: Report | None) -> set[tuple[str, int]]:
+    """The reports of the agencies ranked with the report's (the same year, level and place)."""
+    if report is None:
+        return set()
+    key = peer_key(site.agency_of[report.path], report.year)
+    if key is None:
+        return set()
+    agency_of = site.agency_of
+    return {(agency_of[r.path].slug, r.year) for r in site.reports_in(report.year)
+            if peer_key(agency_of[r.path], r.year) == key}

@@ -185,6 +185,18 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
     )
 
 
+def quality_page(site: Site) -> Page:
+    view = views.quality_view(site)
+    return Page(
+        urls.quality(),
+        "quality.html",
+        "数据质量 Data quality",
+        f"{view.total} 处报告自身数字不符合模板勾稽关系 / {view.total} places where reports break their template's "
+        f"own consistency rules",
+        {"quality": view},
+    )
+
+
 def prose_page(page: ProsePage) -> Page:
     ctx = {"body": page.html, "stem": page.stem}
     if page.stem == "methodology":
@@ -203,7 +215,7 @@ class PageSpec(NamedTuple):
     Listing every page costs next to nothing; only the pages a build renders are built (an
     incremental render builds those its change affects). `kind` and `key` say what the page
     shows: ("report", (slug, year)), ("agency", slug), ("year", year), ("metric", metric id),
-    ("page", stem), or a list page ("index", "agencies", "years", "metrics", "404") with key None.
+    ("page", stem), or a list page ("index", "agencies", "years", "metrics", "quality", "404") with key None.
     (A named tuple: every build lists every page, 22,000 at a province's size, and a frozen
     dataclass took 1.5 µs to make each, a third of the dev server's page listing.)
     """
@@ -231,14 +243,15 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
     agencies, years, metrics, reports_of = site.agencies, site.years, site.metrics_with_data, site.reports_of
     if touched is not None:
         ch = touched
-        edited = ch.agencies | ch.reordered
+        edited = ch.agencies | ch.reordered | {slug for slug, _ in ch.ranked}
         agencies = [a for a in agencies if a.slug in edited]
         years = [y for y in years if y in ch.years]
         metrics = [m for m in metrics if m.id in ch.metrics]
         prose = []  # (a prose page shows no report)
 
         def reports_of(slug: str) -> list[Report]:
-            return [r for r in site.reports_of(slug) if slug in ch.reordered or (slug, r.year) in ch.reports]
+            return [r for r in site.reports_of(slug)
+                    if slug in ch.reordered or (slug, r.year) in ch.reports or (slug, r.year) in ch.ranked]
     specs = [PageSpec(urls.home(), "index", None, partial(index_page, site)),
              PageSpec(urls.agencies(), "agencies", None, partial(agencies_page, site))]
     for a in agencies:
@@ -249,6 +262,7 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
     specs.extend(PageSpec(urls.year(y), "year", y, partial(year_page, site, y)) for y in years)
     specs.append(PageSpec(urls.metrics(), "metrics", None, partial(metrics_page, site)))
     specs.extend(PageSpec(urls.metric(m.id), "metric", m.id, partial(metric_page, site, m, charts)) for m in metrics)
+    specs.append(PageSpec(urls.quality(), "quality", None, partial(quality_page, site)))
     specs.extend(PageSpec(urls.page(p.stem), "page", p.stem, partial(prose_page, p)) for p in prose)
     specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
     return specs

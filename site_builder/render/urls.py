@@ -46,6 +46,10 @@ def metric(metric_id: str) -> str:
     return f"/metrics/{metric_id}/"
 
 
+def quality() -> str:
+    return "/quality/"
+
+
 def page(stem: str) -> str:
     return f"/{stem}/"
 

@@ -444,3 +444,60 @@ def check_views(report: Report, figures=None) -> list[CheckView]:
         key, target, m = _check_cell(c.rule, c.applicant)
         out.append(CheckView(c, target if key in figures else None, m))
     return out
+
+
+# ---------------------------------------------------------------- data quality, site-wide
+
+# the /quality/ page lists at most this many broken checks (the agencies with the most breaks
+# first): a province's 2,000 reports with breaks would be megabytes; data/quality.csv has them all
+QUALITY_ROWS = 600
+QUALITY_TOP = 20  # agencies in the table of the most breaks
+
+
+class QualityCount(NamedTuple):
+    name: str  # a year, or a province ("" unplaced)
+    reports: int  # reports in it
+    broken: int  # of them with a broken check
+    breaks: int  # broken checks
+
+
+@dataclass
+class QualityView:
+    years: list[QualityCount]
+    provinces: list[QualityCount]
+    # (agency, broken checks over the years, years with a break), the most first
+    top: list[tuple[Agency, int, list[int]]]
+    # (agency, [(report, check), ...]) with the most breaks first, up to QUALITY_ROWS checks in all
+    listed: list[tuple[Agency, list[tuple[Report, CheckResult]]]]
+    shown: int  # broken checks listed
+    total: int  # broken checks in the Site
+
+
+def quality_view(site: Site) -> QualityView:
+    years: dict[int, list[int]] = {}
+    provinces: dict[str, list[int]] = {}
+    per_agency: dict[str, list[tuple[Report, CheckResult]]] = {}
+    agency_of = site.agency_of
+    for r in site.reports:
+        a = agency_of[r.path]
+        broken = r.quality
+        for counts in (years.setdefault(r.year, [0, 0, 0]), provinces.setdefault(a.province, [0, 0, 0])):
+            counts[0] += 1
+            counts[1] += bool(broken)
+            counts[2] += len(broken)
+        if broken:
+            per_agency.setdefault(a.slug, []).extend((r, c) for c in broken)
+    agencies = {a.slug: a for a in site.agencies}
+    ranked = sorted(per_agency, key=lambda slug: (-len(per_agency[slug]), slug))
+    top = [(agencies[s], len(per_agency[s]), sorted({r.year for r, _ in per_agency[s]})) for s in ranked[:QUALITY_TOP]]
+    listed, shown = [], 0
+    for slug in ranked:
+        rows = per_agency[slug][:QUALITY_ROWS - shown]
+        if not rows:
+            break
+        listed.append((agencies[slug], rows))
+        shown += len(rows)
+    return QualityView(
+        [QualityCount(str(y), *years[y]) for y in sorted(years)],
+        [QualityCount(p, *provinces[p]) for p in sorted(provinces, key=lambda p: (p == "", p))],
+        top, listed, shown, sum(len(v) for v in per_agency.values()))
