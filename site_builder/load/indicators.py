@@ -156,7 +156,7 @@ def _involves(rule: str, inputs: tuple[str, ...]) -> bool:
 def rate_figures(report: Report, totals: dict[str, Figure]) -> dict[str, Figure]:
     """Each rate as a figure of the total column (its percentage, the line of its denominator's
     first input), for the indexes a figure page reads (Site.figure_entries)."""
-    return {r.indicator: Figure(r.indicator, r.percent, r.denominator_inputs[0].line, origin="derived")
+    return {r.indicator: Figure(r.indicator, r.percent, r.denominator_inputs[0].line, origin="rate")
             for r in report_rates(report, totals)}
 
 

@@ -67,7 +67,15 @@ class Edit:
 
 
 def report_totals(report: Report) -> dict[str, Figure]:
-    """metric -> the report's figure of the total column (the first, as Report.figure() returns)."""
+    """metric -> the report's figure of the total column (the first, as Report.figure() returns),
+    and its rates (rate.*: their percentage, load/indicators.py), so that every index of figures
+    (a figure's page, its charts) has them as it has a printed figure."""
+    index = _printed_totals(report)
+    index.update(indicators_mod.rate_figures(report, index))
+    return index
+
+
+def _printed_totals(report: Report) -> dict[str, Figure]:
     index: dict[str, Figure] = {}
     for f in report.figures:
         if f.applicant == "total" and f.metric not in index:
@@ -76,8 +84,11 @@ def report_totals(report: Report) -> dict[str, Figure]:
 
 
 def metrics_of(report: Report) -> frozenset[str]:
-    """The metrics the report gives a figure of (any column)."""
-    return frozenset(map(_METRIC, report.figures))
+    """The metrics the report gives a figure of (any column), and its rates."""
+    printed = frozenset(map(_METRIC, report.figures))
+    if "outcome.total" not in printed and "review.total" not in printed and "litigation.direct.total" not in printed:
+        return printed  # (no denominator of any rate: most pre-2019 reports)
+    return printed.union(indicators_mod.rate_figures(report, _printed_totals(report)))
 
 
 def not_in_both(old: list[Report], new: list[Report]) -> tuple[list[Report], list[Report]]:
@@ -174,9 +185,9 @@ class Site:
 
     @cached_property
     def metrics_with_data(self) -> tuple[Metric, ...]:
-        """The metrics any report gives (any column), in catalogue order."""
+        """The metrics any report gives (any column), and the rates any report has, in catalogue order."""
         counts = self.metric_counts
-        return tuple(m for m in catalogue.metrics() if m.id in counts)
+        return tuple(m for m in catalogue.by_id().values() if m.id in counts)  # (rates last)
 
     @cached_property
     def figure_entries(self) -> Mapping[str, list[Entry]]:

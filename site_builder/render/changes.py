@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from site_builder.model import Report
-from site_builder.load.indicators import peer_key, report_rates
+from site_builder.load.indicators import peer_key, rate_figures, report_rates
 from site_builder.load.site import Site, metrics_of, not_in_both, report_totals
 
 
@@ -88,6 +88,7 @@ def diff(old: Site, new: Site) -> Changes | None:
         ch.years.add(year)
         if before is not None and after is not None and before.era == after.era:
             ch.metrics |= _edited_metrics(before, after)  # (charts join points by era: a new era, all)
+            ch.metrics |= _edited_rates(before, after)
         else:
             ch.metrics |= _metrics(before) | _metrics(after)
         if _rates(before) != _rates(after):
@@ -113,6 +114,12 @@ def diff(old: Site, new: Site) -> Changes | None:
     ch.errors = [(e.location, e.message) for e in old.errors] != [(e.location, e.message) for e in new.errors]
     ch.with_data = new.metric_counts.keys() != old.metric_counts.keys()
     return ch
+
+
+def _edited_rates(before: Report, after: Report) -> set[str]:
+    """The rates (their figures: value, line) that differ between two versions of a report."""
+    a, b = rate_figures(before, report_totals(before)), rate_figures(after, report_totals(after))
+    return {m for m in a.keys() | b.keys() if a.get(m) != b.get(m)}
 
 
 def _rates(report: Report | None) -> tuple:

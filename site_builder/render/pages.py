@@ -93,7 +93,10 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
         {
             "agency": agency,
             "reports": reports,
-            "yoy": views.yoy_table(site, reports),
+            "yoy": (yoy := views.yoy_table(site, reports)),
+            "rate_rows": views.rate_rows(site, agency.slug, yoy.years),
+            # each year's checks and how many broke: the agency's data-quality record
+            "track": [views.TrackRecord(r.year, len(r.checks), len(r.quality)) for r in reports],
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
             "charts": page_charts.agency_charts(site, agency.slug, charts),
@@ -170,7 +173,7 @@ def metrics_page(site: Site) -> Page:
         "metrics.html",
         "指标 Figures",
         "数据目录：本站比较的每一项数据 / the catalogue of figures compared on this site",
-        {"metrics": catalogue.metrics(), "with_data": with_data},
+        {"metrics": catalogue.metrics(), "rates": catalogue.rates(), "with_data": with_data},
     )
 
 

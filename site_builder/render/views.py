@@ -501,3 +501,25 @@ def quality_view(site: Site) -> QualityView:
         [QualityCount(str(y), *years[y]) for y in sorted(years)],
         [QualityCount(p, *provinces[p]) for p in sorted(provinces, key=lambda p: (p == "", p))],
         top, listed, shown, sum(len(v) for v in per_agency.values()))
+
+
+# ---------------------------------------------------------------- an agency's rates and record
+
+
+class RateRow(NamedTuple):
+    metric: Metric
+    cells: list  # per year of the agency's table: its Rate, or None (no rate that year)
+
+
+def rate_rows(site: Site, slug: str, years: list[int]) -> list[RateRow]:
+    """The agency's rates year over year (a row per rate any of its reports has)."""
+    of = site.indicators.of
+    by_year = [{rate.indicator: rate for rate, _ in of.get((slug, y), ())} for y in years]
+    return [RateRow(m, [got.get(m.id) for got in by_year]) for m in catalogue.rates()
+            if any(m.id in got for got in by_year)]
+
+
+class TrackRecord(NamedTuple):
+    year: int
+    checks: int  # rules checked
+    broken: int
