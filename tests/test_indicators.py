@@ -227,3 +227,61 @@ def test_ranks_among_peers_share_ties():
 def test_an_empty_site_has_no_rates(tmp_path):
     got = compute(Site(content_dir=tmp_path, reports=[], agency_of={}))
     assert got.of == {} and list(got.frame.columns) == list(indicators.COLUMNS)
+
+
+# ---------------------------------------------------------------- the dev server: ranks follow an edit
+
+
+@pytest.fixture()
+def peers(tmp_path) -> Path:
+    """12 synthetic agencies, one year: four 区县部门 of 北京市 ranked together."""
+    import os
+
+    from site_builder.tools.synth import generate
+
+    generate(tmp_path / "content", agencies=12, years=[2023], seed=11)
+    past = os.stat(tmp_path).st_mtime_ns - 600_000_000_000
+    for p in (tmp_path / "content").rglob("*"):
+        os.utime(p, ns=(past, past))
+    return tmp_path / "content"
+
+
+def _rank_cell(out: Path, slug: str, indicator: str = "rate.disclosed") -> str:
+    page = BeautifulSoup((out / "agencies" / slug / "2023" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return page.find("tr", id=indicator).find_all("td")[-1].get_text(strip=True)
+
+
+def _build(session, content: Path, out: Path, **options):
+    from site_builder.build.session import BuildOptions
+    from site_builder.render import PROJECT_ROOT
+
+    return session.build(BuildOptions(content, out, PROJECT_ROOT / "templates", PROJECT_ROOT / "static", quiet=True,
+                                      search=False, **options))
+
+
+@pytest.mark.parametrize("edit", ["figure", "removed"])
+def test_an_edit_rerenders_the_peers_whose_rank_moves(peers, tmp_path, edit):
+    from site_builder.build.session import BuildSession
+    from sitefiles import tree
+
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    session = BuildSession()
+    _build(session, peers, out, cache_dir=tmp_path / "cache")
+    assert _rank_cell(out, "xibao-fagai-wei-00005") == "第 1 / 4（北京市 区县部门）"
+    report = peers / "reports" / "xingqing-fagai-wei-00006-2023.txt"
+    if edit == "figure":
+        text = report.read_text(encoding="utf-8")
+        old = "（一）予以公开\t0\t0\t0\t0\t0\t0\t0"
+        assert old in text
+        report.write_text(text.replace(old, "（一）予以公开\t9\t0\t0\t0\t0\t0\t9"), encoding="utf-8")
+        want = "第 2 / 4（北京市 区县部门）"  # 9/12 now ranks above its 4/6
+    else:
+        report.unlink()
+        want = "第 1 / 3（北京市 区县部门）"
+    result = _build(session, peers, out, cache_dir=tmp_path / "cache")
+    assert result.stats.incremental
+    assert _rank_cell(out, "xibao-fagai-wei-00005") == want
+    _build(BuildSession(), peers, fresh, cache=False, incremental=False)
+    a, b = tree(out), tree(fresh)
+    assert sorted(set(a) ^ set(b)) == []
+    assert sorted(k for k in a if a[k] != b[k]) == []
