@@ -285,3 +285,27 @@ def test_an_edit_rerenders_the_peers_whose_rank_moves(peers, tmp_path, edit):
     a, b = tree(out), tree(fresh)
     assert sorted(set(a) ^ set(b)) == []
     assert sorted(k for k in a if a[k] != b[k]) == []
+
+
+# ---------------------------------------------------------------- site_builder.records()
+
+
+def test_records_is_records_csv_as_a_dataframe(tmp_path):
+    import site_builder
+    from site_builder.load.frames import COLUMNS
+
+    df = site_builder.records(ROOT / "content", jobs=1)
+    assert list(df.columns) == list(COLUMNS)
+    assert {c: str(t) for c, t in df.dtypes.items()} == COLUMNS
+    seeds = load_site(ROOT / "content", cache=None, jobs=1)
+    rows = seeds.records()
+    assert len(df) == len(rows) > 1000
+    assert list(df["source"]) == [r.source for r in rows]  # data/records.csv's order
+    one = df[(df.agency_slug == "jianguomen") & (df.year == 2024) & (df.metric == "outcome.total")
+             & (df.applicant == "total")]
+    assert one[["agency", "province", "city", "district", "level", "era", "value"]].values.tolist() == [
+        ["建国门街道", "北京市", "北京市", "东城区", "街道", "2021", 17.0]]
+    assert not df["metric"].str.startswith("rate.").any()
+    # what a notebook does with it: a group-by
+    by_year = df[(df.metric == "outcome.total") & (df.applicant == "total")].groupby("year")["value"].sum()
+    assert by_year[2024] >= 17
