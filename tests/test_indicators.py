@@ -309,3 +309,25 @@ def test_records_is_records_csv_as_a_dataframe(tmp_path):
     # what a notebook does with it: a group-by
     by_year = df[(df.metric == "outcome.total") & (df.applicant == "total")].groupby("year")["value"].sum()
     assert by_year[2024] >= 17
+
+
+def test_a_site_made_by_an_edit_ranks_as_a_fresh_one(peers):
+    """Site.ranked_rates of a Site made by with_reports (the last Site's ranks kept, the edited
+    report's group of peers ranked alone) against the same reports ranked in one pass."""
+    site = load_site(peers, cache=None, jobs=1)
+    site.indicators  # (what a build computes: the next Site starts from it)
+    report = next(r for r in site.reports if site.agency_of[r.path].slug == "xingqing-fagai-wei-00006")
+    figures = [f._replace(value=Decimal(9)) if f.metric == "outcome.disclosed" else f for f in report.figures]
+    edited = Report(**{**report.__dict__, "figures": figures})
+    reports = [edited if r is report else r for r in site.reports]
+    first = site.with_reports(reports)
+    second = first.with_reports([r for r in reports if r is not edited])  # and a removal after it
+    for made in (first, second):
+        fresh = Site(content_dir=peers, reports=made.reports, agency_of=made.agency_of)
+        for r in made.reports:
+            key = (made.agency_of[r.path].slug, r.year)
+            assert made.ranked_rates(r) == fresh.indicators.of.get(key, ()), key
+        assert "indicators" not in made.__dict__  # (ranked group by group, not in one pass)
+    assert dict(first.ranked_rates(edited))  # the edit's own ranks
+    got = {rate.indicator: rank for rate, rank in first.ranked_rates(edited)}
+    assert got["rate.disclosed"].rank == 1

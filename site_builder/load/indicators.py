@@ -85,39 +85,54 @@ def _ids(side: str, era: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _printed(f: Figure | None) -> bool:
-    return f is not None and (f.origin != "derived" or bool(catalogue.metric(f.metric).formula))
+@lru_cache(maxsize=8)
+def _specs(era: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(rate id, numerator ids, denominator ids) of each rate the era has, in catalogue order."""
+    return tuple((m.id, *got) for m in catalogue.rates() if (got := terms(m.id, era)) is not None)
 
 
-def _count(inputs: list[Figure]) -> int | None:
+@lru_cache(maxsize=1)
+def _sums() -> frozenset[str]:
+    """The rows the catalogue defines as the template's own sum of printed rows."""
+    return frozenset(m.id for m in catalogue.metrics() if m.formula)
+
+
+def _inputs(totals: dict[str, Figure], ids: tuple[str, ...], sums: frozenset[str]) -> tuple[tuple[Figure, ...], int] | None:
+    """The printed figures of `ids` and their sum as a whole count, or None when one is not
+    printed (or is no whole count)."""
+    found = []
     total = 0
-    for f in inputs:
-        if f.value != f.value.to_integral_value():
+    for i in ids:
+        f = totals.get(i)
+        if f is None or (f.origin == "derived" and i not in sums):
             return None
-        total += int(f.value)
-    return total
+        v = f.value
+        n = int(v)
+        if n != v:
+            return None
+        total += n
+        found.append(f)
+    return tuple(found), total
 
 
 def report_rates(report: Report, totals: dict[str, Figure]) -> tuple[Rate, ...]:
     """The report's rates, in catalogue order, from its figures of the total column (`totals`:
-    site.report_totals(report))."""
+    its printed figures by metric, as site.report_totals() indexes them)."""
     out = []
     broken = None
-    for m in catalogue.rates():
-        ids = terms(m.id, report.era)
-        if ids is None:
+    sums = _sums()
+    for rate_id, top_ids, bottom_ids in _specs(report.era):
+        bottom = _inputs(totals, bottom_ids, sums)
+        if bottom is None or bottom[1] <= 0:
             continue
-        top = [totals.get(i) for i in ids[0]]
-        bottom = [totals.get(i) for i in ids[1]]
-        if not all(map(_printed, top)) or not all(map(_printed, bottom)):
+        top = _inputs(totals, top_ids, sums)
+        if top is None:
             continue
-        n, d = _count(top), _count(bottom)
-        if n is None or d is None or d <= 0:
-            continue
+        (top_figures, n), (bottom_figures, d) = top, bottom
         if broken is None:
             broken = [c for c in report.checks if c.applicant == "total" and not c.passed]
-        flags = tuple(sorted({c.rule for c in broken if _involves(c.rule, ids[0] + ids[1])})) if broken else ()
-        out.append(Rate(m.id, n, d, rounded(n, d, 4), rounded(n * 100, d, 1), tuple(top), tuple(bottom), flags))
+        flags = tuple(sorted({c.rule for c in broken if _involves(c.rule, top_ids + bottom_ids)})) if broken else ()
+        out.append(Rate(rate_id, n, d, rounded(n, d, 4), rounded(n * 100, d, 1), top_figures, bottom_figures, flags))
     return tuple(out)
 
 
@@ -153,11 +168,10 @@ def _involves(rule: str, inputs: tuple[str, ...]) -> bool:
     return False
 
 
-def rate_figures(report: Report, totals: dict[str, Figure]) -> dict[str, Figure]:
+def rate_figures(rates: tuple[Rate, ...]) -> dict[str, Figure]:
     """Each rate as a figure of the total column (its percentage, the line of its denominator's
     first input), for the indexes a figure page reads (Site.figure_entries)."""
-    return {r.indicator: Figure(r.indicator, r.percent, r.denominator_inputs[0].line, origin="rate")
-            for r in report_rates(report, totals)}
+    return {r.indicator: Figure(r.indicator, r.percent, r.denominator_inputs[0].line, origin="rate") for r in rates}
 
 
 # ---------------------------------------------------------------- peers
@@ -183,42 +197,52 @@ class Indicators(NamedTuple):
     frame: "pandas.DataFrame"
 
 
-def compute(site) -> Indicators:
-    """The rates of every report of `site` (a load.site.Site, which asks for them: not imported
-    here) and their ranks. Picking each report's printed
-    inputs is a pass over its totals; the ranks and group sizes are pandas group-bys."""
+def compute(site, reports=None) -> Indicators:
+    """The rates of `reports` (by default every report of `site`, a load.site.Site, which asks
+    for them: not imported here) and their ranks among the reports given. Each report's rates
+    are the Site's (Site.rates_of); the ranks and group sizes are pandas group-bys."""
     import pandas as pd  # (imported when a build first asks for a rate: ~0.3 s)
 
     rows = []
     rates: list[Rate] = []
-    for r in site.reports:
-        a = site.agency_of[r.path]
+    agency_of, rates_of = site.agency_of, site.rates_of
+    for r in site.reports if reports is None else reports:
+        a = agency_of[r.path]
         key = peer_key(a, r.year)
-        for rate in report_rates(r, site.totals_of(r)):
+        level, place = (a.level, peer_place(a)) if key is not None else ("", "")
+        for rate in rates_of(r):
             rows.append((a.name, a.slug, r.year, rate.indicator, rate.numerator, rate.denominator,
-                         " ".join(rate.flags), a.level if key else "", peer_place(a) if key else ""))
+                         " ".join(rate.flags), level, place))
             rates.append(rate)
     df = pd.DataFrame(rows, columns=["agency", "agency_slug", "year", "indicator", "numerator", "denominator",
                                      "flag", "level", "place"])
-    df["numerator"] = df["numerator"].astype("int64")
-    df["denominator"] = df["denominator"].astype("int64")
+    df = df.astype({"year": "int64", "numerator": "int64", "denominator": "int64"})
     df["value"] = [rate.value for rate in rates]
     # ranked on the exact ratio (as a float: the correctly rounded quotient of two integers, so
     # equal fractions, 1/3 and 2/6, are equal floats and share a rank)
     ratio = df["numerator"] / df["denominator"]
-    ranked = df["level"] != ""
-    groups = [df["indicator"], df["year"], df["level"], df["place"]]
-    rank = ratio[ranked].groupby([g[ranked] for g in groups]).rank(method="min", ascending=False)
-    size = df[ranked].groupby([g[ranked] for g in groups])["agency_slug"].transform("size")
-    df["rank"] = rank.reindex(df.index).astype("Int64")
-    df["peers"] = size.reindex(df.index).astype("Int64")
-    df.loc[df["peers"] < 2, "rank"] = pd.NA
+    ranked = (df["level"] != "").to_numpy()
+    by = [df[c][ranked] for c in ("indicator", "year", "level", "place")]
+    rank = ratio[ranked].groupby(by).rank(method="min", ascending=False)
+    size = ratio[ranked].groupby(by).transform("size")
+    ranks = rank.reindex(df.index).to_numpy(dtype=float, na_value=0.0).astype(int).tolist()
+    sizes = size.reindex(df.index).to_numpy(dtype=float, na_value=0.0).astype(int).tolist()
     of: dict[tuple[str, int], list] = {}
-    for rate, slug, year, rk, n, level, place in zip(rates, df["agency_slug"], df["year"], df["rank"], df["peers"],
-                                                     df["level"], df["place"]):
-        of.setdefault((slug, int(year)), []).append(
-            (rate, None if rk is pd.NA else Rank(int(rk), int(n), place, level)))
+    for rate, slug, year, rk, n, level, place in zip(rates, df["agency_slug"].tolist(), df["year"].tolist(), ranks,
+                                                     sizes, df["level"].tolist(), df["place"].tolist()):
+        # (no rank where the agency is alone in its group)
+        of.setdefault((slug, year), []).append((rate, Rank(rk, n, place, level) if n > 1 else None))
     return Indicators({k: tuple(v) for k, v in of.items()}, df[list(COLUMNS)])
+
+
+def peer_reports(site, report: Report) -> list[Report]:
+    """The reports ranked with `report` (its own among them): those of its year whose agencies
+    have its agency's level and place; itself alone when it has no peers."""
+    agency_of = site.agency_of
+    key = peer_key(agency_of[report.path], report.year)
+    if key is None:
+        return [report]
+    return [r for r in site.reports_in(report.year) if peer_key(agency_of[r.path], r.year) == key]
 
 
 def indicators_csv(ind: Indicators) -> bytes:

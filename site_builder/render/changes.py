@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from site_builder.model import Report
-from site_builder.load.indicators import peer_key, rate_figures, report_rates
-from site_builder.load.site import Site, metrics_of, not_in_both, report_totals
+from site_builder.load.indicators import peer_reports, rate_figures
+from site_builder.load.site import Site, metrics_of, not_in_both, totals_and_rates
 
 
 def _metrics(report: Report | None) -> frozenset[str]:
@@ -92,7 +92,7 @@ def diff(old: Site, new: Site) -> Changes | None:
         else:
             ch.metrics |= _metrics(before) | _metrics(after)
         if _rates(before) != _rates(after):
-            ch.ranked |= _peers(old, before) | _peers(new, after)
+            ch.ranked |= _moved(old, before, new, after)
         if _broken(before) != _broken(after):
             ch.quality = True
         if before is None or after is None:
@@ -118,27 +118,29 @@ def diff(old: Site, new: Site) -> Changes | None:
 
 def _edited_rates(before: Report, after: Report) -> set[str]:
     """The rates (their figures: value, line) that differ between two versions of a report."""
-    a, b = rate_figures(before, report_totals(before)), rate_figures(after, report_totals(after))
+    a, b = rate_figures(totals_and_rates(before)[1]), rate_figures(totals_and_rates(after)[1])
     return {m for m in a.keys() | b.keys() if a.get(m) != b.get(m)}
 
 
 def _rates(report: Report | None) -> tuple:
     if report is None:
         return ()
-    return tuple((r.indicator, r.numerator, r.denominator) for r in report_rates(report, report_totals(report)))
+    return tuple((r.indicator, r.numerator, r.denominator) for r in totals_and_rates(report)[1])
 
 
 def _broken(report: Report | None) -> list:
     return [] if report is None else report.quality
 
 
-def _peers(site: Site, report: Report | None) -> set[tuple[str, int]]:
-    """The reports of the agencies ranked with the report's (the same year, level and place)."""
-    if report is None:
-        return set()
-    key = peer_key(site.agency_of[report.path], report.year)
-    if key is None:
-        return set()
-    agency_of = site.agency_of
-    return {(agency_of[r.path].slug, r.year) for r in site.reports_in(report.year)
-            if peer_key(agency_of[r.path], r.year) == key}
+def _moved(old: Site, before: Report | None, new: Site, after: Report | None) -> set[tuple[str, int]]:
+    """The reports ranked with the edited one (before or after the edit) whose ranks differ
+    between the two Sites: only their pages show anything else."""
+    def ranks(site: Site, report: Report | None) -> dict[tuple[str, int], list]:
+        if report is None:
+            return {}
+        agency_of = site.agency_of
+        return {(agency_of[r.path].slug, r.year): [(rate.indicator, rank) for rate, rank in site.ranked_rates(r)]
+                for r in peer_reports(site, report)}
+
+    a, b = ranks(old, before), ranks(new, after)
+    return {key for key in a.keys() | b.keys() if a.get(key) != b.get(key)}

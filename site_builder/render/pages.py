@@ -94,7 +94,7 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
             "agency": agency,
             "reports": reports,
             "yoy": (yoy := views.yoy_table(site, reports)),
-            "rate_rows": views.rate_rows(site, agency.slug, yoy.years),
+            "rate_rows": views.rate_rows(site, reports),
             # each year's checks and how many broke: the agency's data-quality record
             "track": [views.TrackRecord(r.year, len(r.checks), len(r.quality)) for r in reports],
             "broken": broken,
@@ -132,7 +132,7 @@ def report_page(site: Site, report: Report) -> Page:
             "next_url": next_ and urls.report(agency.slug, next_.year),
             "original": original_url(site, report),
             # ((Rate, Rank | None), ...): the report's rates and their ranks among its peers
-            "rates": site.indicators.of.get((agency.slug, report.year), ()),
+            "rates": site.ranked_rates(report),
         },
         og_type="article",
     )

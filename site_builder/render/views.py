@@ -67,8 +67,9 @@ def warm(site: Site) -> None:
     walked them again and again (1.0 of the 1.2 s this took at 20,000 reports)."""
     with gc_paused(freeze_over=FREEZE_OVER):
         site.metrics_with_data
-        site.figure_entries  # (and each report's totals)
+        site.figure_entries  # (and each report's totals and rates)
         site.reports_by_year
+        site.indicators  # the ranks every report page shows (and the dev server's next Site keeps)
 
 
 def metric_index(site: Site) -> tuple:
@@ -511,10 +512,10 @@ class RateRow(NamedTuple):
     cells: list  # per year of the agency's table: its Rate, or None (no rate that year)
 
 
-def rate_rows(site: Site, slug: str, years: list[int]) -> list[RateRow]:
-    """The agency's rates year over year (a row per rate any of its reports has)."""
-    of = site.indicators.of
-    by_year = [{rate.indicator: rate for rate, _ in of.get((slug, y), ())} for y in years]
+def rate_rows(site: Site, reports: list[Report]) -> list[RateRow]:
+    """The agency's rates year over year (`reports`: its reports, by year; a row per rate any of
+    them has)."""
+    by_year = [{rate.indicator: rate for rate in site.rates_of(r)} for r in sorted(reports, key=lambda r: r.year)]
     return [RateRow(m, [got.get(m.id) for got in by_year]) for m in catalogue.rates()
             if any(m.id in got for got in by_year)]
 
