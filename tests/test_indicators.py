@@ -124,8 +124,9 @@ def test_indicators_csv(seeds, tmp_path):
 
     # /quality/: the seeds' four broken checks of 东花市街道 2019, each with its line
     quality = BeautifulSoup((out / "quality" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    table = quality.find("h3", id="donghuashi").find_next("table")
-    rows = table.find("tbody").find_all("tr")
+    group = quality.find("tbody", id="donghuashi")
+    assert group.find("th").get_text(strip=True) == "东花市街道"
+    rows = group.find_all("tr")[1:]
     assert len(rows) == 4
     assert {r.find("code").text for r in rows} == {"t3.balance", "t3.outcome_total"}
     for r in rows:

@@ -451,7 +451,7 @@ def check_views(report: Report, figures=None) -> list[CheckView]:
 
 # the /quality/ page lists at most this many broken checks (the agencies with the most breaks
 # first): a province's 2,000 reports with breaks would be megabytes; data/quality.csv has them all
-QUALITY_ROWS = 600
+QUALITY_ROWS = 500
 QUALITY_TOP = 20  # agencies in the table of the most breaks
 
 
@@ -472,6 +472,7 @@ class QualityView:
     listed: list[tuple[Agency, list[tuple[Report, CheckResult]]]]
     shown: int  # broken checks listed
     total: int  # broken checks in the Site
+    rules: list[tuple[str, str]]  # (rule, its text) of the rules listed, once each
 
 
 def quality_view(site: Site) -> QualityView:
@@ -501,7 +502,8 @@ def quality_view(site: Site) -> QualityView:
     return QualityView(
         [QualityCount(str(y), *years[y]) for y in sorted(years)],
         [QualityCount(p, *provinces[p]) for p in sorted(provinces, key=lambda p: (p == "", p))],
-        top, listed, shown, sum(len(v) for v in per_agency.values()))
+        top, listed, shown, sum(len(v) for v in per_agency.values()),
+        sorted({(c.rule.partition(":")[0], c.description) for _, rows in listed for _, c in rows}))
 
 
 # ---------------------------------------------------------------- an agency's rates and record
