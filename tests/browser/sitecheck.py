@@ -72,6 +72,8 @@ def page_types(root: Path) -> dict[str, str]:
     if metric:
         types["metrics"] = "/metrics/"
         types["metric"] = f"/metrics/{metric}/"
+    if (root / "quality" / "index.html").is_file():
+        types["quality"] = "/quality/"
     for stem in ("about", "methodology"):
         if (root / stem / "index.html").is_file():
             types[stem] = f"/{stem}/"
@@ -88,7 +90,7 @@ def _exists(root: Path, url: str) -> bool:
 # Every page type, including the list pages and a pre-2019 report (统计表 instead of tables 二三四).
 EXPECTED_TYPES = (
     "home", "agencies", "agency", "report", "report-old", "years", "year", "metrics", "metric",
-    "about", "methodology", "404",
+    "quality", "about", "methodology", "404",
 )
 
 
