@@ -182,6 +182,10 @@ def test_a_missing_input_gives_no_rate():
     for figures, gone in ((partial, "rate.disclosed"), (unclear, "rate.unable")):
         r = _report("b.txt", "2021", figures)
         assert gone not in {x.indicator for x in indicators.report_rates(r, report_totals(r))}
+    approximate = _report("f.txt", "2021", FULL)
+    approximate.figures = [f._replace(approximate=True) if f.metric == "outcome.total" else f
+                           for f in approximate.figures]
+    assert indicators.report_rates(approximate, report_totals(approximate)) == ()  # "办结8余件": a lower bound
     # a derived figure counts only where the catalogue defines the row as the template's sum
     derived_total = _report("c.txt", "2021", FULL, origin={"outcome.total": "derived"})
     assert indicators.report_rates(derived_total, report_totals(derived_total)) == ()

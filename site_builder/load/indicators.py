@@ -4,8 +4,8 @@ among its peers.
 A rate is computed per report from its total column, only where every input is printed and the
 denominator is above 0: a figure the parser derived counts as printed only when the catalogue
 defines its row as the template's own sum (catalogue.Metric.formula; the parser derives it only
-when every row of the sum is printed). Inputs are whole counts (件); a report whose input is not
-one gets no rate. The arithmetic is exact (integers): the fraction is rounded half-up (四舍五入,
+when every row of the sum is printed). Inputs are whole, exact counts (件); a report whose input
+is not one (or is printed as a lower bound, "300余件") gets no rate. The arithmetic is exact (integers): the fraction is rounded half-up (四舍五入,
 as the reports round) to 4 decimals for data/indicators.csv, the percentage half-up to one
 decimal for the pages: 1/16 is 0.0625 and 6.3%, 1/32 is 0.0313.
 
@@ -99,12 +99,12 @@ def _sums() -> frozenset[str]:
 
 def _inputs(totals: dict[str, Figure], ids: tuple[str, ...], sums: frozenset[str]) -> tuple[tuple[Figure, ...], int] | None:
     """The printed figures of `ids` and their sum as a whole count, or None when one is not
-    printed (or is no whole count)."""
+    printed, is printed as a lower bound ("办结300余件") or is no whole count."""
     found = []
     total = 0
     for i in ids:
         f = totals.get(i)
-        if f is None or (f.origin == "derived" and i not in sums):
+        if f is None or f.approximate or (f.origin == "derived" and i not in sums):
             return None
         v = f.value
         n = int(v)
