@@ -135,6 +135,17 @@ def test_indicators_csv(seeds, tmp_path):
         assert cells[5].find("a")["href"] == "/agencies/donghuashi/2019/#L77"
     assert quality.find("a", href="/quality/") is not None  # in the navigation
 
+    def counts(section: str) -> dict[str, list[str]]:
+        table = quality.find("h2", id=section).find_next("table")
+        return {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr("td")] for tr in table.tbody("tr")}
+
+    by_year = counts("years")
+    assert by_year["2019"] == ["2", "1", "4"]  # 东花市街道 and 平潭 2019: one breaks four rules
+    assert by_year["2024"] == ["2", "0", "0"]
+    assert counts("provinces")["北京市"] == ["4", "1", "4"]  # 建国门 2011 and 2024, 东花市 2019, 陶然亭 2017
+    most = quality.find("h2", id="most").find_next("table").tbody("tr")
+    assert [tr.th.get_text(strip=True) for tr in most] == ["东花市街道"]
+
 
 # ---------------------------------------------------------------- flags, missing inputs
 
