@@ -93,7 +93,7 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
         {
             "agency": agency,
             "reports": reports,
-            "yoy": (yoy := views.yoy_table(site, reports)),
+            "yoy": views.yoy_table(site, reports),
             "rate_rows": views.rate_rows(site, reports),
             # each year's checks and how many broke: the agency's data-quality record
             "track": [views.TrackRecord(r.year, len(r.checks), len(r.quality)) for r in reports],
