@@ -66,11 +66,41 @@ def edit(content: Path, i: int, step: int = 7, written: list | None = None, file
     return report
 
 
+_DISCLOSED = re.compile(r"（一）予以公开((?:[ \t]+\d+){7})")
+
+
+def edit_rate(content: Path, i: int, step: int = 7, files: list[Path] | None = None) -> Path:
+    """Change one report's table 三 予以公开 row (its first column and its total, by `step`): its
+    rates change, and so may its peers' ranks. The i-th report, from the middle one on, whose
+    row is printed on one line."""
+    files = files if files is not None else sorted((content / "reports").glob("*.txt"))
+    start = len(files) // 2 + 97 * i
+    for k in range(len(files)):
+        report = files[(start + k) % len(files)]
+        data = report.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        m = _DISCLOSED.search(text)
+        if m is None:
+            continue
+        cells = re.split(r"([ \t]+)", m.group(1))  # ["", sep, n, sep, n ...]
+        nums = cells[2::2]
+        nums[0], nums[-1] = str(int(nums[0]) + step), str(int(nums[-1]) + step)
+        cells[2::2] = nums
+        report.write_bytes((text[: m.start(1)] + "".join(cells) + text[m.end(1):]).encode("utf-8"))
+        return report
+    raise SystemExit("no report with a one-line 予以公开 row to edit")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("content", type=Path)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--edits", type=int, default=3)
+    ap.add_argument("--rate", action="store_true",
+                    help="edit a table 三 予以公开 row (rates and peer ranks change), not a 主动公开 figure")
     ap.add_argument("--same", action="store_true",
                     help="edit one report again and again (fixing one report), not another each time")
     ap.add_argument("--jobs", type=int, default=None)
@@ -137,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     totals = []
     try:
         for i in range(args.edits):
-            report = edit(content, 0 if args.same else i, step=7 + i)
+            report = (edit_rate if args.rate else edit)(content, 0 if args.same else i, step=7 + i)
             time.sleep(0.01)
             rendered.clear()
             t = Timings()

@@ -87,10 +87,24 @@ def _watch(parent: int) -> None:
 def on_interrupt(signum, frame) -> None:
     """The build's handler of SIGTERM and SIGINT: its workers stopped, then KeyboardInterrupt,
     which unwinds the build (its staging folder removed, the previous site kept) to the CLI's
-    "interrupted"."""
+    "interrupted".
+
+    A signal that lands in the logging module's code is put off until the code after it runs
+    (the signal raised again: this handler runs at the next instruction that can take it).
+    logging, which pandas imports for the rates' ranks, runs in this process after each fork of a
+    pool's worker (os.register_at_fork), where an exception cannot go on: it would be printed as
+    "Exception ignored" and lost, and the build would not stop."""
+    if frame is not None and _in_logging(frame):
+        signal.raise_signal(signum)
+        return
     threading.excepthook = _quiet_cancelled_pool
     stop_children()
     raise KeyboardInterrupt
+
+
+def _in_logging(frame) -> bool:
+    logging = sys.modules.get("logging")
+    return logging is not None and frame.f_code.co_filename == logging.__file__
 
 
 def _quiet_cancelled_pool(args) -> None:

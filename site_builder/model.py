@@ -51,7 +51,8 @@ class Figure(NamedTuple):
     line: int  # 1-based line in the report's text (for PDFs, the line of the extracted text)
     applicant: str = "total"
     approximate: bool = False
-    # "table" (t2/t3/t4), "stat" (pre-2019 统计表), "prose", or "derived" (computed from other rows)
+    # "table" (t2/t3/t4), "stat" (pre-2019 统计表), "prose", or "derived" (computed from other rows);
+    # "rate": a rate (load/indicators.py) in the indexes of figures, never in a report
     origin: str = "table"
     # set when a run-together cell was split with the template's own identities
     recovered: bool = False

@@ -55,10 +55,11 @@ def data_rows(chart):
 
 
 def all_charts(site, kinds=None):
-    from site_builder.catalogue import metrics
+    from site_builder.catalogue import by_id
 
+    # (every row of the catalogue: a rate's figure page has its chart too)
     return [c for a in site.agencies for c in agency_charts(site, a.slug, kinds)] + [
-        c for m in metrics() if (c := metric_chart(site, m.id, kinds)) is not None]
+        c for m in by_id().values() if (c := metric_chart(site, m.id, kinds)) is not None]
 
 
 # --- what the charts show ---------------------------------------------------------------------------

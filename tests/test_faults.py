@@ -468,3 +468,27 @@ def test_an_environment_error_names_the_site_file_a_staging_file_was_to_become(c
     assert str(environment_error(OSError(code, os.strerror(code), str(staged)), out)) == (
         f"{words} writing {out}/agencies/a/index.html: the previous site is untouched")
     assert environment_error(OSError(errno.EINVAL, "invalid"), out) is None  # not the environment's: a traceback
+
+
+def test_a_stop_signal_inside_logging_is_put_off_until_after_it(monkeypatch):
+    """logging's at-fork callback (pandas imports logging) cannot pass an exception on: a stop
+    signal landing there is raised again, to be taken after it; anywhere else it stops the build."""
+    import logging
+    import sys as _sys
+
+    from site_builder import lifeline
+
+    import threading
+
+    raised = []
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)  # (on_interrupt sets it)
+    monkeypatch.setattr(signal, "raise_signal", raised.append)
+    monkeypatch.setattr(lifeline, "stop_children", lambda: None)
+    code = compile("import sys\nframe = sys._getframe()\n", logging.__file__, "exec")
+    scope: dict = {}
+    exec(code, scope)
+    assert lifeline.on_interrupt(signal.SIGTERM, scope["frame"]) is None
+    assert raised == [signal.SIGTERM]
+    with pytest.raises(KeyboardInterrupt):
+        lifeline.on_interrupt(signal.SIGTERM, _sys._getframe())
+    assert raised == [signal.SIGTERM]

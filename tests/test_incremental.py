@@ -532,7 +532,7 @@ def test_a_recent_file_is_compared_by_its_bytes(tmp_path):
     assert not Manifest("code", {}, scan([tmp_path])).same_inputs(first)
 
 
-DOWNLOADS = ("data/records.csv", "data/records.json", "data/quality.csv", "data/notes.csv")
+DOWNLOADS = ("data/records.csv", "data/records.json", "data/quality.csv", "data/notes.csv", "data/indicators.csv")
 
 
 def _defer(s: Session) -> tuple[dict, dict]:

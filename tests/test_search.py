@@ -73,6 +73,7 @@ def test_documents_cover_agencies_years_metrics_and_prose_pages_in_a_fixed_order
     assert urls[len(agencies) : len(agencies) + len(years)] == years
     metrics = [d for d in seed_docs if d.kind == "metric"]
     present = {f.metric for r in site.reports for f in r.figures}
+    present |= set(site.indicators.frame["indicator"])  # (the rates' figure pages)
     assert {d.url for d in metrics} == {f"/metrics/{m}/" for m in present}
     disclosed = by_url(seed_docs)["/metrics/outcome.disclosed/"]
     assert disclosed.title == "予以公开 Disclosed in full"

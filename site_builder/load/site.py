@@ -27,6 +27,7 @@ from site_builder.exceptions import ReportError
 from site_builder.gcpause import gc_paused
 from site_builder.load import regions as regions_mod
 from site_builder.load.pinyin import Pinyin, by_initial
+from site_builder.load import indicators as indicators_mod
 from site_builder.model import APPLICANTS, Agency, Diagnostic, Figure, Record, Report
 
 _METRIC = attrgetter("metric")
@@ -68,16 +69,30 @@ class Edit:
 
 
 def report_totals(report: Report) -> dict[str, Figure]:
-    """metric -> the report's figure of the total column (the first, as Report.figure() returns)."""
+    """metric -> the report's figure of the total column (the first, as Report.figure() returns),
+    and its rates (rate.*: their percentage, load/indicators.py), so that every index of figures
+    (a figure's page, its charts) has them as it has a printed figure."""
+    return totals_and_rates(report)[0]
+
+
+def totals_and_rates(report: Report) -> tuple[dict[str, Figure], tuple[indicators_mod.Rate, ...]]:
+    """(report_totals(report), the report's rates)."""
     index: dict[str, Figure] = {}
     for f in report.figures:
         if f.applicant == "total" and f.metric not in index:
             index[f.metric] = f
-    return index
+    rates = indicators_mod.report_rates(report, index)
+    if rates:
+        index.update(indicators_mod.rate_figures(rates))
+    return index, rates
 
 
 def metrics_of(report: Report) -> frozenset[str]:
-    """The metrics the report gives a figure of (any column)."""
+    """The metrics the report gives a figure of (any column), and its rates."""
+    return printed_metrics_of(report).union([r.indicator for r in totals_and_rates(report)[1]])
+
+
+def printed_metrics_of(report: Report) -> frozenset[str]:
     return frozenset(map(_METRIC, report.figures))
 
 
@@ -166,19 +181,33 @@ class Site:
     # ------------------------------------------------------------ figures
 
     @cached_property
-    def _totals(self) -> dict[str, tuple[Report, dict[str, Figure]]]:
-        # report path -> (the report, report_totals()), filled as reports are asked for. Totals
-        # only: at 20,000 reports an index of every column would hold millions of entries.
+    def _totals(self) -> dict[str, tuple[Report, dict[str, Figure], tuple]]:
+        # report path -> (the report, *totals_and_rates()), filled as reports are asked for.
+        # Totals only: at 20,000 reports an index of every column would hold millions of entries.
         return {}
 
-    def totals_of(self, report: Report) -> dict[str, Figure]:
-        """metric -> the report's figure of the total column (what every page but the report's
-        own compares): Report.figure() scans the figure list, and pages ask tens of thousands
-        of times. Kept for each report of the Site (checked to be the very report asked for)."""
+    def _entry(self, report: Report) -> tuple:
         entry = self._totals.get(report.path)
         if entry is None or entry[0] is not report:
-            entry = self._totals[report.path] = (report, report_totals(report))
-        return entry[1]
+            entry = self._totals[report.path] = (report, *totals_and_rates(report))
+        return entry
+
+    def totals_of(self, report: Report) -> dict[str, Figure]:
+        """metric -> the report's figure of the total column, and its rates (what every page but
+        the report's own compares): Report.figure() scans the figure list, and pages ask tens of
+        thousands of times. Kept for each report of the Site (checked to be the very report
+        asked for)."""
+        return self._entry(report)[1]
+
+    def rates_of(self, report: Report) -> tuple[indicators_mod.Rate, ...]:
+        """The report's rates (load/indicators.py), kept with its totals."""
+        return self._entry(report)[2]
+
+    def _metrics_of(self, report: Report) -> frozenset[str]:
+        """metrics_of(report), its rates read from the Site's index."""
+        printed = printed_metrics_of(report)
+        rates = self._entry(report)[2]
+        return printed.union([r.indicator for r in rates]) if rates else printed
 
     @cached_property
     def metric_counts(self) -> Mapping[str, int]:
@@ -187,7 +216,7 @@ class Site:
         counts: Counter = Counter()
         by_names: Counter = Counter()  # reports of one template give the same metrics: counted once
         for r in self.reports:
-            by_names[metrics_of(r)] += 1
+            by_names[self._metrics_of(r)] += 1
         for names, n in by_names.items():
             for name in names:
                 counts[name] += n
@@ -195,9 +224,9 @@ class Site:
 
     @cached_property
     def metrics_with_data(self) -> tuple[Metric, ...]:
-        """The metrics any report gives (any column), in catalogue order."""
+        """The metrics any report gives (any column), and the rates any report has, in catalogue order."""
         counts = self.metric_counts
-        return tuple(m for m in catalogue.metrics() if m.id in counts)
+        return tuple(m for m in catalogue.by_id().values() if m.id in counts)  # (rates last)
 
     @cached_property
     def figure_entries(self) -> Mapping[str, list[Entry]]:
@@ -237,6 +266,37 @@ class Site:
                     run = by_year[e[1]] = []
                 run.append(e)
             got = self._metric_entries[metric_id] = MetricEntries(by_year, len({e[0] for e in entries}))
+        return got
+
+    @cached_property
+    def indicators(self) -> indicators_mod.Indicators:
+        """Every report's rates (catalogue.rates()) and their ranks among the agency's peers
+        (load/indicators.py), in one pass of pandas: data/indicators.csv reads it, and the
+        report pages of a Site not made by an edit (ranked_rates)."""
+        return indicators_mod.compute(self)
+
+    @cached_property
+    def _ranked(self) -> dict[tuple[str, int], tuple]:
+        return {}  # (slug, year) -> its rates ranked, for the peer groups ranked alone
+
+    def ranked_rates(self, report: Report) -> tuple[tuple[indicators_mod.Rate, indicators_mod.Rank | None], ...]:
+        """The report's rates, each with its rank among its peers (or None). A Site made by
+        with_reports keeps the last one's ranks of the peer groups no changed report is in, and
+        ranks each of the others alone when a page asks (a province's 20,000 reports are ranked
+        in ~0.5 s; an edit's group of peers in milliseconds)."""
+        agency = self.agency_of[report.path]
+        key = (agency.slug, report.year)
+        inherited = self.__dict__.get("_rates_inherited")
+        if inherited is None or "indicators" in self.__dict__:
+            return self.indicators.of.get(key, ())
+        of, stale_groups, stale_reports = inherited
+        if key not in stale_reports and indicators_mod.peer_key(agency, report.year) not in stale_groups:
+            return of.get(key, ())
+        got = self._ranked.get(key)
+        if got is None:
+            group = indicators_mod.peer_reports(self, report)
+            self._ranked.update(indicators_mod.compute(self, group).of)
+            got = self._ranked.setdefault(key, ())  # (a report without rates)
         return got
 
     # ------------------------------------------------------------ values derived elsewhere, kept
@@ -320,9 +380,9 @@ class Site:
         if "metric_counts" in self.__dict__:
             counts = Counter(self.metric_counts)
             for r in gone:
-                counts.subtract(metrics_of(r))
+                counts.subtract(self._metrics_of(r))
             for r in came:
-                counts.update(metrics_of(r))
+                counts.update(new._metrics_of(r))
             carried["metric_counts"] = MappingProxyType(dict(+counts))  # (+: drops the metrics no report gives)
         if "figure_entries" in self.__dict__:
             edits: dict[str, dict[tuple[str, int], Figure | None]] = {}
@@ -347,6 +407,13 @@ class Site:
         if "initials" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
             carried["initials"] = self.initials
         carried["_inherited"] = self._handed_on(edit)
+        if "indicators" in self.__dict__ or "_rates_inherited" in self.__dict__:
+            # the ranks of every peer group but the changed reports' (before and after)
+            of, groups, stale = (self.indicators.of, frozenset(), frozenset()) if "indicators" in self.__dict__ \
+                else self.__dict__["_rates_inherited"]
+            groups |= {indicators_mod.peer_key(self.agency_of[r.path], r.year) for r in gone}
+            groups |= {indicators_mod.peer_key(agency_of[r.path], r.year) for r in came}
+            carried["_rates_inherited"] = (of, groups - {None}, stale | edit.reports)
         return new
 
     def _groups_after(self, edit: Edit, old_by: dict, new_by: dict, agency_of: dict) -> Groups:
@@ -390,8 +457,8 @@ class Site:
 
 
 # what a Site with the very same reports shares with the one it was made from
-_SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries", "reports_by_year",
-           "_metric_entries", "_kept", "_inherited")
+_SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
+           "reports_by_year", "_metric_entries", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
 
 
 def _dropped(key: tuple, edit: Edit) -> frozenset:

@@ -31,6 +31,7 @@ from site_builder.render import views
 from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
 from site_builder.render.prose import read_pages
+from site_builder.load.indicators import indicators_csv
 from site_builder.load.site import Site
 
 __all__ = ["PROJECT_ROOT", "RenderState", "affected", "diff_previous", "environment", "render_site",
@@ -42,7 +43,7 @@ PARALLEL_MIN_PAGES = 200
 CHUNK_UNITS = 32
 # pages that list every agency or every report giving a figure (tens of ms to a few tenths of a
 # second each at a province's size): handed out first, one per task
-HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric")
+HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric", "quality")
 # the list pages of summed-up year and figure pages: a site that has them has summaries (pandas)
 SUMMED_UP = ("year-list", "metric-list")
 
@@ -261,7 +262,8 @@ def affected(spec, ch) -> bool:
     what a page shows; this is the map from those to the changes.Changes fields)."""
     kind, key = spec.kind, spec.key
     if kind == "report":
-        return key in ch.reports or key[0] in ch.reordered  # its figures; the prev/next links
+        # its figures; the prev/next links; its rates' ranks among the edited reports' peers
+        return key in ch.reports or key[0] in ch.reordered or key in ch.ranked
     if kind == "agency":
         return key in ch.agencies
     if kind == "year":
@@ -286,6 +288,8 @@ def affected(spec, ch) -> bool:
         return key[0] in ch.regions
     if kind == "initial":  # its agencies' report links
         return key[0] in ch.initials
+    if kind == "quality":  # the broken checks, and the reports counted per year and province
+        return ch.quality or ch.added_or_removed
     return False  # prose pages and 404 show no report
 
 
@@ -296,6 +300,7 @@ def _write_downloads(site: Site, out: Output, layout=None, changed: set | None =
     layout = records_files.write(site, out, layout, changed, agency_records=agency_records)
     out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
     out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
+    out.write("data/indicators.csv", indicators_csv(site.indicators))
     return layout
 
 

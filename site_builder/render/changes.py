@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from site_builder.model import Report
 from site_builder.load import regions
-from site_builder.load.site import Site, metrics_of, not_in_both, report_totals
+from site_builder.load.indicators import peer_reports, rate_figures
+from site_builder.load.site import Site, metrics_of, not_in_both, report_totals, totals_and_rates
 
 
 def _metrics(report: Report | None) -> frozenset[str]:
@@ -55,6 +56,10 @@ class Changes:
     # region pages (by path) showing a changed agency's latest report, or counting its reports
     regions: set[tuple[str, ...]] = field(default_factory=set)
     initials: set[str] = field(default_factory=set)  # initial letters whose pages list an agency's years that changed
+    # (slug, year) of the reports whose rates' ranks may move: the peers (load/indicators.py) of
+    # an edited report whose rates changed, its own page aside
+    ranked: set[tuple[str, int]] = field(default_factory=set)
+    quality: bool = False  # some report's broken checks changed: the /quality/ page
 
     @property
     def nothing(self) -> bool:
@@ -94,8 +99,13 @@ def diff(old: Site, new: Site) -> Changes | None:
             report_totals(after).keys() if after is not None else set())
         if before is not None and after is not None and before.era == after.era:
             ch.metrics |= _edited_metrics(before, after)  # (charts join points by era: a new era, all)
+            ch.metrics |= _edited_rates(before, after)
         else:
             ch.metrics |= _metrics(before) | _metrics(after)
+        if _rates(before) != _rates(after):
+            ch.ranked |= _moved(old, before, new, after)
+        if _broken(before) != _broken(after):
+            ch.quality = True
         if before is None or after is None:
             ch.reordered.add(slug)
             ch.added_or_removed = True
@@ -112,6 +122,7 @@ def diff(old: Site, new: Site) -> Changes | None:
             ch.latest = True
             break
     _places(old, new, ch)
+    ch.ranked -= ch.reports
     ch.errors = [(e.location, e.message) for e in old.errors] != [(e.location, e.message) for e in new.errors]
     ch.with_data = new.metric_counts.keys() != old.metric_counts.keys()
     return ch
@@ -132,3 +143,33 @@ def _places(old: Site, new: Site, ch: Changes) -> None:
             ch.regions.update(path[:i] for i in range(len(path) + 1))
             if slug in ch.reordered:
                 ch.initials.add(site.pinyin.initial(site.agency_of[reports[0].path].name))
+
+
+def _edited_rates(before: Report, after: Report) -> set[str]:
+    """The rates (their figures: value, line) that differ between two versions of a report."""
+    a, b = rate_figures(totals_and_rates(before)[1]), rate_figures(totals_and_rates(after)[1])
+    return {m for m in a.keys() | b.keys() if a.get(m) != b.get(m)}
+
+
+def _rates(report: Report | None) -> tuple:
+    if report is None:
+        return ()
+    return tuple((r.indicator, r.numerator, r.denominator) for r in totals_and_rates(report)[1])
+
+
+def _broken(report: Report | None) -> list:
+    return [] if report is None else report.quality
+
+
+def _moved(old: Site, before: Report | None, new: Site, after: Report | None) -> set[tuple[str, int]]:
+    """The reports ranked with the edited one (before or after the edit) whose ranks differ
+    between the two Sites: only their pages show anything else."""
+    def ranks(site: Site, report: Report | None) -> dict[tuple[str, int], list]:
+        if report is None:
+            return {}
+        agency_of = site.agency_of
+        return {(agency_of[r.path].slug, r.year): [(rate.indicator, rank) for rate, rank in site.ranked_rates(r)]
+                for r in peer_reports(site, report)}
+
+    a, b = ranks(old, before), ranks(new, after)
+    return {key for key in a.keys() | b.keys() if a.get(key) != b.get(key)}

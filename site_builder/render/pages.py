@@ -171,6 +171,9 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
             "agency": agency,
             "reports": reports,
             "yoy": views.yoy_table(site, reports),
+            "rate_rows": views.rate_rows(site, reports),
+            # each year's checks and how many broke: the agency's data-quality record
+            "track": [views.TrackRecord(r.year, len(r.checks), len(r.quality)) for r in reports],
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
             "charts": page_charts.agency_charts(site, agency.slug, charts),
@@ -206,6 +209,8 @@ def report_page(site: Site, report: Report) -> Page:
             "next": next_,
             "next_url": next_ and urls.report(agency.slug, next_.year),
             "original": original_url(site, report),
+            # ((Rate, Rank | None), ...): the report's rates and their ranks among its peers
+            "rates": site.ranked_rates(report),
         },
         og_type="article",
     )
@@ -339,7 +344,7 @@ def metrics_page(site: Site) -> Page:
         "metrics.html",
         "指标 Figures",
         "数据目录：本站比较的每一项数据 / the catalogue of figures compared on this site",
-        {"metrics": catalogue.metrics(), "with_data": with_data},
+        {"metrics": catalogue.metrics(), "rates": catalogue.rates(), "with_data": with_data},
     )
 
 
@@ -435,6 +440,18 @@ def metric_list_page(site: Site, metric: catalogue.Metric, n: int, limits: Limit
     )
 
 
+def quality_page(site: Site) -> Page:
+    view = views.quality_view(site)
+    return Page(
+        urls.quality(),
+        "quality.html",
+        "数据质量 Data quality",
+        f"{view.total} 处报告自身数字不符合模板勾稽关系 / {view.total} places where reports break their template's "
+        f"own consistency rules",
+        {"quality": view},
+    )
+
+
 def prose_page(page: ProsePage) -> Page:
     ctx = {"body": page.html, "stem": page.stem}
     if page.stem == "methodology":
@@ -454,7 +471,7 @@ class PageSpec(NamedTuple):
     incremental render builds those its change affects). `kind` and `key` say what the page
     shows: ("report", (slug, year)), ("agency", slug), ("year", year), ("metric", metric id),
     ("page", stem), ("region", (region path, page number)), ("initial", (letter, page number)), or a
-    list page ("index", "agencies", "years", "metrics", "404") with key None.
+    list page ("index", "agencies", "years", "metrics", "quality", "404") with key None.
     (A named tuple: every build lists every page, 22,000 at a province's size, and a frozen
     dataclass took 1.5 µs to make each, a third of the dev server's page listing.)
     """
@@ -489,14 +506,15 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
     agencies, years, metrics, reports_of = site.agencies, site.years, site.metrics_with_data, site.reports_of
     if touched is not None:
         ch = touched
-        edited = ch.agencies | ch.reordered
+        edited = ch.agencies | ch.reordered | {slug for slug, _ in ch.ranked}
         agencies = [a for a in agencies if a.slug in edited]
         years = [y for y in years if y in ch.years]
         metrics = [m for m in metrics if m.id in ch.metrics]
         prose = []  # (a prose page shows no report)
 
         def reports_of(slug: str) -> list[Report]:
-            return [r for r in site.reports_of(slug) if slug in ch.reordered or (slug, r.year) in ch.reports]
+            return [r for r in site.reports_of(slug)
+                    if slug in ch.reordered or (slug, r.year) in ch.reports or (slug, r.year) in ch.ranked]
     specs = [PageSpec(urls.home(), "index", None, partial(index_page, site)),
              PageSpec(urls.agencies(), "agencies", None, partial(agencies_page, site))]
     specs.extend(initial_specs(site, touched))
@@ -522,6 +540,7 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
         specs.extend(PageSpec(urls.metric_list(m.id, n), "metric-list", (m.id, n, entries[start][:2], entries[end - 1][:2]),
                               partial(metric_list_page, site, m, n, limits))
                      for n, (start, end) in enumerate(metric_list_bounds(site, m.id, limits), 1))
+    specs.append(PageSpec(urls.quality(), "quality", None, partial(quality_page, site)))
     specs.extend(PageSpec(urls.page(p.stem), "page", p.stem, partial(prose_page, p)) for p in prose)
     specs.append(PageSpec("/404.html", "404", None, not_found_page, in_sitemap=False))
     return specs

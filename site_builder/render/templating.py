@@ -36,6 +36,7 @@ DOWNLOAD_LABELS: dict[str, tuple[str, str]] = {
     "data/records.json": ("同上，JSON 格式", "the same rows as JSON"),
     "data/quality.csv": ("勾稽关系不符之处", "broken consistency checks"),
     "data/notes.csv": ("数据附注：恢复值、单位换算、缺失的格", "notes: recovered values, unit conversions, missing cells"),
+    "data/indicators.csv": ("各报告的比率（公开率等）及其分子分母", "each report's rates (share disclosed ...), numerator and denominator"),
 }
 
 

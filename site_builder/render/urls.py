@@ -80,6 +80,10 @@ def metric_list(metric_id: str, n: int) -> str:
     return f"/metrics/{metric_id}/page/{n}/"
 
 
+def quality() -> str:
+    return "/quality/"
+
+
 def page(stem: str) -> str:
     return f"/{stem}/"
 

@@ -67,8 +67,9 @@ def warm(site: Site) -> None:
     walked them again and again (1.0 of the 1.2 s this took at 20,000 reports)."""
     with gc_paused(freeze_over=FREEZE_OVER):
         site.metrics_with_data
-        site.figure_entries  # (and each report's totals)
+        site.figure_entries  # (and each report's totals and rates)
         site.reports_by_year
+        site.indicators  # the ranks every report page shows (and the dev server's next Site keeps)
 
 
 def metric_index(site: Site) -> tuple:
@@ -451,3 +452,84 @@ def check_views(report: Report, figures=None) -> list[CheckView]:
         key, target, m = _check_cell(c.rule, c.applicant)
         out.append(CheckView(c, target if key in figures else None, m))
     return out
+
+
+# ---------------------------------------------------------------- data quality, site-wide
+
+# the /quality/ page lists at most this many broken checks (the agencies with the most breaks
+# first): a province's 2,000 reports with breaks would be megabytes; data/quality.csv has them all
+QUALITY_ROWS = 500
+QUALITY_TOP = 20  # agencies in the table of the most breaks
+
+
+class QualityCount(NamedTuple):
+    name: str  # a year, or a province ("" unplaced)
+    reports: int  # reports in it
+    broken: int  # of them with a broken check
+    breaks: int  # broken checks
+
+
+@dataclass
+class QualityView:
+    years: list[QualityCount]
+    provinces: list[QualityCount]
+    # (agency, broken checks over the years, years with a break), the most first
+    top: list[tuple[Agency, int, list[int]]]
+    # (agency, [(report, check), ...]) with the most breaks first, up to QUALITY_ROWS checks in all
+    listed: list[tuple[Agency, list[tuple[Report, CheckResult]]]]
+    shown: int  # broken checks listed
+    total: int  # broken checks in the Site
+    rules: list[tuple[str, str]]  # (rule, its text) of the rules listed, once each
+
+
+def quality_view(site: Site) -> QualityView:
+    years: dict[int, list[int]] = {}
+    provinces: dict[str, list[int]] = {}
+    per_agency: dict[str, list[tuple[Report, CheckResult]]] = {}
+    agency_of = site.agency_of
+    for r in site.reports:
+        a = agency_of[r.path]
+        broken = r.quality
+        for counts in (years.setdefault(r.year, [0, 0, 0]), provinces.setdefault(a.province, [0, 0, 0])):
+            counts[0] += 1
+            counts[1] += bool(broken)
+            counts[2] += len(broken)
+        if broken:
+            per_agency.setdefault(a.slug, []).extend((r, c) for c in broken)
+    agencies = {a.slug: a for a in site.agencies}
+    ranked = sorted(per_agency, key=lambda slug: (-len(per_agency[slug]), slug))
+    top = [(agencies[s], len(per_agency[s]), sorted({r.year for r, _ in per_agency[s]})) for s in ranked[:QUALITY_TOP]]
+    listed, shown = [], 0
+    for slug in ranked:
+        rows = per_agency[slug][:QUALITY_ROWS - shown]
+        if not rows:
+            break
+        listed.append((agencies[slug], rows))
+        shown += len(rows)
+    return QualityView(
+        [QualityCount(str(y), *years[y]) for y in sorted(years)],
+        [QualityCount(p, *provinces[p]) for p in sorted(provinces, key=lambda p: (p == "", p))],
+        top, listed, shown, sum(len(v) for v in per_agency.values()),
+        sorted({(c.rule.partition(":")[0], c.description) for _, rows in listed for _, c in rows}))
+
+
+# ---------------------------------------------------------------- an agency's rates and record
+
+
+class RateRow(NamedTuple):
+    metric: Metric
+    cells: list  # per year of the agency's table: its Rate, or None (no rate that year)
+
+
+def rate_rows(site: Site, reports: list[Report]) -> list[RateRow]:
+    """The agency's rates year over year (`reports`: its reports, by year; a row per rate any of
+    them has)."""
+    by_year = [{rate.indicator: rate for rate in site.rates_of(r)} for r in sorted(reports, key=lambda r: r.year)]
+    return [RateRow(m, [got.get(m.id) for got in by_year]) for m in catalogue.rates()
+            if any(m.id in got for got in by_year)]
+
+
+class TrackRecord(NamedTuple):
+    year: int
+    checks: int  # rules checked
+    broken: int

@@ -80,6 +80,8 @@ def page_types(root: Path) -> dict[str, str]:
             types["region"] = "/regions/beijing-shi/dongcheng-qu/"
         elif district:
             types["region"] = "/" + district[0].relative_to(root).as_posix() + "/"
+    if (root / "quality" / "index.html").is_file():
+        types["quality"] = "/quality/"
     for stem in ("about", "methodology"):
         if (root / stem / "index.html").is_file():
             types[stem] = f"/{stem}/"
@@ -96,7 +98,7 @@ def _exists(root: Path, url: str) -> bool:
 # Every page type, including the list pages and a pre-2019 report (统计表 instead of tables 二三四).
 EXPECTED_TYPES = (
     "home", "agencies", "agency", "report", "report-old", "years", "year", "metrics", "metric",
-    "regions", "region", "about", "methodology", "404",
+    "regions", "region", "quality", "about", "methodology", "404",
 )
 
 
