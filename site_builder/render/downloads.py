@@ -167,6 +167,28 @@ def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
     return csv_text, head + b"".join(flat)
 
 
+def report_columns(report: Report) -> tuple[list, list, list, list]:
+    """The report's rows as columns, in the downloads' order (report_bytes's): each figure's
+    place in the catalogue order (see _ranks: metric, applicant), value, approximate flag and
+    line. For data/records.parquet, which is made column by column."""
+    figures = report.figures
+    keys = list(map(_FIGURE_KEY, figures))
+    ranks = list(map(_RANK, map(_ROWS.__getitem__, keys)))
+    lines = list(map(_LINE, figures))
+    if any(map(gt, ranks, islice(ranks, 1, None))):
+        order = _ORDERS[tuple(ranks)]
+        keys = list(map(keys.__getitem__, order))
+        ranks = list(map(ranks.__getitem__, order))
+        lines = list(map(lines.__getitem__, order))
+    return ranks, [k[2] for k in keys], [k[3] for k in keys], lines
+
+
+def rank_names() -> tuple[list[str], tuple[str, ...]]:
+    """The metric ids and applicant columns a rank (report_columns) is made of:
+    rank = metric's index * len(applicants) + applicant's index."""
+    return [m.id for m in metrics()], APPLICANTS
+
+
 def _in_order(reports: Iterable[Report], agency_of: dict[str, Agency]) -> list[Report]:
     # agency slug, then year (a Site's reports already are; sorting a sorted list is cheap)
     return sorted(reports, key=lambda r: (agency_of[r.path].slug, r.year))

@@ -1,0 +1,140 @@
+"""data/records.parquet: every record in one file, the format journalists load in pandas, R or
+DuckDB, and small enough for a static host at a province's size (the CSV of 20,000 reports is
+hundreds of MB; see README, Data).
+
+The columns and row order are data/records.csv's. Types: agency, agency_slug, metric and
+applicant are dictionary-encoded strings (pandas reads them as categoricals; metric's and
+applicant's categories are the catalogue's order), year int16, value decimal128(38, s) with s the
+most decimals any figure of the site prints (exact: 184.8083 stays 184.8083; never a float),
+approximate bool, source string ("<path>:<line>", as in the CSV).
+
+Built with pyarrow (pandas' parquet engine) column by column from the reports, not row by row
+through a DataFrame: pandas has no exact decimal column. Written with zstd, no timestamps and no
+pandas metadata: the same records give the same bytes (for one pyarrow version, which the file
+names in created_by).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from site_builder.load.site import Site
+from site_builder.numbers import format_number
+from site_builder.render.downloads import RECORD_COLUMNS, rank_names, report_columns
+
+PARQUET = "data/records.parquet"
+# rows per row group: a reader filtering by agency or year skips the others (the file is sorted)
+ROW_GROUP = 256 * 1024
+
+
+def _scale(value: Decimal) -> int:
+    text = format_number(value)
+    return len(text) - text.index(".") - 1 if "." in text else 0
+
+
+def records_parquet(site: Site) -> bytes:
+    """The file's bytes."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    agency_of = site.agency_of
+    ordered = sorted(site.reports, key=lambda r: (agency_of[r.path].slug, r.year))
+    names: dict[str, int] = {}
+    slugs: dict[str, int] = {}
+    name_codes: list[int] = []
+    slug_codes: list[int] = []
+    years: list[int] = []
+    ranks: list[int] = []
+    values: list[Decimal] = []
+    flags: list[bool] = []
+    sources: list[bytes] = []  # each row's source, as pieces: "<path>:" then the line's digits
+    for r in ordered:
+        if not r.figures:
+            continue
+        agency = agency_of[r.path]
+        rk, vs, fs, ls = report_columns(r)
+        n = len(rk)
+        name_codes += [names.setdefault(agency.name, len(names))] * n
+        slug_codes += [slugs.setdefault(agency.slug, len(slugs))] * n
+        years += [r.year] * n
+        ranks += rk
+        values += vs
+        flags += fs
+        head = f"{r.path}:".encode("utf-8")
+        flat = [head, b""] * n
+        flat[1::2] = map(_DIGITS.__getitem__, ls)
+        sources += flat
+    metric_ids, applicants = rank_names()
+    rank = np.array(ranks, dtype=np.int32)
+    distinct = set(values)
+    scale = max(map(_scale, distinct), default=0)
+    unscaled = {v: int(Decimal(format_number(v)).scaleb(scale)) for v in distinct}
+    source_lengths = np.fromiter(map(len, sources), dtype=np.int64, count=len(sources)).reshape(-1, 2).sum(axis=1)
+    # (pyarrow's own conversions of Python lists, numpy arrays and its compute functions import
+    # pandas, 0.4 s of a small site's build: every column is made from its buffers)
+    columns = [
+        _dictionary(np.array(name_codes, dtype=np.int32), list(names)),
+        _dictionary(np.array(slug_codes, dtype=np.int32), list(slugs)),
+        _plain(pa.int16(), np.array(years, dtype=np.int16)),
+        _dictionary(rank // len(applicants), metric_ids),
+        _dictionary(rank % len(applicants), list(applicants)),
+        _decimals(np.array([unscaled[v] for v in values], dtype=np.int64), scale),
+        pa.Array.from_buffers(pa.bool_(), len(flags),
+                              [None, pa.py_buffer(np.packbits(np.array(flags, dtype=bool), bitorder="little"))]),
+        _strings(source_lengths, b"".join(sources)),
+    ]
+    table = pa.Table.from_arrays(columns, names=list(RECORD_COLUMNS))
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", row_group_size=ROW_GROUP, use_dictionary=True,
+                   write_statistics=True, store_schema=True)
+    return sink.getvalue().to_pybytes()
+
+
+class _Digits(dict):
+    """line number -> its digits, made once each."""
+
+    def __missing__(self, line: int) -> bytes:
+        v = self[line] = f"{line}".encode("utf-8")
+        return v
+
+
+_DIGITS = _Digits()
+
+
+def _plain(type_, values):
+    import pyarrow as pa
+
+    return pa.Array.from_buffers(type_, len(values), [None, pa.py_buffer(values)])
+
+
+def _strings(lengths, data: bytes):
+    """A string array of the UTF-8 `data` cut at `lengths`."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int32)  # (a string array holds at most 2 GB)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(lengths), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
+def _dictionary(codes, words: list[str]):
+    import numpy as np
+    import pyarrow as pa
+
+    encoded = [w.encode("utf-8") for w in words]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    return pa.DictionaryArray.from_arrays(_plain(pa.int32(), np.ascontiguousarray(codes, dtype=np.int32)),
+                                          _strings(lengths, b"".join(encoded)))
+
+
+def _decimals(unscaled, scale: int):
+    """decimal128(38, scale) from the values times 10**scale (int64): each value's 16 bytes made
+    in numpy (low word the value, high word its sign), not a Decimal object per row."""
+    import numpy as np
+    import pyarrow as pa
+
+    words = np.empty((len(unscaled), 2), dtype=np.int64)
+    words[:, 0] = unscaled
+    words[:, 1] = unscaled >> 63
+    return pa.Array.from_buffers(pa.decimal128(38, scale), len(unscaled), [None, pa.py_buffer(words)])
