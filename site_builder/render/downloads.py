@@ -167,20 +167,22 @@ def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
     return csv_text, head + b"".join(flat)
 
 
+_METRIC_APPLICANT = itemgetter(*map(Figure._fields.index, ("metric", "applicant")))
+_VALUE = itemgetter(Figure._fields.index("value"))
+_APPROXIMATE = itemgetter(Figure._fields.index("approximate"))
+
+
 def report_columns(report: Report) -> tuple[list, list, list, list]:
     """The report's rows as columns, in the downloads' order (report_bytes's): each figure's
     place in the catalogue order (see _ranks: metric, applicant), value, approximate flag and
-    line. For data/records.parquet, which is made column by column."""
+    line. For data/records.parquet, which is made column by column (in C: map, itemgetter)."""
     figures = report.figures
-    keys = list(map(_FIGURE_KEY, figures))
-    ranks = list(map(_RANK, map(_ROWS.__getitem__, keys)))
-    lines = list(map(_LINE, figures))
+    ranks = list(map(_ranks().__getitem__, map(_METRIC_APPLICANT, figures)))
     if any(map(gt, ranks, islice(ranks, 1, None))):
         order = _ORDERS[tuple(ranks)]
-        keys = list(map(keys.__getitem__, order))
+        figures = list(map(figures.__getitem__, order))
         ranks = list(map(ranks.__getitem__, order))
-        lines = list(map(lines.__getitem__, order))
-    return ranks, [k[2] for k in keys], [k[3] for k in keys], lines
+    return ranks, list(map(_VALUE, figures)), list(map(_APPROXIMATE, figures)), list(map(_LINE, figures))
 
 
 def rank_names() -> tuple[list[str], tuple[str, ...]]:

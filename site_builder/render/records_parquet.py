@@ -42,44 +42,53 @@ def records_parquet(site: Site) -> bytes:
     ordered = sorted(site.reports, key=lambda r: (agency_of[r.path].slug, r.year))
     names: dict[str, int] = {}
     slugs: dict[str, int] = {}
+    # per report: its agency's name and slug, its year, its rows, the length of "<path>:"
     name_codes: list[int] = []
     slug_codes: list[int] = []
     years: list[int] = []
+    counts: list[int] = []
+    heads: list[int] = []
+    # per row
     ranks: list[int] = []
     values: list[Decimal] = []
     flags: list[bool] = []
-    sources: list[bytes] = []  # each row's source, as pieces: "<path>:" then the line's digits
+    digits: list[bytes] = []  # the line number of the source
+    sources: list[bytes] = []  # per report: "<path>:<line>" of each row, joined
     for r in ordered:
         if not r.figures:
             continue
         agency = agency_of[r.path]
         rk, vs, fs, ls = report_columns(r)
-        n = len(rk)
-        name_codes += [names.setdefault(agency.name, len(names))] * n
-        slug_codes += [slugs.setdefault(agency.slug, len(slugs))] * n
-        years += [r.year] * n
+        name_codes.append(names.setdefault(agency.name, len(names)))
+        slug_codes.append(slugs.setdefault(agency.slug, len(slugs)))
+        years.append(r.year)
+        counts.append(len(rk))
         ranks += rk
         values += vs
         flags += fs
         head = f"{r.path}:".encode("utf-8")
-        flat = [head, b""] * n
-        flat[1::2] = map(_DIGITS.__getitem__, ls)
-        sources += flat
+        heads.append(len(head))
+        lines = list(map(_DIGITS.__getitem__, ls))
+        digits += lines
+        sources.append(head + head.join(lines))
+    counts_ = np.array(counts, dtype=np.int64)
     metric_ids, applicants = rank_names()
     rank = np.array(ranks, dtype=np.int32)
-    distinct = set(values)
+    distinct = _Places()  # value -> its place among the distinct values (hashed once a row)
+    value_codes = np.fromiter(map(distinct.__getitem__, values), dtype=np.int32, count=len(values))
     scale = max(map(_scale, distinct), default=0)
-    unscaled = {v: int(Decimal(format_number(v)).scaleb(scale)) for v in distinct}
-    source_lengths = np.fromiter(map(len, sources), dtype=np.int64, count=len(sources)).reshape(-1, 2).sum(axis=1)
+    unscaled = np.array([int(Decimal(format_number(v)).scaleb(scale)) for v in distinct], dtype=np.int64)
+    source_lengths = (np.fromiter(map(len, digits), dtype=np.int64, count=len(digits))
+                      + np.repeat(np.array(heads, dtype=np.int64), counts_))
     # (pyarrow's own conversions of Python lists, numpy arrays and its compute functions import
     # pandas, 0.4 s of a small site's build: every column is made from its buffers)
     columns = [
-        _dictionary(np.array(name_codes, dtype=np.int32), list(names)),
-        _dictionary(np.array(slug_codes, dtype=np.int32), list(slugs)),
-        _plain(pa.int16(), np.array(years, dtype=np.int16)),
+        _dictionary(np.repeat(np.array(name_codes, dtype=np.int32), counts_), list(names)),
+        _dictionary(np.repeat(np.array(slug_codes, dtype=np.int32), counts_), list(slugs)),
+        _plain(pa.int16(), np.repeat(np.array(years, dtype=np.int16), counts_)),
         _dictionary(rank // len(applicants), metric_ids),
         _dictionary(rank % len(applicants), list(applicants)),
-        _decimals(np.array([unscaled[v] for v in values], dtype=np.int64), scale),
+        _decimals(unscaled[value_codes], scale),
         pa.Array.from_buffers(pa.bool_(), len(flags),
                               [None, pa.py_buffer(np.packbits(np.array(flags, dtype=bool), bitorder="little"))]),
         _strings(source_lengths, b"".join(sources)),
@@ -89,6 +98,14 @@ def records_parquet(site: Site) -> bytes:
     pq.write_table(table, sink, compression="zstd", row_group_size=ROW_GROUP, use_dictionary=True,
                    write_statistics=True, store_schema=True)
     return sink.getvalue().to_pybytes()
+
+
+class _Places(dict):
+    """value -> its place among the values seen so far, given on first sight (in that order)."""
+
+    def __missing__(self, value) -> int:
+        v = self[value] = len(self)
+        return v
 
 
 class _Digits(dict):
