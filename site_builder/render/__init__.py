@@ -127,7 +127,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             pending = ch.reports | stale
             if old.records is not None:  # the files the second step will write (a year added, split...)
                 downloads = sorted(list(OTHER_DOWNLOADS) + records_files.planned_files(
-                    site, old.records, pending, records_files.LIMITS))
+                    site, old.records, pending, records_files.LIMITS), key=records_files.file_order)
     elif not parallel:
         write_downloads()
         downloads = _downloads_of(out)
@@ -343,7 +343,7 @@ def _render_page(spec, out: Output, page_env: PageEnv) -> None:
 
 
 def _downloads_of(out: Output) -> list[str]:
-    return sorted(p for p in out.units[("downloads",)] if p.startswith("data/"))
+    return sorted((p for p in out.units[("downloads",)] if p.startswith("data/")), key=records_files.file_order)
 
 
 # the data files every site has besides the record files (a test compares them with an empty site's)
@@ -354,7 +354,8 @@ OTHER_DOWNLOADS = ("data/datapackage.json", "data/metrics.csv", "data/notes.csv"
 def _download_names(site: Site) -> list[str]:
     """The data files the downloads of `site` are expected to be (their names, not their bytes):
     the record files estimated (records_files.expected_files), and the others."""
-    return sorted(list(OTHER_DOWNLOADS) + records_files.expected_files(site, records_files.LIMITS))
+    return sorted(list(OTHER_DOWNLOADS) + records_files.expected_files(site, records_files.LIMITS),
+                  key=records_files.file_order)
 
 
 # multiprocessing and concurrent.futures.process are imported where a render forks (~25 ms of

@@ -13,6 +13,7 @@ import json
 from importlib import resources
 
 from site_builder.model import APPLICANTS
+from site_builder.render.records_files import file_order
 
 METRICS = "data/metrics.csv"
 DATAPACKAGE = "data/datapackage.json"
@@ -100,7 +101,7 @@ def datapackage(sizes: dict[str, int], year_parts: dict[str, tuple] | None = Non
     """The descriptor's text for the data files (their paths under the site, data/..., and
     sizes in bytes). `year_parts`: each record file's keys (records_files.Layout.files), to say
     which agencies each part of a year holds."""
-    files = sorted(p for p in sizes if p.startswith("data/") and p != DATAPACKAGE)
+    files = sorted((p for p in sizes if p.startswith("data/") and p != DATAPACKAGE), key=file_order)
     by_year: dict[str, list[str]] = {}
     for p in files:
         name = p[len("data/"):]
@@ -108,7 +109,7 @@ def datapackage(sizes: dict[str, int], year_parts: dict[str, tuple] | None = Non
             by_year.setdefault(name.split("-")[1].split(".")[0], []).append(name)
     parts: dict[str, tuple[int, int, tuple]] = {}
     for names in by_year.values():
-        for i, name in enumerate(sorted(names, key=lambda n: int(n[:-4].split("-")[2]) if n.count("-") == 2 else 0), 1):
+        for i, name in enumerate(sorted(names, key=file_order), 1):
             for ext in ("csv", "json"):
                 twin = name[:-3] + ext
                 parts[twin] = (i, len(names), (year_parts or {}).get("data/" + twin, ()))

@@ -19,6 +19,7 @@ held and none changed is kept as it is, not read (Output.keep): an edit rewrites
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,11 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+def file_order(relpath: str) -> tuple:
+    """Sort key of data files: numbers by value (records-2024-2.csv before records-2024-10.csv)."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", relpath))
 
 
 def year_file(year: int, part: int | None, ext: str) -> str:
@@ -127,7 +133,7 @@ def expected_files(site: Site, limits: Limits = LIMITS) -> list[str]:
         fixed = len(agency.name.encode("utf-8")) + len(agency.slug) + len(r.path.encode("utf-8"))
         keys.append(key)
         lengths[key] = (n * (fixed + _CSV_ROW), n * (fixed + _JSON_ROW) + 2 * max(n - 1, 0))
-    return sorted(relpath for relpath, _ in plan(keys, lengths, limits))
+    return sorted((relpath for relpath, _ in plan(keys, lengths, limits)), key=file_order)
 
 
 def planned_files(site: Site, previous: Layout, changed: set, limits: Limits = LIMITS) -> list[str]:
@@ -141,7 +147,7 @@ def planned_files(site: Site, previous: Layout, changed: set, limits: Limits = L
             lengths[key] = tuple(map(len, report_bytes(r, site.agency_of[r.path])))
         else:
             lengths[key] = previous.lengths[key]
-    return sorted(relpath for relpath, _ in plan(list(lengths), lengths, limits))
+    return sorted((relpath for relpath, _ in plan(list(lengths), lengths, limits)), key=file_order)
 
 
 # the bytes of a row besides its agency's name and slug and its report's path (measured on the
