@@ -587,6 +587,30 @@ def test_deferred_downloads_come_second_and_end_as_a_clean_build(content, tmp_pa
     assert not s.session.pending_downloads(s.out)
 
 
+def test_deferred_downloads_of_years_in_parts_end_as_a_clean_build(content, tmp_path, monkeypatch):
+    """With small budgets (no records.csv/json, every year in parts): an edit, a report removed
+    (its year's parts shift) and a report of a new year (its files appear, the home page lists
+    them) each end as a clean build, pages first and the data files second."""
+    from site_builder.render import records_files
+
+    monkeypatch.setattr(records_files, "LIMITS", records_files.Limits(whole=100_000, part=40_000))
+    s = Session(content, tmp_path)
+    assert not (s.out / "data/records.csv").exists() and (s.out / "data/records-2020-2.csv").exists()
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
+    pages, done = _defer(s)
+    edited = [k for k in done if k.startswith("data/records-2020") and b",fujia-jiedao" in done[k] and k.endswith(".csv")]
+    assert len(edited) == 1 and pages[edited[0]] != done[edited[0]]
+    assert all(pages[k] == done[k] for k in done if k.startswith("data/records-2016"))
+    shutil.move(_reports(content, "xibao-fagai-wei", 2023)[0], tmp_path / "kept.txt")
+    _defer(s)
+    src = _reports(content, "fujia-jiedao", 2023)[0]
+    new = src.with_name(src.name.replace("2023", "2024"))
+    shutil.copy(src, new)
+    _edit_text(new, "2023", "2024")
+    pages, done = _defer(s)
+    assert "data/records-2024.csv" in done and b"records-2024.csv" in pages["index.html"]
+
+
 def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_writes_them(content, tmp_path, monkeypatch):
     import site_builder.render.records_files as records_files
     from site_builder.build.incremental import load_manifest
