@@ -17,14 +17,20 @@ names in created_by).
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
 from site_builder.load.site import Site
 from site_builder.numbers import format_number
 from site_builder.render.downloads import RECORD_COLUMNS, rank_names, report_columns
+from site_builder.model import Figure
 
 PARQUET = "data/records.parquet"
+_DICTIONARY = ("agency", "agency_slug", "metric", "applicant")
 # rows per row group: a reader filtering by agency or year skips the others (the file is sorted)
 ROW_GROUP = 256 * 1024
+
+
+_VALUE = itemgetter(Figure._fields.index("value"))
 
 
 def _scale(value: Decimal) -> int:
@@ -33,13 +39,43 @@ def _scale(value: Decimal) -> int:
 
 
 def records_parquet(site: Site) -> bytes:
-    """The file's bytes."""
-    import numpy as np
+    """The file's bytes, made a row group at a time (a province's 4 million rows held whole
+    as Python lists would take some 700 MB): the value's scale, which every row group shares,
+    first, from the distinct values."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     agency_of = site.agency_of
-    ordered = sorted(site.reports, key=lambda r: (agency_of[r.path].slug, r.year))
+    ordered = [r for r in sorted(site.reports, key=lambda r: (agency_of[r.path].slug, r.year)) if r.figures]
+    distinct: set = set()
+    for r in ordered:
+        distinct.update(map(_VALUE, r.figures))
+    scale = max(map(_scale, distinct), default=0)
+    del distinct
+    sink = pa.BufferOutputStream()
+    types = {"year": pa.int16(), "value": pa.decimal128(38, scale), "approximate": pa.bool_(), "source": pa.string()}
+    schema = pa.schema([(name, pa.dictionary(pa.int32(), pa.string()) if name in _DICTIONARY else types[name])
+                        for name in RECORD_COLUMNS])
+    with pq.ParquetWriter(sink, schema, compression="zstd", use_dictionary=True, write_statistics=True,
+                          store_schema=True) as writer:
+        batch: list = []
+        rows = 0
+        for r in ordered:
+            batch.append(r)
+            rows += len(r.figures)
+            if rows >= ROW_GROUP:
+                writer.write_table(_table(batch, agency_of, scale, schema), row_group_size=rows)
+                batch, rows = [], 0
+        if batch or not ordered:
+            writer.write_table(_table(batch, agency_of, scale, schema), row_group_size=max(rows, 1))
+    return sink.getvalue().to_pybytes()
+
+
+def _table(reports: list, agency_of: dict, scale: int, schema):
+    """The rows of `reports` (in order, each with figures) as a table of `schema`."""
+    import numpy as np
+    import pyarrow as pa
+
     names: dict[str, int] = {}
     slugs: dict[str, int] = {}
     # per report: its agency's name and slug, its year, its rows, the length of "<path>:"
@@ -54,9 +90,7 @@ def records_parquet(site: Site) -> bytes:
     flags: list[bool] = []
     digits: list[bytes] = []  # the line number of the source
     sources: list[bytes] = []  # per report: "<path>:<line>" of each row, joined
-    for r in ordered:
-        if not r.figures:
-            continue
+    for r in reports:
         agency = agency_of[r.path]
         rk, vs, fs, ls = report_columns(r)
         name_codes.append(names.setdefault(agency.name, len(names)))
@@ -76,7 +110,6 @@ def records_parquet(site: Site) -> bytes:
     rank = np.array(ranks, dtype=np.int32)
     distinct = _Places()  # value -> its place among the distinct values (hashed once a row)
     value_codes = np.fromiter(map(distinct.__getitem__, values), dtype=np.int32, count=len(values))
-    scale = max(map(_scale, distinct), default=0)
     unscaled = np.array([int(Decimal(format_number(v)).scaleb(scale)) for v in distinct], dtype=np.int64)
     source_lengths = (np.fromiter(map(len, digits), dtype=np.int64, count=len(digits))
                       + np.repeat(np.array(heads, dtype=np.int64), counts_))
@@ -93,11 +126,7 @@ def records_parquet(site: Site) -> bytes:
                               [None, pa.py_buffer(np.packbits(np.array(flags, dtype=bool), bitorder="little"))]),
         _strings(source_lengths, b"".join(sources)),
     ]
-    table = pa.Table.from_arrays(columns, names=list(RECORD_COLUMNS))
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", row_group_size=ROW_GROUP, use_dictionary=True,
-                   write_statistics=True, store_schema=True)
-    return sink.getvalue().to_pybytes()
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 class _Places(dict):
