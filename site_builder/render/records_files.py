@@ -150,9 +150,10 @@ def planned_files(site: Site, previous: Layout, changed: set, limits: Limits = L
     return sorted((relpath for relpath, _ in plan(list(lengths), lengths, limits)), key=file_order)
 
 
-# the bytes of a row besides its agency's name and slug and its report's path (measured on the
-# seeds and a synthetic corpus: 46-52 and 146-152)
-_CSV_ROW, _JSON_ROW = 49, 149
+# the bytes of a row besides its agency's name and slug and its report's path, on average
+# (measured: 55.2-55.8 in the CSV, 148.2-148.8 in the JSON, on the seeds and two synthetic
+# corpora of 2,000 reports, one report per agency and eleven years per agency)
+_CSV_ROW, _JSON_ROW = 56, 148
 
 
 def write(site: Site, out, previous: Layout | None = None, changed: set | None = None, agency_records=None,
