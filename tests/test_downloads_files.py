@@ -253,3 +253,41 @@ def test_sitemap_becomes_an_index_past_its_limits():
     # by bytes too: every file within the budget
     small = feeds.sitemaps("https://example.org", pages, max_bytes=600)
     assert len(small) > 3 and all(len(t.encode("utf-8")) <= 600 for n, t in small[1:])
+
+
+def test_the_data_files_besides_the_records_are_those_every_site_has(tmp_path):
+    from site_builder.render import OTHER_DOWNLOADS, _write_downloads
+
+    out = Output(tmp_path)
+    with out.unit(("downloads",)):
+        _write_downloads(Site(content_dir=tmp_path, reports=[], agency_of={}), out)
+    assert sorted(p for p in out.hashes if not p.startswith("data/records")) + ["data/records.parquet"] == sorted(
+        OTHER_DOWNLOADS)
+    assert sorted(p for p in out.hashes if p.startswith("data/records")) == [
+        "data/records.csv", "data/records.json", "data/records.parquet"]
+
+
+def test_a_site_past_the_sitemap_limit_publishes_an_index_of_every_page(tmp_path, monkeypatch):
+    """The same pages as the one sitemap.xml of a site within the limit, in files of at most the
+    limit, which the index names."""
+    import xml.etree.ElementTree as ET
+
+    from site_builder.build.session import BuildOptions, BuildSession
+
+    def build(out: Path) -> None:
+        BuildSession().build(BuildOptions(ROOT / "content", out, ROOT / "templates", ROOT / "static", quiet=True,
+                                          search=False, cache=False, incremental=False, base_url="https://example.org"))
+
+    ns = {"s": feeds.SITEMAP_NS}
+    build(tmp_path / "one")
+    pages = [e.text for e in ET.parse(tmp_path / "one/sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert len(pages) > 80
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 40)
+    out = tmp_path / "_site"
+    build(out)
+    index = ET.parse(out / "sitemap.xml").getroot()
+    names = [e.text.rsplit("/", 1)[1] for e in index.findall("s:sitemap/s:loc", ns)]
+    assert names == [f"sitemap-{i}.xml" for i in range(1, len(pages) // 40 + 2)]
+    assert sorted(p.name for p in out.glob("sitemap*.xml")) == sorted(names + ["sitemap.xml"])
+    listed = [e.text for n in names for e in ET.parse(out / n).getroot().findall("s:url/s:loc", ns)]
+    assert listed == pages and all(len(ET.parse(out / n).getroot()) <= 40 for n in names)

@@ -14,7 +14,6 @@ every other unit over from the previous render; it gives the same bytes as a ful
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -35,11 +35,13 @@ def sitemap(base: str, page_urls: list[str]) -> str:
     return _xml(root)
 
 
-def sitemaps(base: str, page_urls: list[str], max_urls: int = SITEMAP_URLS,
-             max_bytes: int = SITEMAP_BYTES) -> list[tuple[str, str]]:
+def sitemaps(base: str, page_urls: list[str], max_urls: int | None = None,
+             max_bytes: int | None = None) -> list[tuple[str, str]]:
     """The sitemap files, (relpath, text): sitemap.xml listing every page while it fits one
     file, else sitemap.xml as the index of sitemap-<n>.xml, each of consecutive pages (sorted),
-    at most `max_urls` and `max_bytes`."""
+    at most `max_urls` and `max_bytes` (by default SITEMAP_URLS and SITEMAP_BYTES)."""
+    max_urls = SITEMAP_URLS if max_urls is None else max_urls
+    max_bytes = SITEMAP_BYTES if max_bytes is None else max_bytes
     ordered = sorted(page_urls)
     if len(ordered) <= max_urls:
         whole = sitemap(base, ordered)
