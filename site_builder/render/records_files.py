@@ -42,9 +42,15 @@ class Limits:
 LIMITS = Limits()
 
 
+# the data files listed first (the home page, every footer, datapackage.json), then the years'
+_FIRST = ("data/records.csv", "data/records.json", "data/records.parquet", "data/datapackage.json")
+
+
 def file_order(relpath: str) -> tuple:
-    """Sort key of data files: numbers by value (records-2024-2.csv before records-2024-10.csv)."""
-    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", relpath))
+    """Sort key of data files: _FIRST, the year files, the others; numbers by value
+    (records-2024-2.csv before records-2024-10.csv)."""
+    rank = _FIRST.index(relpath) if relpath in _FIRST else len(_FIRST) + (not relpath.startswith("data/records-"))
+    return (rank,) + tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", relpath))
 
 
 def year_file(year: int, part: int | None, ext: str) -> str:
