@@ -1,6 +1,6 @@
 """data/records.parquet: every record in one file, the format journalists load in pandas, R or
 DuckDB, and small enough for a static host at a province's size (the CSV of 20,000 reports is
-hundreds of MB; see README, Data).
+hundreds of MB; see README, Data contract).
 
 The columns and row order are data/records.csv's. Types: agency, agency_slug, metric and
 applicant are dictionary-encoded strings (pandas reads them as categoricals; metric's and
@@ -8,10 +8,10 @@ applicant's categories are the catalogue's order), year int16, value decimal128(
 most decimals any figure of the site prints (exact: 184.8083 stays 184.8083; never a float),
 approximate bool, source string ("<path>:<line>", as in the CSV).
 
-Built with pyarrow (pandas' parquet engine) column by column from the reports, not row by row
-through a DataFrame: pandas has no exact decimal column. Written with zstd, no timestamps and no
-pandas metadata: the same records give the same bytes (for one pyarrow version, which the file
-names in created_by).
+Built with pyarrow (pandas' parquet engine) column by column from the reports, a row group at a
+time, not row by row through a DataFrame: pandas has no exact decimal column. Written with zstd,
+no timestamps and no pandas metadata: the same records give the same bytes (for one pyarrow
+version, which the file names in created_by).
 """
 
 from __future__ import annotations
