@@ -119,7 +119,7 @@ def main() -> int:
 
         from site_builder.render import downloads
         from site_builder.build.output import Output
-        from site_builder.render import records_files
+        from site_builder.render import records_files, records_parquet
 
         reports, agency_of = site.reports, site.agency_of
         jobs = [
@@ -127,10 +127,11 @@ def main() -> int:
             ("data/records.json", lambda out: out.write_chunks("data/records.json", downloads.records_json_chunks(reports, agency_of))),
             ("data/quality.csv", lambda out: out.write("data/quality.csv", downloads.quality_csv(reports, agency_of))),
             ("data/notes.csv", lambda out: out.write("data/notes.csv", downloads.notes_csv(reports, agency_of))),
+            ("data/records.parquet", lambda out: out.write(records_parquet.PARQUET, records_parquet.records_parquet(site))),
             ("agency records.csv (all)", lambda out: [
                 out.write(urls.file_of(urls.agency_records(a.slug)), downloads.agency_records_csv(site.reports_of(a.slug), agency_of))
                 for a in site.agencies]),
-            ("records + agency files, 1 pass", lambda out: records_files.write(
+            ("record files (whole, years) + agency files, 1 pass", lambda out: records_files.write(
                 site, out, agency_records=lambda slug, data: out.write(urls.file_of(urls.agency_records(slug)), data))),
         ]
         total = 0.0  # (the last line is the same files again, written in one pass: not added)

@@ -427,30 +427,36 @@ def test_parallel_render_is_byte_identical(content, tmp_path, monkeypatch):
 
 
 def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
-    """data/records.csv and .json: written whole, they are what downloads.py streams; rewritten
-    around changed reports (one without figures now, one with a figure less, one gone) they are
-    too, and again from those files (the layout of a rewritten file is right)."""
+    """The record files: rewritten around changed reports (one without figures now, one with a
+    figure less, one gone) they are what a full write gives (whose bytes tests/test_downloads*.py
+    compare with the csv and json modules), and again from those files (the layout of a
+    rewritten file is right)."""
     from dataclasses import replace
 
-    from site_builder.render.downloads import records_csv_chunks, records_json_chunks
     from site_builder.load.loader import Site, load_site
     from site_builder.build.output import Output
     from site_builder.render import records_files
 
     def expected(site: Site) -> dict[str, bytes]:
-        return {"data/records.csv": "".join(records_csv_chunks(site.reports, site.agency_of)).encode("utf-8"),
-                "data/records.json": "".join(records_json_chunks(site.reports, site.agency_of)).encode("utf-8")}
+        fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+        records_files.write(site, Output(fresh))
+        return written(fresh)
 
-    def written(root: Path) -> dict[str, bytes]:
-        return {k: v for k, v in tree(root).items() if k.startswith("data/records.")}
+    def written(root: Path, base: Path | None = None) -> dict[str, bytes]:
+        files = {k: v for k, v in tree(root).items() if k.startswith("data/records")}
+        if base is not None:  # files kept as they were are not written again
+            files.update({k: v for k, v in tree(base).items() if k.startswith("data/records") and k not in files})
+        return files
 
     def key(site: Site, r) -> tuple[str, int]:
         return (site.agency_of[r.path].slug, r.year)
 
     site = load_site(content)
     first = tmp_path / "first"
-    layout = records_files.write(site, Output(first))
-    assert written(first) == expected(site)
+    out = Output(first)
+    layout = records_files.write(site, out)
+    from site_builder.render.downloads import records_csv_chunks
+    assert written(first)["data/records.csv"] == "".join(records_csv_chunks(site.reports, site.agency_of)).encode("utf-8")
 
     reports = list(site.reports)
     changed = {key(site, reports[i]) for i in (1, 5, 9)}
@@ -459,8 +465,12 @@ def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
     del reports[9]
     edited = Site(content_dir=site.content_dir, reports=reports, agency_of=site.agency_of)
     second = tmp_path / "second"
-    layout = records_files.write(edited, Output(second, base=first), layout, changed)
-    assert written(second) == expected(edited)
+    out2 = Output(second, previous=dict(out.hashes), base=first)
+    layout = records_files.write(edited, out2, layout, changed)
+    assert written(second, first) == expected(edited)
+    for p in set(out2.hashes) - set(out2.changed):  # (the live site as a commit leaves it)
+        (second / p).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(first / p, second / p)
 
     reports = list(edited.reports)  # the one without figures stays so, between two that change
     reports[0] = replace(reports[0], figures=reports[0].figures[1:])
@@ -532,7 +542,8 @@ def test_a_recent_file_is_compared_by_its_bytes(tmp_path):
     assert not Manifest("code", {}, scan([tmp_path])).same_inputs(first)
 
 
-DOWNLOADS = ("data/records.csv", "data/records.json", "data/quality.csv", "data/notes.csv", "data/indicators.csv")
+def _downloads(files: dict) -> dict:
+    return {k: v for k, v in files.items() if k.startswith("data/")}
 
 
 def _defer(s: Session) -> tuple[dict, dict]:
@@ -549,8 +560,9 @@ def _defer(s: Session) -> tuple[dict, dict]:
     fresh = s.tmp / f"fresh-{s.fresh}"
     clean_build(s.content, fresh, s.templates, search=False)
     expected = tree(fresh)
-    assert {k: v for k, v in pages.items() if k not in DOWNLOADS} == {k: v for k, v in expected.items() if k not in DOWNLOADS}
-    assert {k: pages[k] for k in DOWNLOADS} == {k: before[k] for k in DOWNLOADS}
+    assert {k: v for k, v in pages.items() if not k.startswith("data/")} == {
+        k: v for k, v in expected.items() if not k.startswith("data/")}
+    assert _downloads(pages) == _downloads(before) and len(_downloads(pages)) > 6
     assert load_manifest(s.tmp / "cache", s.out) is None
     assert s.session.finish_downloads(s.out) is not None
     assert not s.session.pending_downloads(s.out)
@@ -580,6 +592,30 @@ def test_deferred_downloads_come_second_and_end_as_a_clean_build(content, tmp_pa
     assert not s.session.pending_downloads(s.out)
 
 
+def test_deferred_downloads_of_years_in_parts_end_as_a_clean_build(content, tmp_path, monkeypatch):
+    """With small budgets (no records.csv/json, every year in parts): an edit, a report removed
+    (its year's parts shift) and a report of a new year (its files appear, the home page lists
+    them) each end as a clean build, pages first and the data files second."""
+    from site_builder.render import records_files
+
+    monkeypatch.setattr(records_files, "LIMITS", records_files.Limits(whole=100_000, part=40_000))
+    s = Session(content, tmp_path)
+    assert not (s.out / "data/records.csv").exists() and (s.out / "data/records-2020-2.csv").exists()
+    _bump_first_figure(_reports(content, "fujia-jiedao", 2020)[0])
+    pages, done = _defer(s)
+    edited = [k for k in done if k.startswith("data/records-2020") and b",fujia-jiedao" in done[k] and k.endswith(".csv")]
+    assert len(edited) == 1 and pages[edited[0]] != done[edited[0]]
+    assert all(pages[k] == done[k] for k in done if k.startswith("data/records-2016"))
+    shutil.move(_reports(content, "xibao-fagai-wei", 2023)[0], tmp_path / "kept.txt")
+    _defer(s)
+    src = _reports(content, "fujia-jiedao", 2023)[0]
+    new = src.with_name(src.name.replace("2023", "2024"))
+    shutil.copy(src, new)
+    _edit_text(new, "2023", "2024")
+    pages, done = _defer(s)
+    assert "data/records-2024.csv" in done and b"records-2024.csv" in pages["index.html"]
+
+
 def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_writes_them(content, tmp_path, monkeypatch):
     import site_builder.render.records_files as records_files
     from site_builder.build.incremental import load_manifest
@@ -597,7 +633,7 @@ def test_a_failed_downloads_step_keeps_the_previous_files_and_the_next_build_wri
     monkeypatch.setattr(records_files, "write", broken)
     with pytest.raises(OSError, match="disk full"):
         s.session.finish_downloads(s.out)
-    assert {k: tree(s.out)[k] for k in DOWNLOADS} == {k: before[k] for k in DOWNLOADS}
+    assert _downloads(tree(s.out)) == _downloads(before)
     assert load_manifest(tmp_path / "cache", s.out) is None  # nothing claims the downloads are current
     assert not list(tmp_path.glob(".site.building-*"))
     monkeypatch.setattr(records_files, "write", real)

@@ -20,7 +20,6 @@ import pytest
 
 from site_builder.cli import main
 
-pytestmark = pytest.mark.skip(reason="needs region pages (branch regions)")
 
 AGENCIES = 2000
 PAGE_BUDGET = 300 * 1000  # bytes of HTML, uncompressed

@@ -237,6 +237,15 @@ class Output:
             for chunk in chunks:
                 put(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
 
+    def keep(self, relpath: str, digest: str) -> bool:
+        """A file of the live site (base) recorded as it is, in the current unit, without reading
+        it: True when the previous build wrote it with this hash and it is there; else nothing is
+        recorded and the caller writes it (the dev server's year files of unedited reports)."""
+        if self.base is None or self.previous.get(relpath) != digest or not (self.base / relpath).is_file():
+            return False
+        self._record(relpath, digest)
+        return True
+
     @contextmanager
     def stream(self, relpath: str):
         """write_chunks() for a writer that fills several files at once (the data downloads in

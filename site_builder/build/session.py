@@ -205,12 +205,16 @@ class BuildSession:
             stage = staging_dir(Path(out))
             try:
                 output = Output(stage, last.manifest.outputs, base=Path(out))
+                # (the data files the pages step carried: a year's parts may shift, one may go)
+                before = set(last.render.units.get(("downloads",), {}))
                 write_pending_downloads(site, output, last.render)
-                commit_in_place(stage, Path(out), output.changed, set(output.hashes), previous=set(),
-                                later=self.removals)
+                gone = commit_in_place(stage, Path(out), output.changed, set(output.hashes), previous=before,
+                                       later=self.removals)
             except BaseException:
                 discard(stage)
                 raise
+            for relpath in gone:
+                last.manifest.outputs.pop(relpath, None)
             last.manifest.outputs.update(output.hashes)
             save_manifest(folder.pending_cache, Path(out), last.manifest)
             seconds = time.perf_counter() - t0

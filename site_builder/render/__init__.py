@@ -14,7 +14,6 @@ every other unit over from the previous render; it gives the same bytes as a ful
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,12 +25,13 @@ from site_builder.render.downloads import agency_records_csv, notes_csv, quality
 from site_builder.exceptions import SiteBuilderError
 from site_builder.build.output import Output
 from site_builder.render import changes as changes_mod
-from site_builder.render import feeds, pages, records_files, summaries, urls
+from site_builder.render import datapackage, feeds, pages, records_files, records_parquet, summaries, urls
 from site_builder.render import views
 from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
 from site_builder.render.prose import read_pages
 from site_builder.load.indicators import indicators_csv
+from site_builder.render.templating import footer_downloads
 from site_builder.load.site import Site
 
 __all__ = ["PROJECT_ROOT", "RenderState", "affected", "diff_previous", "environment", "render_site",
@@ -46,6 +46,8 @@ CHUNK_UNITS = 32
 HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric", "quality")
 # the list pages of summed-up year and figure pages: a site that has them has summaries (pandas)
 SUMMED_UP = ("year-list", "metric-list")
+# pages that list every data file (the others link footer_downloads' few)
+LIST_DOWNLOADS = ("index",)
 
 
 @dataclass
@@ -121,21 +123,29 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
 
     stale = (old.pending or set()) if ch is not None else set()  # a deferred write that failed
     pending = None
+    lists_changed = False  # only a year's record files came or went: the pages listing every file again
     if ch is not None and (defer_downloads or ch.nothing and not stale):
         out.carry(("downloads",), old.units[("downloads",)])
         downloads, layout[0] = old.downloads, old.records
         if not ch.nothing or stale:
             pending = ch.reports | stale
+            if old.records is not None:  # the files the second step will write (a year added, split...)
+                downloads = sorted(list(OTHER_DOWNLOADS) + records_files.planned_files(
+                    site, old.records, pending, records_files.LIMITS), key=records_files.file_order)
     elif not parallel:
         write_downloads()
         downloads = _downloads_of(out)
-        if ch is not None and downloads != old.downloads:
-            ch = None  # other data files: every page's footer changes
-            if same_pages:  # (so every page, not only those the edit touched)
-                same_pages = False
-                specs = pages.page_specs(site, prose, kinds)
     else:
-        downloads = _download_names()
+        downloads = _download_names(site)
+    if ch is not None and downloads != old.downloads:
+        lists_changed = True
+        if pending is None and footer_downloads(downloads) != footer_downloads(old.downloads):
+            ch = None  # other data files in every page's footer: a full render
+        if same_pages:  # (so every page that lists them, not only those the edit touched)
+            same_pages = False
+            specs = pages.page_specs(site, prose, kinds)
+    # (deferred downloads: the pages name the files the second step will write)
+    every_page = ch is not None and lists_changed and footer_downloads(downloads) != footer_downloads(old.downloads)
 
     # every other unit of the site, in a fixed order, and whether it must be rendered this time
     units: list[tuple[tuple, object]] = []  # (unit, write it)
@@ -165,9 +175,11 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             add(("original",) + key, lambda c, k=key: k in c.reports, lambda r=r: copy_original(site, r, out))
     page_env = PageEnv()  # (set below, before the pages render)
     for spec in specs:
-        add(("page", spec.url), lambda c, s=spec: affected(s, c), lambda s=spec: _render_page(s, out, page_env))
+        add(("page", spec.url),
+            lambda c, s=spec: affected(s, c) or every_page or lists_changed and s.kind in LIST_DOWNLOADS,
+            lambda s=spec: _render_page(s, out, page_env))
     add(("sitemap",), lambda c: c.added_or_removed or c.with_data or lists,
-        lambda: out.write("sitemap.xml", feeds.sitemap(base, [s.url for s in specs if s.in_sitemap])))
+        lambda: _write_sitemaps(out, base, [s.url for s in specs if s.in_sitemap]))
     add(("feed",), lambda c: c.feed, lambda: out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME)))
 
     if ch is not None:
@@ -193,6 +205,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             if any(s.kind in SUMMED_UP for s in specs):
                 summaries.preload()  # (pandas: ~0.9 s of import, once here rather than in each worker)
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
+            kinds_of = {s.url: s.kind for s in specs}
 
             def downloads_written() -> None:
                 if defer_downloads:
@@ -210,10 +223,12 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             _run_parallel(units, out, jobs, env, meanwhile=downloads_written, heavy=long.__contains__)
             actual = _downloads_of(out)
             if actual != downloads:  # not the files expected: the pages again, linking the right ones
+                # (every page when its footer's links differ, else those listing every file)
+                every = footer_downloads(actual) != footer_downloads(downloads)
                 downloads = actual
                 footer(downloads)
                 for key, write in units:
-                    if key[0] == "page":
+                    if key[0] == "page" and (every or kinds_of.get(key[1]) in LIST_DOWNLOADS):
                         run(key, write)
         else:
             for key, write in units:
@@ -294,14 +309,27 @@ def affected(spec, ch) -> bool:
 
 
 def _write_downloads(site: Site, out: Output, layout=None, changed: set | None = None, agency_records=None):
-    """The data/ files. records.csv/json report by report, reusing the bytes of the reports not
+    """The data/ files. The record files report by report, reusing the bytes of the reports not
     `changed` since the last render (whose `layout` they have); returns their new layout.
-    `agency_records`: see records_files.write."""
-    layout = records_files.write(site, out, layout, changed, agency_records=agency_records)
-    out.write("data/quality.csv", quality_csv(site.reports, site.agency_of))
-    out.write("data/notes.csv", notes_csv(site.reports, site.agency_of))
-    out.write("data/indicators.csv", indicators_csv(site.indicators))
+    `agency_records`: see records_files.write. records.parquet is made whole each time (the dev
+    server makes it after the pages are live); datapackage.json describes them all."""
+    layout = records_files.write(site, out, layout, changed, agency_records=agency_records,
+                                 limits=records_files.LIMITS)
+    sizes = dict(layout.sizes)
+    for relpath, data in (("data/quality.csv", quality_csv(site.reports, site.agency_of).encode("utf-8")),
+                          ("data/notes.csv", notes_csv(site.reports, site.agency_of).encode("utf-8")),
+                          ("data/indicators.csv", indicators_csv(site.indicators)),
+                          (datapackage.METRICS, datapackage.metrics_csv()),
+                          (records_parquet.PARQUET, records_parquet.records_parquet(site))):
+        out.write(relpath, data)
+        sizes[relpath] = len(data)
+    out.write(datapackage.DATAPACKAGE, datapackage.datapackage(sizes, layout.files))
     return layout
+
+
+def _write_sitemaps(out: Output, base: str, page_urls: list[str]) -> None:
+    for relpath, text in feeds.sitemaps(base, page_urls):
+        out.write(relpath, text)
 
 
 def _full_environment(templates_dir: Path, static_dir: Path, out: Output, run) -> Environment:
@@ -339,16 +367,19 @@ def _render_page(spec, out: Output, page_env: PageEnv) -> None:
 
 
 def _downloads_of(out: Output) -> list[str]:
-    return sorted(p for p in out.units[("downloads",)] if p.startswith("data/"))
+    return sorted((p for p in out.units[("downloads",)] if p.startswith("data/")), key=records_files.file_order)
 
 
-def _download_names() -> list[str]:
-    """The data files the downloads of an empty site are (their names, not their bytes)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        probe = Output(Path(tmp))
-        with probe.unit(("downloads",)):
-            _write_downloads(Site(content_dir=Path(tmp), reports=[], agency_of={}), probe)
-        return _downloads_of(probe)
+# the data files every site has besides the record files (a test compares them with an empty site's)
+OTHER_DOWNLOADS = ("data/datapackage.json", "data/indicators.csv", "data/metrics.csv", "data/notes.csv",
+                   "data/quality.csv", "data/records.parquet")
+
+
+def _download_names(site: Site) -> list[str]:
+    """The data files the downloads of `site` are expected to be (their names, not their bytes):
+    the record files estimated (records_files.expected_files), and the others."""
+    return sorted(list(OTHER_DOWNLOADS) + records_files.expected_files(site, records_files.LIMITS),
+                  key=records_files.file_order)
 
 
 # multiprocessing and concurrent.futures.process are imported where a render forks (~25 ms of

@@ -167,6 +167,30 @@ def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
     return csv_text, head + b"".join(flat)
 
 
+_METRIC_APPLICANT = itemgetter(*map(Figure._fields.index, ("metric", "applicant")))
+_VALUE = itemgetter(Figure._fields.index("value"))
+_APPROXIMATE = itemgetter(Figure._fields.index("approximate"))
+
+
+def report_columns(report: Report) -> tuple[list, list, list, list]:
+    """The report's rows as columns, in the downloads' order (report_bytes's): each figure's
+    place in the catalogue order (see _ranks: metric, applicant), value, approximate flag and
+    line. For data/records.parquet, which is made column by column (in C: map, itemgetter)."""
+    figures = report.figures
+    ranks = list(map(_ranks().__getitem__, map(_METRIC_APPLICANT, figures)))
+    if any(map(gt, ranks, islice(ranks, 1, None))):
+        order = _ORDERS[tuple(ranks)]
+        figures = list(map(figures.__getitem__, order))
+        ranks = list(map(ranks.__getitem__, order))
+    return ranks, list(map(_VALUE, figures)), list(map(_APPROXIMATE, figures)), list(map(_LINE, figures))
+
+
+def rank_names() -> tuple[list[str], tuple[str, ...]]:
+    """The metric ids and applicant columns a rank (report_columns) is made of:
+    rank = metric's index * len(applicants) + applicant's index."""
+    return [m.id for m in metrics()], APPLICANTS
+
+
 def _in_order(reports: Iterable[Report], agency_of: dict[str, Agency]) -> list[Report]:
     # agency slug, then year (a Site's reports already are; sorting a sorted list is cheap)
     return sorted(reports, key=lambda r: (agency_of[r.path].slug, r.year))

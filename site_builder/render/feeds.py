@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 from site_builder.render import urls
 from site_builder.load.site import Site
@@ -20,11 +21,48 @@ def _xml(root: ET.Element) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+# What one sitemap file may hold (sitemaps.org): past either, sitemap.xml becomes an index of
+# sitemap-1.xml, sitemap-2.xml ...
+SITEMAP_URLS = 50_000
+SITEMAP_BYTES = 50_000_000
+
+
 def sitemap(base: str, page_urls: list[str]) -> str:
+    """One sitemap of the pages (see sitemaps() for a site of any size)."""
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
     for url in sorted(page_urls):
         ET.SubElement(ET.SubElement(root, "url"), "loc").text = urls.absolute(base, url)
     return _xml(root)
+
+
+def sitemaps(base: str, page_urls: list[str], max_urls: int | None = None,
+             max_bytes: int | None = None) -> list[tuple[str, str]]:
+    """The sitemap files, (relpath, text): sitemap.xml listing every page while it fits one
+    file, else sitemap.xml as the index of sitemap-<n>.xml, each of consecutive pages (sorted),
+    at most `max_urls` and `max_bytes` (by default SITEMAP_URLS and SITEMAP_BYTES)."""
+    max_urls = SITEMAP_URLS if max_urls is None else max_urls
+    max_bytes = SITEMAP_BYTES if max_bytes is None else max_bytes
+    ordered = sorted(page_urls)
+    if len(ordered) <= max_urls:
+        whole = sitemap(base, ordered)
+        if len(whole.encode("utf-8")) <= max_bytes:
+            return [("sitemap.xml", whole)]
+    head = len(sitemap(base, []).encode("utf-8")) + 64  # the file around its entries (and room)
+    files: list[list[str]] = [[]]
+    size = head
+    for url in ordered:
+        # "  <url>\n    <loc>…</loc>\n  </url>\n" around the escaped address, with room to spare
+        entry = len(escape(urls.absolute(base, url)).encode("utf-8")) + 40
+        if files[-1] and (len(files[-1]) == max_urls or size + entry > max_bytes):
+            files.append([])
+            size = head
+        files[-1].append(url)
+        size += entry
+    names = [f"sitemap-{i}.xml" for i in range(1, len(files) + 1)]
+    index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+    for name in names:
+        ET.SubElement(ET.SubElement(index, "sitemap"), "loc").text = urls.absolute(base, "/" + name)
+    return [("sitemap.xml", _xml(index))] + [(name, sitemap(base, chunk)) for name, chunk in zip(names, files)]
 
 
 def _stamp(year: int) -> str:

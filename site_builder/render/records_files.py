@@ -1,17 +1,25 @@
-"""data/records.csv and data/records.json, written so that the next render in this process can
-rewrite them around the reports that changed.
+"""The record files under data/, written so that the next render in this process can rewrite them
+around the reports that changed:
 
-Both files are a header, one chunk per report in (agency slug, year) order (downloads.py makes
-each chunk: report_bytes) and, for the JSON, a closing bracket; the bytes are those
-of downloads.records_csv_chunks / records_json_chunks (a test compares them). While a file is
-written, the byte span of each report's chunk is noted (a Layout). The dev server's next render
-formats only the chunks of the reports that changed, and copies every other span from the live
-file, in runs: at a province's size (hundreds of MB) formatting is most of these files' cost.
+- data/records-<year>.csv and .json: that year's records, by agency slug. A year whose CSV or
+  JSON would pass `Limits.part` is split into numbered parts of whole reports (so whole agencies:
+  an agency has one report a year), data/records-<year>-1.csv, -2.csv, ..., the CSV and JSON
+  parts holding the same agencies; an unsplit year has the plain name only.
+- data/records.csv and .json (the data contract's files: every record, by agency slug then
+  year), each written only while it fits `Limits.whole` (a static host's cap on one file): every
+  small site has them, a province's site has the year files (and data/records.parquet) instead.
+
+A file is a header (CSV) or "[" (JSON), one chunk per report (downloads.report_bytes) and, for
+the JSON, a closing bracket. While a file is written, the byte span of each report's chunk is
+noted (a Layout). The dev server's next render formats only the chunks of the reports that
+changed and copies every other from the live files, in runs; a file whose reports are those it
+held and none changed is kept as it is, not read (Output.keep): an edit rewrites its year's files.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,84 +27,337 @@ from site_builder.render.downloads import RECORDS_CSV_HEADER, report_bytes
 from site_builder.load.loader import Site
 
 CSV, JSON = "data/records.csv", "data/records.json"
-_BLOCK = 8 << 20  # copied from the live file this many bytes at a time
+_BLOCK = 8 << 20  # copied from a live file this many bytes at a time
+_HEAD = RECORDS_CSV_HEADER.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """File sizes in bytes (a parameter so that tests can force splitting on a small corpus)."""
+
+    whole: int = 25 << 20  # data/records.csv / .json are written only while they fit (25 MiB)
+    part: int = 20 << 20  # a year's file past this is split into parts (well inside the cap)
+
+
+LIMITS = Limits()
+
+
+# the data files listed first (the home page, every footer, datapackage.json), then the years'
+_FIRST = ("data/records.csv", "data/records.json", "data/records.parquet", "data/datapackage.json")
+
+
+def file_order(relpath: str) -> tuple:
+    """Sort key of data files: _FIRST, the year files, the others; numbers by value
+    (records-2024-2.csv before records-2024-10.csv)."""
+    rank = _FIRST.index(relpath) if relpath in _FIRST else len(_FIRST) + (not relpath.startswith("data/records-"))
+    return (rank,) + tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", relpath))
+
+
+def year_file(year: int, part: int | None, ext: str) -> str:
+    """data/records-<year>.<ext>, or of a split year data/records-<year>-<part>.<ext>."""
+    return f"data/records-{year}.{ext}" if part is None else f"data/records-{year}-{part}.{ext}"
 
 
 @dataclass
 class Layout:
-    """Where each report's chunk lies in each file: (slug, year) -> (offset, length); and the
-    size of each file (a live file of another size is not the one described)."""
+    """What the record files hold: each report's chunk lengths ((slug, year) -> (csv, json)),
+    each file's reports in order, where each report's chunk lies in it ((slug, year) ->
+    (offset, length), non-empty chunks only), and each file's size and hash (a live file of
+    another size is not the one described)."""
 
+    lengths: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, tuple] = field(default_factory=dict)
     spans: dict[str, dict[tuple[str, int], tuple[int, int]]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
-def write(site: Site, out, previous: Layout | None = None, changed: set | None = None, agency_records=None) -> Layout:
-    """Write both files into `out` (output.Output). With the Layout of the live files (out.base)
-    and the (slug, year) of the reports that changed since, reuse every other report's bytes.
+def _json_size(count: int, total: int) -> int:
+    # "[\n" chunk (",\n" chunk)* "\n]\n", or "[]\n" without any
+    return 2 + total + 2 * (count - 1) + 3 if count else 3
+
+
+class _Part:
+    """One file's reports being gathered: their keys, chunks and sizes."""
+
+    def __init__(self) -> None:
+        self.keys: list = []
+        self.csv: list = [_HEAD]
+        self.json: list = []
+        self.csv_size, self.json_total = len(_HEAD), 0
+
+    def fits(self, csv_len: int, json_len: int, limit: int) -> bool:
+        if not self.keys:
+            return True  # a report larger than a part gets a part of its own
+        count = len(self.json) + (json_len > 0)
+        return self.csv_size + csv_len <= limit and _json_size(count, self.json_total + json_len) <= limit
+
+    def add(self, key, csv_chunk, json_chunk, csv_len: int, json_len: int) -> None:
+        self.keys.append(key)
+        self.csv.append(csv_chunk)
+        if json_len:
+            self.json.append(json_chunk)
+        self.csv_size += csv_len
+        self.json_total += json_len
+
+
+def plan(keys: list, lengths: dict, limits: Limits = LIMITS) -> list[tuple[str, tuple]]:
+    """Every record file and its reports' keys, in order, from the reports' (slug, year) keys
+    sorted and their chunks' lengths: the rule _write_whole applies as it streams."""
+    files: list[tuple[str, tuple]] = []
+    csv_size = len(_HEAD) + sum(lengths[k][0] for k in keys)
+    json_lens = [lengths[k][1] for k in keys if lengths[k][1]]
+    if csv_size <= limits.whole:
+        files.append((CSV, tuple(keys)))
+    if _json_size(len(json_lens), sum(json_lens)) <= limits.whole:
+        files.append((JSON, tuple(keys)))
+    parts: dict[int, list[_Part]] = {}
+    for key in keys:
+        c, j = lengths[key]
+        year = parts.setdefault(key[1], [_Part()])
+        if not year[-1].fits(c, j, limits.part):
+            year.append(_Part())
+        year[-1].add(key, None, b"x" if j else None, c, j)
+    for year in sorted(parts):
+        split = len(parts[year]) > 1
+        for i, part in enumerate(parts[year], 1):
+            for ext in ("csv", "json"):
+                files.append((year_file(year, i if split else None, ext), tuple(part.keys)))
+    return files
+
+
+def expected_files(site: Site, limits: Limits = LIMITS) -> list[str]:
+    """The record files a full write of `site` is expected to give, from each report's rows
+    estimated, not formatted (the pages are rendered meanwhile, naming the downloads: a wrong
+    guess costs the pages that list them a second render, see render.render_site)."""
+    lengths = {}
+    keys = []
+    for r in sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year)):
+        agency = site.agency_of[r.path]
+        key = (agency.slug, r.year)
+        n = len(r.figures)
+        fixed = len(agency.name.encode("utf-8")) + len(agency.slug) + len(r.path.encode("utf-8"))
+        keys.append(key)
+        lengths[key] = (n * (fixed + _CSV_ROW), n * (fixed + _JSON_ROW) + 2 * max(n - 1, 0))
+    return sorted((relpath for relpath, _ in plan(keys, lengths, limits)), key=file_order)
+
+
+def planned_files(site: Site, previous: Layout, changed: set, limits: Limits = LIMITS) -> list[str]:
+    """The record files write(site, out, previous, changed) will give: the changed reports'
+    rows formatted, the others' lengths those of `previous` (the dev server names the downloads
+    on its pages before it writes them)."""
+    lengths = {}
+    for r in sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year)):
+        key = (site.agency_of[r.path].slug, r.year)
+        if key in changed or key not in previous.lengths:
+            lengths[key] = tuple(map(len, report_bytes(r, site.agency_of[r.path])))
+        else:
+            lengths[key] = previous.lengths[key]
+    return sorted((relpath for relpath, _ in plan(list(lengths), lengths, limits)), key=file_order)
+
+
+# the bytes of a row besides its agency's name and slug and its report's path, on average
+# (measured: 55.2-55.8 in the CSV, 148.2-148.8 in the JSON, on the seeds and two synthetic
+# corpora of 2,000 reports, one report per agency and eleven years per agency)
+_CSV_ROW, _JSON_ROW = 56, 148
+
+
+def write(site: Site, out, previous: Layout | None = None, changed: set | None = None, agency_records=None,
+          limits: Limits = LIMITS) -> Layout:
+    """Write the record files into `out` (output.Output). With the Layout of the live files
+    (out.base) and the (slug, year) of the reports that changed since, reuse every other report's
+    bytes.
 
     Written whole (no previous Layout), with `agency_records` (a function taking an agency's slug
     and the bytes of its records.csv, as a list of parts: Output.write takes them), each agency's
-    records.csv is made in the same pass: its rows are a run of data/records.csv's, already
+    records.csv is made in the same pass: its rows are a run of the year files' rows, already
     formatted, and are not copied into one piece."""
     ordered = sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year))
     if previous is None or changed is None or out.base is None:
-        return _write_whole(site, out, ordered, agency_records)
-    layout = Layout()
-    for relpath in (CSV, JSON):
-        source = _open_live(Path(out.base) / relpath, previous.sizes.get(relpath))
-        try:
-            spans: dict = {}
-            old = previous.spans.get(relpath, {}) if source is not None else {}
-            pieces = _pieces(relpath, site, ordered, old, changed, source, spans)
-            sized = _Counted(pieces)
-            out.write_chunks(relpath, sized)
-        finally:
-            if source is not None:
-                os.close(source)
-        layout.spans[relpath], layout.sizes[relpath] = spans, sized.size
-    return layout
+        return _write_whole(site, out, ordered, agency_records, limits)
+    return _rewrite(site, out, ordered, previous, changed, limits)
 
 
-def _write_whole(site: Site, out, ordered, agency_records=None) -> Layout:
-    """Both files (and the agencies' files) in one pass over the reports: each report's figures
-    put in order once, its CSV rows formatted once for data/records.csv and its agency's file.
-    The bytes and spans are those _pieces gives with nothing to reuse (a test compares them)."""
+class _TooBig(Exception):
+    """A whole file passed Limits.whole: its stream is dropped."""
+
+
+class _Capped:
+    """A stream into `relpath` (out.stream) dropped, .part file and all, once it passes `limit`."""
+
+    def __init__(self, out, relpath: str, limit: int) -> None:
+        self.out, self.relpath, self.limit, self.size = out, relpath, limit, 0
+        self.cm = out.stream(relpath)
+        self.put = self.cm.__enter__()
+        self.spans: dict = {}
+        self.open = True
+
+    def add(self, data: bytes, key=None) -> None:
+        if not self.open:
+            return
+        if key is not None:
+            self.spans[key] = (self.size, len(data))
+        self.size += len(data)
+        if self.size > self.limit:
+            self.drop(_TooBig(self.relpath))
+            self.spans = {}
+            return
+        self.put(data)
+
+    def drop(self, exc: BaseException) -> None:
+        if self.open:
+            self.open = False
+            self.cm.__exit__(type(exc), exc, exc.__traceback__)  # (removes the .part file)
+
+    def close(self, layout: "Layout", keys: tuple) -> None:
+        if self.open:
+            self.open = False
+            self.cm.__exit__(None, None, None)
+            layout.files[self.relpath], layout.spans[self.relpath] = keys, self.spans
+            layout.sizes[self.relpath], layout.digests[self.relpath] = self.size, self.out.hashes[self.relpath]
+
+
+def _write_whole(site: Site, out, ordered, agency_records, limits: Limits) -> Layout:
+    """Every record file (and the agencies' files) in one pass over the reports: each report's
+    figures put in order once, its rows formatted once for every file they are in. A year's
+    part is held (at most Limits.part bytes of each format) until it is full or the reports end,
+    since a year's first part is named after whether more follow. The bytes and spans are those
+    _rewrite gives with nothing to reuse (a test compares them)."""
     agency_of = site.agency_of
-    csv_spans: dict = {}
-    json_spans: dict = {}
-    head = RECORDS_CSV_HEADER.encode("utf-8")
-    with out.stream(CSV) as put_csv, out.stream(JSON) as put_json:
-        put_csv(head)
-        at_csv, at_json = len(head), 0
+    layout = Layout()
+    whole_csv, whole_json = _Capped(out, CSV, limits.whole), _Capped(out, JSON, limits.whole)
+    years: dict[int, list] = {}  # year -> [parts written so far, the part being gathered]
+    try:
+        whole_csv.add(_HEAD)
         slug, rows = None, []  # the agency whose rows are being gathered, and its rows so far
         for r in ordered:
             agency = agency_of[r.path]
             key = (agency.slug, r.year)
             chunk, json_chunk = report_bytes(r, agency)
-            put_csv(chunk)
-            csv_spans[key] = (at_csv, len(chunk))
-            at_csv += len(chunk)
+            c, j = layout.lengths[key] = (len(chunk), len(json_chunk))
+            if c:
+                whole_csv.add(chunk, key)
+            if j:
+                whole_json.add(b",\n" if whole_json.size else b"[\n")
+                whole_json.add(json_chunk, key)
+            year = years.setdefault(r.year, [0, _Part()])
+            if not year[1].fits(c, j, limits.part):
+                year[0] += 1
+                _write_part(out, layout, r.year, year[0], year[1])
+                year[1] = _Part()
+            year[1].add(key, chunk, json_chunk, c, j)
             if agency_records is not None:
                 if agency.slug != slug:
                     if slug is not None:
                         agency_records(slug, rows)
-                    slug, rows = agency.slug, [head]
+                    slug, rows = agency.slug, [_HEAD]
                 rows.append(chunk)
-            if json_chunk:
-                chunk = json_chunk
-                opening = b",\n" if at_json else b"[\n"
-                put_json(opening)
-                at_json += len(opening)
-                put_json(chunk)
-                json_spans[key] = (at_json, len(chunk))
-                at_json += len(chunk)
-        closing = b"\n]\n" if at_json else b"[]\n"
-        put_json(closing)
-        at_json += len(closing)
-        if slug is not None:
+        whole_json.add(b"\n]\n" if whole_json.size else b"[]\n")
+        if agency_records is not None and slug is not None:
             agency_records(slug, rows)
-    return Layout(spans={CSV: csv_spans, JSON: json_spans}, sizes={CSV: at_csv, JSON: at_json})
+        for year in sorted(years):
+            done, part = years[year]
+            _write_part(out, layout, year, done + 1 if done else None, part)
+        keys = tuple(layout.lengths)
+        whole_csv.close(layout, keys)
+        whole_json.close(layout, keys)
+    except BaseException as exc:
+        whole_csv.drop(exc)
+        whole_json.drop(exc)
+        raise
+    layout.files = dict(sorted(layout.files.items()))
+    return layout
+
+
+def _write_part(out, layout: Layout, year: int, number: int | None, part: _Part) -> None:
+    keys = tuple(part.keys)
+    csv_spans, at = {}, len(_HEAD)
+    for key, chunk in zip(keys, part.csv[1:]):
+        if chunk:
+            csv_spans[key] = (at, len(chunk))
+            at += len(chunk)
+    json_parts: list = []
+    json_spans, at = {}, 0
+    chunks = iter(part.json)
+    for key in keys:
+        if layout.lengths[key][1]:
+            chunk = next(chunks)
+            opening = b",\n" if json_parts else b"[\n"
+            json_parts.append(opening)
+            at += len(opening)
+            json_spans[key] = (at, len(chunk))
+            json_parts.append(chunk)
+            at += len(chunk)
+    json_parts.append(b"\n]\n" if json_parts else b"[]\n")
+    for relpath, data, spans in ((year_file(year, number, "csv"), part.csv, csv_spans),
+                                 (year_file(year, number, "json"), json_parts, json_spans)):
+        out.write(relpath, data)
+        layout.files[relpath], layout.spans[relpath] = keys, spans
+        layout.sizes[relpath], layout.digests[relpath] = sum(map(len, data)), out.hashes[relpath]
+
+
+def _rewrite(site: Site, out, ordered, previous: Layout, changed: set, limits: Limits) -> Layout:
+    """The record files after an edit: the changed reports' chunks formatted, every other copied
+    from wherever the live files hold it, and a file that holds the same unchanged reports as
+    before kept without being read."""
+    layout = Layout()
+    reports: dict = {}  # key -> report
+    fresh: dict = {}  # key -> (csv chunk, json chunk), formatted now
+    for r in ordered:
+        key = (site.agency_of[r.path].slug, r.year)
+        reports[key] = r
+        if key in changed or key not in previous.lengths:
+            fresh[key] = report_bytes(r, site.agency_of[r.path])
+            layout.lengths[key] = (len(fresh[key][0]), len(fresh[key][1]))
+        else:
+            layout.lengths[key] = previous.lengths[key]
+    # where the live files hold each unchanged report's chunk, per format
+    located: tuple[dict, dict] = ({}, {})
+    for relpath, spans in previous.spans.items():
+        held = located[relpath.endswith(".json")]
+        for key, span in spans.items():
+            held.setdefault(key, (relpath, span))
+    live = _Live(Path(out.base), previous.sizes)
+    try:
+        for relpath, keys in plan(list(layout.lengths), layout.lengths, limits):
+            layout.files[relpath] = keys
+            if (previous.files.get(relpath) == keys and not any(map(fresh.__contains__, keys))
+                    and out.keep(relpath, previous.digests[relpath])):
+                layout.spans[relpath] = previous.spans[relpath]
+                layout.sizes[relpath], layout.digests[relpath] = previous.sizes[relpath], previous.digests[relpath]
+                continue
+            is_json = relpath.endswith(".json")
+
+            def chunk_of(key):
+                if key not in fresh:
+                    fresh[key] = report_bytes(reports[key], site.agency_of[reports[key].path])
+                return fresh[key][is_json]
+
+            spans: dict = {}
+            sized = _Counted(_pieces(is_json, keys, layout.lengths, fresh, located[is_json], live, chunk_of, spans))
+            out.write_chunks(relpath, sized)
+            layout.spans[relpath], layout.sizes[relpath], layout.digests[relpath] = spans, sized.size, out.hashes[relpath]
+    finally:
+        live.close()
+    return layout
+
+
+class _Live:
+    """The live site's record files, opened once each when first read from; a file of another
+    size than the layout says is not used (its reports' chunks are formatted again)."""
+
+    def __init__(self, base: Path, sizes: dict[str, int]) -> None:
+        self.base, self.sizes, self.fds = base, sizes, {}
+
+    def fd(self, relpath: str) -> int | None:
+        if relpath not in self.fds:
+            self.fds[relpath] = _open_live(self.base / relpath, self.sizes.get(relpath))
+        return self.fds[relpath]
+
+    def close(self) -> None:
+        for fd in self.fds.values():
+            if fd is not None:
+                os.close(fd)
 
 
 class _Counted:
@@ -122,63 +383,52 @@ def _open_live(path: Path, size: int | None) -> int | None:
     return fd
 
 
-def _pieces(relpath: str, site: Site, ordered, old: dict, changed: set, source: int | None, spans: dict):
-    """The file's bytes, in pieces: new chunks formatted, runs of unchanged ones copied."""
-    is_json = relpath == JSON
+def _pieces(is_json: bool, keys, lengths: dict, fresh: dict, located: dict, live: _Live, chunk_of, spans: dict):
+    """One file's bytes, in pieces: new chunks formatted, runs of chunks that lie next to each
+    other in a live file copied from it (a JSON run with its separators)."""
     sep = b",\n" if is_json else b""
+    # the file's non-empty chunks, grouped: [bytes] or [fd, relpath, start, end, [(key, offset, length)]]
+    groups: list = []
+    for key in keys:
+        if not lengths[key][is_json]:
+            continue
+        where = located.get(key) if key not in fresh else None
+        fd = live.fd(where[0]) if where is not None else None
+        if fd is None:
+            groups.append([key, chunk_of(key)])
+            continue
+        off, length = where[1]
+        last = groups[-1] if groups else None
+        if last is not None and len(last) == 5 and last[0] == fd and off == last[3] + len(sep):
+            last[3] = off + length
+            last[4].append((key, off, length))
+        else:
+            groups.append([fd, where[0], off, off + length, [(key, off, length)]])
     offset = 0
-    run: list = []  # unchanged reports whose old chunks lie next to each other: (key, old offset, length)
-
-    def flush():
-        nonlocal offset
-        first, last = run[0], run[-1]
-        start, end = first[1], last[1] + last[2]
-        for key, off, length in run:
+    if not is_json:
+        offset += len(_HEAD)
+        yield _HEAD
+    for i, group in enumerate(groups):
+        if is_json:
+            opening = b",\n" if i else b"[\n"
+            offset += len(opening)
+            yield opening
+        if len(group) == 2:
+            key, chunk = group
+            spans[key] = (offset, len(chunk))
+            offset += len(chunk)
+            yield chunk
+            continue
+        fd, relpath, start, end, members = group
+        for key, off, length in members:
             spans[key] = (offset + off - start, length)
         at = start
         while at < end:
-            block = os.pread(source, min(_BLOCK, end - at), at)
+            block = os.pread(fd, min(_BLOCK, end - at), at)
             if not block:
                 raise OSError(f"{relpath}: the live file ended early")
             at += len(block)
             yield block
         offset += end - start
-        run.clear()
-
-    if not is_json:
-        head = RECORDS_CSV_HEADER.encode("utf-8")
-        offset += len(head)
-        yield head
-    wrote_any = False
-    for r in ordered:
-        key = (site.agency_of[r.path].slug, r.year)
-        span = old.get(key) if key not in changed else None
-        if span is not None and source is not None:
-            if run and span[0] != run[-1][1] + run[-1][2] + len(sep):
-                yield from flush()
-            if not run and is_json:
-                opening = b",\n" if wrote_any else b"[\n"
-                offset += len(opening)
-                yield opening
-            run.append((key, span[0], span[1]))
-            wrote_any = True
-            continue
-        if key not in changed and source is not None and is_json:
-            continue  # unchanged and no chunk before: a report without figures
-        chunk = report_bytes(r, site.agency_of[r.path])[is_json]
-        if is_json and not chunk:
-            continue
-        if run:
-            yield from flush()
-        if is_json:
-            opening = b",\n" if wrote_any else b"[\n"
-            offset += len(opening)
-            yield opening
-        spans[key] = (offset, len(chunk))
-        offset += len(chunk)
-        wrote_any = True
-        yield chunk
-    if run:
-        yield from flush()
     if is_json:
-        yield b"\n]\n" if wrote_any else b"[]\n"
+        yield b"\n]\n" if groups else b"[]\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 
@@ -31,13 +33,52 @@ def basename(path: str) -> str:
 
 
 # what each download holds (files not listed here are linked by name alone)
-DOWNLOAD_LABELS: dict[str, tuple[str, str]] = {
+_LABELS: dict[str, tuple[str, str]] = {
     "data/records.csv": ("每项数据一行", "one row per figure"),
     "data/records.json": ("同上，JSON 格式", "the same rows as JSON"),
+    "data/records.parquet": ("全部数据，Parquet 格式（pandas、R、DuckDB 可读，数值为精确小数）",
+                             "every row as Parquet, for pandas, R or DuckDB (values exact decimals)"),
+    "data/datapackage.json": ("数据说明：每个文件及其各列（Frictionless Data Package）",
+                              "what each file and column holds (a Frictionless Data Package)"),
+    "data/metrics.csv": ("指标目录", "the metric catalogue"),
     "data/quality.csv": ("勾稽关系不符之处", "broken consistency checks"),
     "data/notes.csv": ("数据附注：恢复值、单位换算、缺失的格", "notes: recovered values, unit conversions, missing cells"),
     "data/indicators.csv": ("各报告的比率（公开率等）及其分子分母", "each report's rates (share disclosed ...), numerator and denominator"),
 }
+_YEAR_FILE = re.compile(r"data/records-(\d{4})(?:-(\d+))?\.(csv|json)\Z")
+
+
+class DownloadLabels(Mapping):
+    """data file -> (what it holds in Chinese, in English): the fixed names, and the record files
+    of a year (data/records-<year>.csv, -<year>-<part>.json ...) by their name."""
+
+    def __getitem__(self, path: str) -> tuple[str, str]:
+        if path in _LABELS:
+            return _LABELS[path]
+        m = _YEAR_FILE.match(path) if isinstance(path, str) else None
+        if m is None:
+            raise KeyError(path)
+        year, part, ext = m.groups()
+        fmt = "，JSON 格式" if ext == "json" else ""
+        fmt_en = " as JSON" if ext == "json" else ""
+        if part is None:
+            return f"{year} 年的数据，每项一行{fmt}", f"{year}'s rows{fmt_en}"
+        return f"{year} 年的数据，第 {part} 部分{fmt}", f"{year}'s rows, part {part}{fmt_en}"
+
+    def __iter__(self):
+        return iter(_LABELS)
+
+    def __len__(self) -> int:
+        return len(_LABELS)
+
+
+DOWNLOAD_LABELS = DownloadLabels()
+
+
+def footer_downloads(paths: list[str]) -> list[str]:
+    """The data files every page's footer links: all but a year's record files (the home page
+    lists those), so that the footer stays the same while a year's parts come and go."""
+    return [p for p in paths if _YEAR_FILE.match(p) is None]
 
 
 def _no_globals(load):
@@ -86,6 +127,7 @@ def install(env: Environment) -> None:
     env.filters["signed"] = signed
     env.filters["sort_key"] = sort_key
     env.filters["basename"] = basename
+    env.filters["footer_downloads"] = footer_downloads
     env.globals.update(
         # the pieces pages repeat hundreds of times, written in Python (see fragments.py)
         figure=fragments.figure,
