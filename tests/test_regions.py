@@ -398,7 +398,7 @@ def test_a_full_region_page_and_an_initial_page_fit_a_phone_and_sort(small_site,
     from playwright.sync_api import sync_playwright
 
     from browser.server import serve
-    from browser.visit import launch, open_context, visit
+    from browser.visit import in_own_thread, launch, open_context, visit
 
     def url_of(path: Path) -> str:
         return "/" + path.parent.relative_to(small_site).as_posix() + "/"
@@ -409,24 +409,28 @@ def test_a_full_region_page_and_an_initial_page_fit_a_phone_and_sort(small_site,
     second = next((small_site / "regions").rglob("page/2/index.html"))
     urls = [url_of(fullest), url_of(second), "/regions/",
             url_of(max((small_site / "agencies" / "initial").glob("*/index.html"), key=lambda p: p.stat().st_size))]
-    with sync_playwright() as pw, serve(small_site, netlify_rules) as base:
-        browser = launch(pw)
-        try:
-            context = open_context(browser, 390)
-            for url in urls:
-                v = visit(context, base + url, wait_until="networkidle")
-                page = v.page
-                assert not v.problems(), (url, v.problems())
-                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
-                    f"{url} scrolls sideways at 390 px ({page.evaluate('document.documentElement.scrollWidth')} px)"
-            # a region's table of agencies sorts by a figure (site.js), gaps last
-            page = visit(context, base + urls[0], wait_until="networkidle").page
-            table = page.locator("table.latest").first
-            col = 3  # the requests received (after name, year, proactive total)
-            table.locator(f"thead th:nth-child({col}) button").click()
-            cells = table.locator(f"tbody td:nth-child({col})").all_inner_texts()
-            numbers = [float(c) for c in cells if c.strip() and c[0].isdigit()]
-            assert numbers == sorted(numbers) and len(numbers) > 1
-            context.close()
-        finally:
-            browser.close()
+
+    def session() -> None:  # (in a thread of its own: test_browser.py may hold this one's Playwright)
+        with sync_playwright() as pw, serve(small_site, netlify_rules) as base:
+            browser = launch(pw)
+            try:
+                context = open_context(browser, 390)
+                for url in urls:
+                    v = visit(context, base + url, wait_until="networkidle")
+                    page = v.page
+                    assert not v.problems(), (url, v.problems())
+                    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+                        f"{url} scrolls sideways at 390 px ({page.evaluate('document.documentElement.scrollWidth')} px)"
+                # a region's table of agencies sorts by a figure (site.js), gaps last
+                page = visit(context, base + urls[0], wait_until="networkidle").page
+                table = page.locator("table.latest").first
+                col = 3  # the requests received (after name, year, proactive total)
+                table.locator(f"thead th:nth-child({col}) button").click()
+                cells = table.locator(f"tbody td:nth-child({col})").all_inner_texts()
+                numbers = [float(c) for c in cells if c.strip() and c[0].isdigit()]
+                assert numbers == sorted(numbers) and len(numbers) > 1
+                context.close()
+            finally:
+                browser.close()
+
+    in_own_thread(session)
