@@ -112,7 +112,7 @@ def agency_initial_page(site: Site, letter: str, page: int) -> Page:
         f"拼音首字母为 {label} 的机构 / agencies whose names start with {label} in pinyin",
         {"letter": letter, "label": label, "agencies": [(a, site.reports_of(a.slug)) for a in shown],
          "first": (page - 1) * AGENCY_LIST_ROWS + 1, "count": len(agencies),
-         "pager": _pager(lambda n: urls.agency_initial(letter, n), page, pages),
+         **_pager(lambda n: urls.agency_initial(letter, n), page, pages, len(agencies), AGENCY_LIST_ROWS),
          "initials": [(x, initial_label(x), urls.agency_initial(x)) for x in site.initials]},
     )
 
@@ -144,18 +144,19 @@ def region_page(site: Site, path: tuple[str, ...], page: int) -> Page:
         {"region": region, "name": name, "view": view, "crumbs": crumbs[:-1] if path else crumbs[:1],
          "columns": columns, "show_share": show_share,
          "groups": [(g, region_rows.latest_rows(site, g.rows, columns, show_share)) for g in view.groups],
-         "pager": _pager(lambda n: urls.region(path, n), page, view.pages),
+         **_pager(lambda n: urls.region(path, n), page, view.pages,
+                  max(len(region.children), len(region.agencies)), REGION_ROWS),
          "unplaced_name": UNPLACED_NAME, "region_name": region_name},
     )
 
 
-def _pager(url_of, page: int, pages: int) -> dict | None:
-    """Prev/next and every page's link, for a list on `pages` pages (None when on one)."""
+def _pager(url_of, page: int, pages: int, rows: int, per_page: int) -> dict:
+    """The context of _pager.html for page `page` of a list of `rows` rows on `pages` pages
+    (no pages listed when it fits on one)."""
     if pages <= 1:
-        return None
-    return {"page": page, "pages": pages, "prev": url_of(page - 1) if page > 1 else None,
-            "next": url_of(page + 1) if page < pages else None,
-            "all": [(n, url_of(n)) for n in range(1, pages + 1)]}
+        return {"lists": [], "n": page}
+    bounds = [((n - 1) * per_page, min(n * per_page, rows)) for n in range(1, pages + 1)]
+    return {"lists": _list_pages(bounds, url_of), "n": page, "pager_window": pager_window}
 
 
 def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) -> Page:
