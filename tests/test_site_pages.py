@@ -467,8 +467,9 @@ def test_a_page_name_that_would_shadow_a_section_is_refused(tmp_path):
 
 
 def test_home_page_lists_at_most_home_rows_agencies():
-    """With more agencies than HOME_ROWS the home page shows the first ones and says where the
-    rest are (at a province's size it would otherwise be megabytes); the lists stay complete."""
+    """With more agencies than HOME_ROWS the home page's headlines show the first ones and say
+    where the rest are, and its list of agencies gives way to the two indexes, by initial and by
+    place (at a province's size it would otherwise be megabytes); a small site's lists stay complete."""
     from sitehtml import parse
 
     from site_builder.load.loader import load_site
@@ -490,10 +491,14 @@ def test_home_page_lists_at_most_home_rows_agencies():
     assert [tr.find("a").attrs["href"] for tr in headline] == [f"/agencies/{s}/" for s in first_two]
     notes = [" ".join(p.text.split()) for p in capped.find_all("p", class_="more")]
     n = len(site.agencies)
-    assert len(notes) == 2 and all(f"2 of {n} agencies" in t for t in notes)
+    assert len(notes) == 2 and f"2 of {n} agencies" in notes[0]
+    assert f"{n} agencies: browse them by initial or by place" in notes[1]
     assert capped.find("a", href=f"/years/{site.years[-1]}/") is not None and capped.find("a", href="/agencies/") is not None
+    assert capped.find("a", href="/regions/") is not None
+    assert len(capped.find_all("table")) == 1  # the headlines alone: no table of agencies
     assert full.find_all("p", class_="more") == []
     assert len(full.find("table", class_="data sortable").find("tbody").find_all("tr")) == n
+    assert len(full.find_all("table")[1].find("tbody").find_all("tr")) == n
 
 
 def test_years_page_names_reports_up_to_home_rows():
