@@ -129,3 +129,54 @@ def test_the_full_text_past_the_line_openings_made_once():
         backs = "".join(f'<a href="#{a}">↑{a}</a>' for a in cited.get(k, ()))
         want.append(f'<div{cls} id="L{k}"><a href="#L{k}">{k}</a>{label}{markupsafe.escape(text)}{backs}</div>\n')
     assert html == "".join(want)
+
+
+# The rates' loops as report.html and agency.html had them before fragments.py wrote their rows.
+RATE_LOOPS = r'''
+{% macro report_rates(rates) %}
+{% for rate, rank in rates %}
+{% set m = metric_of(rate.indicator) %}
+<tr id="{{ rate.indicator }}">
+  <th scope="row">{{ m.label_zh }} <span lang="en">{{ m.label_en }}</span></th>
+  <td class="num">{{ rate.percent }}%{% if rate.flags %} <a href="#checks" class="flag" title="勾稽关系不符 broken consistency check">⚠ {{ rate.flags|join(" ") }}</a>{% endif %}</td>
+  <td>({% for f in rate.numerator_inputs %}{% if not loop.first %} + {% endif %}<a href="#L{{ f.line }}">{{ metric_of(f.metric).label_zh }} {{ f.value|num }}</a>{% endfor %}) ÷ ({% for f in rate.denominator_inputs %}{% if not loop.first %} + {% endif %}<a href="#L{{ f.line }}">{{ metric_of(f.metric).label_zh }} {{ f.value|num }}</a>{% endfor %}) = {{ rate.numerator }}/{{ rate.denominator }}</td>
+  <td>{% if rank %}<a href="{{ urls.metric(rate.indicator) }}">第 {{ rank.rank }} / {{ rank.of }}（{{ rank.place }} {{ rank.level }}）</a>{% else %}—{% endif %}</td>
+</tr>
+{% endfor %}
+{% endmacro %}
+{% macro agency_rates(rate_rows, yoy, agency_url) %}
+{% for row in rate_rows %}
+<tr><th scope="row"><a href="{{ urls.metric(row.metric.id) }}">{{ row.metric.label_zh }}</a> <span lang="en">{{ row.metric.label_en }}</span></th>
+{% for rate in row.cells %}
+  <td class="num">{% if rate %}<a href="{{ agency_url }}{{ yoy.years[loop.index0] }}/#{{ rate.indicator }}" title="{{ rate.numerator }}/{{ rate.denominator }}">{{ rate.percent }}%</a>{% if rate.flags %} ⚠{% endif %}{% else %}—{% endif %}</td>
+{% endfor %}
+</tr>
+{% endfor %}
+{% endmacro %}
+'''
+
+
+def test_rate_rows_as_the_loops_wrote_them():
+    from types import SimpleNamespace
+
+    from site_builder import catalogue
+    from site_builder.load.indicators import Rank, Rate
+
+    env = Environment(loader=DictLoader({"r.html": RATE_LOOPS}), autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = fragments.num
+    env.globals.update(urls=urls, metric_of=catalogue.metric)
+    loops = env.get_template("r.html").module
+    top = (Figure("outcome.disclosed", Decimal("12"), 40, "total"), Figure("outcome.partial", Decimal("2.50"), 41, "total"))
+    bottom = (Figure("outcome.total", Decimal("1E+3"), 52, "total"),)
+    rates = [
+        (Rate("rate.disclosed", 14, 1000, Decimal("0.0140"), Decimal("1.4"), top, bottom), Rank(3, 17, HOSTILE, "区县部门")),
+        (Rate("rate.withheld", 0, 1000, Decimal("0"), Decimal("0.0"), bottom, bottom, ("t3:sum", HOSTILE)), None),
+    ]
+    assert str(fragments.report_rate_rows(rates)) == str(loops.report_rates(rates)).lstrip("\n")
+    assert "<script>" not in str(fragments.report_rate_rows(rates))
+    rows = [SimpleNamespace(metric=catalogue.metric(r.indicator), cells=[r, None, r]) for r, _ in rates]
+    yoy = SimpleNamespace(years=[2019, 2020, 2021])
+    url = urls.agency("x&y")
+    assert str(fragments.agency_rate_rows(rows, yoy.years, url)) == str(loops.agency_rates(rows, yoy, url)).lstrip("\n")
+    assert fragments.report_rate_rows([]) == fragments.agency_rate_rows([], [], url) == ""

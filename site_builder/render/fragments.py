@@ -524,3 +524,62 @@ def yoy_rows(table, slug: str) -> Markup:
             prev = f
         out.append("</tr>\n")
     return Markup("".join(out))
+
+
+# ---------------------------------------------------------------- rates (a report's, an agency's)
+
+
+@cache
+def _rate_head(indicator: str) -> str:
+    """A rate's row head on a report's page: its names, unlinked."""
+    m = catalogue.by_id()[indicator]
+    return f'<tr id="{esc(indicator)}">\n  <th scope="row">{esc(m.label_zh)} <span lang="en">{esc(m.label_en)}</span></th>\n'
+
+
+def _rate_inputs(inputs) -> str:
+    by_id = catalogue.by_id()
+    return " + ".join([f'<a href="#L{f.line}">{esc(by_id[f.metric].label_zh)} {escape(num(f.value))}</a>'
+                       for f in inputs])
+
+
+def report_rate_rows(rates) -> Markup:
+    """The rows of a report's table of rates (Site.ranked_rates: (Rate, Rank | None) pairs): its
+    value (flagged when an input breaks a rule), the formula with each input linked to its line,
+    its rank among the peers linked to the rate's page. Was a loop of report.html (~0.3 ms a
+    page, most of it Jinja's escaping): the same bytes."""
+    out = []
+    for rate, rank in rates:
+        out.append(_rate_head(rate.indicator))
+        flags = (f' <a href="#checks" class="flag" title="勾稽关系不符 broken consistency check">⚠ '
+                 f'{" ".join([escape(f) for f in rate.flags])}</a>') if rate.flags else ""
+        out.append(f'  <td class="num">{escape(rate.percent)}%{flags}</td>\n'
+                   f'  <td>({_rate_inputs(rate.numerator_inputs)}) ÷ ({_rate_inputs(rate.denominator_inputs)})'
+                   f' = {escape(rate.numerator)}/{escape(rate.denominator)}</td>\n')
+        if rank:
+            out.append(f'  <td><a href="{esc(urls.metric(rate.indicator))}">第 {escape(rank.rank)} / {escape(rank.of)}'
+                       f'（{escape(rank.place)} {escape(rank.level)}）</a></td>\n</tr>\n')
+        else:
+            out.append("  <td>—</td>\n</tr>\n")
+    return Markup("".join(out))
+
+
+def agency_rate_rows(rows, years, agency_url: str) -> Markup:
+    """The rows of an agency's rates year over year (views.rate_rows; `years`: its table's
+    columns): a cell per year, the rate linked to it on the report's page. Was a loop of
+    agency.html: the same bytes."""
+    base = escape(agency_url)
+    columns = [f"{base}{escape(year)}/#" for year in years]
+    out = []
+    for row in rows:
+        m = row.metric
+        out.append(f'<tr><th scope="row"><a href="{esc(urls.metric(m.id))}">{esc(m.label_zh)}</a> '
+                   f'<span lang="en">{esc(m.label_en)}</span></th>\n')
+        for href, rate in zip(columns, row.cells):
+            if rate:
+                out.append(f'  <td class="num"><a href="{href}{esc(rate.indicator)}" '
+                           f'title="{escape(rate.numerator)}/{escape(rate.denominator)}">{escape(rate.percent)}%</a>'
+                           f'{" ⚠" if rate.flags else ""}</td>\n')
+            else:
+                out.append('  <td class="num">—</td>\n')
+        out.append("</tr>\n")
+    return Markup("".join(out))

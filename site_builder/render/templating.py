@@ -138,6 +138,8 @@ def install(env: Environment) -> None:
         check_rows=fragments.check_rows,
         source_text=fragments.source_text,
         yoy_rows=fragments.yoy_rows,
+        report_rate_rows=fragments.report_rate_rows,
+        agency_rate_rows=fragments.agency_rate_rows,
         report_links=fragments.report_links,
         named_report_links=fragments.named_report_links,
         render_once=_render_once(env),
