@@ -107,6 +107,17 @@ def test_an_agency_without_reports_has_no_charts(seed):
     assert agency_charts(seed, "no-such-agency") == []
 
 
+def test_an_agency_with_one_report_has_no_charts_and_its_page_says_why(seed, seed_site):
+    # 新起 has one report (2013): a chart would be single points; its tables show them already
+    assert [r.year for r in seed.reports_of("xinqi")] == [2013] and agency_charts(seed, "xinqi") == []
+    assert not list((seed_site / "charts").glob("agency-xinqi-*"))
+    page = (seed_site / "agencies" / "xinqi" / "index.html").read_text(encoding="utf-8")
+    assert "只有 2013 年一份报告：图表从第二年的报告起显示" in page and "data-spec=" not in page
+    # two reports: charts (建国门, 2011 and 2024), and not that sentence
+    jianguomen = (seed_site / "agencies" / "jianguomen" / "index.html").read_text(encoding="utf-8")
+    assert "data-spec=" in jianguomen and "图表从第二年的报告起显示" not in jianguomen
+
+
 def test_metric_chart_has_a_line_per_agency(seed):
     chart = metric_chart(seed, "requests.new")
     assert chart.id == "metric-requests-new"
