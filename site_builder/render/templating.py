@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -106,6 +106,20 @@ def _render_once(env: Environment):
     return render_once
 
 
+def _site_footer(env: Environment):
+    """`{{ site_footer(downloads) }}`: _footer.html rendered once per list of downloads (a build
+    has one; the dev server's next builds the same or another), kept with this environment."""
+
+    @lru_cache(maxsize=8)
+    def footer_of(downloads: tuple[str, ...]) -> Markup:
+        return Markup(env.get_template("_footer.html").render(downloads=downloads))
+
+    def site_footer(downloads) -> Markup:
+        return footer_of(tuple(downloads))
+
+    return site_footer
+
+
 def install(env: Environment) -> None:
     # Jinja gives each template its globals as a ChainMap over env.globals, and every render
     # copies them into the page's context one ChainMap lookup (Python) at a time: ~15 µs a page
@@ -143,6 +157,7 @@ def install(env: Environment) -> None:
         report_links=fragments.report_links,
         named_report_links=fragments.named_report_links,
         render_once=_render_once(env),
+        site_footer=_site_footer(env),
         zip=zip,  # (an agency's years beside their eras, in its year-over-year table's heads)
         urls=urls,
         anchor=views.anchor,
