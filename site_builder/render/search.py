@@ -157,11 +157,12 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 def _endings(names: tuple[str, ...]) -> list[str]:
     """Each Chinese run of the names from its second character on: 北华区人民政府 -> 华区人民政府,
-    区人民政府, 人民政府, 民政府, 政府 (the run itself is in the title or the lines)."""
+    区人民政府, 人民政府, 民政府, 政府, 府 (the run itself is in the title or the lines; its last
+    character too: the browser may cut 新集镇 into 新集 + 镇, and 镇 must begin some word)."""
     out: dict[str, None] = {}
     for name in names:
         for run in _CJK_RUN.findall(name):
-            for i in range(1, len(run) - 1):
+            for i in range(1, len(run)):
                 out.setdefault(run[i:])
     return list(out)
 

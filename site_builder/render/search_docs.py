@@ -128,7 +128,8 @@ def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]
                         (f"报告所称 {printed}",) if printed != a.name else ())
                 for year, printed in a.reports
             ),
-            names=(a.name, *names),
+            # the name after its county or city too (榆中县城关镇): how one of the many 城关镇 is asked for
+            names=(a.name, *names, *(p + a.name for p in (a.district, a.city) if p and not a.name.startswith(p))),
         ))
     for year in facts.years:
         docs.append(SearchDoc(
