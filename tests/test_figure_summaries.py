@@ -355,3 +355,24 @@ def test_the_default_limits_keep_list_pages_under_300_kb(built):
     for p in list(out.glob("metrics/*/index.html")) + list(out.glob("years/*/index.html")):
         if (p.parent / "page").is_dir():
             assert p.stat().st_size < 60 * 1024, p
+
+
+def test_a_rate_is_summed_up_without_sums(built, monkeypatch):
+    """A rate's summary has quartiles and a median but no sum, in its tables or as a chart of all
+    agencies' total (a sum of percentages means nothing); a count keeps both."""
+    out, site = built
+    rate, count = soup(out / "metrics/rate.withheld/index.html"), soup(out / "metrics/requests.new/index.html")
+    for anchor in ("years", "places"):
+        heads = lambda doc: [" ".join(th.get_text(" ").split()) for th in doc.find(id=anchor).find_next("table").find("thead").find_all("th")]
+        assert heads(count)[-1] == "合计 Sum" and "合计 Sum" not in heads(rate)
+        assert heads(rate)[-1] == "上四分位数 Q3"
+        rows = rate.find(id=anchor).find_next("table").find("tbody").find_all("tr")
+        assert rows and all(len(cells(tr)) == len(heads(rate)) for tr in rows)
+    assert (out / "charts/metric-rate-withheld-spread.vl.json").exists()
+    # past LEGEND_MAX agencies a figure's page charts their total: a count's, never a rate's
+    from site_builder.render import charts
+
+    monkeypatch.setattr(charts, "LEGEND_MAX", 0)
+    totals = lambda mid: [c for c in charts.metric_charts(site, mid) if c.id.endswith("-all")]
+    assert len(totals("requests.new")) == 1 and totals("rate.withheld") == []
+    assert len(charts.metric_charts(site, "rate.withheld")) == 1  # the largest agencies beside the median

@@ -556,7 +556,9 @@ def metric_charts(site: Site, metric_id: str, kinds: Templates | None = None) ->
     if site.metric_entries(metric_id).agencies <= LEGEND_MAX:
         chart = metric_chart(site, metric_id, kinds)
         return [chart] if chart is not None else []
-    charts = (metric_total_chart(site, metric_id, kinds), metric_top_chart(site, metric_id, kinds=kinds))
+    # no total of all agencies for a percentage (a rate): a sum of percentages means nothing
+    total = metric_total_chart(site, metric_id, kinds) if catalogue_metric(metric_id).unit != "%" else None
+    charts = (total, metric_top_chart(site, metric_id, kinds=kinds))
     return [c for c in charts if c is not None]
 
 

@@ -420,6 +420,7 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
         summaries.bins(col), charts)
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
+        "summable": metric.unit != "%",  # (a sum of percentages, of rates, means nothing)
         "place": (place_zh, place_en), "places": summaries.by_place(col, place_of),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
