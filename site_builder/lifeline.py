@@ -89,12 +89,14 @@ def on_interrupt(signum, frame) -> None:
     which unwinds the build (its staging folder removed, the previous site kept) to the CLI's
     "interrupted".
 
-    A signal that lands in the logging module's code is put off until the code after it runs
-    (the signal raised again: this handler runs at the next instruction that can take it).
-    logging, which pandas imports for the rates' ranks, runs in this process after each fork of a
-    pool's worker (os.register_at_fork), where an exception cannot go on: it would be printed as
-    "Exception ignored" and lost, and the build would not stop."""
-    if frame is not None and _in_logging(frame):
+    A signal that lands in the logging module's code or in the import machinery is put off until
+    the code after it runs (the signal raised again: this handler runs at the next instruction
+    that can take it). Both run where an exception cannot go on, and it would be printed as
+    "Exception ignored" and lost, and the build would not stop: logging, which pandas imports for
+    the rates' ranks, runs in this process after each fork of a pool's worker
+    (os.register_at_fork); an import's module lock is released by a weakref callback
+    (importlib._bootstrap._get_module_lock's cb), and the render imports pandas and pyarrow lazily."""
+    if frame is not None and (_in_logging(frame) or _in_import(frame)):
         signal.raise_signal(signum)
         return
     threading.excepthook = _quiet_cancelled_pool
@@ -105,6 +107,10 @@ def on_interrupt(signum, frame) -> None:
 def _in_logging(frame) -> bool:
     logging = sys.modules.get("logging")
     return logging is not None and frame.f_code.co_filename == logging.__file__
+
+
+def _in_import(frame) -> bool:
+    return frame.f_code.co_filename.startswith("<frozen importlib.")
 
 
 def _quiet_cancelled_pool(args) -> None:

@@ -470,9 +470,10 @@ def test_an_environment_error_names_the_site_file_a_staging_file_was_to_become(c
     assert environment_error(OSError(errno.EINVAL, "invalid"), out) is None  # not the environment's: a traceback
 
 
-def test_a_stop_signal_inside_logging_is_put_off_until_after_it(monkeypatch):
-    """logging's at-fork callback (pandas imports logging) cannot pass an exception on: a stop
-    signal landing there is raised again, to be taken after it; anywhere else it stops the build."""
+def test_a_stop_signal_inside_logging_or_an_import_is_put_off_until_after_it(monkeypatch):
+    """logging's at-fork callback (pandas imports logging) and the import machinery's lock
+    callback cannot pass an exception on: a stop signal landing there is raised again, to be
+    taken after it; anywhere else it stops the build."""
     import logging
     import sys as _sys
 
@@ -489,6 +490,11 @@ def test_a_stop_signal_inside_logging_is_put_off_until_after_it(monkeypatch):
     exec(code, scope)
     assert lifeline.on_interrupt(signal.SIGTERM, scope["frame"]) is None
     assert raised == [signal.SIGTERM]
+    # the import machinery likewise: an import's module lock is released by a weakref callback
+    # of importlib._bootstrap, where a KeyboardInterrupt was printed as "Exception ignored"
+    exec(compile("import sys\nframe = sys._getframe()\n", "<frozen importlib._bootstrap>", "exec"), scope)
+    assert lifeline.on_interrupt(signal.SIGINT, scope["frame"]) is None
+    assert raised == [signal.SIGTERM, signal.SIGINT]
     with pytest.raises(KeyboardInterrupt):
         lifeline.on_interrupt(signal.SIGTERM, _sys._getframe())
-    assert raised == [signal.SIGTERM]
+    assert raised == [signal.SIGTERM, signal.SIGINT]
