@@ -66,7 +66,7 @@ class YearColumn:
     __slots__ = ("slugs", "values", "floats", "memo")
 
     def __init__(self, slugs: list[str], values: list, floats=None):
-        import numpy as np  # (a summary page's only: the seeds' build never asks for a column)
+        import numpy as np  # (a summary page's or chart's, when first asked for)
 
         self.slugs, self.values = slugs, values
         self.floats = np.fromiter(map(float, values), float, len(values)) if floats is None else floats
@@ -338,6 +338,31 @@ class Site:
         return indicators_mod.compute(self)
 
     @cached_property
+    def _peers(self) -> dict[int, dict | None]:
+        return {}
+
+    def peer_groups(self, year: int) -> dict[tuple, list[str]] | None:
+        """The year's peer groups (indicators.peer_key -> its agencies' slugs, in the Site's
+        order), or None when an agency has two reports that year (then its reports are told
+        apart by scanning). Made once per year and kept by the next Site while no report comes or
+        goes (a peer key depends on the agency and the year alone): a province's year is 20,000
+        reports, and each edit asks for its report's peers three times."""
+        got = self._peers.get(year, False)
+        if got is False:
+            got, seen, agency_of = {}, set(), self.agency_of
+            for r in self.reports_in(year):
+                a = agency_of[r.path]
+                if a.slug in seen:
+                    got = None
+                    break
+                seen.add(a.slug)
+                key = indicators_mod.peer_key(a, year)
+                if key is not None:
+                    got.setdefault(key, []).append(a.slug)
+            self._peers[year] = got
+        return got
+
+    @cached_property
     def _ranked(self) -> dict[tuple[str, int], tuple]:
         return {}  # (slug, year) -> its rates ranked, for the peer groups ranked alone
 
@@ -455,6 +480,8 @@ class Site:
                 for metric in was.keys() | now.keys():
                     edits.setdefault(metric, {})[key] = now.get(metric)
             carried["figure_entries"] = self.figure_entries.edited(edits)
+        if "_peers" in self.__dict__ and old_by.keys() == new_by.keys():
+            carried["_peers"] = dict(self._peers)  # (the same reports' agencies and years)
         if "_columns" in self.__dict__:
             carried["_columns"] = self._columns_after(edit, old_by, new_by, new)
         if "reports_by_year" in self.__dict__ and "groups" in carried:
@@ -543,7 +570,7 @@ class Site:
 
 # what a Site with the very same reports shares with the one it was made from
 _SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
-           "reports_by_year", "_metric_entries", "_columns", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
+           "reports_by_year", "_metric_entries", "_columns", "_peers", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
 
 
 def _dropped(key: tuple, edit: Edit) -> frozenset:

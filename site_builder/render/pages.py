@@ -61,7 +61,8 @@ def _years_text(reports: list[Report]) -> str:
 
 
 def index_page(site: Site) -> Page:
-    agencies = [(a, site.reports_of(a.slug)) for a in site.agencies]
+    # past HOME_ROWS the page links to the indexes instead of listing the agencies: not gathered
+    agencies = [(a, site.reports_of(a.slug)) for a in site.agencies] if len(site.agencies) <= HOME_ROWS else []
     latest = site.years[-1] if site.years else None
     return Page(
         urls.home(),

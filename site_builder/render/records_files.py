@@ -120,20 +120,32 @@ def _plan_whole(keys: list, lengths: dict, limits: Limits) -> list[tuple[str, tu
 
 
 def _plan_years(keys: list, lengths: dict, limits: Limits) -> list[tuple[str, tuple]]:
-    """Each year's files (its parts, when split), a year's from its own reports alone."""
+    """Each year's files (its parts, when split), a year's from its own reports alone: _Part's
+    rule, in plain numbers (a province's year is 20,000 reports, planned again at each edit)."""
     files: list[tuple[str, tuple]] = []
-    parts: dict[int, list[_Part]] = {}
+    parts: dict[int, list[list]] = {}  # year -> its parts' keys
+    sizes: dict[int, list[int]] = {}  # year -> the last part's [CSV size, JSON chunks, their bytes]
+    limit, head = limits.part, len(_HEAD)
     for key in keys:
         c, j = lengths[key]
-        year = parts.setdefault(key[1], [_Part()])
-        if not year[-1].fits(c, j, limits.part):
-            year.append(_Part())
-        year[-1].add(key, None, b"x" if j else None, c, j)
+        year = parts.get(key[1])
+        if year is None:
+            year = parts[key[1]] = [[]]
+            size = sizes[key[1]] = [head, 0, 0]
+        else:
+            size = sizes[key[1]]
+        count = size[1] + (j > 0)
+        if year[-1] and not (size[0] + c <= limit and _json_size(count, size[2] + j) <= limit):
+            year.append([])
+            size[:] = head, 0, 0
+            count = j > 0
+        year[-1].append(key)
+        size[0], size[1], size[2] = size[0] + c, count, size[2] + j
     for year in sorted(parts):
         split = len(parts[year]) > 1
         for i, part in enumerate(parts[year], 1):
             for ext in ("csv", "json"):
-                files.append((year_file(year, i if split else None, ext), tuple(part.keys)))
+                files.append((year_file(year, i if split else None, ext), tuple(part)))
     return files
 
 
