@@ -296,9 +296,10 @@ def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
              if s is not None]
     slugs = [agency_of[r.path].slug for r in reports]
     ranked = site.column("requests.new", year)
-    top, bottom = summaries.top_bottom(ranked, lambda slug: _agency(site, slug, year), limits.top)
+    top, bottom = _memo(ranked, ("top", limits.top), lambda: summaries.top_bottom(
+        ranked, lambda slug: _agency(site, slug, year), limits.top))
     attr, place_zh, place_en, place_of = _place_level(site, slugs)
-    places = summaries.by_place(ranked, _places(site, ranked.slugs, attr))
+    places = _memo(ranked, ("places", attr), lambda: summaries.by_place(ranked, _places(site, ranked.slugs, attr)))
     reports_at = Counter(p or summaries.UNPLACED for p in place_of)
     agencies = set(slugs)
     count = len(reports)
@@ -361,6 +362,15 @@ def metric_column(site: Site, metric_id: str, year: int):
     return site.column(metric_id, year)
 
 
+def _memo(col, key: tuple, make):
+    """make()'s result, kept in the Site's column it is made from (Site.column's memo: the next
+    Site keeps it while an edit leaves the column's values, and so their agencies, as they are)."""
+    got = col.memo.get(key)
+    if got is None:
+        got = col.memo[key] = make()
+    return got
+
+
 def _agency(site: Site, slug: str, year: int) -> Agency:
     return site.agency_of[site.reports_by_year[slug][year].path]
 
@@ -401,14 +411,15 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
     stats = [s for s in summaries.column_stats([(y, site.column(metric.id, y)) for y in sorted(by_year)]) if s is not None]
     latest = max(by_year)
     col = metric_column(site, metric.id, latest)
-    top, bottom = summaries.top_bottom(col, lambda slug: _agency(site, slug, latest), limits.top)
+    top, bottom = _memo(col, ("top", limits.top), lambda: summaries.top_bottom(
+        col, lambda slug: _agency(site, slug, latest), limits.top))
     attr, place_zh, place_en, place_of = _place_level(site, col.slugs)
     distribution = page_charts.distribution_chart(
         f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
-        summaries.bins(col), charts)
+        _memo(col, ("bins",), lambda: summaries.bins(col)), charts)
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
-        "place": (place_zh, place_en), "places": summaries.by_place(col, place_of),
+        "place": (place_zh, place_en), "places": _memo(col, ("places", attr), lambda: summaries.by_place(col, place_of)),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,
