@@ -254,6 +254,10 @@ def peer_reports(site, report: Report) -> list[Report]:
     key = peer_key(agency_of[report.path], report.year)
     if key is None:
         return [report]
+    groups = site.peer_groups(report.year)
+    if groups is not None:
+        by_year = site.reports_by_year
+        return [by_year[slug][report.year] for slug in groups.get(key, ())]
     return [r for r in site.reports_in(report.year) if peer_key(agency_of[r.path], r.year) == key]
 
 

@@ -56,6 +56,52 @@ class MetricEntries(NamedTuple):
     agencies: int
 
 
+class YearColumn:
+    """One metric's values in one year, an agency each, in the Site's order (by slug), as parallel
+    lists and a numpy array of the values as floats (what a summary page ranks, bins and sums
+    up), and `memo`: what the render phase derived from them (a figure's quartiles), kept while
+    the column is. A Site made by with_reports patches the last one's columns for the changed
+    reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
+
+    __slots__ = ("slugs", "values", "floats", "memo")
+
+    def __init__(self, slugs: list[str], values: list, floats=None):
+        import numpy as np  # (a summary page's or chart's, when first asked for)
+
+        self.slugs, self.values = slugs, values
+        self.floats = np.fromiter(map(float, values), float, len(values)) if floats is None else floats
+        self.memo: dict = {}
+
+    def patched(self, slug: str, old, new) -> YearColumn | None:
+        """This column with the agency's value `old` (None: it gave none) now `new` (None: gives
+        none); None when the column does not hold what `old` says (two reports of the agency in
+        the year): the next Site makes that column again."""
+        import numpy as np
+
+        slugs = self.slugs
+        at = bisect_left(slugs, slug)
+        here = at < len(slugs) and slugs[at] == slug
+        if (old is None) == here or at + 1 < len(slugs) and slugs[at + 1] == slug:
+            return None
+        slugs, values = list(slugs), list(self.values)
+        if new is None:
+            del slugs[at], values[at]
+            return YearColumn(slugs, values, np.delete(self.floats, at))
+        if old is None:
+            slugs.insert(at, slug)
+            values.insert(at, new)
+            return YearColumn(slugs, values, np.insert(self.floats, at, float(new)))
+        values[at] = new
+        floats = self.floats.copy()
+        floats[at] = float(new)
+        return YearColumn(slugs, values, floats)
+
+
+def _same_value(a: Figure | None, b: Figure | None) -> bool:
+    # (Decimal("1.0") == Decimal("1"), but they print differently)
+    return a is b or a is not None and b is not None and a.value == b.value and str(a.value) == str(b.value)
+
+
 class Edit:
     """What with_reports changed: the (agency slug, year) of every report edited, added or
     removed, and their agencies and years."""
@@ -269,11 +315,52 @@ class Site:
         return got
 
     @cached_property
+    def _columns(self) -> dict[tuple[str, int], YearColumn]:
+        return {}
+
+    def column(self, metric_id: str, year: int) -> YearColumn:
+        """The metric's values of one year with their agencies' slugs (figure_entries, as a
+        column). Made for every year of the metric at once (one pass over its entries), kept, and
+        patched by the next Site for the reports an edit changed."""
+        got = self._columns.get((metric_id, year))
+        if got is None:
+            for y, es in self.metric_entries(metric_id).by_year.items():
+                if (metric_id, y) not in self._columns:
+                    self._columns[metric_id, y] = YearColumn([e[0] for e in es], [e[2].value for e in es])
+            got = self._columns.setdefault((metric_id, year), YearColumn([], []))
+        return got
+
+    @cached_property
     def indicators(self) -> indicators_mod.Indicators:
         """Every report's rates (catalogue.rates()) and their ranks among the agency's peers
         (load/indicators.py), in one pass of pandas: data/indicators.csv reads it, and the
         report pages of a Site not made by an edit (ranked_rates)."""
         return indicators_mod.compute(self)
+
+    @cached_property
+    def _peers(self) -> dict[int, dict | None]:
+        return {}
+
+    def peer_groups(self, year: int) -> dict[tuple, list[str]] | None:
+        """The year's peer groups (indicators.peer_key -> its agencies' slugs, in the Site's
+        order), or None when an agency has two reports that year (then its reports are told
+        apart by scanning). Made once per year and kept by the next Site while no report comes or
+        goes (a peer key depends on the agency and the year alone): a province's year is 20,000
+        reports, and each edit asks for its report's peers three times."""
+        got = self._peers.get(year, False)
+        if got is False:
+            got, seen, agency_of = {}, set(), self.agency_of
+            for r in self.reports_in(year):
+                a = agency_of[r.path]
+                if a.slug in seen:
+                    got = None
+                    break
+                seen.add(a.slug)
+                key = indicators_mod.peer_key(a, year)
+                if key is not None:
+                    got.setdefault(key, []).append(a.slug)
+            self._peers[year] = got
+        return got
 
     @cached_property
     def _ranked(self) -> dict[tuple[str, int], tuple]:
@@ -393,6 +480,10 @@ class Site:
                 for metric in was.keys() | now.keys():
                     edits.setdefault(metric, {})[key] = now.get(metric)
             carried["figure_entries"] = self.figure_entries.edited(edits)
+        if "_peers" in self.__dict__ and old_by.keys() == new_by.keys():
+            carried["_peers"] = dict(self._peers)  # (the same reports' agencies and years)
+        if "_columns" in self.__dict__:
+            carried["_columns"] = self._columns_after(edit, old_by, new_by, new)
         if "reports_by_year" in self.__dict__ and "groups" in carried:
             by_year = dict(self.reports_by_year)
             by_slug = carried["groups"].by_slug
@@ -415,6 +506,27 @@ class Site:
             groups |= {indicators_mod.peer_key(agency_of[r.path], r.year) for r in came}
             carried["_rates_inherited"] = (of, groups - {None}, stale | edit.reports)
         return new
+
+    def _columns_after(self, edit: Edit, old_by: dict, new_by: dict, new: Site) -> dict[tuple[str, int], YearColumn]:
+        """The columns with the changed reports' values patched in (a column none of them
+        changes is this Site's very object, its memo and all)."""
+        columns = dict(self._columns)
+        for key in sorted(edit.reports):
+            slug, year = key
+            before, after = old_by.get(key), new_by.get(key)
+            was = self.totals_of(before) if before is not None else {}
+            now = new.totals_of(after) if after is not None else {}
+            for metric in was.keys() | now.keys():
+                old, got = was.get(metric), now.get(metric)
+                col = columns.get((metric, year))
+                if col is None or _same_value(old, got):
+                    continue
+                col = col.patched(slug, None if old is None else old.value, None if got is None else got.value)
+                if col is None:
+                    del columns[metric, year]
+                else:
+                    columns[metric, year] = col
+        return columns
 
     def _groups_after(self, edit: Edit, old_by: dict, new_by: dict, agency_of: dict) -> Groups:
         """groups of the Site with the reports old_by replaced by those of new_by: only the
@@ -458,7 +570,7 @@ class Site:
 
 # what a Site with the very same reports shares with the one it was made from
 _SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
-           "reports_by_year", "_metric_entries", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
+           "reports_by_year", "_metric_entries", "_columns", "_peers", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
 
 
 def _dropped(key: tuple, edit: Edit) -> frozenset:

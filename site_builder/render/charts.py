@@ -18,7 +18,6 @@ description says so, so a chart never silently joins incomparable series.
 from __future__ import annotations
 
 import functools
-import heapq
 import hashlib
 import json
 import os
@@ -674,6 +673,13 @@ def metric_total_chart(site: Site, metric_id: str, kinds: Templates | None = Non
                  subtitle=f"{m.label_en} ({m.unit}), all agencies, {span_en}")
 
 
+def _largest(floats, n: int) -> list[int]:
+    """The places of the n largest values, the largest first, equal values by place."""
+    import numpy as np
+
+    return np.lexsort((np.arange(len(floats)), -floats))[:n].tolist()
+
+
 def metric_top_chart(site: Site, metric_id: str, top: int | None = None, kinds: Templates | None = None) -> Chart | None:
     """The `top` (TOP_N) agencies with the largest value in the latest year, each over its years,
     and the median of all agencies each year. Their figures are in the page's table (#table)."""
@@ -684,16 +690,15 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None, kinds: 
         return None
     by_agency = site.reports_by_year
     latest = years[-1].year
-    agencies = {a.slug: a for a in site.agencies}
-    order = {a.slug: i for i, a in enumerate(site.agencies)}
-    got = site.metric_entries(metric_id)
-    last = [(f.value, slug) for slug, _, f in got.by_year[latest]]
-    # the largest first; equal values in the site's order of agencies (nsmallest: sorted()[:top])
-    chosen = [slug for _, slug in heapq.nsmallest(top, last, key=lambda e: (-e[0], order[e[1]]))]
+    # the largest first; equal values in the site's order of agencies, which is the column's
+    # (by slug): from the Site's column of the latest year, kept across edits
+    col = site.column(metric_id, latest)
+    chosen = [col.slugs[i] for i in _largest(col.floats, top)]
     counts = Counter(a.name for a in site.agencies)
     series = metric_series(metric_id)
     rows, names, broken, approximate, _ = _agency_lines(
-        site, series, ((agencies[slug], [r for _, r in sorted(by_agency[slug].items())]) for slug in chosen), counts)
+        site, series, ((site.agency_of[by_agency[slug][latest].path], [r for _, r in sorted(by_agency[slug].items())])
+                       for slug in chosen), counts)
     median_rows, median_breaks = _summary_points(series, years, lambda y: (
         y.median, False, f"{format_number(y.median)}（{y.agencies}个机关的中位数 median of {y.agencies} agencies）"))
     for r in median_rows:
@@ -705,7 +710,7 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None, kinds: 
         broken.insert(0, MEDIAN_LABEL)
     ys = sorted({r["year"] for r in rows})
     span_zh, span_en = _spans(ys)
-    total = got.agencies
+    total = site.metric_entries(metric_id).agencies
     desc = [
         f"{m.label_zh}（{m.unit}）：{latest}年数值最大的{len(chosen)}个机关{span_zh}的数值，以及每年全部机关的中位数，折线图。"
         f"共{total}个机关报告此项，每个机关的数值见下表和数据下载。",

@@ -139,14 +139,19 @@ def _share(totals: dict) -> Decimal | None:
 def year_columns(site, year: int) -> tuple[list, bool, list, list]:
     """(the comparable figures any report of the year gives, whether the withheld share is
     shown, the year's reports, each one's totals): what every slice of the year's rows and
-    the year's summary share."""
-    reports = site.reports_in(year)
-    all_totals = list(map(site.totals_of, reports))
-    # a comparable figure is a column when any report gives it: asked of the reports until one
-    # does (the first, mostly), not by gathering every report's figures; the share likewise
-    columns = [m for m in views.comparable_metrics() if any(m.id in totals for totals in all_totals)]
-    show_share = any(_share(totals) is not None for totals in all_totals)
-    return columns, show_share, reports, all_totals
+    the year's summary share. Kept with the Site (Site.kept, per year): an edit's year page and
+    its list page ask for it both."""
+    kept = site.kept(("year-columns",), per="year")
+    got = kept.get(year)
+    if got is None:
+        reports = site.reports_in(year)
+        all_totals = list(map(site.totals_of, reports))
+        # a comparable figure is a column when any report gives it: asked of the reports until
+        # one does (the first, mostly), not by gathering every report's figures; the share likewise
+        columns = [m for m in views.comparable_metrics() if any(m.id in totals for totals in all_totals)]
+        show_share = any(_share(totals) is not None for totals in all_totals)
+        got = kept[year] = (columns, show_share, reports, all_totals)
+    return got
 
 
 def year_rows(site, year: int, start: int = 0, end: int | None = None) -> tuple[list, bool, int, Markup]:

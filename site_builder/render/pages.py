@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
-from operator import attrgetter, itemgetter, methodcaller
 from typing import Callable, NamedTuple
 
 from site_builder import catalogue
@@ -62,7 +61,8 @@ def _years_text(reports: list[Report]) -> str:
 
 
 def index_page(site: Site) -> Page:
-    agencies = [(a, site.reports_of(a.slug)) for a in site.agencies]
+    # past HOME_ROWS the page links to the indexes instead of listing the agencies: not gathered
+    agencies = [(a, site.reports_of(a.slug)) for a in site.agencies] if len(site.agencies) <= HOME_ROWS else []
     latest = site.years[-1] if site.years else None
     return Page(
         urls.home(),
@@ -234,10 +234,6 @@ def years_page(site: Site) -> Page:
     )
 
 
-_VALUE = attrgetter("value")
-_SLUG, _FIGURE = itemgetter(0), itemgetter(2)
-
-
 def _limits(limits: Limits | None) -> Limits:
     # (read when called: a test may set pages.LIMITS for a whole build)
     return limits if limits is not None else LIMITS
@@ -294,20 +290,16 @@ def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
         )
     columns, show_share, reports, all_totals = comparison_rows.year_columns(site, year)
     agency_of = site.agency_of
-    # each column's figures of the year summed up, as its figure's page sums them (kept with the
-    # Site for both): those not kept yet in one group-by
-    kept = {m.id: site.kept(("stats", m.id), per="year") for m in columns}
-    missing = {m.id: list(map(_VALUE, filter(None, map(methodcaller("get", m.id), all_totals))))
-               for m in columns if year not in kept[m.id]}
-    for mid, got in summaries.stats_of(missing).items():
-        kept[mid][year] = got._replace(key=year)  # (as the figure's page keys it)
-    stats = [(m, kept[m.id][year]) for m in columns if year in kept[m.id]]
+    # each column's figures of the year summed up, as its figure's page sums them (both kept with
+    # the Site's column of the figure's values)
+    stats = [(m, s) for m, s in zip(columns, summaries.column_stats([(year, site.column(m.id, year)) for m in columns]))
+             if s is not None]
     slugs = [agency_of[r.path].slug for r in reports]
-    having = [i for i, t in enumerate(all_totals) if "requests.new" in t]
-    ranked = summaries.column([slugs[i] for i in having], [all_totals[i]["requests.new"].value for i in having])
-    top, bottom = summaries.top_bottom(ranked, lambda slug: _agency(site, slug, year), limits.top)
+    ranked = site.column("requests.new", year)
+    top, bottom = _memo(ranked, ("top", limits.top), lambda: summaries.top_bottom(
+        ranked, lambda slug: _agency(site, slug, year), limits.top))
     attr, place_zh, place_en, place_of = _place_level(site, slugs)
-    places = summaries.by_place(ranked, [place_of[i] for i in having])
+    places = _memo(ranked, ("places", attr), lambda: summaries.by_place(ranked, _places(site, ranked.slugs, attr)))
     reports_at = Counter(p or summaries.UNPLACED for p in place_of)
     agencies = set(slugs)
     count = len(reports)
@@ -364,11 +356,19 @@ def metric_list_bounds(site: Site, metric_id: str, limits: Limits | None = None)
     return summaries.pages_of(count, limits.list_rows)
 
 
-def metric_column(site: Site, metric_id: str, year: int) -> summaries.Column:
+def metric_column(site: Site, metric_id: str, year: int):
     """The metric's values of one year with their agencies, as summaries takes them (a derived
-    figure's would come the same way)."""
-    es = site.metric_entries(metric_id).by_year.get(year, ())
-    return summaries.column(list(map(_SLUG, es)), list(map(_VALUE, map(_FIGURE, es))))
+    figure's would come the same way): the Site's column, kept and patched across edits."""
+    return site.column(metric_id, year)
+
+
+def _memo(col, key: tuple, make):
+    """make()'s result, kept in the Site's column it is made from (Site.column's memo: the next
+    Site keeps it while an edit leaves the column's values, and so their agencies, as they are)."""
+    got = col.memo.get(key)
+    if got is None:
+        got = col.memo[key] = make()
+    return got
 
 
 def _agency(site: Site, slug: str, year: int) -> Agency:
@@ -408,20 +408,19 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
                     {"metric": metric, "years": years, "rows_html": rows_html,
                      "charts": page_charts.metric_charts(site, metric.id, charts)})
     by_year = site.metric_entries(metric.id).by_year
-    kept = site.kept(("stats", metric.id), per="year")
-    stats = summaries.stats_by_year({y: [f.value for _, _, f in es] if y not in kept else [] for y, es in by_year.items()},
-                                    kept)
+    stats = [s for s in summaries.column_stats([(y, site.column(metric.id, y)) for y in sorted(by_year)]) if s is not None]
     latest = max(by_year)
     col = metric_column(site, metric.id, latest)
-    top, bottom = summaries.top_bottom(col, lambda slug: _agency(site, slug, latest), limits.top)
+    top, bottom = _memo(col, ("top", limits.top), lambda: summaries.top_bottom(
+        col, lambda slug: _agency(site, slug, latest), limits.top))
     attr, place_zh, place_en, place_of = _place_level(site, col.slugs)
     distribution = page_charts.distribution_chart(
         f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
-        summaries.bins(col), charts)
+        _memo(col, ("bins",), lambda: summaries.bins(col)), charts)
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
         "summable": metric.unit != "%",  # (a sum of percentages, of rates, means nothing)
-        "place": (place_zh, place_en), "places": summaries.by_place(col, place_of),
+        "place": (place_zh, place_en), "places": _memo(col, ("places", attr), lambda: summaries.by_place(col, place_of)),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,

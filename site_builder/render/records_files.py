@@ -104,6 +104,11 @@ class _Part:
 def plan(keys: list, lengths: dict, limits: Limits = LIMITS) -> list[tuple[str, tuple]]:
     """Every record file and its reports' keys, in order, from the reports' (slug, year) keys
     sorted and their chunks' lengths: the rule _write_whole applies as it streams."""
+    return _plan_whole(keys, lengths, limits) + _plan_years(keys, lengths, limits)
+
+
+def _plan_whole(keys: list, lengths: dict, limits: Limits) -> list[tuple[str, tuple]]:
+    """data/records.csv and .json, those that fit Limits.whole."""
     files: list[tuple[str, tuple]] = []
     csv_size = len(_HEAD) + sum(lengths[k][0] for k in keys)
     json_lens = [lengths[k][1] for k in keys if lengths[k][1]]
@@ -111,18 +116,36 @@ def plan(keys: list, lengths: dict, limits: Limits = LIMITS) -> list[tuple[str, 
         files.append((CSV, tuple(keys)))
     if _json_size(len(json_lens), sum(json_lens)) <= limits.whole:
         files.append((JSON, tuple(keys)))
-    parts: dict[int, list[_Part]] = {}
+    return files
+
+
+def _plan_years(keys: list, lengths: dict, limits: Limits) -> list[tuple[str, tuple]]:
+    """Each year's files (its parts, when split), a year's from its own reports alone: _Part's
+    rule, in plain numbers (a province's year is 20,000 reports, planned again at each edit)."""
+    files: list[tuple[str, tuple]] = []
+    parts: dict[int, list[list]] = {}  # year -> its parts' keys
+    sizes: dict[int, list[int]] = {}  # year -> the last part's [CSV size, JSON chunks, their bytes]
+    limit, head = limits.part, len(_HEAD)
     for key in keys:
         c, j = lengths[key]
-        year = parts.setdefault(key[1], [_Part()])
-        if not year[-1].fits(c, j, limits.part):
-            year.append(_Part())
-        year[-1].add(key, None, b"x" if j else None, c, j)
+        year = parts.get(key[1])
+        if year is None:
+            year = parts[key[1]] = [[]]
+            size = sizes[key[1]] = [head, 0, 0]
+        else:
+            size = sizes[key[1]]
+        count = size[1] + (j > 0)
+        if year[-1] and not (size[0] + c <= limit and _json_size(count, size[2] + j) <= limit):
+            year.append([])
+            size[:] = head, 0, 0
+            count = j > 0
+        year[-1].append(key)
+        size[0], size[1], size[2] = size[0] + c, count, size[2] + j
     for year in sorted(parts):
         split = len(parts[year]) > 1
         for i, part in enumerate(parts[year], 1):
             for ext in ("csv", "json"):
-                files.append((year_file(year, i if split else None, ext), tuple(part.keys)))
+                files.append((year_file(year, i if split else None, ext), tuple(part)))
     return files
 
 
@@ -145,15 +168,52 @@ def expected_files(site: Site, limits: Limits = LIMITS) -> list[str]:
 def planned_files(site: Site, previous: Layout, changed: set, limits: Limits = LIMITS) -> list[str]:
     """The record files write(site, out, previous, changed) will give: the changed reports'
     rows formatted, the others' lengths those of `previous` (the dev server names the downloads
-    on its pages before it writes them)."""
-    lengths = {}
-    for r in sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year)):
-        key = (site.agency_of[r.path].slug, r.year)
-        if key in changed or key not in previous.lengths:
-            lengths[key] = tuple(map(len, report_bytes(r, site.agency_of[r.path])))
-        else:
-            lengths[key] = previous.lengths[key]
-    return sorted((relpath for relpath, _ in plan(list(lengths), lengths, limits)), key=file_order)
+    on its pages before it writes them). `changed`: every (slug, year) whose report differs
+    from the one `previous` describes (edited, added or removed)."""
+    lengths = _edited_lengths(site, previous, changed)
+    if lengths is None:  # reports came or went: planned again in full
+        lengths = {}
+        for r in sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year)):
+            key = (site.agency_of[r.path].slug, r.year)
+            if key in changed or key not in previous.lengths:
+                lengths[key] = tuple(map(len, report_bytes(r, site.agency_of[r.path])))
+            else:
+                lengths[key] = previous.lengths[key]
+        return sorted((relpath for relpath, _ in plan(list(lengths), lengths, limits)), key=file_order)
+    # Only edited reports: the same keys in the same order, so a year without an edited report
+    # keeps its files (a year's parts depend on its own reports alone); the edited years are
+    # planned again, and the whole files from the sums (a province's 20,000 reports are not
+    # sorted and planned again for one edit).
+    years = {year for _, year in changed}
+    names = [relpath for relpath in previous.files if _year_of(relpath) not in years | {None}]
+    names += [relpath for relpath, _ in _plan_whole(list(lengths), lengths, limits)]
+    for year in sorted(years):
+        names += [relpath for relpath, _ in _plan_years([k for k in lengths if k[1] == year], lengths, limits)]
+    return sorted(names, key=file_order)
+
+
+def _edited_lengths(site: Site, previous: Layout, changed: set) -> dict | None:
+    """previous.lengths with the changed reports' chunks measured again, when every changed
+    report is in both (an edit, no report added or removed); else None."""
+    if len(site.reports) != len(previous.lengths):
+        return None
+    by_year = site.reports_by_year
+    lengths = dict(previous.lengths)
+    for key in changed:
+        r = by_year.get(key[0], {}).get(key[1])
+        if r is None or key not in lengths:
+            return None
+        lengths[key] = tuple(map(len, report_bytes(r, site.agency_of[r.path])))
+    return lengths
+
+
+_YEAR_FILE = re.compile(r"data/records-(\d+)(?:-\d+)?\.(?:csv|json)")
+
+
+def _year_of(relpath: str) -> int | None:
+    """The year of a year's record file (data/records-2024-2.csv: 2024), None for another file."""
+    m = _YEAR_FILE.fullmatch(relpath)
+    return int(m.group(1)) if m else None
 
 
 # the bytes of a row besides its agency's name and slug and its report's path, on average

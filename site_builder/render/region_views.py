@@ -5,6 +5,7 @@ Nothing here writes HTML (region_rows.py writes the agencies' rows; templates th
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from statistics import median
 from typing import NamedTuple
 
@@ -85,48 +86,52 @@ def region_page(site: Site, region: Region, page: int, rows: int) -> RegionPage:
 
 
 def _counts(region: Region, facts) -> tuple[int, int]:
-    agencies = reports = 0
-    for a in region.members():
-        agencies += 1
-        reports += facts(a)[0]
-    return agencies, reports
+    members = region.members()
+    return len(members), sum(map(itemgetter(0), facts.many(members)))
 
 
-def latest_facts(site: Site):
+class _Facts:
+    """latest_facts(): called with an agency; `many` gives those of a list of agencies."""
+
+    def __init__(self, site: Site) -> None:
+        self.kept = site.kept(("region-facts",), per="agency")
+        self.by_slug, self.totals_of = site.groups.by_slug, site.totals_of
+
+    def __call__(self, a: Agency) -> tuple[int, int, Decimal | None]:
+        got = self.kept.get(a.slug)
+        if got is None:
+            rs = self.by_slug[a.slug]
+            f = self.totals_of(rs[-1]).get(REQUESTS)
+            got = self.kept[a.slug] = (len(rs), rs[-1].year, None if f is None else f.value)
+        return got
+
+    def many(self, agencies: list[Agency]) -> list[tuple[int, int, Decimal | None]]:
+        # the kept ones read directly, a call only for those not made yet (the root page of a
+        # province reads 20,000 of them at each edit, and as many for its sub-regions' counts)
+        get = self.kept.get
+        return [get(a.slug) or self(a) for a in agencies]
+
+
+def latest_facts(site: Site) -> _Facts:
     """agency -> (its reports, its latest report's year, that report's requests received or
     None): what the region pages add up, kept with the Site per agency (Site.kept), so that the
     dev server's next Site after an edit makes them anew for the edited agencies only (the root
     page of a province adds up 20,000 agencies after each edit of a latest report)."""
-    kept = site.kept(("region-facts",), per="agency")
-    by_slug, totals_of = site.groups.by_slug, site.totals_of
-
-    def facts(a: Agency) -> tuple[int, int, Decimal | None]:
-        got = kept.get(a.slug)
-        if got is None:
-            rs = by_slug[a.slug]
-            f = totals_of(rs[-1]).get(REQUESTS)
-            got = kept[a.slug] = (len(rs), rs[-1].year, None if f is None else f.value)
-        return got
-
-    return facts
+    return _Facts(site)
 
 
 def headline(site: Site, region: Region, facts=None) -> Headline:
     """The region's agencies and reports, and its latest year's requests received: in all, and
     per level (the median compares agencies of one level, a 街道 with 街道)."""
     facts = facts or latest_facts(site)
-    agencies = reports = 0
-    latest: list[tuple[str, int, Decimal | None]] = []
-    for a in region.members():
-        n, year, value = facts(a)
-        agencies += 1
-        reports += n
-        latest.append((a.level, year, value))
-    year = max((y for _, y, _ in latest), default=None)
+    members = region.members()
+    got = facts.many(members)
+    agencies, reports = len(got), sum(map(itemgetter(0), got))
+    year = max(map(itemgetter(1), got), default=None)
     values: dict[str, list[Decimal | None]] = {}
-    for level, y, value in latest:
+    for a, (_, y, value) in zip(members, got):
         if y == year:
-            values.setdefault(level, []).append(value)
+            values.setdefault(a.level, []).append(value)
     levels = []
     for level in sorted(values, key=level_rank):
         given = [v for v in values[level] if v is not None]

@@ -118,6 +118,21 @@ def stats_by_year(by_year: Mapping[int, list[Decimal]], kept: dict | None = None
     return [kept[y] for y in sorted(by_year) if y in kept]
 
 
+def column_stats(columns: list[tuple[object, object]]) -> list[Stats | None]:
+    """The Stats of each (key, column) (a Site.column: None when it has no values), kept in the
+    column's memo: the columns not summed up yet in one group-by (a year's page sums up its
+    columns once, and after an edit only those whose values the edit changed)."""
+    missing = {i: col.values for i, (_, col) in enumerate(columns) if "stats" not in col.memo}
+    got = stats_of(missing)
+    for i in missing:
+        columns[i][1].memo["stats"] = got.get(i)
+    out = []
+    for key, col in columns:
+        stats = col.memo["stats"]
+        out.append(None if stats is None else stats._replace(key=key))
+    return out
+
+
 class Column(NamedTuple):
     """One year's values of a figure, an agency each, as parallel lists (one pass of numpy over
     a province's 20,000 for the ranks, the places and the bins; made by column())."""
@@ -183,14 +198,15 @@ def by_place(col: Column, places: list[str]) -> list[Stats]:
 _STEPS = (1, 2, 5)
 
 
-def bins(values: list[Decimal] | Column) -> list[Bin]:
+def bins(values) -> list[Bin]:
     """The values counted in bins that grow 1–2–5 by tens (0; 1–2; 2–5; 5–10; 10–20 ...), from
     the bin of the smallest to the bin of the largest: the figures are counts where most
     agencies have a few and some have thousands, so equal-width bins would put nearly all of
-    them in the first. A negative value (none is printed) would get a bin of its own below 0."""
+    them in the first. A negative value (none is printed) would get a bin of its own below 0.
+    `values`: Decimals, a Column or a Site's column (load.site.YearColumn)."""
     import numpy as np
 
-    col = values if isinstance(values, Column) else column([""] * len(values), list(values))
+    col = values if hasattr(values, "floats") else column([""] * len(values), list(values))
     if not col.values:
         return []
     edges = [Decimal(0), Decimal(1)]

@@ -1,0 +1,87 @@
+"""Site.column: a figure's values of one year (what the figure and year summaries sum up), kept
+with the Site and patched by with_reports for the reports an edit changed. After each edit every
+column must be the one a Site made from scratch gives, and a column the edit does not change
+must be the last Site's very object (its summed-up stats kept with it). Likewise the peer
+groups the report pages rank rates in (Site.peer_groups), kept while no report comes or goes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from site_builder.load.indicators import peer_key, peer_reports
+from site_builder.load.loader import Site, load_site
+from site_builder.tools.synth import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Site:
+    return load_site(ROOT / "content")
+
+
+def every_column(site: Site) -> dict:
+    return {(m, y): site.column(m, y) for m in site.metric_counts for y in site.years}
+
+
+def as_lists(col) -> tuple:
+    return col.slugs, [str(v) for v in col.values], col.floats.tolist()
+
+
+def fresh(site: Site, reports: list) -> Site:
+    return Site(content_dir=site.content_dir, reports=reports, agency_of=site.agency_of)
+
+
+def test_an_edited_site_patches_its_columns_as_a_fresh_one_makes_them(seeds):
+    site = fresh(seeds, list(seeds.reports))
+    before = every_column(site)
+    reports = list(site.reports)
+    r = reports[7]
+    metric = "requests.new"
+    assert any(f.metric == metric and f.applicant == "total" for f in r.figures)
+    # one figure changed; another report's figures all gone; a third report removed
+    reports[7] = replace(r, figures=[f._replace(value=f.value + 5) if f.metric == metric else f for f in r.figures])
+    reports[4] = replace(reports[4], figures=[])
+    gone = reports.pop(9)
+    edited = site.with_reports(reports)
+    after, expected = every_column(edited), every_column(fresh(site, reports))
+    assert {k: as_lists(c) for k, c in after.items()} == {k: as_lists(c) for k, c in expected.items()}
+    slug = site.agency_of[r.path].slug
+    col = after[metric, r.year]
+    assert col.values[col.slugs.index(slug)] == site.totals_of(r)[metric].value + 5
+    # the columns of a year no change is in are the last Site's (memo and all)
+    years = {r.year, reports[4].year, gone.year}
+    untouched = [k for k in before if k[1] not in years]
+    assert untouched and all(after[k] is before[k] for k in untouched)
+    assert after[metric, r.year] is not before[metric, r.year]
+    # a second edit on top of the first: the value put back
+    again = list(reports)
+    again[7] = r
+    second = edited.with_reports(again)
+    got, expected = every_column(second), every_column(fresh(site, again))
+    assert {k: as_lists(c) for k, c in got.items()} == {k: as_lists(c) for k, c in expected.items()}
+
+
+def scanned_peers(site: Site, report) -> list:
+    key = peer_key(site.agency_of[report.path], report.year)
+    return [report] if key is None else [r for r in site.reports_in(report.year) if peer_key(site.agency_of[r.path], r.year) == key]
+
+
+def test_peer_groups_are_kept_across_an_edit_and_give_the_scans_peers(tmp_path):
+    # (12 synthetic agencies, two years: among them four 区县部门 of 北京市 ranked together)
+    generate(tmp_path / "content", agencies=12, years=[2022, 2023], seed=11)
+    site = load_site(tmp_path / "content")
+    assert any(len(scanned_peers(site, r)) > 2 for r in site.reports)
+    for r in site.reports:
+        assert peer_reports(site, r) == scanned_peers(site, r)
+    reports = list(site.reports)
+    reports[2] = replace(reports[2], figures=reports[2].figures[:5])
+    edited = site.with_reports(reports)
+    assert "_peers" in edited.__dict__  # (kept: no report came or went)
+    for r in edited.reports:
+        assert peer_reports(edited, r) == scanned_peers(edited, r)
+    fewer = reports[1:]
+    assert "_peers" not in edited.with_reports(fewer).__dict__
