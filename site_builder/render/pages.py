@@ -378,12 +378,7 @@ def _agency(site: Site, slug: str, year: int) -> Agency:
 def _place_level(site: Site, slugs: list[str]) -> tuple[str, str, str, list[str]]:
     """summaries.place_level of the agencies a page shows (never of the whole Site: then a page
     shows what its own reports decide, and an edit elsewhere cannot change it), and their places."""
-    for attr, zh, en in summaries.PLACE_LEVELS[:-1]:
-        places = _places(site, slugs, attr)
-        if len(set(places)) > 1:
-            return attr, zh, en, places
-    attr, zh, en = summaries.PLACE_LEVELS[-1]
-    return attr, zh, en, _places(site, slugs, attr)
+    return summaries.place_level(lambda attr: _places(site, slugs, attr))
 
 
 def _places(site: Site, slugs: list[str], attr: str) -> list[str]:

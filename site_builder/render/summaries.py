@@ -14,11 +14,10 @@ shown rounded to QUANTILE_PLACES decimals. Sums are exact (Decimal): they are pr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
-from operator import attrgetter
 from typing import NamedTuple
 
 from site_builder.model import Agency
@@ -108,16 +107,6 @@ def stats_of(groups: Mapping[object, list[Decimal]]) -> dict[object, Stats]:
             for k, n, vs, (q1, q2, q3) in zip(keys, sizes, groups.values(), q.tolist())}
 
 
-def stats_by_year(by_year: Mapping[int, list[Decimal]], kept: dict | None = None) -> list[Stats]:
-    """Stats of each year's values, by year. `kept` (a Site.kept(..., per="year") dict): the
-    years already summed up, reused; the others are added to it (an edit sums one year again)."""
-    kept = {} if kept is None else kept
-    missing = {y: by_year[y] for y in by_year if y not in kept}
-    if missing:
-        kept.update(stats_of(missing))
-    return [kept[y] for y in sorted(by_year) if y in kept]
-
-
 def column_stats(columns: list[tuple[object, object]]) -> list[Stats | None]:
     """The Stats of each (key, column) (a Site.column: None when it has no values), kept in the
     column's memo: the columns not summed up yet in one group-by (a year's page sums up its
@@ -167,14 +156,16 @@ def top_bottom(col: Column, agency: Callable[[str], Agency], n: int) -> tuple[li
 PLACE_LEVELS = (("province", "省份", "Province"), ("city", "城市", "City"), ("district", "区县", "District"))
 
 
-def place_level(agencies: Iterable[Agency]) -> tuple[str, str, str]:
+def place_level(places_at: Callable[[str], list[str]]) -> tuple[str, str, str, list[str]]:
     """Which place the per-place table groups by: provinces when the agencies are in more than
-    one, else cities when in more than one, else districts. (attribute, zh, en)"""
-    agencies = list(agencies)
+    one, else cities when in more than one, else districts. `places_at(attr)`: the agencies'
+    places at that level ("province", "city", "district"). (attribute, zh, en, those places)"""
     for attr, zh, en in PLACE_LEVELS[:-1]:
-        if len(set(map(attrgetter(attr), agencies))) > 1:
-            return attr, zh, en
-    return PLACE_LEVELS[-1]
+        places = places_at(attr)
+        if len(set(places)) > 1:
+            return attr, zh, en, places
+    attr, zh, en = PLACE_LEVELS[-1]
+    return attr, zh, en, places_at(attr)
 
 
 def by_place(col: Column, places: list[str]) -> list[Stats]:
