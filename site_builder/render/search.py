@@ -19,6 +19,11 @@ dependency, which pagefind.service.get_executable prefers when installed) segmen
 into words, so a query such as 建国门 finds 建国门街道办事处; the standard binary cuts Chinese
 differently at index and at query time and finds nothing for it. The search UI
 (pagefind-ui.js/.css) is among the files written; static/js/search.js mounts it on id="search".
+
+Beside it, in /pagefind/names/, the names index (search_names.py): every agency's names and place,
+which search.js matches as substrings and lists above pagefind's results, so that an agency is
+found by its name whatever word cut pagefind and the browser make. It is made from the same
+documents, in the same job: the search key decides when both are written again.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path, PurePosixPath
 
-from site_builder.render import search_docs
+from site_builder.render import search_docs, search_names
 from site_builder.exceptions import SiteBuilderError
 from site_builder.render.prose import PAGES_DIR, ProsePage, page_of
 from site_builder.render.search_docs import SearchDoc, documents
@@ -84,11 +89,12 @@ def _indexer_version() -> str:
 
 @lru_cache(maxsize=1)
 def _salt() -> bytes:
-    """What else shapes the index: the code that makes documents and stand-ins, the catalogue
-    the metric documents are labelled from, and the pagefind version."""
+    """What else shapes the index: the code that makes documents, stand-ins and the names index,
+    the catalogue the metric documents are labelled from, and the pagefind version."""
     h = hashlib.blake2b(digest_size=16)
     h.update(Path(__file__).read_bytes())
     h.update(Path(search_docs.__file__).read_bytes())
+    h.update(Path(search_names.__file__).read_bytes())
     h.update(resources.files("site_builder").joinpath("metrics.csv").read_bytes())
     h.update(_indexer_version().encode("utf-8"))
     return h.digest()
@@ -100,7 +106,8 @@ def docs_key(docs: list[SearchDoc]) -> str:
     h = hashlib.blake2b(_salt(), digest_size=16)
     for d in docs:
         sections = [[x.anchor, x.heading, list(x.lines)] for x in d.sections]
-        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html, list(d.names)],
+        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html, list(d.names),
+                             list(d.other_names), list(d.place)],
                             ensure_ascii=False).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
@@ -124,7 +131,7 @@ def site_key(site, prose_pages: list[ProsePage] | None = None) -> str:
         entry = kept.get(a.slug)
         if entry is None or entry[0] != also:
             facts = search_docs.AgencyFacts(a.slug, a.name, a.city, a.district, a.level, also,
-                                            tuple((r.year, r.agency) for r in by_slug[a.slug]))
+                                            tuple((r.year, r.agency) for r in by_slug[a.slug]), a.province)
             entry = kept[a.slug] = (also, json.dumps(facts, ensure_ascii=False).encode("utf-8") + b"\n")
         h.update(entry[1])
     given = search_docs.metrics_given(site)
@@ -195,6 +202,7 @@ class IndexJob:
         self.site_root = Path(site_root)
         self.docs = docs
         self.files = 0
+        self.names: dict[str, int] = {}  # the names index's files (search_names.py) and their sizes
         self.error: str | None = None
         self.failure: OSError | None = None  # writing the index failed (a full disk ...): raised as is by wait()
         self._proc: subprocess.Popen | None = None
@@ -228,9 +236,13 @@ class IndexJob:
         feeder = threading.Thread(target=self._feed, args=(msgs,), name="search-index-feed", daemon=True)
         feeder.start()
         try:
+            # (made while pagefind indexes in its own process; written once its folder is)
+            names = search_names.shards(self.docs)
             files = self._answers(proc)
             if files is not None and not self._cancelled:
                 self.files = _write_files(self.site_root / OUTPUT_DIR, files)
+                self.names = search_names.write_shards(self.site_root / OUTPUT_DIR, names)
+                self.files += len(self.names)
         except OSError as exc:  # the environment's (see wait)
             self.failure = exc
             self.error = f"{type(exc).__name__}: {exc}"

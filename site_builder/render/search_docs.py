@@ -47,6 +47,10 @@ class SearchDoc:
     # names to be found by any part of them, not only by the words pagefind cut them into
     # (search.py indexes each one's endings too, e.g. 泰西区人民政府: 西区人民政府, 区人民政府 ...)
     names: tuple[str, ...] = ()
+    # an agency's: its other names (aliases, then names its reports print) and its place
+    # (province, city, district; "" where unknown), for the names index (search_names.py)
+    other_names: tuple[str, ...] = ()
+    place: tuple[str, ...] = ()
 
 
 REPORT_ANCHOR = "report-"  # + year: an agency document's section for one report
@@ -60,6 +64,7 @@ class AgencyFacts(NamedTuple):
     level: str
     aliases: tuple[str, ...]  # agencies.toml's
     reports: tuple[tuple[int, str], ...]  # (year, the agency's name as that report prints it), by year
+    province: str = ""  # (shown by the names index beside the name)
 
 
 class Basis(NamedTuple):
@@ -85,7 +90,7 @@ def basis(site: Site) -> Basis:
     with gc_paused():
         agencies = tuple(
             AgencyFacts(a.slug, a.name, a.city, a.district, a.level, a.aliases,
-                        tuple((r.year, r.agency) for r in site.reports_of(a.slug)))
+                        tuple((r.year, r.agency) for r in site.reports_of(a.slug)), a.province)
             for a in site.agencies
         )
         return Basis(agencies, tuple(site.years), metrics_given(site))
@@ -130,6 +135,8 @@ def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]
             ),
             # the name after its county or city too (榆中县城关镇): how one of the many 城关镇 is asked for
             names=(a.name, *names, *(p + a.name for p in (a.district, a.city) if p and not a.name.startswith(p))),
+            other_names=tuple(names),
+            place=(a.province, a.city, a.district),
         ))
     for year in facts.years:
         docs.append(SearchDoc(

@@ -1,0 +1,167 @@
+"""The names index: every agency's name, other names and place, written beside pagefind's index
+(/pagefind/names/) so that the search box finds any agency by its name, a prefix of it or any
+fragment of two characters or more, whatever word cut pagefind and the browser make.
+
+Pagefind matches words, and the browser cuts a Chinese query into words with a dictionary that
+does not know most agencies' names: among 20,000 agencies some names were not found at all.
+static/js/search.js instead matches the query as a substring of each candidate's names, and
+finds the candidates through a key: a run of the query's characters (two or more) that some
+agency's name contains. Every two-character run of every name (its name and its other names;
+a query that adds the place before the name, 榆中县城关镇, still ends in a run of the name) is a
+key listing the agencies whose names contain it. A key that more than MAX_AGENCIES agencies
+share (政府, 街道) lists none itself: it is split into the keys one character longer to its
+left (人民政府 -> 民政府 -> 政府), so a longer query still finds a short list.
+
+The keys are spread over NAMES_SHARDS-like files by a hash of the key (FNV-1a over its code
+points, which search.js computes the same way): `names/meta.json` says how many shards there
+are, `names/<n>.json` holds {key: [agency, ...]} for its keys, an agency as [url, name, [other
+names], province, city, district], or 0 for a key that is split. The number of shards is the
+smallest power of two that keeps every shard under SHARD_BYTES, so a phone downloads the small
+meta file and one shard (sometimes two or three, for a split key) per query, and only once
+someone types: ~50 KB at 20,000 agencies (benchmarks/search_names.py prints the sizes).
+
+Everything is sorted and written compactly: the same agencies give the same bytes. The index is
+made from the search documents (search_docs.py: their `other_names` and `place`), so it is
+written exactly when pagefind's index is (the search key decides; see search.py).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from site_builder.render.search_docs import SearchDoc
+
+__all__ = ["NAMES_DIR", "MAX_AGENCIES", "SHARD_BYTES", "normalise", "entries", "shard_of", "shards", "sources", "write_shards"]
+
+NAMES_DIR = "names"  # inside the search index's folder
+MAX_AGENCIES = 200  # a key shared by more agencies is split into longer keys
+SHARD_BYTES = 100_000  # every shard file stays under this size (uncompressed)
+KEY_CHARS = 2  # the shortest key: a query of one character is left to pagefind
+_FNV_OFFSET, _FNV_PRIME = 2166136261, 16777619
+
+
+def normalise(text: str) -> str:
+    """What is compared: NFKC, lower case, no white space (search.js does the same to a query)."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def shard_of(key: str, count: int) -> int:
+    """The shard holding `key`: FNV-1a (32 bits) over its code points, modulo the shard count."""
+    h = _FNV_OFFSET
+    for ch in key:
+        h = ((h ^ ord(ch)) * _FNV_PRIME) & 0xFFFFFFFF
+    return h % count
+
+
+def entries(docs: list[SearchDoc]) -> list[list]:
+    """The agencies of the documents, as the shards list them: [url, name, [other names],
+    province, city, district], by url."""
+    out = [[d.url, d.title, list(d.other_names), *(list(d.place) + ["", "", ""])[:3]]
+           for d in docs if d.kind == "agency"]
+    return sorted(out, key=lambda e: e[0])
+
+
+def sources(entry: list) -> list[str]:
+    """What a query is matched against, normalised: the agency's name, its other names, and its
+    name after its nearest place, the district or else the city (榆中县城关镇: how one of many
+    城关镇 is asked for). search.js makes the same list from an entry."""
+    name, others, _, city, district = entry[1], entry[2], *entry[3:]
+    near = district or city
+    texts = [name, *others, *([near + name] if near and not name.startswith(near) else [])]
+    return list(dict.fromkeys(normalise(t) for t in texts))
+
+
+def _too_many(held: list[int], sizes: list[int]) -> bool:
+    return len(held) > MAX_AGENCIES or sum(sizes[i] for i in held) > SHARD_BYTES // 4
+
+
+def _settle(lists: dict[str, list[int]], table: dict, sizes: list[int]) -> set[str]:
+    """Put each key's agencies into the table, or 0 for those too many share; the keys split."""
+    split = set()
+    for key, held in lists.items():
+        if _too_many(held, sizes):
+            table[key] = 0
+            split.add(key)
+        else:
+            table[key] = held
+    return split
+
+
+def _table(texts: list[list[str]], sizes: list[int]) -> dict[str, list[int] | int]:
+    """key -> the positions of the agencies whose sources contain it (ascending), or 0: split
+    (more than MAX_AGENCIES agencies or a quarter of a shard's bytes, `sizes` being each
+    agency's encoded size).
+    A split key K is followed by the keys one character longer to its left, and by "^K": the
+    agencies with a source that begins with K (0 when too many do)."""
+    n = KEY_CHARS
+    lists: dict[str, list[int]] = defaultdict(list)
+    for i, own in enumerate(texts):
+        for key in {t[p : p + n] for t in own for p in range(len(t) - n + 1)}:
+            lists[key].append(i)
+    table: dict[str, list[int] | int] = {}
+    split = _settle(lists, table, sizes)
+    # where the split keys occur, (agency, source, position), moved one character left a level
+    occurs = [(i, t, p) for i, own in enumerate(texts) for t in own for p in range(len(t) - n + 1)
+              if t[p : p + n] in split]
+    while occurs:
+        longer: dict[str, set[int]] = defaultdict(set)
+        starts: dict[str, set[int]] = defaultdict(set)
+        moved = []
+        for i, t, p in occurs:
+            if p == 0:
+                starts[t[:n]].add(i)
+            else:
+                longer[t[p - 1 : p + n]].add(i)
+                moved.append((i, t, p - 1))
+        for key, held in starts.items():
+            table["^" + key] = 0 if _too_many(held, sizes) else sorted(held)
+        n += 1
+        split = _settle({key: sorted(held) for key, held in longer.items()}, table, sizes)
+        occurs = [(i, t, p) for i, t, p in moved if t[p : p + n] in split]
+    return table
+
+
+def _encode(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def shards(docs: list[SearchDoc]) -> dict[str, bytes]:
+    """The files of the names index: path (inside NAMES_DIR) -> bytes."""
+    agencies = entries(docs)
+    encoded = [_encode(e) for e in agencies]
+    table = _table([sources(e) for e in agencies], [len(e) + 1 for e in encoded])
+    # (a key's size in its shard: its name, its agencies and the JSON around them)
+    sizes = {key: len(_encode(key)) + 2 + (1 if held == 0 else sum(len(encoded[i]) + 1 for i in held))
+             for key, held in table.items()}
+    count = 1
+    while True:
+        totals = [2] * count
+        for key, size in sizes.items():
+            totals[shard_of(key, count)] += size
+        if max(totals) <= SHARD_BYTES or count >= len(table):
+            break
+        count *= 2
+    files: dict[str, bytes] = {"meta.json": _encode({"shards": count, "agencies": len(agencies), "keys": len(table),
+                                                     "min": KEY_CHARS})}
+    parts: list[dict] = [{} for _ in range(count)]
+    for key, held in table.items():
+        parts[shard_of(key, count)][key] = held
+    for n, part in enumerate(parts):
+        body = b",".join(_encode(key) + b":" + (b"0" if held == 0 else b"[" + b",".join(encoded[i] for i in held) + b"]")
+                         for key, held in sorted(part.items()))
+        files[f"{n}.json"] = b"{" + body + b"}"
+    return files
+
+
+def write_shards(folder: Path, files: dict[str, bytes]) -> dict[str, int]:
+    """Write shards() into folder/NAMES_DIR/ (a folder it makes); each file's size."""
+    target = Path(folder) / NAMES_DIR
+    target.mkdir(parents=True)
+    sizes = {}
+    for name, data in files.items():
+        (target / name).write_bytes(data)
+        sizes[name] = len(data)
+    return sizes

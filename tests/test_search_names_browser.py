@@ -1,0 +1,178 @@
+"""The names index in Chromium (static/js/search.js over site_builder/render/search_names.py): on
+a generated corpus of a few hundred agencies built by the real CLI, every agency is the first
+result for its full name (its name after its district when other agencies share it) and among
+the results for fragments of two and three characters; above pagefind's results, without the
+same agency twice; names shown as text, never markup; and answering when pagefind's UI is
+missing. One browser for the module, in a thread of its own (see browser/visit.py)."""
+
+from __future__ import annotations
+
+import collections
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.render.search_names import NAMES_DIR, shards
+from site_builder.render.search_docs import SearchDoc
+
+CHROMIUM = Path("/usr/bin/chromium")
+AGENCIES = 300
+
+pytestmark = pytest.mark.browser
+
+# Types each query into the box and waits for the names index's answer; returns, per query, the
+# agencies listed (all of them: "show all" pressed), in order.
+TYPE = """async (queries) => {
+  const box = document.querySelector('#search');
+  const input = box.querySelector('input');
+  const out = [];
+  for (const q of queries) {
+    input.value = q;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const t0 = Date.now();
+    while (!(box.getAttribute('data-names-query') === q && box.getAttribute('data-names-state') === 'done')) {
+      if (Date.now() - t0 > 10000) { out.push(['timeout', box.getAttribute('data-names-state')]); break; }
+      await new Promise(r => setTimeout(r, 5));
+    }
+    const more = box.querySelector('.search-names__more');
+    if (more && !more.hidden) more.click();
+    out.push([...box.querySelectorAll('.search-names__item')].map(li => [
+      li.querySelector('a').getAttribute('href'), li.querySelector('a').textContent,
+      (li.querySelector('.search-names__place') || {}).textContent || '']));
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """(content folder, built site) of AGENCIES one-report agencies, homonyms among them."""
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed")
+    root = tmp_path_factory.mktemp("names")
+    content, out = root / "content", root / "site"
+    assert main(["synth", "--agencies", str(AGENCIES), "--shape", "agencies", "--years", "2024", "--seed", "5",
+                 "--out", str(content)]) == 0
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-cache"]) == 0
+    return content, out
+
+
+def _session(site: Path, rules, fn, pagefind_ui: bool = True):
+    """fn(page, visit) on the site's home page once its search box is up."""
+    from browser.server import serve
+    from browser.visit import in_own_thread, launch, open_context, visit
+    from playwright.sync_api import sync_playwright
+
+    def run():
+        with serve(site, rules) as base, sync_playwright() as p:
+            browser = launch(p)
+            try:
+                v = visit(open_context(browser, 1000), base + "/")
+                state = "ready" if pagefind_ui else "failed"
+                v.page.wait_for_selector(f"#search[data-search-state={state}] input", timeout=30000)
+                return fn(v.page, v)
+            finally:
+                browser.close()
+
+    return in_own_thread(run)
+
+
+def test_every_agency_is_first_for_its_name_and_listed_for_its_fragments(corpus, netlify_rules):
+    content, site = corpus
+    entries = tomllib.loads((content / "agencies.toml").read_text(encoding="utf-8"))["agencies"]
+    agencies = [(e.get("name", key), e) for key, e in entries.items()]
+    assert len(agencies) >= AGENCIES - 10
+    shared = collections.Counter(name for name, _ in agencies)
+    assert any(n > 1 for n in shared.values()), "the corpus has no homonyms"
+    queries: dict[str, set[str]] = collections.defaultdict(set)  # query -> the agencies it must list
+    firsts: dict[str, str] = {}  # query -> the agency it must list first
+    for name, e in agencies:
+        url = f"/agencies/{e['slug']}/"
+        exact = e["district"] + name if shared[name] > 1 else name
+        firsts[exact] = url
+        for alias in e.get("aliases", []):
+            firsts.setdefault(alias, url)
+        for fragment in {name[:2], name[:3], name[1:3], name[-3:]}:
+            if len(fragment) >= 2:
+                queries[fragment].add(url)
+        queries[name].add(url)
+    asked = sorted(set(queries) | set(firsts))
+    answers = _session(site, netlify_rules, lambda page, v: (page.evaluate(TYPE, asked), v.problems()))
+    listed, problems = dict(zip(asked, answers[0])), answers[1]
+    assert problems == []
+    not_first = {q: listed[q][:2] for q, url in firsts.items() if not listed[q] or listed[q][0][0] != url}
+    assert not not_first, not_first
+    missing = {q: sorted(want - {href for href, *_ in listed[q]}) for q, want in queries.items()
+               if want - {href for href, *_ in listed[q]}}
+    assert not missing, missing
+    # homonyms: each listed with its place, which tells them apart
+    for name, n in shared.items():
+        if n > 1:
+            places = [place for href, text, place in listed[name] if text == name]
+            assert len(places) == n and len(set(places)) == n, (name, listed[name])
+
+
+def test_names_come_first_pagefind_follows_without_the_same_agency(seed_site, netlify_rules):
+    def check(page, v):
+        page.fill("#search input", "建国门")
+        page.wait_for_selector("#search[data-names-query='建国门'][data-names-state=done]")
+        page.wait_for_selector("#search .pagefind-ui__result", state="attached")
+        page.wait_for_function("!document.querySelector('#search .pagefind-ui__loading')")
+        order = page.evaluate("""() => [...document.querySelectorAll('#search a')]
+            .filter(a => a.offsetParent !== null).map(a => a.getAttribute('href'))""")
+        names = page.eval_on_selector_all(".search-names__link", "els => els.map(a => a.getAttribute('href'))")
+        hidden = page.eval_on_selector_all(".pagefind-ui__result[hidden] .pagefind-ui__result-link",
+                                           "els => els.map(a => a.getAttribute('href'))")
+        box_first = page.evaluate("""() => {
+            const box = document.querySelector('.search-names'), drawer = document.querySelector('.pagefind-ui__drawer');
+            return !!(box.compareDocumentPosition(drawer) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
+        page.fill("#search input", "")
+        page.wait_for_selector("#search[data-names-query=''][data-names-state=done]")
+        emptied = page.eval_on_selector(".search-names", "s => s.hidden")
+        return order, names, hidden, box_first, emptied, v.problems()
+
+    order, names, hidden, box_first, emptied, problems = _session(seed_site, netlify_rules, check)
+    assert names == ["/agencies/jianguomen/"] and order[0] == "/agencies/jianguomen/"
+    assert order.count("/agencies/jianguomen/") == 1 and "/agencies/jianguomen/" in hidden
+    assert box_first and emptied
+    assert problems == []
+
+
+def test_names_are_shown_as_text_never_as_markup(seed_site, netlify_rules, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(seed_site, site)
+    hostile = '<img src=x onerror="window.__pwned=1">街道'
+    docs = [SearchDoc(url="/agencies/x/", kind="agency", title=hostile, other_names=("<b>别名</b>",),
+                      place=("<i>省</i>", "市", "县"))]
+    folder = site / "pagefind" / NAMES_DIR
+    shutil.rmtree(folder)
+    folder.mkdir()
+    for name, data in shards(docs).items():
+        (folder / name).write_bytes(data)
+
+    def check(page, v):
+        page.fill("#search input", "街道")
+        page.wait_for_selector("#search[data-names-query='街道'][data-names-state=done]")
+        item = page.locator(".search-names__item").first
+        return (item.locator("a").text_content(), item.inner_text(), page.locator(".search-names img, .search-names b").count(),
+                page.evaluate("window.__pwned || 0"))
+
+    text, whole, injected, pwned = _session(site, netlify_rules, check)
+    assert text == hostile and "<b>别名</b>" in whole and "<i>省</i>" in whole
+    assert injected == 0 and pwned == 0
+
+
+def test_the_names_answer_without_pagefind_ui(seed_site, netlify_rules, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(seed_site, site)
+    (site / "pagefind" / "pagefind-ui.js").unlink()  # (a search box of search.js's own, then)
+
+    def check(page, v):
+        page.fill("#search input", "平潭")
+        page.wait_for_selector("#search[data-names-query='平潭'][data-names-state=done]")
+        return page.eval_on_selector_all(".search-names__link", "els => els.map(a => a.getAttribute('href'))")
+
+    assert _session(site, netlify_rules, check, pagefind_ui=False)[:1] == ["/agencies/pingtan/"]
