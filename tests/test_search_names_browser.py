@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.render import search_names
 from site_builder.render.search_names import NAMES_DIR, shards
 from site_builder.render.search_docs import SearchDoc
 
@@ -141,17 +142,23 @@ def test_names_come_first_pagefind_follows_without_the_same_agency(seed_site, ne
     assert problems == []
 
 
-def test_names_are_shown_as_text_never_as_markup(seed_site, netlify_rules, tmp_path):
+def _site_with_names(seed_site: Path, tmp_path: Path, docs: list[SearchDoc]) -> Path:
+    """A copy of the seed site whose names index lists `docs`."""
     site = tmp_path / "site"
     shutil.copytree(seed_site, site)
-    hostile = '<img src=x onerror="window.__pwned=1">街道'
-    docs = [SearchDoc(url="/agencies/x/", kind="agency", title=hostile, other_names=("<b>别名</b>",),
-                      place=("<i>省</i>", "市", "县"))]
     folder = site / "pagefind" / NAMES_DIR
     shutil.rmtree(folder)
     folder.mkdir()
     for name, data in shards(docs).items():
         (folder / name).write_bytes(data)
+    return site
+
+
+def test_names_are_shown_as_text_never_as_markup(seed_site, netlify_rules, tmp_path):
+    hostile = '<img src=x onerror="window.__pwned=1">街道'
+    docs = [SearchDoc(url="/agencies/x/", kind="agency", title=hostile, other_names=("<b>别名</b>",),
+                      place=("<i>省</i>", "市", "县"))]
+    site = _site_with_names(seed_site, tmp_path, docs)
 
     def check(page, v):
         page.fill("#search input", "街道")
@@ -176,3 +183,21 @@ def test_the_names_answer_without_pagefind_ui(seed_site, netlify_rules, tmp_path
         return page.eval_on_selector_all(".search-names__link", "els => els.map(a => a.getAttribute('href'))")
 
     assert _session(site, netlify_rules, check, pagefind_ui=False)[:1] == ["/agencies/pingtan/"]
+
+
+def test_a_fragment_too_many_names_hold_asks_for_more(seed_site, netlify_rules, tmp_path, monkeypatch):
+    monkeypatch.setattr(search_names, "MAX_AGENCIES", 2)
+    docs = [SearchDoc(url=f"/agencies/a{i}/", kind="agency", title=f"{c}安镇", place=("河北省", "", ""))
+            for i, c in enumerate("东西南")]
+    site = _site_with_names(seed_site, tmp_path, docs)
+
+    def check(page, v):
+        answers = []
+        for q in ("安镇", "西安镇"):
+            page.fill("#search input", q)
+            page.wait_for_selector(f"#search[data-names-query='{q}'][data-names-state=done]")
+            answers.append((page.locator(".search-names__note").is_visible(),
+                            page.eval_on_selector_all(".search-names__link", "els => els.map(a => a.getAttribute('href'))")))
+        return answers
+
+    assert _session(site, netlify_rules, check) == [(True, []), (False, ["/agencies/a1/"])]

@@ -50,10 +50,14 @@ def normalise(text: str) -> str:
 
 def shard_of(key: str, count: int) -> int:
     """The shard holding `key`: FNV-1a (32 bits) over its code points, modulo the shard count."""
+    return _fnv(key) % count
+
+
+def _fnv(key: str) -> int:
     h = _FNV_OFFSET
     for ch in key:
         h = ((h ^ ord(ch)) * _FNV_PRIME) & 0xFFFFFFFF
-    return h % count
+    return h
 
 
 def entries(docs: list[SearchDoc]) -> list[list]:
@@ -136,11 +140,12 @@ def shards(docs: list[SearchDoc]) -> dict[str, bytes]:
     # (a key's size in its shard: its name, its agencies and the JSON around them)
     sizes = {key: len(_encode(key)) + 2 + (1 if held == 0 else sum(len(encoded[i]) + 1 for i in held))
              for key, held in table.items()}
+    hashes = {key: _fnv(key) for key in table}
     count = 1
     while True:
         totals = [2] * count
         for key, size in sizes.items():
-            totals[shard_of(key, count)] += size
+            totals[hashes[key] % count] += size
         if max(totals) <= SHARD_BYTES or count >= len(table):
             break
         count *= 2
@@ -148,7 +153,7 @@ def shards(docs: list[SearchDoc]) -> dict[str, bytes]:
                                                      "min": KEY_CHARS})}
     parts: list[dict] = [{} for _ in range(count)]
     for key, held in table.items():
-        parts[shard_of(key, count)][key] = held
+        parts[hashes[key] % count][key] = held
     for n, part in enumerate(parts):
         body = b",".join(_encode(key) + b":" + (b"0" if held == 0 else b"[" + b",".join(encoded[i] for i in held) + b"]")
                          for key, held in sorted(part.items()))

@@ -119,7 +119,8 @@
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
-  // The agencies whose names hold the query, best first: a name equal to it, then one that
+  // The agencies whose names hold the query, best first (null for a query shorter than a key,
+  // "common" when too many agencies hold it to list them): a name equal to it, then one that
   // begins with it, then one that holds it; the agency's own name before its other names, and
   // those before its name after its place; then the shorter name first.
   function match(query) {
@@ -131,7 +132,7 @@
       }
       return candidates(chars, m.min).then(function (list) {
         if (list === null) {
-          return null;
+          return "common";
         }
         var hits = [];
         list.forEach(function (entry) {
@@ -172,8 +173,12 @@
   var more = document.createElement("button");
   more.type = "button";
   more.className = "search-names__more";
+  var note = document.createElement("p");
+  note.className = "search-names__note";
+  note.textContent = "名称含此字段的机构太多，请再输入一个字 / Too many agency names hold this: type a character more";
   box.appendChild(list);
   box.appendChild(more);
+  box.appendChild(note);
   var shown = {}; // url -> true: the agency pages listed here, left out of pagefind's results
   var asked = 0; // the latest query's number: an older query's answer is dropped
 
@@ -226,6 +231,7 @@
     more.onclick = function () {
       show(entries, true);
     };
+    note.hidden = true;
     box.hidden = entries.length === 0;
     hideDuplicates();
   }
@@ -255,12 +261,16 @@
       if (n !== asked) {
         return;
       }
-      if (entries) {
+      if (Array.isArray(entries)) {
         show(entries, false);
       } else {
         clear();
+        if (entries === "common") {
+          note.hidden = false;
+          box.hidden = false;
+        }
       }
-      box.setAttribute("data-count", entries ? entries.length : 0);
+      box.setAttribute("data-count", Array.isArray(entries) ? entries.length : 0);
       // (what was answered, for a test or benchmark to wait for)
       element.setAttribute("data-names-query", query);
       element.setAttribute("data-names-state", "done");
