@@ -102,9 +102,9 @@ def main() -> int:
         finally:
             browser.close()
     rows = []  # (query, url, the combined list, found at all, pagefind's list)
-    for (q, url), (names, top, count) in zip(queries + fragments, answers):
-        combined = names + [u for u in top if u not in names]
-        rows.append((q, url, combined, url in names or url in top, top, count, names))
+    for (q, url), (listed, top, count) in zip(queries + fragments, answers):
+        combined = listed + [u for u in top if u not in listed]
+        rows.append((q, url, combined, url in listed or url in top, top, count, listed))
     name_rows, fragment_rows = rows[: len(queries)], rows[len(queries):]
     n = len(name_rows)
     first = sum(1 for q, url, combined, *_ in name_rows if combined[:1] == [url])
@@ -123,7 +123,7 @@ def main() -> int:
     print(f"  pagefind alone: first {p_first} ({p_first / n:.0%}), among the first ten {p_ten} ({p_ten / n:.0%}), "
           f"some result {p_some} ({p_some / n:.0%})")
     if fragment_rows:
-        f_found = sum(1 for q, url, *_, names in fragment_rows if url in names)
+        f_found = sum(1 for q, url, *_, listed in fragment_rows if url in listed)
         f_ten = sum(1 for q, url, combined, *_ in fragment_rows if url in combined[:10])
         print(f"{len(fragment_rows)} fragment queries (a name's first 2 or 3 characters): among the names index's "
               f"hits {f_found} ({f_found / len(fragment_rows):.0%}), among the first ten {f_ten} "
