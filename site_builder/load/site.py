@@ -333,7 +333,7 @@ class Site:
     @cached_property
     def indicators(self) -> indicators_mod.Indicators:
         """Every report's rates (catalogue.rates()) and their ranks among the agency's peers
-        (load/indicators.py), in one pass of pandas: data/indicators.csv reads it, and the
+        (load/indicators.py), in one pass: data/indicators.csv reads it, and the
         report pages of a Site not made by an edit (ranked_rates)."""
         return indicators_mod.compute(self)
 
