@@ -9,8 +9,8 @@ most decimals any figure of the site prints (exact: 184.8083 stays 184.8083; nev
 approximate bool, source string ("<path>:<line>", as in the CSV).
 
 Built with pyarrow (pandas' parquet engine) column by column from the reports' rows (made once for
-every record file), a row group at a time, not row by row through a DataFrame: pandas has no exact decimal column. Written with zstd,
-no timestamps and no pandas metadata: the same records give the same bytes (for one pyarrow
+every record file), a row group at a time, not row by row through a DataFrame: pandas has no
+exact decimal column. Written with zstd, no timestamps and no pandas metadata: the same records give the same bytes (for one pyarrow
 version, which the file names in created_by).
 """
 
