@@ -1,5 +1,5 @@
 """content/agencies.toml read and checked into an AgencyBook (its entries by the names reports
-print), and pinyin slugs."""
+print)."""
 
 from __future__ import annotations
 
@@ -14,21 +14,10 @@ import tomli as tomllib
 
 from site_builder.exceptions import SiteBuilderError
 from site_builder.load.gazetteer import Gazetteer, Place
+from site_builder.load.pinyin import Pinyin
 from site_builder.model import LEVELS, Agency, Diagnostic
 
 _SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def slugify(name: str) -> str:
-    """建国门街道 -> jianguomen-jiedao: pinyin without tones, ASCII, lowercase, hyphens."""
-    # (imported here: ~0.4 s of imports, its dictionaries, paid only when an agency has no slug)
-    from pypinyin import Style, lazy_pinyin
-
-    parts = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: [s])
-    text = "-".join(p for p in parts if p)
-    text = text.lower().replace("ü", "v")
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text or "agency"
 
 
 RESERVED_SLUGS = ("initial", "page")  # /agencies/initial/<letter>/, /agencies/page/<n>/: the site's own
@@ -61,10 +50,12 @@ class Entry:
 class AgencyBook:
     """agencies.toml, checked: its entries by every name their reports may print (a name may be
     several entries': homonyms in different places), the diagnostics of the entries it left out,
-    and the gazetteer that places agencies (shared by copies of the book, as is what it inferred)."""
+    the gazetteer that places agencies (shared by copies of the book, as is what it inferred) and
+    the pinyin of names (agencies' derived slugs; the Site assembled with the book reads its
+    regions and initials from it too)."""
 
     def __init__(self, entries: list[Entry], diagnostics: list[Diagnostic] | None = None,
-                 gazetteer: Gazetteer | None = None, slug_memo: dict[str, str] | None = None):
+                 gazetteer: Gazetteer | None = None, pinyin: Pinyin | None = None):
         self.entries = tuple(entries)
         self.diagnostics = tuple(diagnostics or ())
         self.gazetteer = gazetteer or Gazetteer()
@@ -73,8 +64,7 @@ class AgencyBook:
             for name in dict.fromkeys((e.name, *e.aliases)):
                 named.setdefault(name, []).append(e)
         self._named = {name: tuple(es) for name, es in named.items()}
-        # name -> slugify(name), kept with the book (see slugs.assign)
-        self.slug_memo: dict[str, str] = {} if slug_memo is None else slug_memo
+        self.pinyin = pinyin if pinyin is not None else Pinyin()
 
     @classmethod
     def load(cls, path: Path, previous: "AgencyBook | None" = None) -> "AgencyBook":
@@ -84,9 +74,9 @@ class AgencyBook:
         agencies without an entry. `previous`: the book this one replaces (the dev server's),
         whose gazetteer and pinyin it keeps (what they inferred and made does not depend on it)."""
         gazetteer = previous.gazetteer if previous is not None else Gazetteer()
-        memo = previous.slug_memo if previous is not None else {}
+        pinyin = previous.pinyin if previous is not None else Pinyin()
         if not path.exists():
-            return cls([], gazetteer=gazetteer, slug_memo=memo)
+            return cls([], gazetteer=gazetteer, pinyin=pinyin)
         text = path.read_text(encoding="utf-8")
         try:
             data = tomllib.loads(text)
@@ -99,7 +89,7 @@ class AgencyBook:
             table = {}
         entries = [e for key, raw in table.items() if (e := checker.entry(key, raw)) is not None]
         entries = checker.without_twins(checker.without_shared_slugs(entries))
-        return cls(entries, checker.diagnostics, gazetteer, memo)
+        return cls(entries, checker.diagnostics, gazetteer, pinyin)
 
     def candidates(self, name: str) -> tuple[Entry, ...]:
         """The entries whose name or alias is `name` (once per report: a dict lookup)."""

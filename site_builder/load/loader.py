@@ -420,4 +420,4 @@ def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError]
             )
     warnings += same_agency_suggestions(accepted, agency_of)
     return Site(content_dir=content_dir, reports=accepted, agency_of=agency_of, errors=errors, warnings=warnings,
-                placed_by_text=placed.read_text)
+                placed_by_text=placed.read_text, pinyin=book.pinyin)

@@ -171,6 +171,9 @@ class Site:
     # the reports whose own text (load.places.preamble) was read to place them: an edit of that
     # text may move them, any other edit cannot
     placed_by_text: frozenset = field(default=frozenset(), repr=False)
+    # the pinyin of the names the region pages and the agency index read (remembered): the
+    # AgencyBook's, which made the agencies' slugs
+    pinyin: Pinyin = field(default_factory=Pinyin, repr=False)
 
     # ------------------------------------------------------------ reports grouped
 
@@ -208,11 +211,6 @@ class Site:
         return list(self.groups.by_year.get(year, ()))
 
     # ------------------------------------------------------------ places
-
-    @cached_property
-    def pinyin(self) -> Pinyin:
-        """The pinyin of the names the region pages and the agency index read (remembered)."""
-        return Pinyin()
 
     @cached_property
     def regions(self) -> regions_mod.RegionTree:
