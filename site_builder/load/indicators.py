@@ -224,20 +224,23 @@ def compute(site, reports=None) -> Indicators:
     sort per group: pandas' group-bys cost ~0.5 s of import and ~0.3 s at 4,000 reports, in the
     build's parent and again in its downloads process)."""
     rows: list[tuple] = []
-    rates: list[Rate] = []
-    keys: list[tuple[str, int]] = []  # each row's (agency slug, year)
+    rates: list[Rate] = []  # each row's
+    reports_rates: list[tuple] = []  # ((agency slug, year), its rates, its first row)
     groups: dict[tuple, list[int]] = {}  # (indicator, year, level, place) -> its rows
     agency_of, rates_of = site.agency_of, site.rates_of
     for r in site.reports if reports is None else reports:
+        got = rates_of(r)
+        if not got:
+            continue
         a = agency_of[r.path]
+        reports_rates.append(((a.slug, r.year), got, len(rows)))
         peers = peer_key(a, r.year)
-        for rate in rates_of(r):
-            if peers is not None:
-                groups.setdefault((rate.indicator, *peers), []).append(len(rows))
-            rows.append((a.name, a.slug, r.year, rate.indicator, rate.value, rate.numerator, rate.denominator,
-                         " ".join(rate.flags)))
-            rates.append(rate)
-            keys.append((a.slug, r.year))
+        if peers is not None:
+            for n, rate in enumerate(got, len(rows)):
+                groups.setdefault((rate.indicator, *peers), []).append(n)
+        rows += [(a.name, a.slug, r.year, rate.indicator, rate.value, rate.numerator, rate.denominator,
+                  " ".join(rate.flags)) for rate in got]
+        rates += got
     ranks: list[Rank | None] = [None] * len(rows)  # (none where the agency is alone in its group)
     for (_, _, level, place), members in groups.items():
         if len(members) < 2:
@@ -245,16 +248,14 @@ def compute(site, reports=None) -> Indicators:
         # ranked on the exact ratio as a float (the correctly rounded quotient of two integers,
         # so equal fractions, 1/3 and 2/6, are equal floats and share a rank): highest first,
         # equal values sharing the best rank of their run (pandas' "min")
-        ratio = {i: rates[i].numerator / rates[i].denominator for i in members}
+        ranked = sorted(((rates[i].numerator / rates[i].denominator, i) for i in members), reverse=True)
         rank, last = 0, None
-        for place_in_group, i in enumerate(sorted(members, key=ratio.__getitem__, reverse=True), 1):
-            if ratio[i] != last:
-                rank, last = place_in_group, ratio[i]
+        for place_in_group, (ratio, i) in enumerate(ranked, 1):
+            if ratio != last:
+                rank, last = place_in_group, ratio
             ranks[i] = Rank(rank, len(members), place, level)
-    of: dict[tuple[str, int], list] = {}
-    for key, rate, rank in zip(keys, rates, ranks):
-        of.setdefault(key, []).append((rate, rank))
-    return Indicators({k: tuple(v) for k, v in of.items()}, rows)
+    of = {key: tuple(zip(got, ranks[start:start + len(got)])) for key, got, start in reports_rates}
+    return Indicators(of, rows)
 
 
 def peer_reports(site, report: Report) -> list[Report]:
