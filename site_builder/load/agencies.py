@@ -103,12 +103,19 @@ class _Checker:
         self.cite = cite
         self.gazetteer = gazetteer
         self.diagnostics: list[Diagnostic] = []
-        self.lines = _entry_lines(text)
+        self.lines, self.entries = _entry_lines(text)
 
     def line(self, key: str | None, field: str | None) -> int | None:
         """The line of the entry's field, else of its header; None when not found in the text."""
-        header, fields = self.lines.get(key, (None, {})) if key is not None else (None, {})
-        return fields.get(field, header) if field else header
+        header, end = self.entries.get(key, (None, 0)) if key is not None else (None, 0)
+        if header is None or not field:
+            return header
+        # (its fields are looked for only when a message names one: most entries are fine)
+        for number in range(header + 1, end + 1):
+            f = _FIELD.match(self.lines[number - 1])
+            if f and f.group(1).strip("\"'") == field:
+                return number
+        return header
 
     def problem(self, key: str | None, field: str | None, message: str) -> None:
         line = self.line(key, field)
@@ -152,7 +159,7 @@ class _Checker:
         city = raw.get("city", "")
         if province and not city and self.gazetteer.is_municipality(province):
             city = province  # a 直辖市 is its own city
-        header = self.lines.get(key, (None, {}))[0]
+        header = self.entries.get(key, (None, 0))[0]
         return Entry(key=key, name=raw.get("name") or key, slug=slug, aliases=tuple(raw.get("aliases", ())),
                      province=province, city=city, district=raw.get("district", ""), level=level,
                      website=raw.get("website", ""), line=header)
@@ -199,7 +206,6 @@ class _Checker:
 
 
 _HEADER = re.compile(r"^\s*\[\s*agencies\s*\.\s*(.+?)\s*\]\s*(?:#.*)?$")
-_ANY_HEADER = re.compile(r"^\s*\[")
 _FIELD = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*=")
 
 
@@ -221,30 +227,23 @@ def _key(written: str) -> str | None:
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-def _entry_lines(text: str) -> dict[str, tuple[int, dict[str, int]]]:
-    """key -> (line of its [agencies."<key>"] header, field -> its line): tomllib gives no lines,
-    so the headers and fields are found in the text (a key is read by tomllib itself, escapes
-    and all). An entry written another way (an inline table) has none: its messages name the
-    file alone."""
-    out: dict[str, tuple[int, dict[str, int]]] = {}
-    fields: dict[str, int] | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        m = _HEADER.match(line)
-        if m:
-            key = _key(m.group(1))
-            if key is None:
-                fields = None
-                continue
-            fields = {}
-            out.setdefault(key, (number, fields))
-            continue
-        if _ANY_HEADER.match(line):
-            fields = None
-            continue
-        f = _FIELD.match(line)
-        if f and fields is not None:
-            fields.setdefault(f.group(1).strip("\"'"), number)
-    return out
+def _entry_lines(text: str) -> tuple[list[str], dict[str, tuple[int, int]]]:
+    """The text's lines, and key -> (line of its [agencies."<key>"] header, last line of its
+    fields: the line before the next header, or array line, opening with "["): tomllib gives no
+    lines, so the headers are found in the text (a key is read by tomllib itself, escapes and
+    all). An entry written another way (an inline table) has none: its messages name the file
+    alone. Only the lines opening with "[" are matched here, a province's 20,000 entries' fields
+    when a message names one (_Checker.line)."""
+    lines = text.splitlines()
+    # every line opening with "[" after whitespace (str.isspace is what a regex's \s matches)
+    opening = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
+    out: dict[str, tuple[int, int]] = {}
+    for n, i in enumerate(opening):
+        m = _HEADER.match(lines[i])
+        key = _key(m.group(1)) if m else None
+        if key is not None:
+            out.setdefault(key, (i + 1, opening[n + 1] if n + 1 < len(opening) else len(lines)))
+    return lines, out
 
 
 # A zone's administrative committee reports under its own name and under the zone's
