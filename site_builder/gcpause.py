@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
+FREEZE_OVER = 200_000  # objects a bulk step leaves (a load of about 500 reports) above which they are frozen
+
 
 @contextmanager
 def gc_paused(freeze_over: int | None = None):

@@ -203,48 +203,59 @@ def peer_key(agency: Agency, year: int) -> tuple | None:
 
 class Indicators(NamedTuple):
     """Every report's rates and ranks: `of` (agency slug, year) -> ((Rate, Rank | None), ...), and
-    the table of data/indicators.csv (`frame`, pandas, in its row order)."""
+    the rows of data/indicators.csv (`rows`, tuples of COLUMNS, in the file's order)."""
 
     of: dict[tuple[str, int], tuple[tuple[Rate, Rank | None], ...]]
-    frame: "pandas.DataFrame"
+    rows: list[tuple]
+
+    @property
+    def frame(self) -> "pandas.DataFrame":
+        """The rows as a pandas DataFrame of COLUMNS (for a notebook: the build never asks)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.rows, columns=list(COLUMNS))
+        return frame.astype({"year": "int64", "numerator": "int64", "denominator": "int64"})
 
 
 def compute(site, reports=None) -> Indicators:
     """The rates of `reports` (by default every report of `site`, a load.site.Site, which asks
     for them: not imported here) and their ranks among the reports given. Each report's rates
-    are the Site's (Site.rates_of); the ranks and group sizes are pandas group-bys."""
-    import pandas as pd  # (imported when a build first asks for a rate: ~0.3 s)
-
-    rows = []
-    rates: list[Rate] = []
+    are the Site's (Site.rates_of); the ranks are counted per group of peers in plain Python (a
+    sort per group: pandas' group-bys cost ~0.5 s of import and ~0.3 s at 4,000 reports, in the
+    build's parent and again in its downloads process)."""
+    rows: list[tuple] = []
+    rates: list[Rate] = []  # each row's
+    reports_rates: list[tuple] = []  # ((agency slug, year), its rates, its first row)
+    groups: dict[tuple, list[int]] = {}  # (indicator, year, level, place) -> its rows
     agency_of, rates_of = site.agency_of, site.rates_of
     for r in site.reports if reports is None else reports:
+        got = rates_of(r)
+        if not got:
+            continue
         a = agency_of[r.path]
-        key = peer_key(a, r.year)
-        level, place = (a.level, peer_place(a)) if key is not None else ("", "")
-        for rate in rates_of(r):
-            rows.append((a.name, a.slug, r.year, rate.indicator, rate.numerator, rate.denominator,
-                         " ".join(rate.flags), level, place))
-            rates.append(rate)
-    df = pd.DataFrame(rows, columns=["agency", "agency_slug", "year", "indicator", "numerator", "denominator",
-                                     "flag", "level", "place"])
-    df = df.astype({"year": "int64", "numerator": "int64", "denominator": "int64"})
-    df["value"] = [rate.value for rate in rates]
-    # ranked on the exact ratio (as a float: the correctly rounded quotient of two integers, so
-    # equal fractions, 1/3 and 2/6, are equal floats and share a rank)
-    ratio = df["numerator"] / df["denominator"]
-    ranked = (df["level"] != "").to_numpy()
-    by = [df[c][ranked] for c in ("indicator", "year", "level", "place")]
-    rank = ratio[ranked].groupby(by).rank(method="min", ascending=False)
-    size = ratio[ranked].groupby(by).transform("size")
-    ranks = rank.reindex(df.index).to_numpy(dtype=float, na_value=0.0).astype(int).tolist()
-    sizes = size.reindex(df.index).to_numpy(dtype=float, na_value=0.0).astype(int).tolist()
-    of: dict[tuple[str, int], list] = {}
-    for rate, slug, year, rk, n, level, place in zip(rates, df["agency_slug"].tolist(), df["year"].tolist(), ranks,
-                                                     sizes, df["level"].tolist(), df["place"].tolist()):
-        # (no rank where the agency is alone in its group)
-        of.setdefault((slug, year), []).append((rate, Rank(rk, n, place, level) if n > 1 else None))
-    return Indicators({k: tuple(v) for k, v in of.items()}, df[list(COLUMNS)])
+        reports_rates.append(((a.slug, r.year), got, len(rows)))
+        peers = peer_key(a, r.year)
+        if peers is not None:
+            for n, rate in enumerate(got, len(rows)):
+                groups.setdefault((rate.indicator, *peers), []).append(n)
+        rows += [(a.name, a.slug, r.year, rate.indicator, rate.value, rate.numerator, rate.denominator,
+                  " ".join(rate.flags)) for rate in got]
+        rates += got
+    ranks: list[Rank | None] = [None] * len(rows)  # (none where the agency is alone in its group)
+    for (_, _, level, place), members in groups.items():
+        if len(members) < 2:
+            continue
+        # ranked on the exact ratio as a float (the correctly rounded quotient of two integers,
+        # so equal fractions, 1/3 and 2/6, are equal floats and share a rank): highest first,
+        # equal values sharing the best rank of their run (pandas' "min")
+        ranked = sorted(((rates[i].numerator / rates[i].denominator, i) for i in members), reverse=True)
+        rank, last = 0, None
+        for place_in_group, (ratio, i) in enumerate(ranked, 1):
+            if ratio != last:
+                rank, last = place_in_group, ratio
+            ranks[i] = Rank(rank, len(members), place, level)
+    of = {key: tuple(zip(got, ranks[start:start + len(got)])) for key, got, start in reports_rates}
+    return Indicators(of, rows)
 
 
 def peer_reports(site, report: Report) -> list[Report]:
@@ -269,5 +280,5 @@ def indicators_csv(ind: Indicators) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
-    w.writerows(ind.frame.itertuples(index=False, name=None))
+    w.writerows(ind.rows)
     return buf.getvalue().encode("utf-8")

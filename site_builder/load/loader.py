@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder.load.agencies import AgencyBook, same_agency_suggestions
 from site_builder.load.places import IDENTITY_WARNINGS, place_reports, placed_alike
 from site_builder.load.cache import ReportCache, decode, encode, file_hash, report_key
-from site_builder.gcpause import gc_paused
+from site_builder.gcpause import FREEZE_OVER, gc_paused
 from site_builder.exceptions import ReportError, SiteBuilderError
 from site_builder.build.incremental import Scan
 from site_builder.model import CheckResult, Diagnostic, Figure, Report
@@ -274,7 +274,6 @@ def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=No
     return site if site.scanned is scanned else site.with_reports(site.reports, scanned=scanned)
 
 
-FREEZE_OVER = 200_000  # objects a load leaves (about 500 reports) above which it is frozen
 
 
 def _parse_stage(timings):
@@ -420,4 +419,4 @@ def assemble(content_dir: Path, reports: list[Report], errors: list[ReportError]
             )
     warnings += same_agency_suggestions(accepted, agency_of)
     return Site(content_dir=content_dir, reports=accepted, agency_of=agency_of, errors=errors, warnings=warnings,
-                placed_by_text=placed.read_text)
+                placed_by_text=placed.read_text, pinyin=book.pinyin)

@@ -1,5 +1,6 @@
-"""Pinyin of Chinese names: the URLs of regions (东城区 -> dongcheng-qu) and the order and initial
-letter of agencies (/agencies/initial/<letter>/)."""
+"""Pinyin of Chinese names: the derived slugs of agencies (建国门街道 -> jianguomen-jiedao), the URLs
+of regions (东城区 -> dongcheng-qu) and the order and initial letter of agencies
+(/agencies/initial/<letter>/)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,15 @@ class Pinyin:
     """Toneless pinyin of names, remembered: a name's syllables are its segments' (pypinyin's
     phrase segmentation), and each segment is converted once. At 20,000 agency names this takes
     0.26 s where one lazy_pinyin() call per name took 2.4 s (most of it converting the same
-    syllables' style again and again). A Site keeps one; the next Site of the dev server
+    syllables' style again and again). The AgencyBook keeps one, for its agencies' slugs, and
+    hands it to the Site it is assembled into (regions, initials); the dev server's next book
     inherits it (the result of a name never changes)."""
 
     def __init__(self) -> None:
         self._segments: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._slugs: dict[str, str] = {}
+        self._agency_slugs: dict[str, str] = {}
 
     def syllables(self, name: str) -> tuple[str, ...]:
         """北京市 -> ("bei", "jing", "shi"); a run of other characters is kept as it is."""
@@ -41,6 +44,17 @@ class Pinyin:
                     syl = memo[part] = tuple(lazy_pinyin(part, style=Style.NORMAL, errors=lambda s: [s]))
                 out.extend(syl)
             got = self._names[name] = tuple(s.lower().replace("ü", "v") for s in out)
+        return got
+
+    def agency_slug(self, name: str) -> str:
+        """建国门街道 -> jianguomen-jiedao: the syllables joined by hyphens, lowercase ASCII (any
+        other run of characters a hyphen), "agency" when none is left. A derived agency slug is
+        a published URL: this is, to the byte, what "-".join(pypinyin.lazy_pinyin(name)) so
+        treated always gave (syllables() is lazy_pinyin's conversion, segment by segment)."""
+        got = self._agency_slugs.get(name)
+        if got is None:
+            text = "-".join(s for s in self.syllables(name) if s)
+            got = self._agency_slugs[name] = _NOT_SLUG.sub("-", text).strip("-") or "agency"
         return got
 
     def sort_key(self, name: str) -> tuple[str, ...]:

@@ -164,7 +164,7 @@ def _agencies(reports: list[Report], book: AgencyBook, chosen: dict[str, Entry],
     for (name, place), (_source, group) in sorted(loose.items()):
         first = min(group, key=lambda r: r.path)
         claims[(name, place)] = Claim(name, place, "", first.path, first.title_line)
-    slugs, warnings = assign(list(claims.values()), book.slug_memo)
+    slugs, warnings = assign(list(claims.values()), book.pinyin)
     made: dict[object, Agency] = {}
     agency_of: dict[str, Agency] = {}
     for path, e in chosen.items():

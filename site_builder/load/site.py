@@ -24,13 +24,19 @@ from typing import Iterator, NamedTuple
 from site_builder import catalogue
 from site_builder.catalogue import Metric
 from site_builder.exceptions import ReportError
-from site_builder.gcpause import gc_paused
+from site_builder.gcpause import FREEZE_OVER, gc_paused
 from site_builder.load import regions as regions_mod
 from site_builder.load.pinyin import Pinyin, by_initial
 from site_builder.load import indicators as indicators_mod
 from site_builder.model import APPLICANTS, Agency, Diagnostic, Figure, Record, Report
 
 _METRIC = attrgetter("metric")
+# _cold: The indexes a first build makes over every report (each report's totals and rates,
+# metric_counts, figure_entries, indicators) are made with the collector paused, and frozen when
+# large, as the load is (gcpause.gc_paused): hundreds of thousands of dicts, lists and tuples,
+# none of them garbage, that collections set off while they grow walked again and again
+# (figure_entries at 4,000 reports: 0.43 s, 0.07 s paused). The render's first pages ask for
+# them (page_specs), before views.warm pauses it.
 _YEAR = attrgetter("year")
 
 # (agency slug, year, figure): one report's figure of a metric, as the metric's index lists it
@@ -171,6 +177,9 @@ class Site:
     # the reports whose own text (load.places.preamble) was read to place them: an edit of that
     # text may move them, any other edit cannot
     placed_by_text: frozenset = field(default=frozenset(), repr=False)
+    # the pinyin of the names the region pages and the agency index read (remembered): the
+    # AgencyBook's, which made the agencies' slugs
+    pinyin: Pinyin = field(default_factory=Pinyin, repr=False)
 
     # ------------------------------------------------------------ reports grouped
 
@@ -208,11 +217,6 @@ class Site:
         return list(self.groups.by_year.get(year, ()))
 
     # ------------------------------------------------------------ places
-
-    @cached_property
-    def pinyin(self) -> Pinyin:
-        """The pinyin of the names the region pages and the agency index read (remembered)."""
-        return Pinyin()
 
     @cached_property
     def regions(self) -> regions_mod.RegionTree:
@@ -261,8 +265,9 @@ class Site:
         the metric pages that exist, the search documents, and what an edit changes of them."""
         counts: Counter = Counter()
         by_names: Counter = Counter()  # reports of one template give the same metrics: counted once
-        for r in self.reports:
-            by_names[self._metrics_of(r)] += 1
+        with gc_paused(freeze_over=FREEZE_OVER):  # (every report's totals and rates made: see _cold)
+            for r in self.reports:
+                by_names[self._metrics_of(r)] += 1
         for names, n in by_names.items():
             for name in names:
                 counts[name] += n
@@ -281,13 +286,14 @@ class Site:
         together, so each page costs what it shows, not a scan of every report."""
         having: dict[str, list[Entry]] = {}
         agency_of, totals_of = self.agency_of, self.totals_of
-        for r in self.reports:
-            slug, year = agency_of[r.path].slug, r.year
-            for metric, f in totals_of(r).items():
-                got = having.get(metric)
-                if got is None:
-                    got = having[metric] = []
-                got.append((slug, year, f))
+        with gc_paused(freeze_over=FREEZE_OVER):  # (see _cold)
+            for r in self.reports:
+                slug, year = agency_of[r.path].slug, r.year
+                for metric, f in totals_of(r).items():
+                    got = having.get(metric)
+                    if got is None:
+                        got = having[metric] = []
+                    got.append((slug, year, f))
         return FigureEntries(having, {})
 
     @cached_property
@@ -333,9 +339,10 @@ class Site:
     @cached_property
     def indicators(self) -> indicators_mod.Indicators:
         """Every report's rates (catalogue.rates()) and their ranks among the agency's peers
-        (load/indicators.py), in one pass of pandas: data/indicators.csv reads it, and the
+        (load/indicators.py), in one pass: data/indicators.csv reads it, and the
         report pages of a Site not made by an edit (ranked_rates)."""
-        return indicators_mod.compute(self)
+        with gc_paused(freeze_over=FREEZE_OVER):  # (see _cold)
+            return indicators_mod.compute(self)
 
     @cached_property
     def _peers(self) -> dict[int, dict | None]:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
-from site_builder.load.agencies import RESERVED_SLUGS, slugify
+from site_builder.load.agencies import RESERVED_SLUGS
 from site_builder.load.gazetteer import Place
+from site_builder.load.pinyin import Pinyin
 from site_builder.model import Diagnostic
 
 SLUG = "slug"  # the code of the warning about a suffixed slug
@@ -34,15 +35,10 @@ class Claim(NamedTuple):
     entry: bool = False  # an agencies.toml entry's (it keeps a contested derived slug from agencies without one)
 
 
-def assign(claims: list[Claim], memo: dict[str, str] | None = None) -> tuple[dict[Claim, str], list[Diagnostic]]:
+def assign(claims: list[Claim], pinyin: Pinyin | None = None) -> tuple[dict[Claim, str], list[Diagnostic]]:
     """claim -> slug, unique over all of them; a warning per group of agencies that needed a suffix.
-    `memo`: slugify()'s results kept from build to build (pinyin costs ~50 µs a name)."""
-    memo = {} if memo is None else memo
-
-    def pinyin(text: str) -> str:
-        if text not in memo:
-            memo[text] = slugify(text)
-        return memo[text]
+    `pinyin`: the names' pinyin, remembered from build to build (the AgencyBook's)."""
+    slug_of = (pinyin if pinyin is not None else Pinyin()).agency_slug
 
     slugs: dict[Claim, str] = {c: c.explicit for c in claims if c.explicit}
     taken = set(slugs.values())
@@ -52,13 +48,13 @@ def assign(claims: list[Claim], memo: dict[str, str] | None = None) -> tuple[dic
         by_name.setdefault(c.name, []).append(c)
     wanted: dict[str, list[Claim]] = {}  # slug -> the claims that want it
     for name, group in by_name.items():
-        base = pinyin(name)
+        base = slug_of(name)
         for c in group:
             slug = base
             if len(group) > 1:
                 unit = c.place.district or c.place.city or c.place.province
                 if unit:
-                    slug = f"{base}-{pinyin(unit)}"
+                    slug = f"{base}-{slug_of(unit)}"
             wanted.setdefault(slug, []).append(c)
     warnings = []
     clashing = []

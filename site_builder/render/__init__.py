@@ -313,14 +313,19 @@ def _write_downloads(site: Site, out: Output, layout=None, changed: set | None =
     `changed` since the last render (whose `layout` they have); returns their new layout.
     `agency_records`: see records_files.write. records.parquet is made whole each time (the dev
     server makes it after the pages are live); datapackage.json describes them all."""
+    # records.parquet from the rows the record files make (every report's, written whole; else made for it)
+    table = records_parquet.RecordsTable(site)
+    whole = records_files.writes_whole(out, layout, changed)
     layout = records_files.write(site, out, layout, changed, agency_records=agency_records,
-                                 limits=records_files.LIMITS)
+                                 limits=records_files.LIMITS, rows_to=table.add if whole else None)
+    if not whole:
+        table.add_all()
     sizes = dict(layout.sizes)
     for relpath, data in (("data/quality.csv", quality_csv(site.reports, site.agency_of).encode("utf-8")),
                           ("data/notes.csv", notes_csv(site.reports, site.agency_of).encode("utf-8")),
                           ("data/indicators.csv", indicators_csv(site.indicators)),
                           (datapackage.METRICS, datapackage.metrics_csv()),
-                          (records_parquet.PARQUET, records_parquet.records_parquet(site))):
+                          (records_parquet.PARQUET, table.close())):
         out.write(relpath, data)
         sizes[relpath] = len(data)
     out.write(datapackage.DATAPACKAGE, datapackage.datapackage(sizes, layout.files))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import compress, islice
 from json.encoder import encode_basestring  # json.dumps(s, ensure_ascii=False) for one string
@@ -104,17 +105,18 @@ class _Memo(dict):
 _json_id = cache(encode_basestring)
 
 
-def _row(key: tuple) -> tuple[int, bytes, bytes]:
+def _row(key: tuple) -> tuple[int, bytes, bytes, Decimal, bool]:
     """(metric, applicant, value, approximate) -> the figure's place in the downloads' order (see
-    _ranks), and what each of its rows holds between the report's fields and the source line:
-    in records.csv from the metric to the approximate flag (and the comma after), in
-    records.json from "metric" to "source":"."""
+    _ranks), what each of its rows holds between the report's fields and the source line: in
+    records.csv from the metric to the approximate flag (and the comma after), in records.json
+    from "metric" to the source's opening quote; and its value and flag (data/records.parquet's columns)."""
     metric, applicant, value, approximate = key
     flag = "true" if approximate else "false"
     return (_ranks()[metric, applicant],
             f",{metric},{applicant},{_number(value)},{flag},".encode("utf-8"),
             f',"metric":{_json_id(metric)},"applicant":{_json_id(applicant)},"value":{_json_number(value)},'
-            f'"approximate":{flag},"source":'.encode("utf-8"))
+            f'"approximate":{flag},"source":'.encode("utf-8"),
+            value, approximate)
 
 
 # A corpus prints few distinct figures (~7,000 at 2,000 reports): each made once. Bounded: a
@@ -130,16 +132,11 @@ _AGENCY_JSON = _Memo(lambda a: f'{{"agency":{encode_basestring(a.name)},"agency_
                                f'"year":'.encode("utf-8"), bound=100_000)
 
 
-def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
-    """The report's rows of records.csv (see report_csv) and its objects of records.json (see
-    report_json), UTF-8, made together so that the whole files are written in one pass.
-
-    2.4 million rows at 20,000 reports, so no Python code runs per row: a row is its figure's
-    pieces (_row: made once per distinct figure) and its line number's digits, looked up,
-    put in order and joined with the report's own fields in C (map, slices, bytes.join)."""
+def report_rows(report: Report) -> tuple[list[tuple], list[bytes]]:
+    """The report's rows in the downloads' order: each figure's _row (its pieces, rank, value and
+    flag) and its line number's digits. Made once per report for all the record files: the CSV
+    and JSON chunks (rows_bytes) and the Parquet columns (records_parquet)."""
     figures = report.figures
-    if not figures:
-        return b"", b""
     rows = list(map(_ROWS.__getitem__, map(_FIGURE_KEY, figures)))
     lines = list(map(_LINES.__getitem__, map(_LINE, figures)))
     ranks = list(map(_RANK, rows))
@@ -147,6 +144,23 @@ def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
         order = _ORDERS[tuple(ranks)]
         rows = list(map(rows.__getitem__, order))
         lines = list(map(lines.__getitem__, order))
+    return rows, lines
+
+
+def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
+    """The report's rows of records.csv (see report_csv) and its objects of records.json (see
+    report_json), UTF-8, made together so that the whole files are written in one pass."""
+    if not report.figures:
+        return b"", b""
+    return rows_bytes(report, agency, *report_rows(report))
+
+
+def rows_bytes(report: Report, agency: Agency, rows: list[tuple], lines: list[bytes]) -> tuple[bytes, bytes]:
+    """report_bytes of the report's rows (report_rows; at least one).
+
+    2.4 million rows at 20,000 reports, so no Python code runs per row: a row is its figure's
+    pieces (_row: made once per distinct figure) and its line number's digits, looked up,
+    put in order and joined with the report's own fields in C (map, slices, bytes.join)."""
     n = len(rows)
     # records.csv: agency,slug,year<row piece><source path>:<line><quote if the path has one>\n
     # (a flat list of every row's pieces, joined once: no object per row)
@@ -167,26 +181,17 @@ def report_bytes(report: Report, agency: Agency) -> tuple[bytes, bytes]:
     return csv_text, head + b"".join(flat)
 
 
-_METRIC_APPLICANT = itemgetter(*map(Figure._fields.index, ("metric", "applicant")))
-_VALUE = itemgetter(Figure._fields.index("value"))
-_APPROXIMATE = itemgetter(Figure._fields.index("approximate"))
+_ROW_VALUE, _ROW_FLAG = itemgetter(3), itemgetter(4)
 
 
-def report_columns(report: Report) -> tuple[list, list, list, list]:
-    """The report's rows as columns, in the downloads' order (report_bytes's): each figure's
-    place in the catalogue order (see _ranks: metric, applicant), value, approximate flag and
-    line. For data/records.parquet, which is made column by column (in C: map, itemgetter)."""
-    figures = report.figures
-    ranks = list(map(_ranks().__getitem__, map(_METRIC_APPLICANT, figures)))
-    if any(map(gt, ranks, islice(ranks, 1, None))):
-        order = _ORDERS[tuple(ranks)]
-        figures = list(map(figures.__getitem__, order))
-        ranks = list(map(ranks.__getitem__, order))
-    return ranks, list(map(_VALUE, figures)), list(map(_APPROXIMATE, figures)), list(map(_LINE, figures))
+def row_columns(rows: list[tuple]) -> tuple[list[int], list[Decimal], list[bool]]:
+    """The rank, value and approximate flag of each of a report's rows (report_rows), as
+    columns (in C: map, itemgetter): data/records.parquet is made column by column."""
+    return list(map(_RANK, rows)), list(map(_ROW_VALUE, rows)), list(map(_ROW_FLAG, rows))
 
 
 def rank_names() -> tuple[list[str], tuple[str, ...]]:
-    """The metric ids and applicant columns a rank (report_columns) is made of:
+    """The metric ids and applicant columns a rank (row_columns) is made of:
     rank = metric's index * len(applicants) + applicant's index."""
     return [m.id for m in metrics()], APPLICANTS
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.render.downloads import RECORDS_CSV_HEADER, report_bytes
+from site_builder.render.downloads import RECORDS_CSV_HEADER, report_bytes, report_rows, rows_bytes
 from site_builder.load.loader import Site
 
 CSV, JSON = "data/records.csv", "data/records.json"
@@ -223,19 +223,26 @@ _CSV_ROW, _JSON_ROW = 56, 148
 
 
 def write(site: Site, out, previous: Layout | None = None, changed: set | None = None, agency_records=None,
-          limits: Limits = LIMITS) -> Layout:
+          limits: Limits = LIMITS, rows_to=None) -> Layout:
     """Write the record files into `out` (output.Output). With the Layout of the live files
     (out.base) and the (slug, year) of the reports that changed since, reuse every other report's
     bytes.
 
-    Written whole (no previous Layout), with `agency_records` (a function taking an agency's slug
-    and the bytes of its records.csv, as a list of parts: Output.write takes them), each agency's
-    records.csv is made in the same pass: its rows are a run of the year files' rows, already
-    formatted, and are not copied into one piece."""
+    Written whole (no previous Layout: writes_whole), with `agency_records` (a function taking an
+    agency's slug and the bytes of its records.csv, as a list of parts: Output.write takes them),
+    each agency's records.csv is made in the same pass: its rows are a run of the year files'
+    rows, already formatted, and are not copied into one piece; and `rows_to` (a function taking
+    a report, its agency, its rows and lines: records_parquet.RecordsTable.add) is handed each
+    report's rows as they are made, in the files' order."""
     ordered = sorted(site.reports, key=lambda r: (site.agency_of[r.path].slug, r.year))
-    if previous is None or changed is None or out.base is None:
-        return _write_whole(site, out, ordered, agency_records, limits)
+    if writes_whole(out, previous, changed):
+        return _write_whole(site, out, ordered, agency_records, limits, rows_to)
     return _rewrite(site, out, ordered, previous, changed, limits)
+
+
+def writes_whole(out, previous: Layout | None, changed: set | None) -> bool:
+    """Whether write() makes every report's rows (no live files to reuse any from)."""
+    return previous is None or changed is None or out.base is None
 
 
 class _TooBig(Exception):
@@ -277,7 +284,7 @@ class _Capped:
             layout.sizes[self.relpath], layout.digests[self.relpath] = self.size, self.out.hashes[self.relpath]
 
 
-def _write_whole(site: Site, out, ordered, agency_records, limits: Limits) -> Layout:
+def _write_whole(site: Site, out, ordered, agency_records, limits: Limits, rows_to=None) -> Layout:
     """Every record file (and the agencies' files) in one pass over the reports: each report's
     figures put in order once, its rows formatted once for every file they are in. A year's
     part is held (at most Limits.part bytes of each format) until it is full or the reports end,
@@ -293,7 +300,13 @@ def _write_whole(site: Site, out, ordered, agency_records, limits: Limits) -> La
         for r in ordered:
             agency = agency_of[r.path]
             key = (agency.slug, r.year)
-            chunk, json_chunk = report_bytes(r, agency)
+            if r.figures:
+                figures, lines = report_rows(r)
+                chunk, json_chunk = rows_bytes(r, agency, figures, lines)
+                if rows_to is not None:
+                    rows_to(r, agency, figures, lines)
+            else:
+                chunk = json_chunk = b""
             c, j = layout.lengths[key] = (len(chunk), len(json_chunk))
             if c:
                 whole_csv.add(chunk, key)

@@ -8,9 +8,9 @@ applicant's categories are the catalogue's order), year int16, value decimal128(
 most decimals any figure of the site prints (exact: 184.8083 stays 184.8083; never a float),
 approximate bool, source string ("<path>:<line>", as in the CSV).
 
-Built with pyarrow (pandas' parquet engine) column by column from the reports, a row group at a
-time, not row by row through a DataFrame: pandas has no exact decimal column. Written with zstd,
-no timestamps and no pandas metadata: the same records give the same bytes (for one pyarrow
+Built with pyarrow (pandas' parquet engine) column by column from the reports' rows (made once for
+every record file), a row group at a time, not row by row through a DataFrame: pandas has no
+exact decimal column. Written with zstd, no timestamps and no pandas metadata: the same records give the same bytes (for one pyarrow
 version, which the file names in created_by).
 """
 
@@ -21,7 +21,7 @@ from operator import itemgetter
 
 from site_builder.load.site import Site
 from site_builder.numbers import format_number
-from site_builder.render.downloads import RECORD_COLUMNS, rank_names, report_columns
+from site_builder.render.downloads import RECORD_COLUMNS, rank_names, report_rows, row_columns
 from site_builder.model import Figure
 
 PARQUET = "data/records.parquet"
@@ -39,40 +39,73 @@ def _scale(value: Decimal) -> int:
 
 
 def records_parquet(site: Site) -> bytes:
-    """The file's bytes, made a row group at a time (a province's 4 million rows held whole
-    as Python lists would take some 700 MB): the value's scale, which every row group shares,
-    first, from the distinct values."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    agency_of = site.agency_of
-    ordered = [r for r in sorted(site.reports, key=lambda r: (agency_of[r.path].slug, r.year)) if r.figures]
-    distinct: set = set()
-    for r in ordered:
-        distinct.update(map(_VALUE, r.figures))
-    scale = max(map(_scale, distinct), default=0)
-    del distinct
-    sink = pa.BufferOutputStream()
-    types = {"year": pa.int16(), "value": pa.decimal128(38, scale), "approximate": pa.bool_(), "source": pa.string()}
-    schema = pa.schema([(name, pa.dictionary(pa.int32(), pa.string()) if name in _DICTIONARY else types[name])
-                        for name in RECORD_COLUMNS])
-    with pq.ParquetWriter(sink, schema, compression="zstd", use_dictionary=True, write_statistics=True,
-                          store_schema=True) as writer:
-        batch: list = []
-        rows = 0
-        for r in ordered:
-            batch.append(r)
-            rows += len(r.figures)
-            if rows >= ROW_GROUP:
-                writer.write_table(_table(batch, agency_of, scale, schema), row_group_size=rows)
-                batch, rows = [], 0
-        if batch or not ordered:
-            writer.write_table(_table(batch, agency_of, scale, schema), row_group_size=max(rows, 1))
-    return sink.getvalue().to_pybytes()
+    """The file's bytes, every report's rows made here (a full build makes them once for all the
+    record files instead: see RecordsTable)."""
+    table = RecordsTable(site)
+    table.add_all()
+    return table.close()
 
 
-def _table(reports: list, agency_of: dict, scale: int, schema):
-    """The rows of `reports` (in order, each with figures) as a table of `schema`."""
+class RecordsTable:
+    """data/records.parquet being made, from each report's rows (downloads.report_rows) in the
+    files' order (agency slug, then year), a row group at a time (a province's 4 million rows
+    held whole as Python lists would take some 700 MB): records_files makes each report's rows
+    once and hands them here as well as to the CSV and JSON (add), or add_all() makes them.
+    The value's scale, which every row group shares, first, from the distinct values."""
+
+    def __init__(self, site: Site) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.site = site
+        distinct: set = set()
+        for r in site.reports:
+            distinct.update(map(_VALUE, r.figures))
+        self.scale = max(map(_scale, distinct), default=0)
+        del distinct
+        self.sink = pa.BufferOutputStream()
+        types = {"year": pa.int16(), "value": pa.decimal128(38, self.scale), "approximate": pa.bool_(),
+                 "source": pa.string()}
+        self.schema = pa.schema([(name, pa.dictionary(pa.int32(), pa.string()) if name in _DICTIONARY else types[name])
+                                 for name in RECORD_COLUMNS])
+        self.writer = pq.ParquetWriter(self.sink, self.schema, compression="zstd", use_dictionary=True,
+                                       write_statistics=True, store_schema=True)
+        self.batch: list = []  # (report, agency, rows, lines) of the row group being gathered
+        self.rows = 0
+        self.groups = 0  # row groups written
+
+    def add(self, report, agency, rows: list, lines: list) -> None:
+        """One report's rows and their lines' digits (downloads.report_rows), in the files' order."""
+        if not rows:
+            return
+        self.batch.append((report, agency, rows, lines))
+        self.rows += len(rows)
+        if self.rows >= ROW_GROUP:
+            self._flush()
+
+    def add_all(self) -> None:
+        """Every report of the site, its rows made here."""
+        agency_of = self.site.agency_of
+        for r in sorted(self.site.reports, key=lambda r: (agency_of[r.path].slug, r.year)):
+            if r.figures:
+                self.add(r, agency_of[r.path], *report_rows(r))
+
+    def close(self) -> bytes:
+        """The file's bytes (a site without a figure: the schema and one empty row group)."""
+        if self.batch or not self.groups:
+            self._flush()
+        self.writer.close()
+        return self.sink.getvalue().to_pybytes()
+
+    def _flush(self) -> None:
+        self.writer.write_table(_table(self.batch, self.scale, self.schema), row_group_size=max(self.rows, 1))
+        self.batch, self.rows = [], 0
+        self.groups += 1
+
+
+def _table(batch: list, scale: int, schema):
+    """The rows of the reports of `batch` ((report, agency, rows, lines), in order) as a table of
+    `schema`."""
     import numpy as np
     import pyarrow as pa
 
@@ -90,9 +123,8 @@ def _table(reports: list, agency_of: dict, scale: int, schema):
     flags: list[bool] = []
     digits: list[bytes] = []  # the line number of the source
     sources: list[bytes] = []  # per report: "<path>:<line>" of each row, joined
-    for r in reports:
-        agency = agency_of[r.path]
-        rk, vs, fs, ls = report_columns(r)
+    for r, agency, rows, lines in batch:
+        rk, vs, fs = row_columns(rows)
         name_codes.append(names.setdefault(agency.name, len(names)))
         slug_codes.append(slugs.setdefault(agency.slug, len(slugs)))
         years.append(r.year)
@@ -102,7 +134,6 @@ def _table(reports: list, agency_of: dict, scale: int, schema):
         flags += fs
         head = f"{r.path}:".encode("utf-8")
         heads.append(len(head))
-        lines = list(map(_DIGITS.__getitem__, ls))
         digits += lines
         sources.append(head + head.join(lines))
     counts_ = np.array(counts, dtype=np.int64)
@@ -135,17 +166,6 @@ class _Places(dict):
     def __missing__(self, value) -> int:
         v = self[value] = len(self)
         return v
-
-
-class _Digits(dict):
-    """line number -> its digits, made once each."""
-
-    def __missing__(self, line: int) -> bytes:
-        v = self[line] = f"{line}".encode("utf-8")
-        return v
-
-
-_DIGITS = _Digits()
 
 
 def _plain(type_, values):
