@@ -7,8 +7,8 @@ changes nothing.
 Every file is read first (the readers: not timed), then parse_document() runs over all of them,
 `--repeat` times (the memos of text.py warm after the first: each pass is timed apart; the first
 is what a build's worker pays). Prints reports/s, CPU seconds and CPU ms a report.
-`--load CONTENT`: the whole load stage instead (loader.load_site, no cache, `--jobs` processes:
-the pool, the cache entries sent back and decoded), CPU with the workers'.
+`--load CONTENT`: the whole load stage instead (loader.load_reports, `--jobs` processes: the pool,
+the cache entries sent back and decoded; `--cache DIR`: stored there too), CPU with the workers'.
 `--dump`: every Report in full (every field but the lines, which are hashed: figures, checks and
 warnings as their repr, so 0 and 0.0, an int and a Decimal stay apart; a ReportError as its
 message), a line each, in the files' order; diff two dumps made with two versions of the code.
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from site_builder.exceptions import ReportError  # noqa: E402
+from site_builder.gcpause import gc_paused  # noqa: E402
 from site_builder.parser import parse_document  # noqa: E402
 from site_builder.readers import read_document, supported_suffixes  # noqa: E402
 
@@ -82,32 +83,40 @@ def run_parse(paths: list[Path], repeat: int, profile: str | None):
             docs.append(None)
             results.append(exc)
     for n in range(repeat):
-        c0, w0 = _cpu(), time.perf_counter()
-        if profile and n == 0:
-            import cProfile
-
-            prof = cProfile.Profile()
-            out = prof.runcall(lambda: [_parse(d) for d in docs if d is not None])
-            prof.dump_stats(profile)
-        else:
-            out = [_parse(d) for d in docs if d is not None]
-        cpu, wall = _cpu() - c0, time.perf_counter() - w0
-        k = len(out)
-        print(f"pass {n + 1}: {k} reports, {cpu:.2f} s CPU ({1000 * cpu / max(k, 1):.3f} ms a report), "
-              f"{wall:.2f} s wall, {k / max(wall, 1e-9):.0f} reports/s")
+        with gc_paused():  # as the load parses (loader.load_reports; its workers fork paused)
+            out = _timed_pass(docs, n, profile)
     it = iter(out)
     return [next(it) if d is not None else results.pop(0) for d in docs]
 
 
-def run_load(content: Path, jobs: int):
+def _timed_pass(docs, n: int, profile: str | None) -> list:
+    c0, w0 = _cpu(), time.perf_counter()
+    if profile and n == 0:
+        import cProfile
+
+        prof = cProfile.Profile()
+        out = prof.runcall(lambda: [_parse(d) for d in docs if d is not None])
+        prof.dump_stats(profile)
+    else:
+        out = [_parse(d) for d in docs if d is not None]
+    cpu, wall = _cpu() - c0, time.perf_counter() - w0
+    k = len(out)
+    print(f"pass {n + 1}: {k} reports, {cpu:.2f} s CPU ({1000 * cpu / max(k, 1):.3f} ms a report), "
+          f"{wall:.2f} s wall, {k / max(wall, 1e-9):.0f} reports/s")
+    return out
+
+
+def run_load(content: Path, jobs: int, cache_dir: Path | None):
+    from site_builder.load.cache import ReportCache
     from site_builder.load.loader import load_reports, report_files as files_of
 
     files = files_of(content)
-    c0, w0 = _cpu(True), time.perf_counter()
-    loaded = load_reports(files, content, cache=None, jobs=jobs)
-    cpu, wall = _cpu(True) - c0, time.perf_counter() - w0
+    cache = ReportCache(cache_dir) if cache_dir is not None else None
+    c0, s0, w0 = _cpu(True), _cpu(), time.perf_counter()
+    loaded = load_reports(files, content, cache=cache, jobs=jobs)
+    cpu, own, wall = _cpu(True) - c0, _cpu() - s0, time.perf_counter() - w0
     print(f"load_reports: {len(files)} files, jobs {jobs}, {cpu:.2f} s CPU with the workers "
-          f"({1000 * cpu / max(len(files), 1):.3f} ms a report), {wall:.2f} s wall")
+          f"({1000 * cpu / max(len(files), 1):.3f} ms a report; this process {own:.2f} s), {wall:.2f} s wall")
     return [entry[2] for entry in loaded]
 
 
@@ -119,9 +128,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--profile")
     ap.add_argument("--load", type=Path)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--cache", type=Path, help="with --load: the parse cache's folder (empty: a cold load)")
     a = ap.parse_args(argv)
     if a.load is not None:
-        results = run_load(a.load, a.jobs)
+        results = run_load(a.load, a.jobs, a.cache)
     else:
         results = run_parse(report_files(a.paths), a.repeat, a.profile)
     if a.dump:
