@@ -38,9 +38,8 @@ RULE_TEXT = {
 
 
 _new = tuple.__new__  # a named tuple from its fields, without its Python-level __new__
-_METRIC = itemgetter(0)  # Figure.metric
+_KEY = itemgetter(0, 3)  # (Figure.metric, Figure.applicant): the index's key, made in one C call
 _VALUE = itemgetter(1)  # Figure.value
-_APPLICANT = itemgetter(3)  # Figure.applicant
 _RECOVERED = itemgetter(6)  # Figure.recovered
 
 
@@ -49,7 +48,7 @@ class _Index:
         # the first figure of a (metric, applicant) wins: built from the last one back, so the
         # earlier ones overwrite the later (one dict build, its keys and values made in C)
         back = list(figures)[::-1]
-        self.map: dict[tuple[str, str], Figure] = dict(zip(zip(map(_METRIC, back), map(_APPLICANT, back)), back))
+        self.map: dict[tuple[str, str], Figure] = dict(zip(map(_KEY, back), back))
 
     def add(self, figures: Iterable[Figure]) -> None:
         """Index figures that come after those indexed (an earlier one of a key still wins)."""
