@@ -12,6 +12,13 @@ the cache entries sent back and decoded; `--cache DIR`: stored there too), CPU w
 `--dump`: every Report in full (every field but the lines, which are hashed: figures, checks and
 warnings as their repr, so 0 and 0.0, an int and a Decimal stay apart; a ReportError as its
 message), a line each, in the files' order; diff two dumps made with two versions of the code.
+
+On a shared machine CPU seconds move by 20-40% from run to run; a count of instructions does
+not. One warm pass's count is the difference of two runs under callgrind (a few minutes for
+300 reports):
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null python benchmarks/parse_speed.py DIR --repeat 1
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null python benchmarks/parse_speed.py DIR --repeat 2
 """
 
 from __future__ import annotations
