@@ -138,7 +138,7 @@ def _parse_lines(doc: Document, today: _dt.date | None = None) -> Report:
         figures += derived
         report.checks += checks
     else:
-        have = dict.fromkeys(zip(map(_METRIC, figures), map(_APPLICANT, figures)))
+        have = dict.fromkeys(map(_KEY, figures))
 
     # Prose fills in what the tables do not give (tables are what the template defines).
     catalogue = by_id()
@@ -206,7 +206,8 @@ def _quote(text: str, needle: str, before: int = 24, after: int = 8) -> str:
     return ("…" if start else "") + text[start: at + len(needle) + after] + ("…" if at + len(needle) + after < len(text) else "")
 
 
-_METRIC, _VALUE, _APPLICANT = itemgetter(0), itemgetter(1), itemgetter(3)  # Figure's fields
+_VALUE = itemgetter(1)  # Figure.value
+_KEY = itemgetter(0, 3)  # (Figure.metric, Figure.applicant)
 _ZERO = Decimal(0)
 _LARGE = Decimal(10_000_000)
 

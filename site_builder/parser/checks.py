@@ -38,9 +38,8 @@ RULE_TEXT = {
 
 
 _new = tuple.__new__  # a named tuple from its fields, without its Python-level __new__
-_METRIC = itemgetter(0)  # Figure.metric
+_KEY = itemgetter(0, 3)  # (Figure.metric, Figure.applicant): the index's key, made in one C call
 _VALUE = itemgetter(1)  # Figure.value
-_APPLICANT = itemgetter(3)  # Figure.applicant
 _RECOVERED = itemgetter(6)  # Figure.recovered
 
 
@@ -49,7 +48,7 @@ class _Index:
         # the first figure of a (metric, applicant) wins: built from the last one back, so the
         # earlier ones overwrite the later (one dict build, its keys and values made in C)
         back = list(figures)[::-1]
-        self.map: dict[tuple[str, str], Figure] = dict(zip(zip(map(_METRIC, back), map(_APPLICANT, back)), back))
+        self.map: dict[tuple[str, str], Figure] = dict(zip(map(_KEY, back), back))
 
     def add(self, figures: Iterable[Figure]) -> None:
         """Index figures that come after those indexed (an earlier one of a key still wins)."""
@@ -62,28 +61,37 @@ def _keys(metrics: Iterable[str], applicant: str) -> tuple[tuple[str, str], ...]
     return tuple((m, applicant) for m in metrics)
 
 
-# The index's keys each rule looks up, made once: a rule's look-ups are then one map() over
-# constant tuples (a report's checks are ~400 look-ups; zipping fresh key tuples was a third
-# of their cost).
-_WITHHELD_KEYS = {a: _keys(WITHHELD_ROWS, a) for a in APPLICANTS}
-_OTHER_KEYS = {a: _keys(OTHER_ROWS_2021, a) for a in APPLICANTS}
-_LITIGATION_KEYS = _keys(("litigation.direct.total", "litigation.after_review.total"), "total")
-_BALANCE_KEYS = tuple((a, _keys(("requests.new", "requests.carried_over"), a),
-                       _keys(("outcome.total", "requests.carried_forward"), a), ("outcome.total", a))
-                      for a in APPLICANTS)
-_OUTCOME_KEYS = {
-    era: {a: _keys(OUTCOME_ROWS_2019 + (OTHER_ROWS_2021 if era == "2021" else ("outcome.other",)), a)
+def _getter(keys: tuple[tuple[str, str], ...]) -> itemgetter:
+    """The figures of every key, as a tuple, from the index's map in one C call (a KeyError
+    when one is missing): a report's rules are ~400 look-ups, and a map() of dict.get over the
+    keys with a test for a None after it took three times as long. (Two keys or more: one
+    key's itemgetter gives the item, not a tuple.)"""
+    if len(keys) < 2:
+        raise ValueError("a rule adds up two figures or more")
+    return itemgetter(*keys)
+
+
+# The index's look-ups of each rule, made once.
+_WITHHELD = {a: _getter(_keys(WITHHELD_ROWS, a)) for a in APPLICANTS}
+_OTHER = {a: _getter(_keys(OTHER_ROWS_2021, a)) for a in APPLICANTS}
+_LITIGATION = _getter(_keys(("litigation.direct.total", "litigation.after_review.total"), "total"))
+_BALANCE = tuple((a, _getter(_keys(("requests.new", "requests.carried_over"), a)),
+                  _getter(_keys(("outcome.total", "requests.carried_forward"), a)), ("outcome.total", a))
+                 for a in APPLICANTS)
+_OUTCOME = {
+    era: {a: _getter(_keys(OUTCOME_ROWS_2019 + (OTHER_ROWS_2021 if era == "2021" else ("outcome.other",)), a))
           for a in APPLICANTS}
     for era in ("2019", "2021")
 }
-_ROW_TOTAL_KEYS: dict[str, tuple] = {}  # era -> (rule, total's key, the six cells' keys) per row: set below
+_ROW_TOTALS: dict[str, tuple] = {}  # era -> (rule, the look-up of the row's total and six cells) per row: set below
 
 
-def _found(get, keys) -> list[Figure] | None:
-    """The figure of each key, or None if one is missing. (`None in` compares tuples with None,
-    which is cheap, unlike Decimals with None.)"""
-    found = list(map(get, keys))
-    return None if None in found else found
+def _found(getter: itemgetter, figures: dict) -> tuple[Figure, ...] | None:
+    """The figures a rule looks up, or None if one is missing."""
+    try:
+        return getter(figures)
+    except KeyError:
+        return None
 
 
 def derive(figures: list[Figure], era: str, idx: _Index | None = None) -> list[Figure]:
@@ -91,22 +99,23 @@ def derive(figures: list[Figure], era: str, idx: _Index | None = None) -> list[F
     litigation.total), per column, when every row they add up is present. `idx`: the figures'
     index, when the caller has it."""
     idx = idx if idx is not None else _Index(figures)
-    get = idx.map.get
+    index = idx.map
+    get = index.get
     out: list[Figure] = []
-    sums = [("outcome.withheld", _WITHHELD_KEYS)]
+    sums = [("outcome.withheld", _WITHHELD)]
     if era == "2021":
-        sums.append(("outcome.other", _OTHER_KEYS))
-    for metric, keys in sums:
+        sums.append(("outcome.other", _OTHER))
+    for metric, getters in sums:
         for applicant in APPLICANTS:
             if get((metric, applicant)):
                 continue
-            found = _found(get, keys[applicant])
+            found = _found(getters[applicant], index)
             if found is None:
                 continue
             out.append(Figure(metric, sum(map(_VALUE, found), Decimal(0)), found[0].line, applicant, origin="derived",
                               recovered=any(map(_RECOVERED, found))))
     if not get(("litigation.total", "total")):
-        found = _found(get, _LITIGATION_KEYS)
+        found = _found(_LITIGATION, index)
         if found is not None:
             first = found[0]
             out.append(Figure("litigation.total", sum(map(_VALUE, found), Decimal(0)), first.line, origin="derived",
@@ -130,50 +139,50 @@ def check_template(figures: list[Figure], era: str, idx: _Index | None = None) -
     idx = idx if idx is not None else _Index(figures)
     results: list[CheckResult] = []
     append = results.append
-    outcome_keys = _OUTCOME_KEYS["2021" if era == "2021" else "2019"]
-    get = idx.map.get
+    outcome = _OUTCOME["2021" if era == "2021" else "2019"]
+    index = idx.map
+    get = index.get
     zero = Decimal(0)
-    for applicant, new_keys, out_keys, total_key in _BALANCE_KEYS:
-        new = _found(get, new_keys)
-        out = _found(get, out_keys) if new is not None else None
+    for applicant, new_of, out_of, total_key in _BALANCE:
+        new = _found(new_of, index)
+        out = _found(out_of, index) if new is not None else None
         total = get(total_key)
         if out is not None:
             append(_new(CheckResult, ("t3.balance", applicant, sum(map(_VALUE, new), zero), sum(map(_VALUE, out), zero),
                                       total.line, _BALANCE_TEXT)))
         if total is not None:
-            parts = _found(get, outcome_keys[applicant])
+            parts = _found(outcome[applicant], index)
             if parts is not None:
                 append(_new(CheckResult, ("t3.outcome_total", applicant, sum(map(_VALUE, parts), zero), total.value,
                                           total.line, _OUTCOME_TEXT)))
-    rows = _ROW_TOTAL_KEYS.get(era)
-    for rule, total_key, cell_keys in rows if rows is not None else _row_total_keys(era):
-        total = get(total_key)
-        if total is None:
+    rows = _ROW_TOTALS.get(era)
+    for rule, total_and_cells in rows if rows is not None else _row_totals(era):
+        found = _found(total_and_cells, index)  # (a row lacking its total or a cell has no rule)
+        if found is None:
             continue
-        cols = _found(get, cell_keys)
-        if cols is None:
-            continue
-        append(_new(CheckResult, (rule, "total", sum(map(_VALUE, cols), zero), total.value, total.line, _ROW_TEXT)))
-    for rule, part_keys, total_key in _T4_KEYS:
-        parts = _found(get, part_keys)
+        total = found[0]
+        append(_new(CheckResult, (rule, "total", sum(map(_VALUE, found[1:]), zero), total.value, total.line,
+                                  _ROW_TEXT)))
+    for rule, parts_of, total_key in _T4:
+        parts = _found(parts_of, index)
         total = get(total_key)
         if parts is not None and total is not None:
             append(_new(CheckResult, (rule, "total", sum(map(_VALUE, parts), zero), total.value, total.line, _T4_TEXT)))
     return results
 
 
-def _row_total_keys(era: str) -> tuple:
-    """(rule, key of the row's total, keys of its six cells) for each table 三 row of the era."""
-    return tuple((sys.intern(f"t3.row_total:{spec.metric}"), (spec.metric, "total"),
-                  tuple((spec.metric, c) for c in COLUMNS))
+def _row_totals(era: str) -> tuple:
+    """(rule, the look-up of the row's total and then its six cells) for each table 三 row of the era."""
+    return tuple((sys.intern(f"t3.row_total:{spec.metric}"),
+                  _getter(((spec.metric, "total"), *((spec.metric, c) for c in COLUMNS))))
                  for spec in T3_ROWS if era in spec.eras)
 
 
-_ROW_TOTAL_KEYS.update((era, _row_total_keys(era)) for era in ("2019", "2021"))
+_ROW_TOTALS.update((era, _row_totals(era)) for era in ("2019", "2021"))
 _T4_PARTS = {group: tuple(f"{group}.{c}" for c in ("upheld", "corrected", "other", "pending"))
              for group in ("review", "litigation.direct", "litigation.after_review")}
-_T4_KEYS = tuple((f"t4.total:{group}", _keys(_T4_PARTS[group], "total"), (f"{group}.total", "total"))
-                 for group in ("review", "litigation.direct", "litigation.after_review"))
+_T4 = tuple((f"t4.total:{group}", _getter(_keys(_T4_PARTS[group], "total")), (f"{group}.total", "total"))
+            for group in ("review", "litigation.direct", "litigation.after_review"))
 _BALANCE_TEXT, _OUTCOME_TEXT = RULE_TEXT["t3.balance"], RULE_TEXT["t3.outcome_total"]
 _ROW_TEXT, _T4_TEXT = RULE_TEXT["t3.row_total"], RULE_TEXT["t4.total"]
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, filterfalse
 
 from site_builder.model import Figure
 from site_builder.numbers import CN_NUMERAL_CHARS, is_approximate, parse_number
@@ -92,9 +92,8 @@ def _sentences(lines: list[str], skip: set[int], normed: list[str] | None = None
     normalised, and the 1-based line of each (empty pieces included: they state nothing)."""
     sentences: list[str] = []
     at: list[int] = []
-    for i in range(start, len(lines) if stop is None else stop):
-        if i in skip:
-            continue
+    # (the table lines left out in C: they are most of a report's lines)
+    for i in filterfalse(skip.__contains__, range(start, len(lines) if stop is None else stop)):
         text = normed[i] if normed is not None else norm(lines[i])
         if not text:
             continue

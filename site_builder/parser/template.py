@@ -29,6 +29,7 @@ _NONES = (None,) * T3_WIDTH
 _FALSES = (False,) * T3_WIDTH
 _TABLE = ("table",) * T3_WIDTH
 _LINE = operator.itemgetter(2)  # Token.line
+_VALUE = operator.itemgetter(3)  # Token.value
 T4_WIDTH = 15
 
 
@@ -357,8 +358,7 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     last = rows[-1].metric
     text_ends = region[1] >= len(lines) or not any(l.strip() for l in lines[region[1]:])
     # The text ends inside the table: before its last row, or within it (cells missing)
-    last_cells = sum(1 for f in result.figures if f.metric == last)
-    if text_ends and (last not in result.rows or last_cells < T3_WIDTH):
+    if text_ends and (last not in result.rows or sum(1 for f in result.figures if f.metric == last) < T3_WIDTH):
         result.truncated_at = _last_nonempty(lines, region)
     return result
 
@@ -614,7 +614,7 @@ def _group_values(group: Group, width: int, table: str, path: str, result: Table
             else:
                 vals.append(t.value)
         return vals
-    vals.extend([t.value for t in group.tokens])
+    vals.extend(map(_VALUE, group.tokens))
     return vals
 
 
@@ -701,6 +701,7 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
 
 def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> TableResult:
     result = TableResult()
+    read: set[str] = set()  # the metrics of result.figures (a row printed twice: the first wins)
     for group in token_groups(lines, region[0], region[1], 4):
         row = _t2_row(group.label)
         if row is None:
@@ -756,8 +757,9 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
         for metric, value, tok in zip(columns, values, toks):
             if metric is None or value is None:
                 continue
-            if any(f.metric == metric for f in result.figures):
+            if metric in read:
                 continue
+            read.add(metric)
             fig_note = note
             if metric in AMOUNT_WAN and _in_yuan(tok, group.label):
                 # the template asks for 万元; this one is printed in 元
