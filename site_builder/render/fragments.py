@@ -540,6 +540,24 @@ def yoy_rows(table, slug: str) -> Markup:
     return Markup("".join(out))
 
 
+# ---------------------------------------------------------------- a chart's data table
+
+
+def _text(value) -> str:
+    """A value as Jinja's {{ }} writes it: markupsafe's escape() (a Markup as it is)."""
+    return escape(value) if type(value) is str else str(markup_escape(value))
+
+
+def chart_rows(chart) -> Markup:
+    """The rows of a chart's data table (charts.Chart.table; each row's first column its head),
+    one per line, the last without its line break (the template's ends it). Was a loop of
+    _chart.html (an agency's charts: a few hundred cells): the same bytes."""
+    first, *rest = chart.columns
+    return Markup("\n".join([f'        <tr><th scope="row">{_text(row[first])}</th>'
+                              + "".join([f'<td class="num">{_text(row[c])}</td>' for c in rest]) + "</tr>"
+                              for row in chart.table]))
+
+
 # ---------------------------------------------------------------- rates (a report's, an agency's)
 
 

@@ -172,6 +172,7 @@ def install(env: Environment) -> None:
         yoy_rows=fragments.yoy_rows,
         report_rate_rows=fragments.report_rate_rows,
         agency_rate_rows=fragments.agency_rate_rows,
+        chart_rows=fragments.chart_rows,
         report_links=fragments.report_links,
         named_report_links=fragments.named_report_links,
         render_once=_render_once(env),
