@@ -525,8 +525,11 @@ def yoy_rows(table, slug: str) -> Markup:
             f = index.get(mid)
             if f is None:
                 out.append('<td class="nr">—</td>')
-            elif prev is None:
-                out.append(f"<td>{_fig_link(f, href + anchor)}</td>")
+            elif prev is None:  # (an agency's first report: every cell of the one-report agencies')
+                if f.approximate or f.recovered or f.note or f.origin == "derived":
+                    out.append(f"<td>{_fig_link(f, href + anchor)}</td>")
+                else:
+                    out.append(f'<td><a href="{href}{anchor}">{numbers[f.value]}</a></td>')
             else:
                 before, after = prev.value, f.value
                 span, text = change(before, after)
