@@ -167,7 +167,7 @@ def _slot(key: tuple[str, str], before: str = "", total: bool = False) -> tuple[
 _TOTAL = ' class="total"'
 
 
-@lru_cache(maxsize=4096)  # (a corpus has few distinct flagged figures; notes are bounded by it)
+@lru_cache(maxsize=4096)  # (few distinct values and flags; bounded: a note is a report's text)
 def _flagged(value: Decimal, approximate: bool, origin: str, recovered: bool, note: str) -> tuple[str, str]:
     """_fig_link()'s markup around the href of a figure with flags (approximate, recovered, a
     note, derived: a report has some fifteen, its derived totals), made once per value and flags
