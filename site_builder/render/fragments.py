@@ -142,7 +142,7 @@ def _fig_link(f: Figure, href: str) -> str:
     """A figure as a link (its href already escaped), less figure_html()'s class="fig"."""
     if not (f.approximate or f.recovered or f.note or f.origin == "derived"):  # most figures: a plain link
         return f'<a href="{href}">{_NUMBERS[f.value]}</a>'
-    head, tail = _figure_parts(f, "", False)  # a.derived: its words for screen readers from the stylesheet
+    head, tail = _flagged(f.value, f.approximate, f.origin, f.recovered, f.note)
     return f"{head}{href}{tail}"
 
 
@@ -153,16 +153,28 @@ def _gap_link(w) -> str:
     return f'<a class="gap" href="{href}" title="{message}">—<span class="sr-only">未能读出 not read: {message}</span></a>'
 
 
-def _slot(key: tuple[str, str], before: str = "", total: bool = False) -> tuple[str, tuple[str, str], str, str]:
-    """A cell of a laid-out table, as _fill() takes it: (the fixed markup before it, its key, its
-    opening tag (anchored by the figure's id), its whole markup when empty and unexplained: a gap
-    of class "nr"). `total`: the cell is its group's total (class "total")."""
+def _slot(key: tuple[str, str], before: str = "", total: bool = False) -> tuple[str, tuple[str, str], str, str, str]:
+    """A cell of a laid-out table, as _fill() takes it: (the fixed markup before it and the
+    opening of a plain figure's link, up to its line number; its key; its whole markup when
+    empty and unexplained: a gap of class "nr"; the fixed markup before it; its opening tag
+    (anchored by the figure's id)). `total`: the cell is its group's total (class "total")."""
     cid = esc(views.anchor(*key))
-    return (before, key, f'<td id="{cid}"{_TOTAL if total else ""}>',
-            f'<td id="{cid}" class="nr{" total" if total else ""}">—</td>')
+    td = f'<td id="{cid}"{_TOTAL if total else ""}>'
+    return (f'{before}{td}<a href="#L', key, f'{before}<td id="{cid}" class="nr{" total" if total else ""}">—</td>',
+            before, td)
 
 
 _TOTAL = ' class="total"'
+
+
+@lru_cache(maxsize=4096)  # (few distinct values and flags; bounded: a note is a report's text)
+def _flagged(value: Decimal, approximate: bool, origin: str, recovered: bool, note: str) -> tuple[str, str]:
+    """_fig_link()'s markup around the href of a figure with flags (approximate, recovered, a
+    note, derived: a report has some fifteen, its derived totals), made once per value and flags
+    (the rest of the Figure does not show). A derived figure's words for screen readers come
+    from the stylesheet (a.derived)."""
+    return _figure_parts(Figure("", value, 0, approximate=approximate, origin=origin, recovered=recovered, note=note),
+                         "", False)
 
 
 def _fill(slots, view) -> list[str]:
@@ -170,15 +182,17 @@ def _fill(slots, view) -> list[str]:
     that says why when the parser knew (linking to the line of the warning); else a plain gap."""
     figures, gaps, numbers = view.figures, view.gaps, _NUMBERS
     out = []
-    for before, key, td, nr in slots:
+    append = out.append
+    for plain, key, nr, before, td in slots:
         f = figures.get(key)
         if f is None:
             w = gaps.get(key) if gaps else None
-            out.append(before + nr if w is None else f"{before}{td}{_gap_link(w)}</td>")
+            append(nr if w is None else f"{before}{td}{_gap_link(w)}</td>")
         elif f.approximate or f.recovered or f.note or f.origin == "derived":
-            out.append(f'{before}{td}{_fig_link(f, f"#L{f.line}")}</td>')
+            head, tail = _flagged(f.value, f.approximate, f.origin, f.recovered, f.note)
+            append(f"{before}{td}{head}#L{f.line}{tail}</td>")
         else:  # most cells
-            out.append(f'{before}{td}<a href="#L{f.line}">{numbers[f.value]}</a></td>')
+            append(f'{plain}{f.line}">{numbers[f.value]}</a></td>')
     return out
 
 
@@ -511,8 +525,11 @@ def yoy_rows(table, slug: str) -> Markup:
             f = index.get(mid)
             if f is None:
                 out.append('<td class="nr">—</td>')
-            elif prev is None:
-                out.append(f"<td>{_fig_link(f, href + anchor)}</td>")
+            elif prev is None:  # (an agency's first report: every cell of the one-report agencies')
+                if f.approximate or f.recovered or f.note or f.origin == "derived":
+                    out.append(f"<td>{_fig_link(f, href + anchor)}</td>")
+                else:
+                    out.append(f'<td><a href="{href}{anchor}">{numbers[f.value]}</a></td>')
             else:
                 before, after = prev.value, f.value
                 span, text = change(before, after)
@@ -524,6 +541,24 @@ def yoy_rows(table, slug: str) -> Markup:
             prev = f
         out.append("</tr>\n")
     return Markup("".join(out))
+
+
+# ---------------------------------------------------------------- a chart's data table
+
+
+def _text(value) -> str:
+    """A value as Jinja's {{ }} writes it: markupsafe's escape() (a Markup as it is)."""
+    return escape(value) if type(value) is str else str(markup_escape(value))
+
+
+def chart_rows(chart) -> Markup:
+    """The rows of a chart's data table (charts.Chart.table; each row's first column its head),
+    one per line, the last without its line break (the template's ends it). Was a loop of
+    _chart.html (an agency's charts: a few hundred cells): the same bytes."""
+    first, *rest = chart.columns
+    return Markup("\n".join([f'        <tr><th scope="row">{_text(row[first])}</th>'
+                              + "".join([f'<td class="num">{_text(row[c])}</td>' for c in rest]) + "</tr>"
+                              for row in chart.table]))
 
 
 # ---------------------------------------------------------------- rates (a report's, an agency's)

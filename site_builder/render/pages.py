@@ -161,8 +161,10 @@ def _pager(url_of, page: int, pages: int, rows: int, per_page: int) -> dict:
 
 def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) -> Page:
     reports = site.reports_of(agency.slug)
+    # each report's broken checks (Report.quality: a list made anew at each call) once
+    quality = [(r, r.quality) for r in reports]
     # check views (each check's figure found on the page) only for the reports with a broken check
-    broken = [(r, c) for r in reports if r.quality for c in views.check_views(r) if not c.check.passed]
+    broken = [(r, c) for r, q in quality if q for c in views.check_views(r) if not c.check.passed]
     return Page(
         urls.agency(agency.slug),
         "agency.html",
@@ -174,7 +176,7 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
             "yoy": views.yoy_table(site, reports),
             "rate_rows": views.rate_rows(site, reports),
             # each year's checks and how many broke: the agency's data-quality record
-            "track": [views.TrackRecord(r.year, len(r.checks), len(r.quality)) for r in reports],
+            "track": [views.TrackRecord(r.year, len(r.checks), len(q)) for r, q in quality],
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
             "charts": page_charts.agency_charts(site, agency.slug, charts),

@@ -120,6 +120,24 @@ def _site_footer(env: Environment):
     return site_footer
 
 
+def _site_header(env: Environment):
+    """`{{ site_header(page, prose_pages) }}`: _site_header.html (the header and the navigation,
+    the page's section marked) rendered once per section and list of prose pages, kept with this
+    environment: a page asks a cache, where it ran a loop, six tests and a dozen escapes."""
+
+    @lru_cache(maxsize=64)
+    def header_of(home: bool, section: str, current: str, prose: tuple[tuple[str, str], ...]) -> Markup:
+        return Markup(env.get_template("_site_header.html").render(home=home, section=section, current=current,
+                                                                    prose=prose))
+
+    def site_header(page, prose_pages) -> Markup:
+        url = page.url
+        prose = tuple([(p.url, p.title) for p in prose_pages])
+        return header_of(url == "/", page.section, url if any(u == url for u, _ in prose) else "", prose)
+
+    return site_header
+
+
 def install(env: Environment) -> None:
     # Jinja gives each template its globals as a ChainMap over env.globals, and every render
     # copies them into the page's context one ChainMap lookup (Python) at a time: ~15 µs a page
@@ -154,10 +172,12 @@ def install(env: Environment) -> None:
         yoy_rows=fragments.yoy_rows,
         report_rate_rows=fragments.report_rate_rows,
         agency_rate_rows=fragments.agency_rate_rows,
+        chart_rows=fragments.chart_rows,
         report_links=fragments.report_links,
         named_report_links=fragments.named_report_links,
         render_once=_render_once(env),
         site_footer=_site_footer(env),
+        site_header=_site_header(env),
         zip=zip,  # (an agency's years beside their eras, in its year-over-year table's heads)
         urls=urls,
         anchor=views.anchor,
