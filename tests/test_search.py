@@ -54,9 +54,9 @@ def test_an_agency_document_has_its_names_place_and_a_section_per_report(seed_do
     assert "东城区" in text and "北京市" in text and "2011–2024年" in text
     assert [s.anchor for s in jianguomen.sections] == ["report-2011", "report-2024"]
     assert jianguomen.sections[0].heading.startswith("2011年度报告")
-    # the name, its alias, and the name after its district and its city (东城区建国门街道: how a
-    # name many places share is asked for)
-    assert jianguomen.names == ("建国门街道", "建国门街道办事处", "东城区建国门街道", "北京市建国门街道")
+    # its other names and its place, for the names index (search_names.py)
+    assert jianguomen.other_names == ("建国门街道办事处",)
+    assert jianguomen.place == ("北京市", "北京市", "东城区")
 
     pingtan = " ".join(docs["/agencies/pingtan/"].lines)
     assert "平潭综合实验区管委会" in pingtan and "平潭综合实验区管理委员会" in pingtan
@@ -184,17 +184,6 @@ def test_report_text_is_escaped_in_what_pagefind_reads():
     page = standin(doc)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;街道" in page
     assert "<b>" not in page and "<i>" not in page and "&lt;/p&gt;" in page
-
-
-def test_an_agency_is_found_by_any_part_of_its_names():
-    # the browser cuts a query with its own dictionary: every ending of a name is indexed too,
-    # so each part of the name begins some indexed word
-    doc = SearchDoc(url="/agencies/x/", kind="agency", title="北华区人民政府", names=("北华区人民政府", "北华区政府"))
-    page = standin(doc)
-    endings = re.search(r'<p data-pagefind-weight="0.5">([^<]*)</p>', page).group(1).split()
-    assert endings == ["华区人民政府", "区人民政府", "人民政府", "民政府", "政府", "府", "华区政府", "区政府"]
-    for part in ("北华区", "华区", "人民政府", "区政府"):
-        assert any(word.startswith(part) for word in [doc.title, *endings]), part
 
 
 # --- the index ------------------------------------------------------------------------------------

@@ -23,7 +23,10 @@ differently at index and at query time and finds nothing for it. The search UI
 Beside it, in /pagefind/names/, the names index (search_names.py): every agency's names and place,
 which search.js matches as substrings and lists above pagefind's results, so that an agency is
 found by its name whatever word cut pagefind and the browser make. It is made from the same
-documents, in the same job: the search key decides when both are written again.
+documents, in the same job: the search key decides when both are written again. (Parts of names
+are the names index's job alone: pagefind was also given every ending of each name, 北华区人民政府
+-> 华区人民政府, 区人民政府 ..., until the names index found them all; at 20,000 agencies those
+words cost ~6 of its ~22 s of CPU.)
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ import base64
 import hashlib
 import html
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -106,8 +108,7 @@ def docs_key(docs: list[SearchDoc]) -> str:
     h = hashlib.blake2b(_salt(), digest_size=16)
     for d in docs:
         sections = [[x.anchor, x.heading, list(x.lines)] for x in d.sections]
-        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html, list(d.names),
-                             list(d.other_names), list(d.place)],
+        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html, list(d.other_names), list(d.place)],
                             ensure_ascii=False).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
@@ -147,31 +148,9 @@ def standin(doc: SearchDoc) -> str:
         body = doc.html  # a prose page: its own <h1> and headings
     else:
         body = f"<h1>{html.escape(doc.title)}</h1>" + _paragraphs(doc.lines)
-        if doc.names:
-            # Found by its parts: the browser cuts a Chinese query into words with its own
-            # dictionary (Intl.Segmenter), which for a name it does not know often differs from
-            # the cut pagefind made here, and then nothing matches. Every ending of the name
-            # indexed as well gives each part of it a word that starts with it (pagefind matches
-            # a query word to the words it begins). Weighted low: the title still ranks first.
-            body += f'<p data-pagefind-weight="0.5">{html.escape(" ".join(_endings(doc.names)))}</p>'
         for x in doc.sections:
             body += f'<h2 id="{html.escape(x.anchor)}">{html.escape(x.heading)}</h2>' + _paragraphs(x.lines)
     return f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>{body}</body></html>'
-
-
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
-
-
-def _endings(names: tuple[str, ...]) -> list[str]:
-    """Each Chinese run of the names from its second character on: 北华区人民政府 -> 华区人民政府,
-    区人民政府, 人民政府, 民政府, 政府, 府 (the run itself is in the title or the lines; its last
-    character too: the browser may cut 新集镇 into 新集 + 镇, and 镇 must begin some word)."""
-    out: dict[str, None] = {}
-    for name in names:
-        for run in _CJK_RUN.findall(name):
-            for i in range(1, len(run)):
-                out.setdefault(run[i:])
-    return list(out)
 
 
 def _paragraphs(lines: tuple[str, ...]) -> str:

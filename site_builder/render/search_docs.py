@@ -44,9 +44,6 @@ class SearchDoc:
     lines: tuple[str, ...] = ()  # plain text shown and searched under the title (escaped when indexed)
     sections: tuple[Section, ...] = ()
     html: str = ""  # a prose page's body: Markdown rendered without raw HTML, so already safe markup
-    # names to be found by any part of them, not only by the words pagefind cut them into
-    # (search.py indexes each one's endings too, e.g. 泰西区人民政府: 西区人民政府, 区人民政府 ...)
-    names: tuple[str, ...] = ()
     # an agency's: its other names (aliases, then names its reports print) and its place
     # (province, city, district; "" where unknown), for the names index (search_names.py)
     other_names: tuple[str, ...] = ()
@@ -133,8 +130,6 @@ def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]
                         (f"报告所称 {printed}",) if printed != a.name else ())
                 for year, printed in a.reports
             ),
-            # the name after its county or city too (榆中县城关镇): how one of the many 城关镇 is asked for
-            names=(a.name, *names, *(p + a.name for p in (a.district, a.city) if p and not a.name.startswith(p))),
             other_names=tuple(names),
             place=(a.province, a.city, a.district),
         ))
