@@ -370,15 +370,18 @@ class Site:
         """The report's rates, each with its rank among its peers (or None). A Site made by
         with_reports keeps the last one's ranks of the peer groups no changed report is in, and
         ranks each of the others alone when a page asks (a province's 20,000 reports are ranked
-        in ~0.5 s; an edit's group of peers in milliseconds)."""
+        in ~0.5 s; an edit's group of peers in milliseconds, most of it pandas' own). An edited
+        report whose rates keep their numerators and denominators (an edit of another figure)
+        changes no rank: its group is not ranked again."""
         agency = self.agency_of[report.path]
         key = (agency.slug, report.year)
         inherited = self.__dict__.get("_rates_inherited")
         if inherited is None or "indicators" in self.__dict__:
             return self.indicators.of.get(key, ())
-        of, stale_groups, stale_reports = inherited
+        of, stale_groups, stale_reports, rerated = inherited
         if key not in stale_reports and indicators_mod.peer_key(agency, report.year) not in stale_groups:
-            return of.get(key, ())
+            got = rerated.get(key)
+            return got if got is not None else of.get(key, ())
         got = self._ranked.get(key)
         if got is None:
             group = indicators_mod.peer_reports(self, report)
@@ -500,11 +503,22 @@ class Site:
         carried["_inherited"] = self._handed_on(edit)
         if "indicators" in self.__dict__ or "_rates_inherited" in self.__dict__:
             # the ranks of every peer group but the changed reports' (before and after)
-            of, groups, stale = (self.indicators.of, frozenset(), frozenset()) if "indicators" in self.__dict__ \
-                else self.__dict__["_rates_inherited"]
-            groups |= {indicators_mod.peer_key(self.agency_of[r.path], r.year) for r in gone}
-            groups |= {indicators_mod.peer_key(agency_of[r.path], r.year) for r in came}
-            carried["_rates_inherited"] = (of, groups - {None}, stale | edit.reports)
+            of, groups, stale, rerated = (self.indicators.of, frozenset(), frozenset(), {}) \
+                if "indicators" in self.__dict__ else self.__dict__["_rates_inherited"]
+            rerated, changed = dict(rerated), set()
+            for key in edit.reports:
+                before, after = old_by.get(key), new_by.get(key)
+                if before is not None and after is not None and _ratios(self, before) == _ratios(new, after):
+                    # (the same agency and year: the same peers) its rates' ratios as they were: every
+                    # rank of its group stands, and its own are the edited report's rates with them
+                    rerated[key] = tuple((rate, rank) for rate, (_, rank)
+                                         in zip(new.rates_of(after), self.ranked_rates(before)))
+                    continue
+                changed.add(key)
+                for site, r in ((self, before), (new, after)):
+                    if r is not None:
+                        groups |= {indicators_mod.peer_key(site.agency_of[r.path], r.year)}
+            carried["_rates_inherited"] = (of, groups - {None}, stale | changed, rerated)
         return new
 
     def _columns_after(self, edit: Edit, old_by: dict, new_by: dict, new: Site) -> dict[tuple[str, int], YearColumn]:
@@ -571,6 +585,11 @@ class Site:
 # what a Site with the very same reports shares with the one it was made from
 _SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
            "reports_by_year", "_metric_entries", "_columns", "_peers", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
+
+
+def _ratios(site: Site, report: Report) -> tuple:
+    """What the report's ranks among its peers are made of: each rate's numerator and denominator."""
+    return tuple((r.indicator, r.numerator, r.denominator) for r in site.rates_of(report))
 
 
 def _dropped(key: tuple, edit: Edit) -> frozenset:
