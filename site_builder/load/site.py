@@ -60,17 +60,19 @@ class YearColumn:
     """One metric's values in one year, an agency each, in the Site's order (by slug), as parallel
     lists and a numpy array of the values as floats (what a summary page ranks, bins and sums
     up), and `memo`: what the render phase derived from them (a figure's quartiles), kept while
-    the column is. A Site made by with_reports patches the last one's columns for the changed
-    reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
+    the column is (`slug_memo`: what it derived from the agencies alone, kept while an edit
+    changes values only). A Site made by with_reports patches the last one's columns for the
+    changed reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
 
-    __slots__ = ("slugs", "values", "floats", "memo")
+    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo")
 
-    def __init__(self, slugs: list[str], values: list, floats=None):
+    def __init__(self, slugs: list[str], values: list, floats=None, slug_memo: dict | None = None):
         import numpy as np  # (a summary page's or chart's, when first asked for)
 
         self.slugs, self.values = slugs, values
         self.floats = np.fromiter(map(float, values), float, len(values)) if floats is None else floats
         self.memo: dict = {}
+        self.slug_memo: dict = {} if slug_memo is None else slug_memo
 
     def patched(self, slug: str, old, new) -> YearColumn | None:
         """This column with the agency's value `old` (None: it gave none) now `new` (None: gives
@@ -83,18 +85,20 @@ class YearColumn:
         here = at < len(slugs) and slugs[at] == slug
         if (old is None) == here or at + 1 < len(slugs) and slugs[at + 1] == slug:
             return None
-        slugs, values = list(slugs), list(self.values)
+        values = list(self.values)
         if new is None:
+            slugs = list(slugs)
             del slugs[at], values[at]
             return YearColumn(slugs, values, np.delete(self.floats, at))
         if old is None:
+            slugs = list(slugs)
             slugs.insert(at, slug)
             values.insert(at, new)
             return YearColumn(slugs, values, np.insert(self.floats, at, float(new)))
         values[at] = new
         floats = self.floats.copy()
         floats[at] = float(new)
-        return YearColumn(slugs, values, floats)
+        return YearColumn(slugs, values, floats, self.slug_memo)  # (the same agencies: shared)
 
 
 def _same_value(a: Figure | None, b: Figure | None) -> bool:
@@ -106,12 +110,14 @@ class Edit:
     """What with_reports changed: the (agency slug, year) of every report edited, added or
     removed, and their agencies and years."""
 
-    __slots__ = ("reports", "slugs", "years")
+    __slots__ = ("reports", "slugs", "years", "same_members")
 
-    def __init__(self, reports: frozenset[tuple[str, int]]):
+    def __init__(self, reports: frozenset[tuple[str, int]], same_members: bool = False):
         self.reports = reports
         self.slugs = frozenset(slug for slug, _ in reports)
         self.years = frozenset(year for _, year in reports)
+        # every report edited in place (none added or removed): each year has the same agencies
+        self.same_members = same_members
 
 
 def report_totals(report: Report) -> dict[str, Figure]:
@@ -404,8 +410,10 @@ class Site:
         """A dict that users of this Site fill with values derived from it and read back (a
         comparing page's rows, a chart's yearly sums, an agency's search facts): keyed by agency
         slug (per="agency") or by year (per="year"), each entry made from that agency's or
-        year's reports alone. Empty at first; in a Site made by with_reports, the entries of the
-        earlier Site's dict whose agency or year has no changed report."""
+        year's reports alone; or by year from which agencies report that year, not what they
+        report (per="members": a year page's places). Empty at first; in a Site made by
+        with_reports, the entries of the earlier Site's dict whose agency or year has no changed
+        report (per="members": whose year no report came to or left)."""
         key = (per, *key)
         got = self._kept.get(key)
         if got is None:
@@ -459,7 +467,7 @@ class Site:
         gone, came = not_in_both(self.reports, reports)
         old_by = {(self.agency_of[r.path].slug, r.year): r for r in gone}
         new_by = {(agency_of[r.path].slug, r.year): r for r in came}
-        edit = Edit(frozenset(old_by.keys() | new_by.keys()))
+        edit = Edit(frozenset(old_by.keys() | new_by.keys()), same_members=old_by.keys() == new_by.keys())
         carried = new.__dict__
         if "groups" in self.__dict__:
             carried["groups"] = self._groups_after(edit, old_by, new_by, agency_of)
@@ -593,6 +601,8 @@ def _ratios(site: Site, report: Report) -> tuple:
 
 
 def _dropped(key: tuple, edit: Edit) -> frozenset:
+    if key[0] == "members":
+        return frozenset() if edit.same_members else edit.years
     return edit.years if key[0] == "year" else edit.slugs
 
 
