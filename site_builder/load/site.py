@@ -423,6 +423,18 @@ class Site:
                 got.pop(k, None)
         return got
 
+    def patched(self, key: tuple, make, patch):
+        """A value users of this Site derive from every agency (make()), kept: in a Site made by
+        with_reports, patch(the earlier Site's value, the slugs of the agencies with a report
+        changed since) makes it from the earlier one's, which it must leave as it is (a figure
+        over a province's 20,000 agencies is made once, then patched for an edit's one)."""
+        key = ("patched", *key)
+        got = self._kept.get(key)
+        if got is None:
+            inherited = self._inherited.pop(key, None)
+            got = self._kept[key] = make() if inherited is None else patch(*inherited)
+        return got
+
     # ------------------------------------------------------------ records
 
     def records(self) -> list[Record]:
