@@ -576,6 +576,21 @@ class Site:
             else:
                 del by_slug[slug]
         for year in edit.years:
+            if edit.same_members:
+                # each report edited in place: put where the one it replaces is (found by bisection,
+                # not a sort of the year's 20,000 reports at a province's size)
+                rs = list(by_year[year])
+                # (the report replaced is of the last Site, which may have another path for it)
+                get, was = agency_of.get, self.agency_of
+                for (slug, y), r in new_by.items():
+                    at = bisect_left(rs, slug, key=lambda r: (get(r.path) or was[r.path]).slug) if y == year else None
+                    if at is not None:
+                        if at == len(rs) or rs[at] is not old_by[slug, y]:
+                            break  # (two reports of the agency that year: sorted below)
+                        rs[at] = r
+                else:
+                    by_year[year] = tuple(rs)
+                    continue
             rs = [r for r in by_year.get(year, ()) if id(r) not in gone]
             rs += [r for (_, y), r in new_by.items() if y == year]
             if rs:
