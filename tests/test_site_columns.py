@@ -7,12 +7,14 @@ groups the report pages rank rates in (Site.peer_groups), kept while no report c
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from site_builder.load.indicators import peer_key, peer_reports
 from site_builder.load.loader import Site, load_site
+from site_builder.render import summaries
 from site_builder.tools.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +30,10 @@ def every_column(site: Site) -> dict:
 
 
 def as_lists(col) -> tuple:
-    return col.slugs, [str(v) for v in col.values], col.floats.tolist()
+    ordered, total, _ = col.tally()
+    stats = summaries.column_stats([(None, col)])[0]
+    # (str: Decimal("7.5") == Decimal("7.50"), but they print differently)
+    return col.slugs, [str(v) for v in col.values], col.floats.tolist(), ordered.tolist(), str(stats)
 
 
 def fresh(site: Site, reports: list) -> Site:
@@ -43,7 +48,11 @@ def test_an_edited_site_patches_its_columns_as_a_fresh_one_makes_them(seeds):
     metric = "requests.new"
     assert any(f.metric == metric and f.applicant == "total" for f in r.figures)
     # one figure changed; another report's figures all gone; a third report removed
-    reports[7] = replace(r, figures=[f._replace(value=f.value + 5) if f.metric == metric else f for f in r.figures])
+    for col in before.values():
+        col.tally(), summaries.column_stats([(None, col)])  # (made: the edit patches them)
+    # a value with more decimals than any other (the sum is written with them)
+    reports[7] = replace(r, figures=[f._replace(value=f.value + D("5.25")) if f.metric == metric else f
+                                     for f in r.figures])
     reports[4] = replace(reports[4], figures=[])
     gone = reports.pop(9)
     edited = site.with_reports(reports)
@@ -51,7 +60,7 @@ def test_an_edited_site_patches_its_columns_as_a_fresh_one_makes_them(seeds):
     assert {k: as_lists(c) for k, c in after.items()} == {k: as_lists(c) for k, c in expected.items()}
     slug = site.agency_of[r.path].slug
     col = after[metric, r.year]
-    assert col.values[col.slugs.index(slug)] == site.totals_of(r)[metric].value + 5
+    assert col.values[col.slugs.index(slug)] == site.totals_of(r)[metric].value + D("5.25")
     # the columns of a year no change is in are the last Site's (memo and all)
     years = {r.year, reports[4].year, gone.year}
     untouched = [k for k in before if k[1] not in years]
@@ -85,3 +94,20 @@ def test_peer_groups_are_kept_across_an_edit_and_give_the_scans_peers(tmp_path):
         assert peer_reports(edited, r) == scanned_peers(edited, r)
     fewer = reports[1:]
     assert "_peers" not in edited.with_reports(fewer).__dict__
+
+
+def test_quantiles_are_pandas_own_to_the_float():
+    """summaries.quantile (from values kept sorted) against pandas' group-by quantile, which the
+    summaries used to call: the same floats, on random counts and fractions."""
+    import random
+
+    import pandas as pd
+
+    rng = random.Random(1)
+    for _ in range(1500):
+        n = rng.randint(1, 60)
+        values = [float(rng.randint(0, 10 ** rng.randint(1, 6))) if rng.random() < 0.6 else rng.random() * 10 ** rng.randint(0, 8)
+                  for _ in range(n)]
+        frame = pd.DataFrame({"key": [0] * n, "value": values})
+        want = frame.groupby("key")["value"].quantile([0.25, 0.5, 0.75]).to_numpy().tolist()
+        assert [summaries.quantile(sorted(values), q) for q in (0.25, 0.5, 0.75)] == want, values

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cached_property
 from itertools import compress, groupby
 from operator import attrgetter, is_not
@@ -64,15 +65,45 @@ class YearColumn:
     changes values only). A Site made by with_reports patches the last one's columns for the
     changed reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
 
-    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo")
+    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo", "_tally")
 
-    def __init__(self, slugs: list[str], values: list, floats=None, slug_memo: dict | None = None):
+    def __init__(self, slugs: list[str], values: list, floats=None, slug_memo: dict | None = None, tally=None):
         import numpy as np  # (a summary page's or chart's, when first asked for)
 
         self.slugs, self.values = slugs, values
         self.floats = np.fromiter(map(float, values), float, len(values)) if floats is None else floats
         self.memo: dict = {}
         self.slug_memo: dict = {} if slug_memo is None else slug_memo
+        self._tally = tally
+
+    def tally(self) -> tuple:
+        """(the values as floats, sorted (numpy); their exact sum; how many values have each
+        exponent): what a summary's quartiles and sum are read from, made once and patched by
+        patched() (summaries.column_stats)."""
+        if self._tally is None:
+            import numpy as np
+
+            self._tally = (np.sort(self.floats), sum(self.values, Decimal(0)),
+                           Counter(v.as_tuple().exponent for v in self.values))
+        return self._tally
+
+    def _tally_after(self, old, new) -> tuple | None:
+        """tally() with the value `old` (None: none) replaced by `new` (None: none), when made."""
+        if self._tally is None:
+            return None
+        import numpy as np
+
+        ordered, total, exponents = self._tally
+        exponents = Counter(exponents)
+        if old is not None:
+            ordered = np.delete(ordered, np.searchsorted(ordered, float(old)))
+            total -= old
+            exponents[old.as_tuple().exponent] -= 1
+        if new is not None:
+            ordered = np.insert(ordered, np.searchsorted(ordered, float(new)), float(new))
+            total += new
+            exponents[new.as_tuple().exponent] += 1
+        return ordered, total, exponents
 
     def patched(self, slug: str, old, new) -> YearColumn | None:
         """This column with the agency's value `old` (None: it gave none) now `new` (None: gives
@@ -86,19 +117,20 @@ class YearColumn:
         if (old is None) == here or at + 1 < len(slugs) and slugs[at + 1] == slug:
             return None
         values = list(self.values)
+        tally = self._tally_after(old, new)
         if new is None:
             slugs = list(slugs)
             del slugs[at], values[at]
-            return YearColumn(slugs, values, np.delete(self.floats, at))
+            return YearColumn(slugs, values, np.delete(self.floats, at), tally=tally)
         if old is None:
             slugs = list(slugs)
             slugs.insert(at, slug)
             values.insert(at, new)
-            return YearColumn(slugs, values, np.insert(self.floats, at, float(new)))
+            return YearColumn(slugs, values, np.insert(self.floats, at, float(new)), tally=tally)
         values[at] = new
         floats = self.floats.copy()
         floats[at] = float(new)
-        return YearColumn(slugs, values, floats, self.slug_memo)  # (the same agencies: shared)
+        return YearColumn(slugs, values, floats, self.slug_memo, tally)  # (the same agencies: shared)
 
 
 def _same_value(a: Figure | None, b: Figure | None) -> bool:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from site_builder.load.regions import Region, level_rank
 from site_builder.load.site import Site
 from site_builder.model import LEVELS, Agency, Report
+from site_builder.render.summaries import written_sum
 
 # the figure the headlines add up and compare
 REQUESTS = "requests.new"
@@ -134,11 +135,7 @@ class _Level:
         return given[n // 2][0] if n % 2 else (given[n // 2 - 1][0] + given[n // 2][0]) / 2
 
     def sum(self) -> Decimal | None:
-        if not self.given:
-            return None
-        # sum() of the values: written to the fewest decimals any of them has (and no fewer than 0's)
-        exponent = min(0, min(e for e, n in self.exponents.items() if n))
-        return self.total.quantize(Decimal((0, (0,), exponent)))
+        return written_sum(self.total, self.exponents) if self.given else None
 
 
 class _Sums:

@@ -90,34 +90,50 @@ def preload() -> None:
 
 
 def stats_of(groups: Mapping[object, list[Decimal]]) -> dict[object, Stats]:
-    """key -> Stats of its values (groups without values left out): the quantiles of every
-    group in one pandas group-by, the sums added up exactly."""
-    groups = {k: vs for k, vs in groups.items() if vs}
-    if not groups:
-        return {}
-    import numpy as np  # (a summary page's only: the seeds' build never imports pandas)
-    import pandas as pd
+    """key -> Stats of its values (groups without values left out): the quantiles from the
+    values sorted as floats (quantile()), the sums added up exactly."""
+    out = {}
+    for key, vs in groups.items():
+        if vs:
+            out[key] = stats_from(key, sorted(map(float, vs)), sum(vs, Decimal(0)))
+    return out
 
-    keys = list(groups)
-    sizes = [len(vs) for vs in groups.values()]
-    values = np.fromiter(map(float, chain.from_iterable(groups.values())), float, sum(sizes))
-    frame = pd.DataFrame({"key": np.repeat(np.arange(len(keys)), sizes), "value": values})
-    q = frame.groupby("key", sort=True)["value"].quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(keys), 3)
-    return {k: Stats(k, n, _decimal(q1), _decimal(q2), _decimal(q3), sum(vs, Decimal(0)))
-            for k, n, vs, (q1, q2, q3) in zip(keys, sizes, groups.values(), q.tolist())}
+
+def stats_from(key, ordered, total: Decimal) -> Stats:
+    """The Stats of values given as floats sorted (a list or numpy array) and their exact sum."""
+    return Stats(key, len(ordered), _decimal(quantile(ordered, 0.25)), _decimal(quantile(ordered, 0.5)),
+                 _decimal(quantile(ordered, 0.75)), total)
+
+
+def quantile(ordered, q: float) -> float:
+    """The q-quantile of floats sorted (not none) by linear interpolation between the two nearest
+    (type 7), computed as pandas' group-by quantile computes it, to the same float (tested
+    against it): from a column's values kept sorted, an edit's quartiles cost no sort."""
+    at = q * (len(ordered) - 1)
+    lo = int(at)
+    frac = at % 1
+    value = float(ordered[lo])
+    return value if frac == 0.0 else value + (float(ordered[lo + 1]) - value) * frac
+
+
+def written_sum(total: Decimal, exponents: Mapping[int, int]) -> Decimal:
+    """sum(values, Decimal(0)) from the values' exact `total` and how many of them have each
+    exponent (a sum kept across edits by differences: it is written with as many decimals as
+    the value with most, and no fewer than 0's)."""
+    exponent = min(0, min((e for e, n in exponents.items() if n), default=0))
+    return total.quantize(Decimal((0, (0,), exponent)))
 
 
 def column_stats(columns: list[tuple[object, object]]) -> list[Stats | None]:
     """The Stats of each (key, column) (a Site.column: None when it has no values), kept in the
-    column's memo: the columns not summed up yet in one group-by (a year's page sums up its
-    columns once, and after an edit only those whose values the edit changed)."""
-    missing = {i: col.values for i, (_, col) in enumerate(columns) if "stats" not in col.memo}
-    got = stats_of(missing)
-    for i in missing:
-        columns[i][1].memo["stats"] = got.get(i)
+    column's memo; made from the column's values kept sorted with their exact sum
+    (YearColumn.tally: after an edit, patched, not sorted and added up again)."""
     out = []
     for key, col in columns:
-        stats = col.memo["stats"]
+        stats = col.memo.get("stats", False)
+        if stats is False:
+            ordered, total, exponents = col.tally()
+            stats = col.memo["stats"] = stats_from(None, ordered, written_sum(total, exponents)) if len(ordered) else None
         out.append(None if stats is None else stats._replace(key=key))
     return out
 
