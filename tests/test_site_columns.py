@@ -111,3 +111,27 @@ def test_quantiles_are_pandas_own_to_the_float():
         frame = pd.DataFrame({"key": [0] * n, "value": values})
         want = frame.groupby("key")["value"].quantile([0.25, 0.5, 0.75]).to_numpy().tolist()
         assert [summaries.quantile(sorted(values), q) for q in (0.25, 0.5, 0.75)] == want, values
+
+
+@pytest.mark.parametrize("metric", ["requests.new", "proactive.total", "outcome.total"])
+def test_an_edited_site_patches_the_entries_of_the_last_metric_asked_for(seeds, metric):
+    """Site.metric_entries (a metric's entries by year, and how many agencies give it) carried
+    from the last Site by the edit's figures, against a Site made from scratch: a value changed,
+    a report's figures all gone (its agency may give the metric in no other year), a report
+    removed, then a value put back."""
+    site = fresh(seeds, list(seeds.reports))
+    site.figure_entries, site.metric_entries(metric)
+    reports = list(site.reports)
+    giving = [i for i, r in enumerate(reports) if metric in site.totals_of(r)]
+    i, j, k = giving[0], giving[len(giving) // 2], giving[-1]
+    r = reports[i]
+    reports[i] = replace(r, figures=[f._replace(value=f.value + 5) if f.metric == metric else f for f in r.figures])
+    reports[j] = replace(reports[j], figures=[])
+    del reports[k]
+    edited = site.with_reports(reports)
+    assert "_metric_entries" in vars(edited)
+    assert edited.metric_entries(metric) == fresh(site, reports).metric_entries(metric)
+    again = list(reports)
+    again[i] = r
+    second = edited.with_reports(again)
+    assert second.metric_entries(metric) == fresh(site, again).metric_entries(metric)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from itertools import compress, groupby
-from operator import attrgetter, is_not
+from operator import attrgetter, is_not, itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, NamedTuple
@@ -261,6 +261,12 @@ class Site:
     def initials(self) -> dict[str, list[Agency]]:
         """Initial letter of the pinyin -> its agencies in pinyin order (/agencies/initial/<letter>/)."""
         return by_initial(self.agencies, self.pinyin)
+
+    @cached_property
+    def name_counts(self) -> Counter:
+        """How many agencies bear each name (a chart tells homonyms apart by their place); kept
+        by the next Site while its agencies are these."""
+        return Counter(a.name for a in self.agencies)
 
     # ------------------------------------------------------------ figures
 
@@ -535,6 +541,8 @@ class Site:
                 for metric in was.keys() | now.keys():
                     edits.setdefault(metric, {})[key] = now.get(metric)
             carried["figure_entries"] = self.figure_entries.edited(edits)
+            if "_metric_entries" in self.__dict__:
+                carried["_metric_entries"] = {m: _entries_after(got, edits.get(m)) for m, got in self._metric_entries.items()}
         if "_peers" in self.__dict__ and old_by.keys() == new_by.keys():
             carried["_peers"] = dict(self._peers)  # (the same reports' agencies and years)
         if "_columns" in self.__dict__:
@@ -552,6 +560,8 @@ class Site:
             carried["regions"] = self.regions  # (the tree depends on the agencies alone)
         if "initials" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
             carried["initials"] = self.initials
+        if "name_counts" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
+            carried["name_counts"] = self.name_counts
         carried["_inherited"] = self._handed_on(edit)
         if "indicators" in self.__dict__ or "_rates_inherited" in self.__dict__:
             # the ranks of every peer group but the changed reports' (before and after)
@@ -650,7 +660,7 @@ class Site:
 
 
 # what a Site with the very same reports shares with the one it was made from
-_SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
+_SHARED = ("groups", "pinyin", "regions", "initials", "name_counts", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
            "reports_by_year", "_metric_entries", "_columns", "_peers", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
 
 
@@ -724,6 +734,38 @@ def _replaced(entries, edits: dict[tuple[str, int], Figure | None]) -> list[Entr
         if f is not None:
             out.insert(at, (key[0], key[1], f))
     return out
+
+
+def _entries_after(got: MetricEntries, edits: dict[tuple[str, int], Figure | None] | None) -> MetricEntries:
+    """A metric's entries by year with each (slug, year) of `edits` set to its figure there, or
+    dropped for None (what Site.metric_entries makes of the entries edited, without a pass over
+    a province's 20,000 of them)."""
+    if not edits:
+        return got
+    by_year, agencies = dict(got.by_year), got.agencies
+    for (slug, year), f in sorted(edits.items()):
+        had = _gives(by_year, slug)
+        run = list(by_year.get(year, ()))
+        at = bisect_left(run, slug, key=itemgetter(0))
+        if at < len(run) and run[at][0] == slug:
+            del run[at]
+        if f is not None:
+            run.insert(at, (slug, year, f))
+        if run:
+            by_year[year] = run
+        else:
+            by_year.pop(year, None)
+        agencies += _gives(by_year, slug) - had
+    return MetricEntries(by_year, agencies)
+
+
+def _gives(by_year: dict[int, list[Entry]], slug: str) -> bool:
+    """Whether the agency has an entry in some year."""
+    for run in by_year.values():
+        at = bisect_left(run, slug, key=itemgetter(0))
+        if at < len(run) and run[at][0] == slug:
+            return True
+    return False
 
 
 def _SLUG_YEAR(e: Entry) -> tuple[str, int]:

@@ -694,7 +694,7 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None, kinds: 
     # (by slug): from the Site's column of the latest year, kept across edits
     col = site.column(metric_id, latest)
     chosen = [col.slugs[i] for i in _largest(col.floats, top)]
-    counts = Counter(a.name for a in site.agencies)
+    counts = site.name_counts  # (kept across edits)
     series = metric_series(metric_id)
     rows, names, broken, approximate, _ = _agency_lines(
         site, series, ((site.agency_of[by_agency[slug][latest].path], [r for _, r in sorted(by_agency[slug].items())])
@@ -765,7 +765,7 @@ def metric_chart(site: Site, metric_id: str, kinds: Templates | None = None) -> 
     series = metric_series(metric_id)
     m = catalogue_metric(metric_id)
     agencies = site.agencies
-    counts = Counter(a.name for a in agencies)
+    counts = site.name_counts
     index, by_agency = site.figure_entries, site.reports_by_year
     having: dict[str, list[Report]] = {}  # slug -> its reports that give this figure
     for slug, year, _ in index.get(metric_id, ()):
