@@ -30,10 +30,11 @@ def every_column(site: Site) -> dict:
 
 
 def as_lists(col) -> tuple:
-    ordered, total, _ = col.tally()
+    ordered, total, _, decimals = col.tally()
     stats = summaries.column_stats([(None, col)])[0]
     # (str: Decimal("7.5") == Decimal("7.50"), but they print differently)
-    return col.slugs, [str(v) for v in col.values], col.floats.tolist(), ordered.tolist(), str(stats)
+    return (col.slugs, [str(v) for v in col.values], col.floats.tolist(), ordered.tolist(), str(stats),
+            [(str(v), slug) for v, slug in decimals], str(summaries.median_of(decimals)) if decimals else None)
 
 
 def fresh(site: Site, reports: list) -> Site:

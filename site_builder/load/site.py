@@ -10,7 +10,7 @@ reports (with_reports), which starts from the last one's indexes, updated for th
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -78,32 +78,35 @@ class YearColumn:
 
     def tally(self) -> tuple:
         """(the values as floats, sorted (numpy); their exact sum; how many values have each
-        exponent): what a summary's quartiles and sum are read from, made once and patched by
-        patched() (summaries.column_stats)."""
+        exponent; the values with their agencies' slugs, sorted (equal values in the slugs'
+        order, as a stable sort of the column gives them)): what a summary's quartiles, sum and
+        median are read from, made once and patched by patched() (summaries.column_stats)."""
         if self._tally is None:
             import numpy as np
 
             self._tally = (np.sort(self.floats), sum(self.values, Decimal(0)),
-                           Counter(v.as_tuple().exponent for v in self.values))
+                           Counter(v.as_tuple().exponent for v in self.values), sorted(zip(self.values, self.slugs)))
         return self._tally
 
-    def _tally_after(self, old, new) -> tuple | None:
-        """tally() with the value `old` (None: none) replaced by `new` (None: none), when made."""
+    def _tally_after(self, slug: str, old, new) -> tuple | None:
+        """tally() with the agency's value `old` (None: none) replaced by `new` (None: none), when made."""
         if self._tally is None:
             return None
         import numpy as np
 
-        ordered, total, exponents = self._tally
-        exponents = Counter(exponents)
+        ordered, total, exponents, decimals = self._tally
+        exponents, decimals = Counter(exponents), list(decimals)
         if old is not None:
             ordered = np.delete(ordered, np.searchsorted(ordered, float(old)))
             total -= old
             exponents[old.as_tuple().exponent] -= 1
+            del decimals[bisect_left(decimals, (old, slug))]
         if new is not None:
             ordered = np.insert(ordered, np.searchsorted(ordered, float(new)), float(new))
             total += new
             exponents[new.as_tuple().exponent] += 1
-        return ordered, total, exponents
+            insort(decimals, (new, slug))
+        return ordered, total, exponents, decimals
 
     def patched(self, slug: str, old, new) -> YearColumn | None:
         """This column with the agency's value `old` (None: it gave none) now `new` (None: gives
@@ -117,7 +120,7 @@ class YearColumn:
         if (old is None) == here or at + 1 < len(slugs) and slugs[at + 1] == slug:
             return None
         values = list(self.values)
-        tally = self._tally_after(old, new)
+        tally = self._tally_after(slug, old, new)
         if new is None:
             slugs = list(slugs)
             del slugs[at], values[at]

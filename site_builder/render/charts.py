@@ -28,7 +28,6 @@ from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from statistics import median
 from typing import NamedTuple
 
 from site_builder import model
@@ -36,6 +35,7 @@ from site_builder.catalogue import metric as catalogue_metric, metrics as catalo
 from site_builder.model import Report
 from site_builder.numbers import format_number
 from site_builder.load.site import Site
+from site_builder.render.summaries import median_of, written_sum
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
@@ -573,7 +573,6 @@ class _Year(NamedTuple):
 
 
 _FIGURE = itemgetter(2)
-_VALUE = attrgetter("value")
 _APPROXIMATE = attrgetter("approximate")
 
 
@@ -609,9 +608,11 @@ def _by_year(site: Site, metric_id: str) -> list[_Year]:
         else:
             counts = Counter(by_agency[slug][year].era for slug, _, _ in es)
             era = max(counts, key=lambda e: (counts[e], order.index(e)))
-        figures = list(map(_FIGURE, es))
-        vs = list(map(_VALUE, figures))
-        kept[year] = _Year(year, era, sum(vs, Decimal(0)), Decimal(median(vs)), len(vs), any(map(_APPROXIMATE, figures)))
+        # the sum and median from the Site's column of the year, its values kept sorted across
+        # edits (summaries: no sort of a province's 20,000 values for an edit's one)
+        _, total, exponents, decimals = site.column(metric_id, year).tally()
+        kept[year] = _Year(year, era, written_sum(total, exponents), Decimal(median_of(decimals)), len(es),
+                           any(map(_APPROXIMATE, map(_FIGURE, es))))
     return [kept[y] for y in sorted(given)]
 
 

@@ -116,6 +116,13 @@ def quantile(ordered, q: float) -> float:
     return value if frac == 0.0 else value + (float(ordered[lo + 1]) - value) * frac
 
 
+def median_of(decimals: list) -> Decimal:
+    """statistics.median of a column's values, from them sorted (YearColumn.tally's (value,
+    slug) pairs): the middle one, or the mean of the two middle ones."""
+    n = len(decimals)
+    return decimals[n // 2][0] if n % 2 else (decimals[n // 2 - 1][0] + decimals[n // 2][0]) / 2
+
+
 def written_sum(total: Decimal, exponents: Mapping[int, int]) -> Decimal:
     """sum(values, Decimal(0)) from the values' exact `total` and how many of them have each
     exponent (a sum kept across edits by differences: it is written with as many decimals as
@@ -132,7 +139,7 @@ def column_stats(columns: list[tuple[object, object]]) -> list[Stats | None]:
     for key, col in columns:
         stats = col.memo.get("stats", False)
         if stats is False:
-            ordered, total, exponents = col.tally()
+            ordered, total, exponents, _ = col.tally()
             stats = col.memo["stats"] = stats_from(None, ordered, written_sum(total, exponents)) if len(ordered) else None
         out.append(None if stats is None else stats._replace(key=key))
     return out
