@@ -136,3 +136,47 @@ def test_an_edited_site_patches_the_entries_of_the_last_metric_asked_for(seeds, 
     again[i] = r
     second = edited.with_reports(again)
     assert second.metric_entries(metric) == fresh(site, again).metric_entries(metric)
+
+
+def test_a_patched_columns_table_by_place_is_a_fresh_ones(tmp_path):
+    """summaries.by_place of a column kept by place (YearColumn.place_tally) and patched by
+    edits, against a fresh Site's: a value with more decimals than any other of its place, a
+    value no longer given, then the first put back; and against pandas' group-by, which it
+    replaced (the quartiles to the float, the exact sums as written)."""
+    import pandas as pd
+
+    from site_builder.render import summaries as S
+
+    generate(tmp_path / "content", agencies=40, years=[2023], seed=9)
+    site = load_site(tmp_path / "content", cache=None, jobs=1)
+    metric = "requests.new"
+
+    def table(s):
+        col = s.column(metric, 2023)
+        places = [s.agency_of[s.reports_by_year[slug][2023].path].city or "" for slug in col.slugs]
+        return [str(row) for row in S.by_place(col, places, "city")], col, places
+
+    rows, col, places = table(site)
+    import numpy as np
+
+    codes, names = pd.factorize(np.array([p or S.UNPLACED for p in places], dtype=object), sort=True)
+    q = pd.Series(col.floats).groupby(codes).quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(names), 3)
+    sums = pd.Series(col.values, dtype=object).groupby(codes).sum().tolist()
+    want = sorted((S.Stats(n, int((codes == i).sum()), S._decimal(a), S._decimal(b), S._decimal(c), D(t))
+                   for i, (n, (a, b, c), t) in enumerate(zip(names.tolist(), q.tolist(), sums))),
+                  key=lambda s: (s.key == S.UNPLACED, s.key))
+    assert rows == [str(s) for s in want]
+    reports = list(site.reports)
+    giving = [i for i, r in enumerate(reports) if metric in site.totals_of(r)]
+    i, j = giving[2], giving[-3]
+    original = reports[i]
+    reports[i] = replace(original, figures=[f._replace(value=f.value + D("0.75")) if f.metric == metric else f
+                                            for f in original.figures])
+    reports[j] = replace(reports[j], figures=[f for f in reports[j].figures if f.metric != metric])
+    for step in range(2):
+        site = site.with_reports(list(reports))
+        got, col, _ = table(site)
+        assert "city" in col._places  # (patched, not made again)
+        assert got == table(fresh(site, list(reports)))[0]
+        assert got != rows
+        reports[i] = original

@@ -65,9 +65,10 @@ class YearColumn:
     changes values only). A Site made by with_reports patches the last one's columns for the
     changed reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
 
-    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo", "_tally")
+    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo", "_tally", "_places")
 
-    def __init__(self, slugs: list[str], values: list, floats=None, slug_memo: dict | None = None, tally=None):
+    def __init__(self, slugs: list[str], values: list, floats=None, slug_memo: dict | None = None, tally=None,
+                 places: dict | None = None):
         import numpy as np  # (a summary page's or chart's, when first asked for)
 
         self.slugs, self.values = slugs, values
@@ -75,6 +76,47 @@ class YearColumn:
         self.memo: dict = {}
         self.slug_memo: dict = {} if slug_memo is None else slug_memo
         self._tally = tally
+        self._places: dict = {} if places is None else places
+
+    def place_tally(self, key, places: list[str]) -> dict[str, tuple]:
+        """The values grouped by place (`places`: each value's agency's place; `key`: which kind
+        of place they are, "province" ...): place -> (its values as floats, sorted; their exact
+        sum; how many have each exponent), made once and patched by patched() (a summary's
+        table by place after an edit: one value out of its place and one in)."""
+        got = self._places.get(key)
+        if got is None:
+            groups: dict[str, tuple] = {}
+            for place, value, f in zip(places, self.values, self.floats.tolist()):
+                group = groups.get(place)
+                if group is None:
+                    group = groups[place] = ([], [Decimal(0)], Counter())
+                group[0].append(f)
+                group[1][0] += value
+                group[2][value.as_tuple().exponent] += 1
+            made = {place: (sorted(fs), total[0], exponents) for place, (fs, total, exponents) in groups.items()}
+            got = self._places[key] = (dict(zip(self.slugs, places)), made)
+        return got[1]
+
+    def _places_after(self, slug: str, old, new) -> dict:
+        """The place tallies with the agency's value `old` (None: none) replaced by `new`; those
+        that do not know the agency's place (it gave no value here) left to be made again."""
+        out = {}
+        for key, (of, groups) in self._places.items():
+            place = of.get(slug)
+            if place is None:
+                continue
+            ordered, total, exponents = groups.get(place) or ([], Decimal(0), Counter())
+            ordered, exponents = list(ordered), Counter(exponents)
+            if old is not None:
+                del ordered[bisect_left(ordered, float(old))]
+                total -= old
+                exponents[old.as_tuple().exponent] -= 1
+            if new is not None:
+                insort(ordered, float(new))
+                total += new
+                exponents[new.as_tuple().exponent] += 1
+            out[key] = (of, {**groups, place: (ordered, total, exponents)})
+        return out
 
     def tally(self) -> tuple:
         """(the values as floats, sorted (numpy); their exact sum; how many values have each
@@ -120,20 +162,20 @@ class YearColumn:
         if (old is None) == here or at + 1 < len(slugs) and slugs[at + 1] == slug:
             return None
         values = list(self.values)
-        tally = self._tally_after(slug, old, new)
+        tally, places = self._tally_after(slug, old, new), self._places_after(slug, old, new)
         if new is None:
             slugs = list(slugs)
             del slugs[at], values[at]
-            return YearColumn(slugs, values, np.delete(self.floats, at), tally=tally)
+            return YearColumn(slugs, values, np.delete(self.floats, at), tally=tally, places=places)
         if old is None:
             slugs = list(slugs)
             slugs.insert(at, slug)
             values.insert(at, new)
-            return YearColumn(slugs, values, np.insert(self.floats, at, float(new)), tally=tally)
+            return YearColumn(slugs, values, np.insert(self.floats, at, float(new)), tally=tally, places=places)
         values[at] = new
         floats = self.floats.copy()
         floats[at] = float(new)
-        return YearColumn(slugs, values, floats, self.slug_memo, tally)  # (the same agencies: shared)
+        return YearColumn(slugs, values, floats, self.slug_memo, tally, places)  # (the same agencies: shared)
 
 
 def _same_value(a: Figure | None, b: Figure | None) -> bool:

@@ -300,7 +300,7 @@ def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
     top, bottom = _memo(ranked, ("top", limits.top), lambda: summaries.top_bottom(
         ranked, lambda slug: _agency(site, slug, year), limits.top))
     agencies, (attr, place_zh, place_en), reports_at = _year_places(site, year, reports)
-    places = _memo(ranked, ("places", attr), lambda: summaries.by_place(ranked, _places(site, ranked.slugs, attr)))
+    places = _memo(ranked, ("places", attr), lambda: summaries.by_place(ranked, _places(site, ranked.slugs, attr), attr))
     count = len(reports)
     return Page(
         urls.year(year),
@@ -432,7 +432,7 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
         "summable": metric.unit != "%",  # (a sum of percentages, of rates, means nothing)
-        "place": (place_zh, place_en), "places": _memo(col, ("places", attr), lambda: summaries.by_place(col, place_of)),
+        "place": (place_zh, place_en), "places": _memo(col, ("places", attr), lambda: summaries.by_place(col, place_of, attr)),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,

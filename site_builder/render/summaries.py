@@ -14,6 +14,7 @@ shown rounded to QUANTILE_PLACES decimals. Sums are exact (Decimal): they are pr
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -191,21 +192,22 @@ def place_level(places_at: Callable[[str], list[str]]) -> tuple[str, str, str, l
     return attr, zh, en, places_at(attr)
 
 
-def by_place(col: Column, places: list[str]) -> list[Stats]:
+def by_place(col: Column, places: list[str], key=None) -> list[Stats]:
     """Stats of the values by place (`places`: each value's agency's place, "" unplaced), places
-    by name, the unplaced last."""
+    by name, the unplaced last. `key` (which kind of place they are): kept with a Site's column
+    (YearColumn.place_tally), patched by an edit."""
     if not col.values:
         return []
-    import numpy as np
-    import pandas as pd
-
-    codes, names = pd.factorize(np.array([p or UNPLACED for p in places], dtype=object), sort=True)
-    q = pd.Series(col.floats).groupby(codes).quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(names), 3)
-    sizes = np.bincount(codes, minlength=len(names)).tolist()
-    # exact sums: the Decimals added up by pandas' group-by (object dtype), not the floats
-    sums = pd.Series(col.values, dtype=object).groupby(codes).sum().tolist()
-    rows = [Stats(name, size, _decimal(a), _decimal(b), _decimal(c), Decimal(total))
-            for name, size, (a, b, c), total in zip(names.tolist(), sizes, q.tolist(), sums)]
+    if key is not None and hasattr(col, "place_tally"):
+        groups = col.place_tally(key, places)
+    else:
+        groups = {}
+        for place, value in zip(places, col.values):
+            groups.setdefault(place, []).append(value)
+        groups = {place: (sorted(map(float, vs)), sum(vs, Decimal(0)), Counter(v.as_tuple().exponent for v in vs))
+                  for place, vs in groups.items()}
+    rows = [stats_from(place or UNPLACED, ordered, written_sum(total, exponents))
+            for place, (ordered, total, exponents) in groups.items() if ordered]
     return sorted(rows, key=lambda s: (s.key == UNPLACED, s.key))
 
 
