@@ -6,10 +6,12 @@ agencies' slugs (Column) — taken from a figure's entries of the Site (Site.met
 from a derived figure's (a rate) alike, and returns numbers; the pages and templates lay them out. Nothing here writes HTML.
 
 Quantiles are pandas' default (linear interpolation between the two nearest values, Hyndman
-& Fan's type 7, R's default and Excel's QUARTILE.INC): measured at 20,000 values × 68 figures
-no slower than sorting the values in Python (240 ms against 247 ms; most of both is turning the
-Decimals into floats), and what a journalist loading data/records.csv in pandas gets. They are
-shown rounded to QUANTILE_PLACES decimals. Sums are exact (Decimal): they are printed figures added up.
+& Fan's type 7, R's default and Excel's QUARTILE.INC), what a journalist loading
+data/records.csv in pandas gets: computed from the values sorted as pandas' group-by computes
+them, to the same float (quantile(); tested against pandas), so that the dev server keeps a
+column's values sorted and an edit moves one of them instead of grouping a province's 20,000
+again (load.site.YearColumn.tally and place_tally). They are shown rounded to QUANTILE_PLACES
+decimals. Sums are exact (Decimal): they are printed figures added up.
 """
 
 from __future__ import annotations
@@ -86,7 +88,8 @@ def _decimal(x: float) -> Decimal:
 
 
 def preload() -> None:
-    """Import what the summaries compute with, now (a render forks its workers after this)."""
+    """Import what the summed-up pages compute with, now (a render forks its workers after
+    this): numpy, and pandas (the report pages' peer ranks, load/indicators.py)."""
     import pandas  # noqa: F401
 
 
