@@ -139,8 +139,8 @@ def _share(totals: dict) -> Decimal | None:
 def year_columns(site, year: int) -> tuple[list, bool, list, list]:
     """(the comparable figures any report of the year gives, whether the withheld share is
     shown, the year's reports, each one's totals): what every slice of the year's rows and
-    the year's summary share. Kept with the Site (Site.kept, per year): an edit's year page and
-    its list page ask for it both."""
+    the year's summary share. Kept with the Site (Site.patched): an edit's year page and its
+    list page ask for it both, and the next Site patches it for the reports edited."""
     return site.patched(("year-columns", year), lambda: _year_columns(site, year),
                         lambda old, slugs: _year_columns_after(site, year, old))
 
