@@ -529,3 +529,22 @@ def test_the_totals_and_medians_of_an_edited_site_are_a_fresh_sites(tmp_path):
         got = summary(site)
         assert got == summary(fresh)
         assert got != before or at == i and value is None
+
+
+def test_the_eras_of_a_year_follow_an_edit_of_a_reports_template(seed):
+    """charts._year_eras, counted once and patched by the next Site for the reports edited:
+    a report that now follows another template adds its era; put back, the era goes."""
+    site = Site(content_dir=seed.content_dir, reports=list(seed.reports), agency_of=seed.agency_of)
+    year = max(site.years)
+    before = charts._year_eras(site, year)
+    at = next(i for i, r in enumerate(site.reports) if r.year == year)
+    other = next(e for e in ("pre2019", "2019", "2021") if e not in before)
+    reports = list(site.reports)
+    original = reports[at]
+    reports[at] = replace(original, era=other)
+    edited = site.with_reports(list(reports))
+    fresh = Site(content_dir=site.content_dir, reports=edited.reports, agency_of=edited.agency_of)
+    assert charts._year_eras(edited, year) == charts._year_eras(fresh, year) == before | {other}
+    reports[at] = original
+    back = edited.with_reports(list(reports))
+    assert charts._year_eras(back, year) == before

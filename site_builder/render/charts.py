@@ -26,7 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
-from operator import attrgetter, itemgetter
+from itertools import compress
+from operator import attrgetter, is_not, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -578,16 +579,29 @@ _APPROXIMATE = attrgetter("approximate")
 
 def _year_eras(site: Site, year: int) -> set[str]:
     """The templates (eras) the year's reports follow, once per year and Site: most years' all
-    follow one, and then no report giving a figure need be asked its era. Kept as a summary is
-    (Site.kept: a Site made from it drops the years whose reports changed)."""
-    kept = site.kept(("summary", _ERAS), per="year")
-    eras = kept.get(year)
-    if eras is None:
-        eras = kept[year] = {r.era for r in site.reports_in(year)}
-    return eras
+    follow one, and then no report giving a figure need be asked its era. Kept with the Site
+    (Site.patched), the next Site counting again only the eras of the reports an edit changed."""
+    return {era for era, n in site.patched(("eras", year), lambda: _eras_counted(site, year),
+                                           lambda old, slugs: _eras_after(site, year, old))[1].items() if n}
 
 
-_ERAS = "*eras"  # (not a metric id: those are dotted words)
+def _eras_counted(site: Site, year: int) -> tuple[tuple, Counter]:
+    reports = site.groups.by_year.get(year, ())
+    return reports, Counter(r.era for r in reports)
+
+
+def _eras_after(site: Site, year: int, old: tuple[tuple, Counter]) -> tuple[tuple, Counter]:
+    """_eras_counted() of an earlier Site, for this one: the year's reports that are other
+    objects now (found in C; the same number of them, else counted again) counted anew."""
+    reports, counts = old
+    now = site.groups.by_year.get(year, ())
+    if len(now) != len(reports):
+        return _eras_counted(site, year)
+    counts = Counter(counts)
+    for i in compress(range(len(now)), map(is_not, reports, now)):
+        counts[reports[i].era] -= 1
+        counts[now[i].era] += 1
+    return now, counts
 
 
 def _by_year(site: Site, metric_id: str) -> list[_Year]:
