@@ -6,8 +6,10 @@ CONTENT is copied into DIR/content (the corpus given is never written to), built
 process (parse cache in DIR/cache, so a second run starts warm), then one report after another
 is edited (its 主动公开 total changed, as benchmarks/bench.py does) and rebuilt as
 `site-builder build --serve` rebuilds: in one build session, with defer_downloads, the pages live,
-the data downloads being the second step (timed apart). For each edit it prints the build's stages
-(scan: the manifest's scan of every input file; parse: loading the reports; render; commit),
+the data downloads being the second step (timed apart), the last build's scan patched with the
+edited file as the server's file watcher tells it (incremental.patched; --full-scan: every input
+file scanned, as the server does without file events). For each edit it prints the build's stages
+(scan; parse: loading the reports; render; commit),
 every page rendered with its CPU ms, and the wall and CPU ms of the whole. After each build the
 heap is frozen out of the cyclic collector's reach, as the dev server does (serve.keep_out_of_gc;
 --no-freeze: not). With --profile, the
@@ -106,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--profile", type=Path, default=None)
     ap.add_argument("--no-search", action="store_true")
+    ap.add_argument("--full-scan", action="store_true",
+                    help="scan every input file for each edit (the dev server without file events), not the edited one")
     ap.add_argument("--no-freeze", action="store_true", help="no gc.freeze() after each build (serve does one)")
     ap.add_argument("--watch", action="store_true",
                     help="edit through the dev server's watcher: time each edit from the write to the reload message")
@@ -117,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     from site_builder.commands.serve import keep_out_of_gc
     from site_builder.build.session import BuildOptions, BuildSession
     from site_builder.build.timings import Timings
+    from site_builder.build.incremental import patched
 
     work = args.work
     content = work / "content"
@@ -174,7 +179,10 @@ def main(argv: list[str] | None = None) -> int:
             c0, w0 = cpu(), time.perf_counter()
             if profiler:
                 profiler.enable()
-            session.build(served, timings=t)
+            # (as the dev server's watcher tells it: the files written, the last scan patched with them)
+            scanned = None if args.full_scan else patched(
+                session.last_build(out).manifest.inputs, [str(report.resolve())], [content, templates, static])
+            session.build(served, timings=t, scanned=scanned)
             if profiler:
                 profiler.disable()
             wall, used = (time.perf_counter() - w0) * 1000, (cpu() - c0) * 1000

@@ -492,3 +492,59 @@ def test_charts_become_interactive_under_the_csp(seed_site, netlify_rules):
     in_own_thread(session)
     # everything the page asked for loaded, nothing left localhost, no console error or CSP violation
     assert problems == []
+
+
+def test_the_totals_and_medians_of_an_edited_site_are_a_fresh_sites(tmp_path):
+    """The summary chart's yearly total and median (from the Site's columns, kept sorted and
+    patched by an edit) against a Site made from scratch: a value with more decimals than any
+    other (the total is written with them; the median may move), a figure no longer given, then
+    the first value back."""
+    from decimal import Decimal
+
+    from site_builder.tools.synth import generate
+
+    generate(tmp_path / "content", agencies=30, years=[2020, 2023], seed=5)
+    site = load_site(tmp_path / "content", cache=None, jobs=1)
+    metric = "requests.new"
+
+    def summary(s):
+        chart = charts.metric_total_chart(s, metric)
+        top = charts.metric_top_chart(s, metric)
+        return json.dumps(chart.table, ensure_ascii=False), chart.spec_json, top.spec_json
+
+    before = summary(site)
+    reports = list(site.reports)
+    giving = [i for i, r in enumerate(reports) if r.year == 2023 and metric in site.totals_of(r)]
+    i, j = giving[3], giving[10]
+
+    def with_value(r, value):
+        return replace(r, figures=[f._replace(value=value) if f.metric == metric and f.applicant == "total" else f
+                                   for f in r.figures if value is not None or f.metric != metric])
+
+    original = reports[i]
+    for at, value in ((i, Decimal("100000.25")), (j, None), (i, None)):
+        reports[at] = with_value(reports[at], value) if value is not None or at == j else original
+        site = site.with_reports(list(reports))
+        fresh = Site(content_dir=site.content_dir, reports=site.reports, agency_of=site.agency_of)
+        got = summary(site)
+        assert got == summary(fresh)
+        assert got != before or at == i and value is None
+
+
+def test_the_eras_of_a_year_follow_an_edit_of_a_reports_template(seed):
+    """charts._year_eras, counted once and patched by the next Site for the reports edited:
+    a report that now follows another template adds its era; put back, the era goes."""
+    site = Site(content_dir=seed.content_dir, reports=list(seed.reports), agency_of=seed.agency_of)
+    year = max(site.years)
+    before = charts._year_eras(site, year)
+    at = next(i for i, r in enumerate(site.reports) if r.year == year)
+    other = next(e for e in ("pre2019", "2019", "2021") if e not in before)
+    reports = list(site.reports)
+    original = reports[at]
+    reports[at] = replace(original, era=other)
+    edited = site.with_reports(list(reports))
+    fresh = Site(content_dir=site.content_dir, reports=edited.reports, agency_of=edited.agency_of)
+    assert charts._year_eras(edited, year) == charts._year_eras(fresh, year) == before | {other}
+    reports[at] = original
+    back = edited.with_reports(list(reports))
+    assert charts._year_eras(back, year) == before

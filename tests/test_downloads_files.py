@@ -295,3 +295,48 @@ def test_a_site_past_the_sitemap_limit_publishes_an_index_of_every_page(tmp_path
     assert sorted(p.name for p in out.glob("sitemap*.xml")) == sorted(names + ["sitemap.xml"])
     listed = [e.text for n in names for e in ET.parse(out / n).getroot().findall("s:url/s:loc", ns)]
     assert listed == pages and all(len(ET.parse(out / n).getroot()) <= 40 for n in names)
+
+
+def test_an_edit_that_keeps_each_years_parts_is_planned_from_the_last_sizes():
+    """records_files._kept_parts (an edit's file names without planning its year again) against
+    plan() of the new lengths, on random years of random chunks, split in parts or not, each
+    edit growing, shrinking or emptying a few reports' chunks (a part's first or last among them)."""
+    import random
+
+    from site_builder.render.records_files import _HEAD, Layout, _json_size, _kept_parts, file_order, plan
+
+    rng = random.Random(5)
+    kept = 0
+    for trial in range(400):
+        limits = Limits(whole=rng.choice([5_000, 40_000, 10**9]), part=rng.choice([1_500, 4_000, 10**8]))
+        keys = sorted((f"a{i:04d}", year) for year in (2020, 2021) for i in rng.sample(range(999), rng.randint(1, 40)))
+        keys.sort()
+        lengths = {k: (rng.randint(0, 400), rng.randint(0, 900)) for k in keys}
+        for k in rng.sample(keys, len(keys) // 5):
+            lengths[k] = (lengths[k][0], 0)
+
+        def layout_of(lengths):
+            files = dict(plan(keys, lengths, limits))
+            sizes = {}
+            for relpath, held in files.items():
+                if relpath.endswith(".csv"):
+                    sizes[relpath] = len(_HEAD) + sum(lengths[k][0] for k in held)
+                else:
+                    js = [lengths[k][1] for k in held if lengths[k][1]]
+                    sizes[relpath] = _json_size(len(js), sum(js))
+            return Layout(lengths=dict(lengths), files=files, sizes=sizes)
+
+        previous = layout_of(lengths)
+        changed = set(rng.sample(keys, rng.randint(1, 3)))
+        firsts = [held[0] for relpath, held in previous.files.items() if relpath.endswith(".csv") and held]
+        if rng.random() < 0.3:
+            changed.add(rng.choice(firsts))
+        new = dict(lengths)
+        for k in changed:
+            c, j = new[k]
+            new[k] = (max(0, c + rng.randint(-300, 300)), rng.choice([0, max(0, j + rng.randint(-500, 500))]))
+        got = _kept_parts(previous, new, changed, limits)
+        if got is not None:
+            kept += 1
+            assert got == sorted((relpath for relpath, _ in plan(keys, new, limits)), key=file_order), trial
+    assert kept > 150  # (most edits keep their parts)

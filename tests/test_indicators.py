@@ -347,3 +347,33 @@ def test_a_site_made_by_an_edit_ranks_as_a_fresh_one(peers):
     assert dict(first.ranked_rates(edited))  # the edit's own ranks
     got = {rate.indicator: rank for rate, rank in first.ranked_rates(edited)}
     assert got["rate.disclosed"].rank == 1
+
+
+def test_an_edit_that_keeps_the_ratios_keeps_the_ranks_of_its_group(peers):
+    """An edit of a figure no rate reads (主动公开) leaves every rank as it was: the edited
+    report's rates are its own (their lines, flags), their ranks the last Site's, and its group
+    of peers is not ranked again; a later edit of a peer's ratio ranks the group afresh."""
+    site = load_site(peers, cache=None, jobs=1)
+    site.indicators
+    report = next(r for r in site.reports if site.agency_of[r.path].slug == "xingqing-fagai-wei-00006")
+    proactive = next(f for f in report.figures if f.metric == "proactive.total")
+    moved = [f._replace(value=f.value + 7) if f is proactive else f._replace(line=f.line + 1) for f in report.figures]
+    edited = Report(**{**report.__dict__, "figures": moved})
+    reports = [edited if r is report else r for r in site.reports]
+    first = site.with_reports(reports)
+    fresh = Site(content_dir=peers, reports=first.reports, agency_of=first.agency_of)
+    for r in first.reports:
+        key = (first.agency_of[r.path].slug, r.year)
+        assert first.ranked_rates(r) == fresh.indicators.of.get(key, ()), key
+    assert [rate.numerator_inputs[0].line for rate, _ in first.ranked_rates(edited)] == [
+        rate.numerator_inputs[0].line for rate in fresh.rates_of(edited)]  # (the edited report's own lines)
+    assert not first.__dict__.get("_ranked")  # (nothing ranked again)
+    # then a peer's ratio changes: the group, the edited report with it, is ranked afresh
+    peer = next(r for r in first.reports if first.agency_of[r.path].slug == "xibao-fagai-wei-00005")
+    figures = [f._replace(value=Decimal(0)) if f.metric == "outcome.disclosed" else f for f in peer.figures]
+    reports2 = [Report(**{**peer.__dict__, "figures": figures}) if r is peer else r for r in reports]
+    second = first.with_reports(reports2)
+    fresh2 = Site(content_dir=peers, reports=second.reports, agency_of=second.agency_of)
+    for r in second.reports:
+        key = (second.agency_of[r.path].slug, r.year)
+        assert second.ranked_rates(r) == fresh2.indicators.of.get(key, ()), key

@@ -388,6 +388,60 @@ def test_a_dev_server_edit_gives_the_bytes_of_a_clean_build(corpus, tmp_path, mo
     assert (out / "regions" / "unplaced" / "index.html").is_file()
 
 
+def _headlines(site) -> dict:
+    from site_builder.render import region_views
+
+    sums = region_views.region_sums(site)
+    # (repr: Decimal("7.5") == Decimal("7.50"), but they print differently)
+    return {node.path: (repr(region_views._headline(node, sums[node.path])), sums[node.path].reports)
+            for node in site.regions.nodes()}
+
+
+def _with_requests(site, report, value):
+    """The report with its requests received `value` (None: not given), as an edit loads it."""
+    from site_builder.model import Report
+
+    figures = [f._replace(value=value) if f.metric == "requests.new" and f.applicant == "total" else f
+               for f in report.figures if value is not None or f.metric != "requests.new"]
+    return Report(**{**report.__dict__, "figures": figures})
+
+
+def test_region_headlines_kept_across_edits_equal_fresh_ones(corpus):
+    """The region pages' headline figures (per level: reporting, median, total; the reports
+    under each sub-region), added up once and patched for each edit's agencies, against the
+    same added up afresh: after edits the Sites between did not ask for them, a value with
+    more decimals than any other (the total is then written with them) and back, a figure no
+    longer given, a latest report removed (the agency's latest year is another)."""
+    from decimal import Decimal
+
+    from site_builder.load.site import Site
+
+    site = load_site(corpus, cache=None, jobs=1)
+    before = _headlines(site)
+    latest = [site.reports_of(a.slug)[-1] for a in site.agencies]
+    giving = [r for r in latest if r.year == 2023 and "requests.new" in site.totals_of(r)]
+    one, two = giving[0], giving[len(giving) // 2]
+    steps = [[(one, Decimal("7.50"))], [(two, None)], [(one, Decimal(4000))], [(two, Decimal(3))]]
+    reports = list(site.reports)
+    for i, step in enumerate(steps):
+        for report, value in step:
+            at = next(k for k, r in enumerate(reports) if r.path == report.path)
+            reports[at] = _with_requests(site, reports[at], value)
+        site = site.with_reports(list(reports))
+        if i == 0:
+            continue  # (this Site does not ask: the next one patches the sums two edits on)
+        fresh = Site(content_dir=corpus, reports=site.reports, agency_of=site.agency_of)
+        got = _headlines(site)
+        assert got == _headlines(fresh), step
+        assert got != before
+    # a latest report removed: its agency's latest year is the one before
+    gone = next(r for r in latest if r.year == 2023 and len(site.reports_of(site.agency_of[r.path].slug)) > 1)
+    site = site.with_reports([r for r in site.reports if r.path != gone.path])
+    fresh = Site(content_dir=corpus, reports=site.reports, agency_of=site.agency_of)
+    assert _headlines(site) == _headlines(fresh)
+    assert "regions" in vars(site) and "patched" in repr(list(site._kept))  # (patched, not made again)
+
+
 # ---------------------------------------------------------------- in a browser, at 390 px
 
 

@@ -7,12 +7,14 @@ groups the report pages rank rates in (Site.peer_groups), kept while no report c
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from site_builder.load.indicators import peer_key, peer_reports
 from site_builder.load.loader import Site, load_site
+from site_builder.render import summaries
 from site_builder.tools.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +30,11 @@ def every_column(site: Site) -> dict:
 
 
 def as_lists(col) -> tuple:
-    return col.slugs, [str(v) for v in col.values], col.floats.tolist()
+    ordered, total, _, decimals = col.tally()
+    stats = summaries.column_stats([(None, col)])[0]
+    # (str: Decimal("7.5") == Decimal("7.50"), but they print differently)
+    return (col.slugs, [str(v) for v in col.values], col.floats.tolist(), ordered.tolist(), str(stats),
+            [(str(v), slug) for v, slug in decimals], str(summaries.median_of(decimals)) if decimals else None)
 
 
 def fresh(site: Site, reports: list) -> Site:
@@ -43,7 +49,11 @@ def test_an_edited_site_patches_its_columns_as_a_fresh_one_makes_them(seeds):
     metric = "requests.new"
     assert any(f.metric == metric and f.applicant == "total" for f in r.figures)
     # one figure changed; another report's figures all gone; a third report removed
-    reports[7] = replace(r, figures=[f._replace(value=f.value + 5) if f.metric == metric else f for f in r.figures])
+    for col in before.values():
+        col.tally(), summaries.column_stats([(None, col)])  # (made: the edit patches them)
+    # a value with more decimals than any other (the sum is written with them)
+    reports[7] = replace(r, figures=[f._replace(value=f.value + D("5.25")) if f.metric == metric else f
+                                     for f in r.figures])
     reports[4] = replace(reports[4], figures=[])
     gone = reports.pop(9)
     edited = site.with_reports(reports)
@@ -51,7 +61,7 @@ def test_an_edited_site_patches_its_columns_as_a_fresh_one_makes_them(seeds):
     assert {k: as_lists(c) for k, c in after.items()} == {k: as_lists(c) for k, c in expected.items()}
     slug = site.agency_of[r.path].slug
     col = after[metric, r.year]
-    assert col.values[col.slugs.index(slug)] == site.totals_of(r)[metric].value + 5
+    assert col.values[col.slugs.index(slug)] == site.totals_of(r)[metric].value + D("5.25")
     # the columns of a year no change is in are the last Site's (memo and all)
     years = {r.year, reports[4].year, gone.year}
     untouched = [k for k in before if k[1] not in years]
@@ -85,3 +95,88 @@ def test_peer_groups_are_kept_across_an_edit_and_give_the_scans_peers(tmp_path):
         assert peer_reports(edited, r) == scanned_peers(edited, r)
     fewer = reports[1:]
     assert "_peers" not in edited.with_reports(fewer).__dict__
+
+
+def test_quantiles_are_pandas_own_to_the_float():
+    """summaries.quantile (from values kept sorted) against pandas' group-by quantile, which the
+    summaries used to call: the same floats, on random counts and fractions."""
+    import random
+
+    import pandas as pd
+
+    rng = random.Random(1)
+    for _ in range(1500):
+        n = rng.randint(1, 60)
+        values = [float(rng.randint(0, 10 ** rng.randint(1, 6))) if rng.random() < 0.6 else rng.random() * 10 ** rng.randint(0, 8)
+                  for _ in range(n)]
+        frame = pd.DataFrame({"key": [0] * n, "value": values})
+        want = frame.groupby("key")["value"].quantile([0.25, 0.5, 0.75]).to_numpy().tolist()
+        assert [summaries.quantile(sorted(values), q) for q in (0.25, 0.5, 0.75)] == want, values
+
+
+@pytest.mark.parametrize("metric", ["requests.new", "proactive.total", "outcome.total"])
+def test_an_edited_site_patches_the_entries_of_the_last_metric_asked_for(seeds, metric):
+    """Site.metric_entries (a metric's entries by year, and how many agencies give it) carried
+    from the last Site by the edit's figures, against a Site made from scratch: a value changed,
+    a report's figures all gone (its agency may give the metric in no other year), a report
+    removed, then a value put back."""
+    site = fresh(seeds, list(seeds.reports))
+    site.figure_entries, site.metric_entries(metric)
+    reports = list(site.reports)
+    giving = [i for i, r in enumerate(reports) if metric in site.totals_of(r)]
+    i, j, k = giving[0], giving[len(giving) // 2], giving[-1]
+    r = reports[i]
+    reports[i] = replace(r, figures=[f._replace(value=f.value + 5) if f.metric == metric else f for f in r.figures])
+    reports[j] = replace(reports[j], figures=[])
+    del reports[k]
+    edited = site.with_reports(reports)
+    assert "_metric_entries" in vars(edited)
+    assert edited.metric_entries(metric) == fresh(site, reports).metric_entries(metric)
+    again = list(reports)
+    again[i] = r
+    second = edited.with_reports(again)
+    assert second.metric_entries(metric) == fresh(site, again).metric_entries(metric)
+
+
+def test_a_patched_columns_table_by_place_is_a_fresh_ones(tmp_path):
+    """summaries.by_place of a column kept by place (YearColumn.place_tally) and patched by
+    edits, against a fresh Site's: a value with more decimals than any other of its place, a
+    value no longer given, then the first put back; and against pandas' group-by, which it
+    replaced (the quartiles to the float, the exact sums as written)."""
+    import pandas as pd
+
+    from site_builder.render import summaries as S
+
+    generate(tmp_path / "content", agencies=40, years=[2023], seed=9)
+    site = load_site(tmp_path / "content", cache=None, jobs=1)
+    metric = "requests.new"
+
+    def table(s):
+        col = s.column(metric, 2023)
+        places = [s.agency_of[s.reports_by_year[slug][2023].path].city or "" for slug in col.slugs]
+        return [str(row) for row in S.by_place(col, places, "city")], col, places
+
+    rows, col, places = table(site)
+    import numpy as np
+
+    codes, names = pd.factorize(np.array([p or S.UNPLACED for p in places], dtype=object), sort=True)
+    q = pd.Series(col.floats).groupby(codes).quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(names), 3)
+    sums = pd.Series(col.values, dtype=object).groupby(codes).sum().tolist()
+    want = sorted((S.Stats(n, int((codes == i).sum()), S._decimal(a), S._decimal(b), S._decimal(c), D(t))
+                   for i, (n, (a, b, c), t) in enumerate(zip(names.tolist(), q.tolist(), sums))),
+                  key=lambda s: (s.key == S.UNPLACED, s.key))
+    assert rows == [str(s) for s in want]
+    reports = list(site.reports)
+    giving = [i for i, r in enumerate(reports) if metric in site.totals_of(r)]
+    i, j = giving[2], giving[-3]
+    original = reports[i]
+    reports[i] = replace(original, figures=[f._replace(value=f.value + D("0.75")) if f.metric == metric else f
+                                            for f in original.figures])
+    reports[j] = replace(reports[j], figures=[f for f in reports[j].figures if f.metric != metric])
+    for step in range(2):
+        site = site.with_reports(list(reports))
+        got, col, _ = table(site)
+        assert "city" in col._places  # (patched, not made again)
+        assert got == table(fresh(site, list(reports)))[0]
+        assert got != rows
+        reports[i] = original

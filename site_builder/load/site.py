@@ -10,13 +10,14 @@ reports (with_reports), which starts from the last one's indexes, updated for th
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cached_property
 from itertools import compress, groupby
-from operator import attrgetter, is_not
+from operator import attrgetter, is_not, itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, NamedTuple
@@ -66,17 +67,94 @@ class YearColumn:
     """One metric's values in one year, an agency each, in the Site's order (by slug), as parallel
     lists and a numpy array of the values as floats (what a summary page ranks, bins and sums
     up), and `memo`: what the render phase derived from them (a figure's quartiles), kept while
-    the column is. A Site made by with_reports patches the last one's columns for the changed
-    reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
+    the column is (`slug_memo`: what it derived from the agencies alone, kept while an edit
+    changes values only). A Site made by with_reports patches the last one's columns for the
+    changed reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
 
-    __slots__ = ("slugs", "values", "floats", "memo")
+    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo", "_tally", "_places")
 
-    def __init__(self, slugs: list[str], values: list, floats=None):
+    def __init__(self, slugs: list[str], values: list, floats=None, slug_memo: dict | None = None, tally=None,
+                 places: dict | None = None):
         import numpy as np  # (a summary page's or chart's, when first asked for)
 
         self.slugs, self.values = slugs, values
         self.floats = np.fromiter(map(float, values), float, len(values)) if floats is None else floats
         self.memo: dict = {}
+        self.slug_memo: dict = {} if slug_memo is None else slug_memo
+        self._tally = tally
+        self._places: dict = {} if places is None else places
+
+    def place_tally(self, key, places: list[str]) -> dict[str, tuple]:
+        """The values grouped by place (`places`: each value's agency's place; `key`: which kind
+        of place they are, "province" ...): place -> (its values as floats, sorted; their exact
+        sum; how many have each exponent), made once and patched by patched() (a summary's
+        table by place after an edit: one value out of its place and one in)."""
+        got = self._places.get(key)
+        if got is None:
+            groups: dict[str, tuple] = {}
+            for place, value, f in zip(places, self.values, self.floats.tolist()):
+                group = groups.get(place)
+                if group is None:
+                    group = groups[place] = ([], [Decimal(0)], Counter())
+                group[0].append(f)
+                group[1][0] += value
+                group[2][value.as_tuple().exponent] += 1
+            made = {place: (sorted(fs), total[0], exponents) for place, (fs, total, exponents) in groups.items()}
+            got = self._places[key] = (dict(zip(self.slugs, places)), made)
+        return got[1]
+
+    def _places_after(self, slug: str, old, new) -> dict:
+        """The place tallies with the agency's value `old` (None: none) replaced by `new`; those
+        that do not know the agency's place (it gave no value here) left to be made again."""
+        out = {}
+        for key, (of, groups) in self._places.items():
+            place = of.get(slug)
+            if place is None:
+                continue
+            ordered, total, exponents = groups.get(place) or ([], Decimal(0), Counter())
+            ordered, exponents = list(ordered), Counter(exponents)
+            if old is not None:
+                del ordered[bisect_left(ordered, float(old))]
+                total -= old
+                exponents[old.as_tuple().exponent] -= 1
+            if new is not None:
+                insort(ordered, float(new))
+                total += new
+                exponents[new.as_tuple().exponent] += 1
+            out[key] = (of, {**groups, place: (ordered, total, exponents)})
+        return out
+
+    def tally(self) -> tuple:
+        """(the values as floats, sorted (numpy); their exact sum; how many values have each
+        exponent; the values with their agencies' slugs, sorted (equal values in the slugs'
+        order, as a stable sort of the column gives them)): what a summary's quartiles, sum and
+        median are read from, made once and patched by patched() (summaries.column_stats)."""
+        if self._tally is None:
+            import numpy as np
+
+            self._tally = (np.sort(self.floats), sum(self.values, Decimal(0)),
+                           Counter(v.as_tuple().exponent for v in self.values), sorted(zip(self.values, self.slugs)))
+        return self._tally
+
+    def _tally_after(self, slug: str, old, new) -> tuple | None:
+        """tally() with the agency's value `old` (None: none) replaced by `new` (None: none), when made."""
+        if self._tally is None:
+            return None
+        import numpy as np
+
+        ordered, total, exponents, decimals = self._tally
+        exponents, decimals = Counter(exponents), list(decimals)
+        if old is not None:
+            ordered = np.delete(ordered, np.searchsorted(ordered, float(old)))
+            total -= old
+            exponents[old.as_tuple().exponent] -= 1
+            del decimals[bisect_left(decimals, (old, slug))]
+        if new is not None:
+            ordered = np.insert(ordered, np.searchsorted(ordered, float(new)), float(new))
+            total += new
+            exponents[new.as_tuple().exponent] += 1
+            insort(decimals, (new, slug))
+        return ordered, total, exponents, decimals
 
     def patched(self, slug: str, old, new) -> YearColumn | None:
         """This column with the agency's value `old` (None: it gave none) now `new` (None: gives
@@ -89,18 +167,21 @@ class YearColumn:
         here = at < len(slugs) and slugs[at] == slug
         if (old is None) == here or at + 1 < len(slugs) and slugs[at + 1] == slug:
             return None
-        slugs, values = list(slugs), list(self.values)
+        values = list(self.values)
+        tally, places = self._tally_after(slug, old, new), self._places_after(slug, old, new)
         if new is None:
+            slugs = list(slugs)
             del slugs[at], values[at]
-            return YearColumn(slugs, values, np.delete(self.floats, at))
+            return YearColumn(slugs, values, np.delete(self.floats, at), tally=tally, places=places)
         if old is None:
+            slugs = list(slugs)
             slugs.insert(at, slug)
             values.insert(at, new)
-            return YearColumn(slugs, values, np.insert(self.floats, at, float(new)))
+            return YearColumn(slugs, values, np.insert(self.floats, at, float(new)), tally=tally, places=places)
         values[at] = new
         floats = self.floats.copy()
         floats[at] = float(new)
-        return YearColumn(slugs, values, floats)
+        return YearColumn(slugs, values, floats, self.slug_memo, tally, places)  # (the same agencies: shared)
 
 
 def _same_value(a: Figure | None, b: Figure | None) -> bool:
@@ -112,12 +193,14 @@ class Edit:
     """What with_reports changed: the (agency slug, year) of every report edited, added or
     removed, and their agencies and years."""
 
-    __slots__ = ("reports", "slugs", "years")
+    __slots__ = ("reports", "slugs", "years", "same_members")
 
-    def __init__(self, reports: frozenset[tuple[str, int]]):
+    def __init__(self, reports: frozenset[tuple[str, int]], same_members: bool = False):
         self.reports = reports
         self.slugs = frozenset(slug for slug, _ in reports)
         self.years = frozenset(year for _, year in reports)
+        # every report edited in place (none added or removed): each year has the same agencies
+        self.same_members = same_members
 
 
 def report_totals(report: Report) -> dict[str, Figure]:
@@ -227,6 +310,12 @@ class Site:
     def initials(self) -> dict[str, list[Agency]]:
         """Initial letter of the pinyin -> its agencies in pinyin order (/agencies/initial/<letter>/)."""
         return by_initial(self.agencies, self.pinyin)
+
+    @cached_property
+    def name_counts(self) -> Counter:
+        """How many agencies bear each name (a chart tells homonyms apart by their place); kept
+        by the next Site while its agencies are these."""
+        return Counter(a.name for a in self.agencies)
 
     # ------------------------------------------------------------ figures
 
@@ -377,15 +466,18 @@ class Site:
         """The report's rates, each with its rank among its peers (or None). A Site made by
         with_reports keeps the last one's ranks of the peer groups no changed report is in, and
         ranks each of the others alone when a page asks (a province's 20,000 reports are ranked
-        in ~0.5 s; an edit's group of peers in milliseconds)."""
+        in ~0.5 s; an edit's group of peers in milliseconds, most of it pandas' own). An edited
+        report whose rates keep their numerators and denominators (an edit of another figure)
+        changes no rank: its group is not ranked again."""
         agency = self.agency_of[report.path]
         key = (agency.slug, report.year)
         inherited = self.__dict__.get("_rates_inherited")
         if inherited is None or "indicators" in self.__dict__:
             return self.indicators.of.get(key, ())
-        of, stale_groups, stale_reports = inherited
+        of, stale_groups, stale_reports, rerated = inherited
         if key not in stale_reports and indicators_mod.peer_key(agency, report.year) not in stale_groups:
-            return of.get(key, ())
+            got = rerated.get(key)
+            return got if got is not None else of.get(key, ())
         got = self._ranked.get(key)
         if got is None:
             group = indicators_mod.peer_reports(self, report)
@@ -408,8 +500,10 @@ class Site:
         """A dict that users of this Site fill with values derived from it and read back (a
         comparing page's rows, a chart's yearly sums, an agency's search facts): keyed by agency
         slug (per="agency") or by year (per="year"), each entry made from that agency's or
-        year's reports alone. Empty at first; in a Site made by with_reports, the entries of the
-        earlier Site's dict whose agency or year has no changed report."""
+        year's reports alone; or by year from which agencies report that year, not what they
+        report (per="members": a year page's places). Empty at first; in a Site made by
+        with_reports, the entries of the earlier Site's dict whose agency or year has no changed
+        report (per="members": whose year no report came to or left)."""
         key = (per, *key)
         got = self._kept.get(key)
         if got is None:
@@ -417,6 +511,18 @@ class Site:
             got = self._kept[key] = {} if inherited is None else dict(inherited[0])
             for k in inherited[1] if inherited is not None else ():
                 got.pop(k, None)
+        return got
+
+    def patched(self, key: tuple, make, patch):
+        """A value users of this Site derive from every agency (make()), kept: in a Site made by
+        with_reports, patch(the earlier Site's value, the slugs of the agencies with a report
+        changed since) makes it from the earlier one's, which it must leave as it is (a figure
+        over a province's 20,000 agencies is made once, then patched for an edit's one)."""
+        key = ("patched", *key)
+        got = self._kept.get(key)
+        if got is None:
+            inherited = self._inherited.pop(key, None)
+            got = self._kept[key] = make() if inherited is None else patch(*inherited)
         return got
 
     # ------------------------------------------------------------ records
@@ -463,7 +569,7 @@ class Site:
         gone, came = not_in_both(self.reports, reports)
         old_by = {(self.agency_of[r.path].slug, r.year): r for r in gone}
         new_by = {(agency_of[r.path].slug, r.year): r for r in came}
-        edit = Edit(frozenset(old_by.keys() | new_by.keys()))
+        edit = Edit(frozenset(old_by.keys() | new_by.keys()), same_members=old_by.keys() == new_by.keys())
         carried = new.__dict__
         if "groups" in self.__dict__:
             carried["groups"] = self._groups_after(edit, old_by, new_by, agency_of)
@@ -487,6 +593,8 @@ class Site:
                 for metric in was.keys() | now.keys():
                     edits.setdefault(metric, {})[key] = now.get(metric)
             carried["figure_entries"] = self.figure_entries.edited(edits)
+            if "_metric_entries" in self.__dict__:
+                carried["_metric_entries"] = {m: _entries_after(got, edits.get(m)) for m, got in self._metric_entries.items()}
         if "_peers" in self.__dict__ and old_by.keys() == new_by.keys():
             carried["_peers"] = dict(self._peers)  # (the same reports' agencies and years)
         if "_columns" in self.__dict__:
@@ -504,14 +612,27 @@ class Site:
             carried["regions"] = self.regions  # (the tree depends on the agencies alone)
         if "initials" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
             carried["initials"] = self.initials
+        if "name_counts" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
+            carried["name_counts"] = self.name_counts
         carried["_inherited"] = self._handed_on(edit)
         if "indicators" in self.__dict__ or "_rates_inherited" in self.__dict__:
             # the ranks of every peer group but the changed reports' (before and after)
-            of, groups, stale = (self.indicators.of, frozenset(), frozenset()) if "indicators" in self.__dict__ \
-                else self.__dict__["_rates_inherited"]
-            groups |= {indicators_mod.peer_key(self.agency_of[r.path], r.year) for r in gone}
-            groups |= {indicators_mod.peer_key(agency_of[r.path], r.year) for r in came}
-            carried["_rates_inherited"] = (of, groups - {None}, stale | edit.reports)
+            of, groups, stale, rerated = (self.indicators.of, frozenset(), frozenset(), {}) \
+                if "indicators" in self.__dict__ else self.__dict__["_rates_inherited"]
+            rerated, changed = dict(rerated), set()
+            for key in edit.reports:
+                before, after = old_by.get(key), new_by.get(key)
+                if before is not None and after is not None and _ratios(self, before) == _ratios(new, after):
+                    # (the same agency and year: the same peers) its rates' ratios as they were: every
+                    # rank of its group stands, and its own are the edited report's rates with them
+                    rerated[key] = tuple((rate, rank) for rate, (_, rank)
+                                         in zip(new.rates_of(after), self.ranked_rates(before)))
+                    continue
+                changed.add(key)
+                for site, r in ((self, before), (new, after)):
+                    if r is not None:
+                        groups |= {indicators_mod.peer_key(site.agency_of[r.path], r.year)}
+            carried["_rates_inherited"] = (of, groups - {None}, stale | changed, rerated)
         return new
 
     def _columns_after(self, edit: Edit, old_by: dict, new_by: dict, new: Site) -> dict[tuple[str, int], YearColumn]:
@@ -549,6 +670,21 @@ class Site:
             else:
                 del by_slug[slug]
         for year in edit.years:
+            if edit.same_members:
+                # each report edited in place: put where the one it replaces is (found by bisection,
+                # not a sort of the year's 20,000 reports at a province's size)
+                rs = list(by_year[year])
+                # (the report replaced is of the last Site, which may have another path for it)
+                get, was = agency_of.get, self.agency_of
+                for (slug, y), r in new_by.items():
+                    at = bisect_left(rs, slug, key=lambda r: (get(r.path) or was[r.path]).slug) if y == year else None
+                    if at is not None:
+                        if at == len(rs) or rs[at] is not old_by[slug, y]:
+                            break  # (two reports of the agency that year: sorted below)
+                        rs[at] = r
+                else:
+                    by_year[year] = tuple(rs)
+                    continue
             rs = [r for r in by_year.get(year, ()) if id(r) not in gone]
             rs += [r for (_, y), r in new_by.items() if y == year]
             if rs:
@@ -576,11 +712,18 @@ class Site:
 
 
 # what a Site with the very same reports shares with the one it was made from
-_SHARED = ("groups", "pinyin", "regions", "initials", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
+_SHARED = ("groups", "pinyin", "regions", "initials", "name_counts", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
            "reports_by_year", "_metric_entries", "_columns", "_peers", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
 
 
+def _ratios(site: Site, report: Report) -> tuple:
+    """What the report's ranks among its peers are made of: each rate's numerator and denominator."""
+    return tuple((r.indicator, r.numerator, r.denominator) for r in site.rates_of(report))
+
+
 def _dropped(key: tuple, edit: Edit) -> frozenset:
+    if key[0] == "members":
+        return frozenset() if edit.same_members else edit.years
     return edit.years if key[0] == "year" else edit.slugs
 
 
@@ -643,6 +786,38 @@ def _replaced(entries, edits: dict[tuple[str, int], Figure | None]) -> list[Entr
         if f is not None:
             out.insert(at, (key[0], key[1], f))
     return out
+
+
+def _entries_after(got: MetricEntries, edits: dict[tuple[str, int], Figure | None] | None) -> MetricEntries:
+    """A metric's entries by year with each (slug, year) of `edits` set to its figure there, or
+    dropped for None (what Site.metric_entries makes of the entries edited, without a pass over
+    a province's 20,000 of them)."""
+    if not edits:
+        return got
+    by_year, agencies = dict(got.by_year), got.agencies
+    for (slug, year), f in sorted(edits.items()):
+        had = _gives(by_year, slug)
+        run = list(by_year.get(year, ()))
+        at = bisect_left(run, slug, key=itemgetter(0))
+        if at < len(run) and run[at][0] == slug:
+            del run[at]
+        if f is not None:
+            run.insert(at, (slug, year, f))
+        if run:
+            by_year[year] = run
+        else:
+            by_year.pop(year, None)
+        agencies += _gives(by_year, slug) - had
+    return MetricEntries(by_year, agencies)
+
+
+def _gives(by_year: dict[int, list[Entry]], slug: str) -> bool:
+    """Whether the agency has an entry in some year."""
+    for run in by_year.values():
+        at = bisect_left(run, slug, key=itemgetter(0))
+        if at < len(run) and run[at][0] == slug:
+            return True
+    return False
 
 
 def _SLUG_YEAR(e: Entry) -> tuple[str, int]:

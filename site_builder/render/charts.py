@@ -26,9 +26,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
-from operator import attrgetter, itemgetter
+from itertools import compress
+from operator import attrgetter, is_not, itemgetter
 from pathlib import Path
-from statistics import median
 from typing import NamedTuple
 
 from site_builder import model
@@ -36,6 +36,7 @@ from site_builder.catalogue import metric as catalogue_metric, metrics as catalo
 from site_builder.model import Report
 from site_builder.numbers import format_number
 from site_builder.load.site import Site
+from site_builder.render.summaries import median_of, written_sum
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 WIDTH = 520
@@ -573,22 +574,34 @@ class _Year(NamedTuple):
 
 
 _FIGURE = itemgetter(2)
-_VALUE = attrgetter("value")
 _APPROXIMATE = attrgetter("approximate")
 
 
 def _year_eras(site: Site, year: int) -> set[str]:
     """The templates (eras) the year's reports follow, once per year and Site: most years' all
-    follow one, and then no report giving a figure need be asked its era. Kept as a summary is
-    (Site.kept: a Site made from it drops the years whose reports changed)."""
-    kept = site.kept(("summary", _ERAS), per="year")
-    eras = kept.get(year)
-    if eras is None:
-        eras = kept[year] = {r.era for r in site.reports_in(year)}
-    return eras
+    follow one, and then no report giving a figure need be asked its era. Kept with the Site
+    (Site.patched), the next Site counting again only the eras of the reports an edit changed."""
+    return {era for era, n in site.patched(("eras", year), lambda: _eras_counted(site, year),
+                                           lambda old, slugs: _eras_after(site, year, old))[1].items() if n}
 
 
-_ERAS = "*eras"  # (not a metric id: those are dotted words)
+def _eras_counted(site: Site, year: int) -> tuple[tuple, Counter]:
+    reports = site.groups.by_year.get(year, ())
+    return reports, Counter(r.era for r in reports)
+
+
+def _eras_after(site: Site, year: int, old: tuple[tuple, Counter]) -> tuple[tuple, Counter]:
+    """_eras_counted() of an earlier Site, for this one: the year's reports that are other
+    objects now (found in C; the same number of them, else counted again) counted anew."""
+    reports, counts = old
+    now = site.groups.by_year.get(year, ())
+    if len(now) != len(reports):
+        return _eras_counted(site, year)
+    counts = Counter(counts)
+    for i in compress(range(len(now)), map(is_not, reports, now)):
+        counts[reports[i].era] -= 1
+        counts[now[i].era] += 1
+    return now, counts
 
 
 def _by_year(site: Site, metric_id: str) -> list[_Year]:
@@ -609,9 +622,11 @@ def _by_year(site: Site, metric_id: str) -> list[_Year]:
         else:
             counts = Counter(by_agency[slug][year].era for slug, _, _ in es)
             era = max(counts, key=lambda e: (counts[e], order.index(e)))
-        figures = list(map(_FIGURE, es))
-        vs = list(map(_VALUE, figures))
-        kept[year] = _Year(year, era, sum(vs, Decimal(0)), Decimal(median(vs)), len(vs), any(map(_APPROXIMATE, figures)))
+        # the sum and median from the Site's column of the year, its values kept sorted across
+        # edits (summaries: no sort of a province's 20,000 values for an edit's one)
+        _, total, exponents, decimals = site.column(metric_id, year).tally()
+        kept[year] = _Year(year, era, written_sum(total, exponents), Decimal(median_of(decimals)), len(es),
+                           any(map(_APPROXIMATE, map(_FIGURE, es))))
     return [kept[y] for y in sorted(given)]
 
 
@@ -694,7 +709,7 @@ def metric_top_chart(site: Site, metric_id: str, top: int | None = None, kinds: 
     # (by slug): from the Site's column of the latest year, kept across edits
     col = site.column(metric_id, latest)
     chosen = [col.slugs[i] for i in _largest(col.floats, top)]
-    counts = Counter(a.name for a in site.agencies)
+    counts = site.name_counts  # (kept across edits)
     series = metric_series(metric_id)
     rows, names, broken, approximate, _ = _agency_lines(
         site, series, ((site.agency_of[by_agency[slug][latest].path], [r for _, r in sorted(by_agency[slug].items())])
@@ -765,7 +780,7 @@ def metric_chart(site: Site, metric_id: str, kinds: Templates | None = None) -> 
     series = metric_series(metric_id)
     m = catalogue_metric(metric_id)
     agencies = site.agencies
-    counts = Counter(a.name for a in agencies)
+    counts = site.name_counts
     index, by_agency = site.figure_entries, site.reports_by_year
     having: dict[str, list[Report]] = {}  # slug -> its reports that give this figure
     for slug, year, _ in index.get(metric_id, ()):

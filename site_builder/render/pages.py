@@ -5,9 +5,11 @@ Pages only choose what to show; views.py arranges it, templates lay it out.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 from typing import Callable, NamedTuple
 
 from site_builder import catalogue
@@ -34,6 +36,7 @@ AGENCY_LIST_ROWS = 500
 # a region's page lists this many of its agencies (and of its sub-regions) at most (…/page/2/)
 REGION_ROWS = 500
 UNPLACED_NAME = ("未定地区", "Unplaced")
+_SLUG = attrgetter("slug")
 
 
 @dataclass
@@ -291,26 +294,22 @@ def year_page(site: Site, year: int, limits: Limits | None = None) -> Page:
             {"year": year, "columns": columns, "rows_html": rows_html, "show_share": show_share},
         )
     columns, show_share, reports, all_totals = comparison_rows.year_columns(site, year)
-    agency_of = site.agency_of
     # each column's figures of the year summed up, as its figure's page sums them (both kept with
     # the Site's column of the figure's values)
     stats = [(m, s) for m, s in zip(columns, summaries.column_stats([(year, site.column(m.id, year)) for m in columns]))
              if s is not None]
-    slugs = [agency_of[r.path].slug for r in reports]
     ranked = site.column("requests.new", year)
     top, bottom = _memo(ranked, ("top", limits.top), lambda: summaries.top_bottom(
         ranked, lambda slug: _agency(site, slug, year), limits.top))
-    attr, place_zh, place_en, place_of = _place_level(site, slugs)
-    places = _memo(ranked, ("places", attr), lambda: summaries.by_place(ranked, _places(site, ranked.slugs, attr)))
-    reports_at = Counter(p or summaries.UNPLACED for p in place_of)
-    agencies = set(slugs)
+    agencies, (attr, place_zh, place_en), reports_at = _year_places(site, year, reports)
+    places = _memo(ranked, ("places", attr), lambda: summaries.by_place(ranked, _places(site, ranked.slugs, attr), attr))
     count = len(reports)
     return Page(
         urls.year(year),
         "year_summary.html",
         f"{year}年 各机构对照",
-        f"{year} 年 {len(agencies)} 个机构的 {count} 份年度报告：汇总 / {year}: {count} reports of {len(agencies)} agencies, summed up",
-        {"year": year, "columns": columns, "stats": stats, "reports": count, "agencies": len(agencies),
+        f"{year} 年 {agencies} 个机构的 {count} 份年度报告：汇总 / {year}: {count} reports of {agencies} agencies, summed up",
+        {"year": year, "columns": columns, "stats": stats, "reports": count, "agencies": agencies,
          "top": top, "bottom": bottom, "ranked_metric": catalogue.metric("requests.new"),
          "place": (place_zh, place_en), "places": [(p, reports_at[p.key]) for p in places],
          "lists": _list_pages(bounds, partial(urls.year_list, year)), "limits": limits,
@@ -364,17 +363,35 @@ def metric_column(site: Site, metric_id: str, year: int):
     return site.column(metric_id, year)
 
 
-def _memo(col, key: tuple, make):
+def _memo(col, key: tuple, make, slugs: bool = False):
     """make()'s result, kept in the Site's column it is made from (Site.column's memo: the next
-    Site keeps it while an edit leaves the column's values, and so their agencies, as they are)."""
-    got = col.memo.get(key)
+    Site keeps it while an edit leaves the column's values, and so their agencies, as they are;
+    `slugs`: made from the column's agencies alone, kept while an edit leaves them as they are)."""
+    memo = col.slug_memo if slugs else col.memo
+    got = memo.get(key)
     if got is None:
-        got = col.memo[key] = make()
+        got = memo[key] = make()
     return got
 
 
 def _agency(site: Site, slug: str, year: int) -> Agency:
     return site.agency_of[site.reports_by_year[slug][year].path]
+
+
+def _year_places(site: Site, year: int, reports) -> tuple[int, tuple[str, str, str], Counter]:
+    """(how many agencies report in the year, the place level its summary groups by (attribute,
+    zh, en), the year's reports counted by place): what depends on which agencies report that
+    year, not on what they report, kept while no report comes or goes (an edit's year page at a
+    province's size would look up 20,000 agencies' places again)."""
+    kept = site.kept(("year-places",), per="members")
+    got = kept.get(year)
+    if got is None:
+        agency_of = site.agency_of
+        slugs = [agency_of[r.path].slug for r in reports]
+        attr, place_zh, place_en, place_of = _place_level(site, slugs)
+        got = kept[year] = (len(set(slugs)), (attr, place_zh, place_en),
+                            Counter(p or summaries.UNPLACED for p in place_of))
+    return got
 
 
 def _place_level(site: Site, slugs: list[str]) -> tuple[str, str, str, list[str]]:
@@ -410,14 +427,14 @@ def metric_page(site: Site, metric: catalogue.Metric, charts: ChartKinds | None 
     col = metric_column(site, metric.id, latest)
     top, bottom = _memo(col, ("top", limits.top), lambda: summaries.top_bottom(
         col, lambda slug: _agency(site, slug, latest), limits.top))
-    attr, place_zh, place_en, place_of = _place_level(site, col.slugs)
+    attr, place_zh, place_en, place_of = _memo(col, ("place-level",), lambda: _place_level(site, col.slugs), slugs=True)
     distribution = page_charts.distribution_chart(
         f"metric-{metric.id.replace('.', '-')}-spread", metric.label_zh, metric.label_en, metric.unit, latest,
         _memo(col, ("bins",), lambda: summaries.bins(col)), charts)
     return Page(urls.metric(metric.id), "metric_summary.html", title, description, {
         "metric": metric, "stats": stats, "latest": latest, "top": top, "bottom": bottom,
         "summable": metric.unit != "%",  # (a sum of percentages, of rates, means nothing)
-        "place": (place_zh, place_en), "places": _memo(col, ("places", attr), lambda: summaries.by_place(col, place_of)),
+        "place": (place_zh, place_en), "places": _memo(col, ("places", attr), lambda: summaries.by_place(col, place_of, attr)),
         "entries": len(site.figure_entries.get(metric.id, ())), "agencies": site.metric_entries(metric.id).agencies,
         "lists": _list_pages(bounds, partial(urls.metric_list, metric.id)), "limits": limits,
         "method": (summaries.QUANTILE_METHOD_ZH, summaries.QUANTILE_METHOD_EN), "place_text": comparison_rows.place_text,
@@ -505,7 +522,9 @@ def page_specs(site: Site, prose: list[ProsePage], charts: ChartKinds | None = N
     if touched is not None:
         ch = touched
         edited = ch.agencies | ch.reordered | {slug for slug, _ in ch.ranked}
-        agencies = [a for a in agencies if a.slug in edited]
+        # (found by bisection in the agencies, sorted by slug: not a pass over a province's 20,000)
+        found = ((slug, bisect_left(agencies, slug, key=_SLUG)) for slug in sorted(edited))
+        agencies = [agencies[at] for slug, at in found if at < len(agencies) and agencies[at].slug == slug]
         years = [y for y in years if y in ch.years]
         metrics = [m for m in metrics if m.id in ch.metrics]
         prose = []  # (a prose page shows no report)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,11 +185,72 @@ def planned_files(site: Site, previous: Layout, changed: set, limits: Limits = L
     # keeps its files (a year's parts depend on its own reports alone); the edited years are
     # planned again, and the whole files from the sums (a province's 20,000 reports are not
     # sorted and planned again for one edit).
+    names = _kept_parts(previous, lengths, changed, limits)
+    if names is not None:
+        return names
     years = {year for _, year in changed}
     names = [relpath for relpath in previous.files if _year_of(relpath) not in years | {None}]
     names += [relpath for relpath, _ in _plan_whole(list(lengths), lengths, limits)]
     for year in sorted(years):
         names += [relpath for relpath, _ in _plan_years([k for k in lengths if k[1] == year], lengths, limits)]
+    return sorted(names, key=file_order)
+
+
+def _kept_parts(previous: Layout, lengths: dict, changed: set, limits: Limits) -> list[str] | None:
+    """planned_files() of an edit whose reports each still fit the part of their year's file
+    they are in, each part's first report still not fitting in the part before: then every year
+    has the parts it had, each file's size is the last one's plus its reports' chunks'
+    differences, and the whole files' are the sums of the year files' (the edited year's 20,000
+    reports of a province are not planned again for one edit). None when a part's bounds may
+    move: the year is planned again."""
+    head = len(_HEAD)
+    sizes = dict(previous.sizes)
+    firsts: dict[tuple, str] = {}  # the first report's key of each year's CSV part -> the part
+    for relpath, keys in previous.files.items():
+        if relpath.endswith(".csv") and _year_of(relpath) is not None and keys:
+            firsts[keys[0]] = relpath
+    parts = {}  # year -> its CSV files' (first key, relpath), in order
+    for first, relpath in firsts.items():
+        parts.setdefault(first[1], []).append((first, relpath))
+    for year in parts:
+        parts[year].sort()
+    moved: dict[str, list[int]] = {}  # the CSV part -> [CSV size, JSON size without its "[]" and "\n"]
+    for key in changed:
+        runs = parts.get(key[1])
+        if not runs or key not in previous.lengths or key not in lengths:
+            return None
+        at = bisect_right(runs, (key, "\uffff")) - 1
+        if at < 0:
+            return None
+        relpath = runs[at][1]
+        got = moved.get(relpath)
+        if got is None:
+            json_path = relpath[:-4] + ".json"
+            if relpath not in sizes or json_path not in sizes:
+                return None
+            got = moved[relpath] = [sizes[relpath], sizes[json_path] - 3]
+        (c0, j0), (c1, j1) = previous.lengths[key], lengths[key]
+        got[0] += c1 - c0
+        got[1] += (j1 + 2 * (j1 > 0)) - (j0 + 2 * (j0 > 0))
+    for relpath, (csv_size, json_body) in moved.items():
+        if len(previous.files[relpath]) > 1 and (csv_size > limits.part or json_body + 3 > limits.part):
+            return None  # (a part of one report holds it whatever its size)
+        sizes[relpath], sizes[relpath[:-4] + ".json"] = csv_size, json_body + 3
+    # each part's first report must still not fit in the part before it, where either changed
+    for year in {_year_of(relpath) for relpath in moved}:
+        runs = parts[year]
+        for (_, before), (first, after) in zip(runs, runs[1:]):
+            if before in moved or after in moved:
+                c, j = lengths[first]
+                body = sizes[before[:-4] + ".json"] - 3 + j + 2 * (j > 0)
+                if sizes[before] + c <= limits.part and body + 3 <= limits.part:
+                    return None
+    whole_csv = head + sum(size - head for relpath, size in sizes.items()
+                           if relpath.endswith(".csv") and _year_of(relpath) is not None)
+    whole_json = 3 + sum(size - 3 for relpath, size in sizes.items()
+                         if relpath.endswith(".json") and _year_of(relpath) is not None)
+    names = [relpath for relpath in previous.files if _year_of(relpath) is not None]
+    names += [name for name, size in ((CSV, whole_csv), (JSON, whole_json)) if size <= limits.whole]
     return sorted(names, key=file_order)
 
 

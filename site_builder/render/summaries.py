@@ -6,14 +6,17 @@ agencies' slugs (Column) — taken from a figure's entries of the Site (Site.met
 from a derived figure's (a rate) alike, and returns numbers; the pages and templates lay them out. Nothing here writes HTML.
 
 Quantiles are pandas' default (linear interpolation between the two nearest values, Hyndman
-& Fan's type 7, R's default and Excel's QUARTILE.INC): measured at 20,000 values × 68 figures
-no slower than sorting the values in Python (240 ms against 247 ms; most of both is turning the
-Decimals into floats), and what a journalist loading data/records.csv in pandas gets. They are
-shown rounded to QUANTILE_PLACES decimals. Sums are exact (Decimal): they are printed figures added up.
+& Fan's type 7, R's default and Excel's QUARTILE.INC), what a journalist loading
+data/records.csv in pandas gets: computed from the values sorted as pandas' group-by computes
+them, to the same float (quantile(); tested against pandas), so that the dev server keeps a
+column's values sorted and an edit moves one of them instead of grouping a province's 20,000
+again (load.site.YearColumn.tally and place_tally). They are shown rounded to QUANTILE_PLACES
+decimals. Sums are exact (Decimal): they are printed figures added up.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,39 +88,63 @@ def _decimal(x: float) -> Decimal:
 
 
 def preload() -> None:
-    """Import what the summaries compute with, now (a render forks its workers after this)."""
+    """Import what the summed-up pages compute with, now (a render forks its workers after
+    this): numpy, and pandas (the report pages' peer ranks, load/indicators.py)."""
     import pandas  # noqa: F401
 
 
 def stats_of(groups: Mapping[object, list[Decimal]]) -> dict[object, Stats]:
-    """key -> Stats of its values (groups without values left out): the quantiles of every
-    group in one pandas group-by, the sums added up exactly."""
-    groups = {k: vs for k, vs in groups.items() if vs}
-    if not groups:
-        return {}
-    import numpy as np  # (a summary page's only: the seeds' build never imports pandas)
-    import pandas as pd
+    """key -> Stats of its values (groups without values left out): the quantiles from the
+    values sorted as floats (quantile()), the sums added up exactly."""
+    out = {}
+    for key, vs in groups.items():
+        if vs:
+            out[key] = stats_from(key, sorted(map(float, vs)), sum(vs, Decimal(0)))
+    return out
 
-    keys = list(groups)
-    sizes = [len(vs) for vs in groups.values()]
-    values = np.fromiter(map(float, chain.from_iterable(groups.values())), float, sum(sizes))
-    frame = pd.DataFrame({"key": np.repeat(np.arange(len(keys)), sizes), "value": values})
-    q = frame.groupby("key", sort=True)["value"].quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(keys), 3)
-    return {k: Stats(k, n, _decimal(q1), _decimal(q2), _decimal(q3), sum(vs, Decimal(0)))
-            for k, n, vs, (q1, q2, q3) in zip(keys, sizes, groups.values(), q.tolist())}
+
+def stats_from(key, ordered, total: Decimal) -> Stats:
+    """The Stats of values given as floats sorted (a list or numpy array) and their exact sum."""
+    return Stats(key, len(ordered), _decimal(quantile(ordered, 0.25)), _decimal(quantile(ordered, 0.5)),
+                 _decimal(quantile(ordered, 0.75)), total)
+
+
+def quantile(ordered, q: float) -> float:
+    """The q-quantile of floats sorted (not none) by linear interpolation between the two nearest
+    (type 7), computed as pandas' group-by quantile computes it, to the same float (tested
+    against it): from a column's values kept sorted, an edit's quartiles cost no sort."""
+    at = q * (len(ordered) - 1)
+    lo = int(at)
+    frac = at % 1
+    value = float(ordered[lo])
+    return value if frac == 0.0 else value + (float(ordered[lo + 1]) - value) * frac
+
+
+def median_of(decimals: list) -> Decimal:
+    """statistics.median of a column's values, from them sorted (YearColumn.tally's (value,
+    slug) pairs): the middle one, or the mean of the two middle ones."""
+    n = len(decimals)
+    return decimals[n // 2][0] if n % 2 else (decimals[n // 2 - 1][0] + decimals[n // 2][0]) / 2
+
+
+def written_sum(total: Decimal, exponents: Mapping[int, int]) -> Decimal:
+    """sum(values, Decimal(0)) from the values' exact `total` and how many of them have each
+    exponent (a sum kept across edits by differences: it is written with as many decimals as
+    the value with most, and no fewer than 0's)."""
+    exponent = min(0, min((e for e, n in exponents.items() if n), default=0))
+    return total.quantize(Decimal((0, (0,), exponent)))
 
 
 def column_stats(columns: list[tuple[object, object]]) -> list[Stats | None]:
     """The Stats of each (key, column) (a Site.column: None when it has no values), kept in the
-    column's memo: the columns not summed up yet in one group-by (a year's page sums up its
-    columns once, and after an edit only those whose values the edit changed)."""
-    missing = {i: col.values for i, (_, col) in enumerate(columns) if "stats" not in col.memo}
-    got = stats_of(missing)
-    for i in missing:
-        columns[i][1].memo["stats"] = got.get(i)
+    column's memo; made from the column's values kept sorted with their exact sum
+    (YearColumn.tally: after an edit, patched, not sorted and added up again)."""
     out = []
     for key, col in columns:
-        stats = col.memo["stats"]
+        stats = col.memo.get("stats", False)
+        if stats is False:
+            ordered, total, exponents, _ = col.tally()
+            stats = col.memo["stats"] = stats_from(None, ordered, written_sum(total, exponents)) if len(ordered) else None
         out.append(None if stats is None else stats._replace(key=key))
     return out
 
@@ -168,21 +195,22 @@ def place_level(places_at: Callable[[str], list[str]]) -> tuple[str, str, str, l
     return attr, zh, en, places_at(attr)
 
 
-def by_place(col: Column, places: list[str]) -> list[Stats]:
+def by_place(col: Column, places: list[str], key=None) -> list[Stats]:
     """Stats of the values by place (`places`: each value's agency's place, "" unplaced), places
-    by name, the unplaced last."""
+    by name, the unplaced last. `key` (which kind of place they are): kept with a Site's column
+    (YearColumn.place_tally), patched by an edit."""
     if not col.values:
         return []
-    import numpy as np
-    import pandas as pd
-
-    codes, names = pd.factorize(np.array([p or UNPLACED for p in places], dtype=object), sort=True)
-    q = pd.Series(col.floats).groupby(codes).quantile([0.25, 0.5, 0.75]).to_numpy().reshape(len(names), 3)
-    sizes = np.bincount(codes, minlength=len(names)).tolist()
-    # exact sums: the Decimals added up by pandas' group-by (object dtype), not the floats
-    sums = pd.Series(col.values, dtype=object).groupby(codes).sum().tolist()
-    rows = [Stats(name, size, _decimal(a), _decimal(b), _decimal(c), Decimal(total))
-            for name, size, (a, b, c), total in zip(names.tolist(), sizes, q.tolist(), sums)]
+    if key is not None and hasattr(col, "place_tally"):
+        groups = col.place_tally(key, places)
+    else:
+        groups = {}
+        for place, value in zip(places, col.values):
+            groups.setdefault(place, []).append(value)
+        groups = {place: (sorted(map(float, vs)), sum(vs, Decimal(0)), Counter(v.as_tuple().exponent for v in vs))
+                  for place, vs in groups.items()}
+    rows = [stats_from(place or UNPLACED, ordered, written_sum(total, exponents))
+            for place, (ordered, total, exponents) in groups.items() if ordered]
     return sorted(rows, key=lambda s: (s.key == UNPLACED, s.key))
 
 
