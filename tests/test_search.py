@@ -45,15 +45,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 # --- documents ------------------------------------------------------------------------------------
 
 
-def test_an_agency_document_has_its_names_place_and_a_section_per_report(seed_docs):
+def test_an_agency_document_has_its_names_place_and_report_years(seed_docs):
     docs = by_url(seed_docs)
     jianguomen = docs["/agencies/jianguomen/"]
     assert jianguomen.kind == "agency" and jianguomen.title == "建国门街道"
     text = " ".join(jianguomen.lines)
     assert "建国门街道办事处" in text  # the alias from agencies.toml
     assert "东城区" in text and "北京市" in text and "2011–2024年" in text
-    assert [s.anchor for s in jianguomen.sections] == ["report-2011", "report-2024"]
-    assert jianguomen.sections[0].heading.startswith("2011年度报告")
+    assert jianguomen.sections == ()  # (the names index links each report: agencies are not pagefind's)
     # its other names and its place, for the names index (search_names.py)
     assert jianguomen.other_names == ("建国门街道办事处",)
     assert jianguomen.place == ("北京市", "北京市", "东城区")
@@ -61,10 +60,10 @@ def test_an_agency_document_has_its_names_place_and_a_section_per_report(seed_do
 
     pingtan = " ".join(docs["/agencies/pingtan/"].lines)
     assert "平潭综合实验区管委会" in pingtan and "平潭综合实验区管理委员会" in pingtan
-    assert [s.anchor for s in docs["/agencies/pingtan/"].sections] == ["report-2011", "report-2016", "report-2019", "report-2021"]
-    # a report that calls its agency by another name: that name is in the report's section
+    assert docs["/agencies/pingtan/"].years == (2011, 2016, 2019, 2021)
+    # a report that calls its agency by another name: that name is among its other names
     kewei = docs["/agencies/shanghai-kewei/"]
-    assert any("上海市科委" in line for s in kewei.sections for line in s.lines)
+    assert "上海市科委" in kewei.other_names
 
 
 def test_documents_cover_agencies_years_metrics_and_prose_pages_in_a_fixed_order(seed_docs):
@@ -171,8 +170,8 @@ def test_the_site_key_changes_exactly_when_the_documents_do(tmp_path, change):
         toml.write_text(toml.read_text(encoding="utf-8").replace('"建国门街道办事处"', '"建国门街道办事处", "建国门办"'),
                         encoding="utf-8")
     elif change == "agency name in a report":
-        report = content / "reports" / "shanghai-kewei-2024.txt"  # its title: 上海市科委, an alias
-        report.write_text(report.read_text(encoding="utf-8").replace("上海市科委", "上海市科学技术委员会", 1), encoding="utf-8")
+        report = content / "reports" / "shanghai-kewei-2024.txt"  # its title: 上海市科委, an alias; 上海市科技委 is a new name
+        report.write_text(report.read_text(encoding="utf-8").replace("上海市科委", "上海市科技委", 1), encoding="utf-8")
     elif change == "prose page":
         page = content / "pages" / "about.md"
         page.write_text(page.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""What the site search finds: one document per agency (with a section per report), year, figure
+"""What the site search finds: one document per agency, year, figure
 (metric), region and prose page, computed from the loaded Site, not from the built HTML. The
 agencies' documents make the names index (search_names.py) and are not given to pagefind
 (search.py): the names index finds every agency by its name, and at 20,000 agencies their
@@ -32,8 +32,8 @@ from site_builder.model import LEVELS
 @dataclass(frozen=True)
 class Section:
     """A part of a document with its own anchor: pagefind shows it as a sub-result linking to
-    the document's URL + "#" + anchor (static/js/search.js turns "#report-2019" into the report's
-    own page, "2019/")."""
+    the document's URL + "#" + anchor. (No document has one today: an agency's had one per
+    report until agencies left pagefind; the names index links a report's page instead.)"""
 
     anchor: str
     heading: str
@@ -53,9 +53,6 @@ class SearchDoc:
     other_names: tuple[str, ...] = ()
     place: tuple[str, ...] = ()
     years: tuple[int, ...] = ()  # an agency's: the years of its reports (the names index links them)
-
-
-REPORT_ANCHOR = "report-"  # + year: an agency document's section for one report
 
 
 class AgencyFacts(NamedTuple):
@@ -123,8 +120,7 @@ def region_facts(site: Site) -> tuple[RegionFacts, ...]:
 
 
 def documents(site: Site, prose_pages: list[ProsePage]) -> list[SearchDoc]:
-    """The search documents of a site, in a fixed order: agencies by slug (each with a section
-    per report, by year), years, figures (catalogue order), regions (tree order) and prose pages
+    """The search documents of a site, in a fixed order: agencies by slug, years, figures (catalogue order), regions (tree order) and prose pages
     (by name)."""
     return documents_of(basis(site), prose_pages)
 
@@ -152,14 +148,6 @@ def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]
                 # answer a query for 政府, 信息 or 公开 with every one of its reports
                 f"{_years_text(years)}年度报告 {len(years)} 份 / {len(years)} annual report(s)",
             ) if line),
-            # One section per report, not a document each: at 20,000 reports, documents of their
-            # own made the index ten times the work (see search.py); the section's sub-result
-            # still links to the report's page.
-            sections=tuple(
-                Section(f"{REPORT_ANCHOR}{year}", f"{year}年度报告 {year} annual report",
-                        (f"报告所称 {printed}",) if printed != a.name else ())
-                for year, printed in a.reports
-            ),
             other_names=tuple(names),
             place=(a.province, a.city, a.district),
             years=tuple(years),
