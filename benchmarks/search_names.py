@@ -1,6 +1,6 @@
 """How well the built site's search finds agencies by name, in Chromium.
 
-    python benchmarks/search_names.py SITE CONTENT [--agencies 200] [--seed 1] [--fragments]
+    python benchmarks/search_names.py SITE CONTENT [--agencies 200] [--seed 1] [--fragments] [--year 2024]
 
 Takes agencies from CONTENT/agencies.toml (a random sample, fixed by --seed) and types each one's
 name and each of its aliases into the search box of the built SITE, as a visitor would: the
@@ -8,11 +8,13 @@ agencies the names index finds (static/js/search.js, site_builder/render/search_
 listed first, then pagefind's results without the agencies already listed (pagefind's own search
 API, as its UI calls it, for the first ten). Prints how many queries put that agency's page
 first, how many among the first ten and how many found it at all (among every agency the names
-index lists, or pagefind's first ten), and the same for pagefind alone, as before the names
-index. A name several agencies share (城关镇 in many counties, agencies.toml entries with `name
+index lists, or pagefind's first ten; pagefind indexes no agency since the names index finds
+them all, so pagefind alone finds none). A name several agencies share (城关镇 in many counties, agencies.toml entries with `name
 =`) is also queried with its district before it (榆中县城关镇): the bare name cannot put one of
 them first. --fragments adds, for each agency, its name's first two and three characters
-(counted found when the agency is among the names index's hits). Then the sizes of the names
+(counted found when the agency is among the names index's hits). --year Y adds each agency's
+name followed by " Y" (建国门街道 2024), counted when the agency is first with its report of Y
+linked (/agencies/<slug>/Y/; every agency of a one-report corpus has one). Then the sizes of the names
 index's files and what the queries downloaded of it. Needs Chromium (/usr/bin/chromium) and
 Playwright.
 """
@@ -47,9 +49,11 @@ QUERY = """async (queries) => {
     const more = box.querySelector('.search-names__more');
     if (more && !more.hidden) more.click();
     const names = [...box.querySelectorAll('.search-names__link')].map(a => a.getAttribute('href'));
+    const first = box.querySelector('.search-names__item .search-names__report');
+    names.report = first ? first.getAttribute('href') : null;
     const r = await pagefind.search(q);
     const top = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
-    out.push([names, top.map(d => d.url), r.results.length]);
+    out.push([names, top.map(d => d.url), r.results.length, names.report]);
   }
   return out;
 }"""
@@ -67,6 +71,7 @@ def main() -> int:
     ap.add_argument("--agencies", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fragments", action="store_true", help="also query each name's first 2 and 3 characters")
+    ap.add_argument("--year", type=int, help="also query each name followed by this year")
     args = ap.parse_args()
 
     from browser.netlify import header_rules
@@ -92,17 +97,26 @@ def main() -> int:
             for n in (2, 3):
                 if len(name) > n:
                     fragments.append((name[:n], f"/agencies/{entry['slug']}/"))
+    dated = []
+    if args.year:
+        for key, entry in agencies[: args.agencies]:
+            exact = entry.get("name", key)
+            if names[exact] > 1 and entry.get("district"):
+                exact = entry["district"] + exact
+            dated.append((f"{exact} {args.year}", f"/agencies/{entry['slug']}/"))
     with serve(args.site, header_rules(ROOT / "netlify.toml")) as base, sync_playwright() as p:
         browser = launch(p)
         try:
             page = visit(open_context(browser, 1000), base + "/").page
             page.wait_for_selector("#search[data-search-state=ready] input", timeout=30000)
-            answers = page.evaluate(QUERY, [list(q) for q in queries + fragments])
+            answers = page.evaluate(QUERY, [list(q) for q in queries + fragments + dated])
             fetched = page.evaluate(FETCHED)
         finally:
             browser.close()
+    dated_answers = answers[len(queries) + len(fragments):]
+    answers = answers[: len(queries) + len(fragments)]
     rows = []  # (query, url, the combined list, found at all, pagefind's list)
-    for (q, url), (listed, top, count) in zip(queries + fragments, answers):
+    for (q, url), (listed, top, count, _) in zip(queries + fragments, answers):
         combined = listed + [u for u in top if u not in listed]
         rows.append((q, url, combined, url in listed or url in top, top, count, listed))
     name_rows, fragment_rows = rows[: len(queries)], rows[len(queries):]
@@ -128,6 +142,11 @@ def main() -> int:
         print(f"{len(fragment_rows)} fragment queries (a name's first 2 or 3 characters): among the names index's "
               f"hits {f_found} ({f_found / len(fragment_rows):.0%}), among the first ten {f_ten} "
               f"({f_ten / len(fragment_rows):.0%})")
+    if dated:
+        hits = sum(1 for (q, url), (listed, _, _, report) in zip(dated, dated_answers)
+                   if listed[:1] == [url] and report == f"{url}{args.year}/")
+        print(f"{len(dated)} name queries with the year {args.year}: the agency first with that report linked {hits} "
+              f"({hits / len(dated):.0%})")
     for q, url, combined, *_ in name_rows:
         if combined[:1] != [url] and (names[q] <= 1 or url not in combined[:10]):
             where = f"number {combined.index(url) + 1}" if url in combined else "not listed"

@@ -219,12 +219,17 @@ def test_search_finds_the_agency_for_a_chinese_query(desktop, site, types, seed_
     link.wait_for(timeout=15000)
     assert "建国门" in page.locator("#search").inner_text()
     # the first result is the agency's own page, listed by the names index above pagefind's
-    # results (site_builder/render/search_names.py), and pagefind's own for it left out
+    # results (site_builder/render/search_names.py; pagefind indexes no agency)
     page.wait_for_function("!document.querySelector('#search .pagefind-ui__loading')", timeout=15000)
     page.wait_for_selector("#search[data-names-query='建国门'][data-names-state=done]", timeout=15000)
     first = page.locator("#search a:visible").first
     assert first.get_attribute("href") == "/agencies/jianguomen/" and "search-names__link" in first.get_attribute("class")
     assert page.locator("#search a[href='/agencies/jianguomen/']:visible").count() == 1
+    # with a year: that year's report, under the agency
+    page.fill("#search input", "建国门 2024")
+    page.wait_for_selector("#search[data-names-query='建国门 2024'][data-names-state=done]", timeout=15000)
+    links = page.eval_on_selector_all(".search-names__item:first-child a", "els => els.map(a => a.getAttribute('href'))")
+    assert links == ["/agencies/jianguomen/", "/agencies/jianguomen/2024/"], links
     assert not v.problems(), "\n".join(v.problems())
 
 

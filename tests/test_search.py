@@ -16,7 +16,7 @@ import pytest
 
 from site_builder.exceptions import SiteBuilderError
 from site_builder.load.loader import load_site
-from site_builder.render.search import build_index, docs_key, site_documents, site_key, standin, start_index
+from site_builder.render.search import build_index, docs_key, pagefind, site_documents, site_key, standin, start_index
 from site_builder.render.search_docs import SearchDoc, Section, metrics_given
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,25 +45,25 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 # --- documents ------------------------------------------------------------------------------------
 
 
-def test_an_agency_document_has_its_names_place_and_a_section_per_report(seed_docs):
+def test_an_agency_document_has_its_names_place_and_report_years(seed_docs):
     docs = by_url(seed_docs)
     jianguomen = docs["/agencies/jianguomen/"]
     assert jianguomen.kind == "agency" and jianguomen.title == "建国门街道"
     text = " ".join(jianguomen.lines)
     assert "建国门街道办事处" in text  # the alias from agencies.toml
     assert "东城区" in text and "北京市" in text and "2011–2024年" in text
-    assert [s.anchor for s in jianguomen.sections] == ["report-2011", "report-2024"]
-    assert jianguomen.sections[0].heading.startswith("2011年度报告")
+    assert jianguomen.sections == ()  # (the names index links each report: agencies are not pagefind's)
     # its other names and its place, for the names index (search_names.py)
     assert jianguomen.other_names == ("建国门街道办事处",)
     assert jianguomen.place == ("北京市", "北京市", "东城区")
+    assert jianguomen.years == (2011, 2024)  # (the names index links a year's report page)
 
     pingtan = " ".join(docs["/agencies/pingtan/"].lines)
     assert "平潭综合实验区管委会" in pingtan and "平潭综合实验区管理委员会" in pingtan
-    assert [s.anchor for s in docs["/agencies/pingtan/"].sections] == ["report-2011", "report-2016", "report-2019", "report-2021"]
-    # a report that calls its agency by another name: that name is in the report's section
+    assert docs["/agencies/pingtan/"].years == (2011, 2016, 2019, 2021)
+    # a report that calls its agency by another name: that name is among its other names
     kewei = docs["/agencies/shanghai-kewei/"]
-    assert any("上海市科委" in line for s in kewei.sections for line in s.lines)
+    assert "上海市科委" in kewei.other_names
 
 
 def test_documents_cover_agencies_years_metrics_and_prose_pages_in_a_fixed_order(seed_docs):
@@ -79,10 +79,35 @@ def test_documents_cover_agencies_years_metrics_and_prose_pages_in_a_fixed_order
     assert {d.url for d in metrics} == {f"/metrics/{m}/" for m in present}
     disclosed = by_url(seed_docs)["/metrics/outcome.disclosed/"]
     assert disclosed.title == "予以公开 Disclosed in full"
+    regions = [d for d in seed_docs if d.kind == "region"]
+    # every region page 1 but the root and the unplaced agencies', in the tree's order
+    assert [d.url for d in regions] == [f"/regions/{'/'.join(n.path)}/" for n in site.regions.nodes()
+                                        if n.path and not n.unplaced]
     pages = [d for d in seed_docs if d.kind == "page"]
     assert [d.url for d in pages] == ["/about/", "/methodology/"] and "<h1>" in pages[0].html
+    kinds = [d.kind for d in seed_docs]
+    assert kinds == sorted(kinds, key=["agency", "year", "metric", "region", "page"].index)
     assert len(set(urls)) == len(urls)
     assert site_documents(load_site(CONTENT)) == seed_docs  # the same Site, the same documents
+
+
+def test_a_region_document_names_the_region_in_full_with_its_agencies_reports_and_levels(seed_docs):
+    docs = by_url(seed_docs)
+    dongcheng = docs["/regions/beijing-shi/dongcheng-qu/"]
+    assert dongcheng.kind == "region" and dongcheng.title == "北京市 东城区"
+    # 建国门 (2011, 2024) and 东花市 (2019), both 街道
+    assert dongcheng.lines == ("2 个机构 agencies · 3 份年度报告 annual reports · 级别 levels：街道",)
+    beilun = docs["/regions/zhejiang-sheng/ningbo-shi/beilun-qu/"]
+    assert beilun.title == "浙江省 宁波市 北仑区"
+    assert "/regions/" not in docs and not any(url.startswith("/regions/unplaced/") for url in docs)
+
+
+def test_pagefind_indexes_every_document_but_the_agencies(seed_docs):
+    # the names index finds the agencies (search_names.py); pagefind the other pages
+    sent = pagefind(seed_docs)
+    assert sent == [d for d in seed_docs if d.kind != "agency"]
+    assert {d.kind for d in sent} == {"year", "metric", "region", "page"}
+    assert any(d.kind == "agency" for d in seed_docs)
 
 
 def test_documents_do_not_depend_on_the_figures(seed_docs):
@@ -133,7 +158,8 @@ def test_editing_a_figure_keeps_the_key_and_a_new_report_changes_it(tmp_path):
     assert docs_key(site_documents(added)) != before[0] and site_key(added) != before[1]
 
 
-@pytest.mark.parametrize("change", ["alias", "agency name in a report", "prose page", "report removed", "none"])
+@pytest.mark.parametrize("change", ["alias", "agency name in a report", "prose page", "report removed", "agency moved",
+                                    "none"])
 def test_the_site_key_changes_exactly_when_the_documents_do(tmp_path, change):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
@@ -144,17 +170,25 @@ def test_the_site_key_changes_exactly_when_the_documents_do(tmp_path, change):
         toml.write_text(toml.read_text(encoding="utf-8").replace('"建国门街道办事处"', '"建国门街道办事处", "建国门办"'),
                         encoding="utf-8")
     elif change == "agency name in a report":
-        report = content / "reports" / "shanghai-kewei-2024.txt"  # its title: 上海市科委, an alias
-        report.write_text(report.read_text(encoding="utf-8").replace("上海市科委", "上海市科学技术委员会", 1), encoding="utf-8")
+        report = content / "reports" / "shanghai-kewei-2024.txt"  # its title: 上海市科委, an alias; 上海市科技委 is a new name
+        report.write_text(report.read_text(encoding="utf-8").replace("上海市科委", "上海市科技委", 1), encoding="utf-8")
     elif change == "prose page":
         page = content / "pages" / "about.md"
         page.write_text(page.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
     elif change == "report removed":
         (content / "reports" / "taoranting-2017.txt").unlink()
+    elif change == "agency moved":  # to another district: its region documents change
+        toml = content / "agencies.toml"
+        text = toml.read_text(encoding="utf-8")
+        assert text.count('district = "东城区"') >= 1
+        toml.write_text(text.replace('district = "东城区"', 'district = "朝阳区"', 1), encoding="utf-8")
     site = load_site(content)
     after = site_documents(site), site_key(site)
     assert (after[0] == before[0]) == (change == "none"), change
     assert (after[1] == before[1]) == (change == "none"), change
+    if change in ("report removed", "agency moved"):
+        regions = lambda docs: [d for d in docs if d.kind == "region"]  # noqa: E731
+        assert regions(after[0]) != regions(before[0]), change
 
 
 def test_a_report_that_no_longer_gives_a_metric_takes_its_document_away():
@@ -196,7 +230,7 @@ def test_build_writes_the_index_and_the_ui(seed_site, seed_docs):
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     # one Chinese index holding every document
     assert list(entry["languages"]) == ["zh-cn"]
-    assert entry["languages"]["zh-cn"]["page_count"] == len(seed_docs)
+    assert entry["languages"]["zh-cn"]["page_count"] == len(pagefind(seed_docs))
     # whole files (pagefind's own writer could leave them cut short): the UI script ends its bundle
     assert (bundle / "pagefind-ui.js").read_bytes().rstrip().endswith(b"})();")
 
@@ -214,7 +248,7 @@ def test_an_index_replaces_the_folder_it_is_written_into(seed_docs, tmp_path):
     stale = tmp_path / "pagefind" / "fragment" / "stale.pf_fragment"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    build_index(tmp_path, seed_docs[:3])
+    build_index(tmp_path, pagefind(seed_docs)[:3])
     assert not stale.exists()
     entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["zh-cn"]["page_count"] == 3
@@ -312,6 +346,8 @@ def search_page(site: Path) -> str:
 
 @pytest.mark.browser
 def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path):
+    """The names index answers names (a year in the query links that year's report); pagefind
+    answers the other pages: a figure's label, a region's name."""
     if not CHROMIUM.exists():
         pytest.skip("chromium is not installed")
     from browser.server import serve
@@ -322,7 +358,8 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path):
     shutil.copytree(seed_site, site)
     url = search_page(site)
     problems: list[str] = []
-    found: dict[str, tuple[list[str], list[str]]] = {}
+    names: dict[str, list[str]] = {}  # query -> the names list's links, in order
+    found: dict[str, list[str]] = {}  # query -> pagefind's results' links
 
     def session():
         with serve(site, netlify_rules) as base, sync_playwright() as p:
@@ -331,7 +368,15 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path):
                 v = visit(open_context(browser, 1280), base + url)
                 page = v.page
                 page.wait_for_selector("#search[data-search-state=ready] input", timeout=20000)
-                for query in ("建国门", "平潭", "Disclosed", "建国门 2024"):
+                for query in ("建国门", "建国门 2024", "2024 建国门", "建国门2024年", "建国门 2024年度", "平潭 2016"):
+                    page.fill("#search input", "")
+                    page.fill("#search input", query)
+                    page.wait_for_function(
+                        "q => { const s = document.querySelector('#search');"
+                        " return s.getAttribute('data-names-query') === q && s.getAttribute('data-names-state') === 'done'; }",
+                        arg=query, timeout=20000)
+                    names[query] = page.eval_on_selector_all(".search-names a", "els => els.map(e => e.getAttribute('href'))")
+                for query in ("Disclosed", "东城区", "北仑区"):
                     page.fill("#search input", "")
                     page.fill("#search input", query)
                     # the results of this query (the box says how many for which words), each loaded
@@ -340,20 +385,21 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path):
                         " return m && m.textContent.includes(q) && !document.querySelector('#search .pagefind-ui__loading')"
                         " && document.querySelector('#search .pagefind-ui__result-title a'); }",
                         arg=query, timeout=20000)
-                    top = page.eval_on_selector_all(
+                    found[query] = page.eval_on_selector_all(
                         "#search .pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title a",
                         "els => els.map(e => e.getAttribute('href'))")
-                    subs = page.eval_on_selector_all("#search .pagefind-ui__result-nested a",
-                                                     "els => els.map(e => e.getAttribute('href'))")
-                    found[query] = (top, subs)
                 problems.extend(v.problems())
             finally:
                 browser.close()
 
     in_own_thread(session)
-    assert found["建国门"][0][0] == "/agencies/jianguomen/", found["建国门"]  # Chinese word segmentation
-    assert found["平潭"][0][0] == "/agencies/pingtan/", found["平潭"]
-    assert "/metrics/outcome.disclosed/" in found["Disclosed"][0], found["Disclosed"]  # English: a figure's label
-    # a report's section of its agency's document links to the report's own page
-    assert "/agencies/jianguomen/2024/" in found["建国门 2024"][1], found["建国门 2024"]
+    assert names["建国门"][0] == "/agencies/jianguomen/", names["建国门"]
+    assert "/agencies/jianguomen/2024/" not in names["建国门"]  # no year asked, no report linked
+    for query in ("建国门 2024", "2024 建国门", "建国门2024年", "建国门 2024年度"):
+        assert names[query][:2] == ["/agencies/jianguomen/", "/agencies/jianguomen/2024/"], (query, names[query])
+    assert names["平潭 2016"][:2] == ["/agencies/pingtan/", "/agencies/pingtan/2016/"], names["平潭 2016"]
+    assert "/metrics/outcome.disclosed/" in found["Disclosed"], found["Disclosed"]  # English: a figure's label
+    assert "/regions/beijing-shi/dongcheng-qu/" in found["东城区"], found["东城区"]  # a region's page
+    assert not any(u.startswith("/agencies/") for q in found for u in found[q]), found  # agencies: the names index's
+    assert "/regions/zhejiang-sheng/ningbo-shi/beilun-qu/" in found["北仑区"], found["北仑区"]
     assert problems == []

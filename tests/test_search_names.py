@@ -22,12 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 
 
-def agency(slug: str, name: str, others=(), place=("", "", "")) -> SearchDoc:
-    return SearchDoc(url=f"/agencies/{slug}/", kind="agency", title=name, other_names=tuple(others), place=tuple(place))
+def agency(slug: str, name: str, others=(), place=("", "", ""), years=()) -> SearchDoc:
+    return SearchDoc(url=f"/agencies/{slug}/", kind="agency", title=name, other_names=tuple(others), place=tuple(place),
+                     years=tuple(years))
 
 
 DOCS = [
-    agency("jianguomen", "建国门街道", ["建国门街道办事处"], ("北京市", "北京市", "东城区")),
+    agency("jianguomen", "建国门街道", ["建国门街道办事处"], ("北京市", "北京市", "东城区"), (2011, 2024)),
     agency("chengguan-yuzhong", "城关镇", (), ("甘肃省", "兰州市", "榆中县")),
     agency("chengguan-yongdeng", "城关镇", (), ("甘肃省", "兰州市", "永登县")),
     agency("beihua", "北华区人民政府", ["北华区政府"], ("吉林省", "吉林市", "北华区")),
@@ -69,7 +70,7 @@ def find(files: dict[str, bytes], query: str) -> list[str] | None:
         ranks = [(0 if t == q else 1 if t.startswith(q) else 2) * 3 + (0 if i == 0 else 1 if i <= len(entry[2]) else 2)
                  for i, t in enumerate(sources(entry)) if q in t]
         if ranks:
-            hits.append((min(ranks), len(entry[1]), entry[1], *entry[3:], entry[0]))
+            hits.append((min(ranks), len(entry[1]), entry[1], *entry[3:6], entry[0]))
     return [url for *_, url in sorted(hits)]
 
 
@@ -78,7 +79,7 @@ def test_every_agency_is_in_the_shard_of_each_run_of_its_names():
     meta, parts = read(files)
     assert meta == {"shards": meta["shards"], "agencies": 5, "keys": meta["keys"], "min": 2}
     for d in DOCS[:-1]:
-        entry = [d.url, d.title, list(d.other_names), *d.place]
+        entry = [d.url, d.title, list(d.other_names), *d.place, search_names.years_text(d.years)]
         for text in sources(entry):
             for i in range(len(text) - 1):
                 key = text[i : i + 2]
@@ -109,7 +110,7 @@ def test_homonyms_are_both_found_with_their_places_and_told_apart_by_their_distr
     assert find(files, "榆中县城关镇") == ["/agencies/chengguan-yuzhong/"]
     assert find(files, "永登县城关镇") == ["/agencies/chengguan-yongdeng/"]
     _, parts = read(files)
-    entries = {tuple(e[3:]) for part in parts for e in part.get("城关", [])}
+    entries = {tuple(e[3:6]) for part in parts for e in part.get("城关", [])}
     assert entries == {("甘肃省", "兰州市", "榆中县"), ("甘肃省", "兰州市", "永登县")}
 
 
@@ -121,12 +122,25 @@ def test_a_key_too_many_agencies_share_is_split_to_its_left(monkeypatch):
     meta, parts = read(files)
     look = lambda key: parts[shard_of(key, meta["shards"])].get(key)  # noqa: E731
     assert look("政府") == 0 and look("民政府") == 0 and look("东人民政府") == 0  # four agencies hold them
-    assert look("甲东人民政府") == [["/agencies/a0/", "甲东人民政府", [], "", "", ""]]
-    assert look("^人民政府") == [["/agencies/z/", "人民政府办公厅", [], "", "", ""]]  # begins with it
+    assert look("甲东人民政府") == [["/agencies/a0/", "甲东人民政府", [], "", "", "", ""]]
+    assert look("^人民政府") == [["/agencies/z/", "人民政府办公厅", [], "", "", "", ""]]  # begins with it
     assert find(files, "乙东人民政府") == ["/agencies/a1/"]
     assert find(files, "人民政府办公厅") == ["/agencies/z/"]
     assert find(files, "人民政府") == ["/agencies/z/"]  # too common: those beginning with it
     assert find(files, "东人民政府") is None  # three begin with a character before it: too many to list
+
+
+def test_each_entry_carries_its_agencys_report_years_as_runs():
+    _, parts = read(shards(DOCS))
+    jianguomen = next(e for part in parts for e in part.get("国门", []) if e[0] == "/agencies/jianguomen/")
+    assert jianguomen == ["/agencies/jianguomen/", "建国门街道", ["建国门街道办事处"], "北京市", "北京市", "东城区", "2011,2024"]
+    assert search_names.years_text([2016, 2014, 2015, 2011, 2024, 2023, 2011]) == "2011,2014-2016,2023-2024"
+    assert search_names.years_text(range(2014, 2025)) == "2014-2024" and search_names.years_text(()) == ""
+    # the seed site's agencies: their reports' years
+    docs = site_documents(load_site(CONTENT))
+    entries = {e[0]: e for e in search_names.entries(docs)}
+    assert entries["/agencies/pingtan/"][6] == "2011,2016,2019,2021"
+    assert all(e[6] for e in entries.values())  # every agency has a report
 
 
 def test_the_same_agencies_give_the_same_bytes_in_any_order():
@@ -135,8 +149,12 @@ def test_the_same_agencies_give_the_same_bytes_in_any_order():
     random.Random(4).shuffle(shuffled)
     assert shards(shuffled) == files == shards(list(DOCS))
     assert all(b"\n" not in data and b" " not in data for data in files.values())  # compact
-    changed = [agency("jianguomen", "建国门街道", ["建国门街道办事处", "建国门办"], ("北京市", "北京市", "东城区")), *DOCS[1:]]
+    changed = [agency("jianguomen", "建国门街道", ["建国门街道办事处", "建国门办"], ("北京市", "北京市", "东城区"), (2011, 2024)),
+               *DOCS[1:]]
     assert shards(changed) != files
+    another_year = [agency("jianguomen", "建国门街道", ["建国门街道办事处"], ("北京市", "北京市", "东城区"), (2011, 2023, 2024)),
+                    *DOCS[1:]]
+    assert shards(another_year) != files
 
 
 def test_the_shards_stay_under_their_budget(monkeypatch):

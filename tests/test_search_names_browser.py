@@ -1,9 +1,9 @@
 """The names index in Chromium (static/js/search.js over site_builder/render/search_names.py): on
 a generated corpus of a few hundred agencies built by the real CLI, every agency is the first
 result for its full name (its name after its district when other agencies share it) and among
-the results for fragments of two and three characters; above pagefind's results, without the
-same agency twice; names shown as text, never markup; and answering when pagefind's UI is
-missing. One browser for the module, in a thread of its own (see browser/visit.py)."""
+the results for fragments of two and three characters, and with a year in the query its report
+of that year linked; above pagefind's results, which hold no agency; names shown as text, never
+markup; and answering when pagefind's UI is missing. One browser for the module, in a thread of its own (see browser/visit.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ TYPE = """async (queries) => {
     if (more && !more.hidden) more.click();
     out.push([...box.querySelectorAll('.search-names__item')].map(li => [
       li.querySelector('a').getAttribute('href'), li.querySelector('a').textContent,
-      (li.querySelector('.search-names__place') || {}).textContent || '']));
+      (li.querySelector('.search-names__place') || {}).textContent || '',
+      (li.querySelector('.search-names__report') || { getAttribute: () => '' }).getAttribute('href')]));
   }
   return out;
 }"""
@@ -100,44 +101,52 @@ def test_every_agency_is_first_for_its_name_and_listed_for_its_fragments(corpus,
             if len(fragment) >= 2:
                 queries[fragment].add(url)
         queries[name].add(url)
-    asked = sorted(set(queries) | set(firsts))
+    # a year in the query (the corpus's reports are all of 2024): the agency first, its report linked
+    dated = {q: url for q, url in list(firsts.items())[:60] for q in (f"{q} 2024", f"2024 {q}", f"{q}2024年")}
+    undated = {f"{q} 2023": url for q, url in list(firsts.items())[:20]}  # no report that year: none linked
+    asked = sorted(set(queries) | set(firsts) | set(dated) | set(undated))
     answers = _session(site, netlify_rules, lambda page, v: (page.evaluate(TYPE, asked), v.problems()))
     listed, problems = dict(zip(asked, answers[0])), answers[1]
     assert problems == []
     not_first = {q: listed[q][:2] for q, url in firsts.items() if not listed[q] or listed[q][0][0] != url}
     assert not not_first, not_first
+    wrong = {q: listed[q][:1] for q, url in dated.items() if not listed[q] or listed[q][0][::3] != [url, url + "2024/"]}
+    assert not wrong, wrong
+    wrong = {q: listed[q][:1] for q, url in undated.items() if not listed[q] or listed[q][0][::3] != [url, ""]}
+    assert not wrong, wrong
     missing = {q: sorted(want - {href for href, *_ in listed[q]}) for q, want in queries.items()
                if want - {href for href, *_ in listed[q]}}
     assert not missing, missing
     # homonyms: each listed with its place, which tells them apart
     for name, n in shared.items():
         if n > 1:
-            places = [place for href, text, place in listed[name] if text == name]
+            places = [place for href, text, place, _ in listed[name] if text == name]
             assert len(places) == n and len(set(places)) == n, (name, listed[name])
 
 
-def test_names_come_first_pagefind_follows_without_the_same_agency(seed_site, netlify_rules):
+def test_names_come_first_pagefind_follows_with_the_other_pages(seed_site, netlify_rules):
+    # 东城区: the names index lists its agencies (by their names after their district), pagefind
+    # the region's page, and no agency (their pages are the names index's alone)
     def check(page, v):
-        page.fill("#search input", "建国门")
-        page.wait_for_selector("#search[data-names-query='建国门'][data-names-state=done]")
+        page.fill("#search input", "东城区")
+        page.wait_for_selector("#search[data-names-query='东城区'][data-names-state=done]")
         page.wait_for_selector("#search .pagefind-ui__result", state="attached")
         page.wait_for_function("!document.querySelector('#search .pagefind-ui__loading')")
         order = page.evaluate("""() => [...document.querySelectorAll('#search a')]
             .filter(a => a.offsetParent !== null).map(a => a.getAttribute('href'))""")
         names = page.eval_on_selector_all(".search-names__link", "els => els.map(a => a.getAttribute('href'))")
-        hidden = page.eval_on_selector_all(".pagefind-ui__result[hidden] .pagefind-ui__result-link",
-                                           "els => els.map(a => a.getAttribute('href'))")
+        found = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(a => a.getAttribute('href'))")
         box_first = page.evaluate("""() => {
             const box = document.querySelector('.search-names'), drawer = document.querySelector('.pagefind-ui__drawer');
             return !!(box.compareDocumentPosition(drawer) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
         page.fill("#search input", "")
         page.wait_for_selector("#search[data-names-query=''][data-names-state=done]")
         emptied = page.eval_on_selector(".search-names", "s => s.hidden")
-        return order, names, hidden, box_first, emptied, v.problems()
+        return order, names, found, box_first, emptied, v.problems()
 
-    order, names, hidden, box_first, emptied, problems = _session(seed_site, netlify_rules, check)
-    assert names == ["/agencies/jianguomen/"] and order[0] == "/agencies/jianguomen/"
-    assert order.count("/agencies/jianguomen/") == 1 and "/agencies/jianguomen/" in hidden
+    order, names, found, box_first, emptied, problems = _session(seed_site, netlify_rules, check)
+    assert sorted(names) == ["/agencies/donghuashi/", "/agencies/jianguomen/"] and order[:2] == names
+    assert "/regions/beijing-shi/dongcheng-qu/" in found and not any(u.startswith("/agencies/") for u in found), found
     assert box_first and emptied
     assert problems == []
 
@@ -157,18 +166,19 @@ def _site_with_names(seed_site: Path, tmp_path: Path, docs: list[SearchDoc]) -> 
 def test_names_are_shown_as_text_never_as_markup(seed_site, netlify_rules, tmp_path):
     hostile = '<img src=x onerror="window.__pwned=1">街道'
     docs = [SearchDoc(url="/agencies/x/", kind="agency", title=hostile, other_names=("<b>别名</b>",),
-                      place=("<i>省</i>", "市", "县"))]
+                      place=("<i>省</i>", "市", "县"), years=(2024,))]
     site = _site_with_names(seed_site, tmp_path, docs)
 
     def check(page, v):
-        page.fill("#search input", "街道")
-        page.wait_for_selector("#search[data-names-query='街道'][data-names-state=done]")
+        page.fill("#search input", "街道 2024")
+        page.wait_for_selector("#search[data-names-query='街道 2024'][data-names-state=done]")
         item = page.locator(".search-names__item").first
-        return (item.locator("a").text_content(), item.inner_text(), page.locator(".search-names img, .search-names b").count(),
-                page.evaluate("window.__pwned || 0"))
+        return (item.locator("a").first.text_content(), item.inner_text(),
+                item.locator(".search-names__report").get_attribute("href"),
+                page.locator(".search-names img, .search-names b").count(), page.evaluate("window.__pwned || 0"))
 
-    text, whole, injected, pwned = _session(site, netlify_rules, check)
-    assert text == hostile and "<b>别名</b>" in whole and "<i>省</i>" in whole
+    text, whole, report, injected, pwned = _session(site, netlify_rules, check)
+    assert text == hostile and "<b>别名</b>" in whole and "<i>省</i>" in whole and report == "/agencies/x/2024/"
     assert injected == 0 and pwned == 0
 
 

@@ -26,7 +26,10 @@ found by its name whatever word cut pagefind and the browser make. It is made fr
 documents, in the same job: the search key decides when both are written again. (Parts of names
 are the names index's job alone: pagefind was also given every ending of each name, 北华区人民政府
 -> 华区人民政府, 区人民政府 ..., until the names index found them all; at 20,000 agencies those
-words cost ~6 of its ~22 s of CPU.)
+words cost ~6 of its ~22 s of CPU.) The agencies themselves are the names index's alone: their
+documents are not given to pagefind (pagefind() picks what it indexes), which indexes the
+years, figures, regions and prose pages; a query with a year (建国门 2024) links the report page
+from the names index's entry, which lists the agency's report years.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from site_builder.render.search_docs import SearchDoc, documents
 
 
 __all__ = ["OUTPUT_DIR", "SearchDoc", "documents", "site_documents", "docs_key", "site_key", "build_index", "start_index",
-           "IndexJob"]
+           "IndexJob", "pagefind"]
 
 OUTPUT_DIR = "pagefind"
 LANGUAGE = "zh-cn"
@@ -108,8 +111,8 @@ def docs_key(docs: list[SearchDoc]) -> str:
     h = hashlib.blake2b(_salt(), digest_size=16)
     for d in docs:
         sections = [[x.anchor, x.heading, list(x.lines)] for x in d.sections]
-        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html, list(d.other_names), list(d.place)],
-                            ensure_ascii=False).encode("utf-8"))
+        h.update(json.dumps([d.url, d.kind, d.title, list(d.lines), sections, d.html, list(d.other_names), list(d.place),
+                             list(d.years)], ensure_ascii=False).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
 
@@ -137,6 +140,11 @@ def site_key(site, prose_pages: list[ProsePage] | None = None) -> str:
         h.update(entry[1])
     given = search_docs.metrics_given(site)
     h.update(json.dumps([list(site.years), given]).encode("utf-8"))
+    # The region documents: each node's path and names. Its counts and levels follow from its
+    # agencies' facts, hashed above, and which agencies a node holds from their places; the
+    # paths (pinyin) are the tree's. The tree is kept by the dev server's next Site while no
+    # agency comes or goes, so this walk is all a rebuild pays.
+    h.update(json.dumps([[r.path, r.names] for r in site.regions.nodes()], ensure_ascii=False).encode("utf-8"))
     for page in sorted(pages, key=lambda p: p.stem):
         h.update(json.dumps([page.stem, page.title, page.html], ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
@@ -160,6 +168,11 @@ def _paragraphs(lines: tuple[str, ...]) -> str:
 def _message(message_id: int, payload: dict) -> bytes:
     data = json.dumps({"message_id": message_id, "payload": payload}, ensure_ascii=False).encode("utf-8")
     return base64.b64encode(data) + b","
+
+
+def pagefind(docs: list[SearchDoc]) -> list[SearchDoc]:
+    """The documents pagefind indexes: all but the agencies' (the names index finds those)."""
+    return [d for d in docs if d.kind != "agency"]
 
 
 def _requests(docs: list[SearchDoc]) -> tuple[list[bytes], int]:
@@ -188,7 +201,8 @@ class IndexJob:
         self._cancelled = False
         from site_builder.lifeline import death_signal, has_death_signal  # (only an index needs it)
 
-        msgs, self._last = _requests(docs)
+        self.indexed = pagefind(docs)
+        msgs, self._last = _requests(self.indexed)
         self._stderr = tempfile.TemporaryFile()
         try:
             # (death_signal: the service ends with the build, even a killed one; see lifeline)
@@ -283,7 +297,7 @@ class IndexJob:
                 message_id = None
         where = ""
         if isinstance(message_id, int) and _FIRST_DOC <= message_id < self._last:
-            where = f" (document {self.docs[message_id - _FIRST_DOC].url})"
+            where = f" (document {self.indexed[message_id - _FIRST_DOC].url})"
         return f"pagefind: {payload.get('message', 'error')}{where}"
 
     def wait(self, timeout: float = _WAIT_SECONDS) -> int:

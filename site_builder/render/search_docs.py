@@ -1,5 +1,8 @@
-"""What the site search finds: one document per agency (with a section per report), year, figure
-(metric) and prose page, computed from the loaded Site, not from the built HTML.
+"""What the site search finds: one document per agency, year, figure
+(metric), region and prose page, computed from the loaded Site, not from the built HTML. The
+agencies' documents make the names index (search_names.py) and are not given to pagefind
+(search.py): the names index finds every agency by its name, and at 20,000 agencies their
+documents were most of pagefind's work.
 
 A document holds names, titles and labels, never a report's figures: editing a number in a
 report leaves every document unchanged, so the key stays the same and the build keeps the
@@ -7,7 +10,7 @@ search index it has (search.py writes it). Adding or removing a report, renaming
 editing agencies.toml or a prose page changes the documents and so the key.
 
 Documents are made from a Basis: the few facts they show (each agency's names and place, the
-years and printed names of its reports, the years, the metrics given). basis() is cheap (~10 ms
+years and printed names of its reports, the years, the metrics given, the regions). basis() is cheap (~10 ms
 at 20,000 reports on a rebuild), so a build can hash it on every run (search.site_key) and make
 the documents themselves only when the index has to be written again.
 """
@@ -22,14 +25,15 @@ from site_builder.gcpause import gc_paused
 from site_builder.render import urls
 from site_builder.render.prose import ProsePage
 from site_builder.load.site import Site
+from site_builder.model import LEVELS
 
 
 
 @dataclass(frozen=True)
 class Section:
     """A part of a document with its own anchor: pagefind shows it as a sub-result linking to
-    the document's URL + "#" + anchor (static/js/search.js turns "#report-2019" into the report's
-    own page, "2019/")."""
+    the document's URL + "#" + anchor. (No document has one today: an agency's had one per
+    report until agencies left pagefind; the names index links a report's page instead.)"""
 
     anchor: str
     heading: str
@@ -39,7 +43,7 @@ class Section:
 @dataclass(frozen=True)
 class SearchDoc:
     url: str
-    kind: str  # "agency", "year", "metric" or "page"
+    kind: str  # "agency", "year", "metric", "region" or "page"
     title: str
     lines: tuple[str, ...] = ()  # plain text shown and searched under the title (escaped when indexed)
     sections: tuple[Section, ...] = ()
@@ -48,9 +52,7 @@ class SearchDoc:
     # (province, city, district; "" where unknown), for the names index (search_names.py)
     other_names: tuple[str, ...] = ()
     place: tuple[str, ...] = ()
-
-
-REPORT_ANCHOR = "report-"  # + year: an agency document's section for one report
+    years: tuple[int, ...] = ()  # an agency's: the years of its reports (the names index links them)
 
 
 class AgencyFacts(NamedTuple):
@@ -64,12 +66,21 @@ class AgencyFacts(NamedTuple):
     province: str = ""  # (shown by the names index beside the name)
 
 
+class RegionFacts(NamedTuple):
+    path: tuple[str, ...]  # its slugs from /regions/ (urls.region)
+    names: tuple[str, ...]  # its names from the province down: ("甘肃省", "兰州市", "榆中县")
+    agencies: int  # placed there or under it
+    reports: int  # theirs
+    levels: tuple[str, ...]  # theirs, model.LEVELS order
+
+
 class Basis(NamedTuple):
     """Everything the documents are made from (besides the prose pages and the catalogue)."""
 
     agencies: tuple[AgencyFacts, ...]
     years: tuple[int, ...]
     metrics: tuple[str, ...]  # ids of the metrics some report gives, catalogue order
+    regions: tuple[RegionFacts, ...] = ()  # the region pages but the root and the unplaced, tree order
 
 
 def _years_text(years: list[int]) -> str:
@@ -90,12 +101,27 @@ def basis(site: Site) -> Basis:
                         tuple((r.year, r.agency) for r in site.reports_of(a.slug)), a.province)
             for a in site.agencies
         )
-        return Basis(agencies, tuple(site.years), metrics_given(site))
+        return Basis(agencies, tuple(site.years), metrics_given(site), region_facts(site))
+
+
+def region_facts(site: Site) -> tuple[RegionFacts, ...]:
+    """The regions a document is made for: every node of the tree but its root (/regions/, a list
+    of provinces) and the unplaced agencies' node (no place to search for)."""
+    rank = {level.zh: i for i, level in enumerate(LEVELS)}
+    facts = []
+    for node in site.regions.nodes():
+        if not node.path or node.unplaced:
+            continue
+        members = node.members()
+        levels = sorted({a.level for a in members if a.level}, key=lambda lv: (rank.get(lv, len(rank)), lv))
+        facts.append(RegionFacts(node.path, node.names, len(members),
+                                 sum(len(site.reports_of(a.slug)) for a in members), tuple(levels)))
+    return tuple(facts)
 
 
 def documents(site: Site, prose_pages: list[ProsePage]) -> list[SearchDoc]:
-    """The search documents of a site, in a fixed order: agencies by slug (each with a section
-    per report, by year), years, figures (catalogue order) and prose pages (by name)."""
+    """The search documents of a site, in a fixed order: agencies by slug, years, figures (catalogue order), regions (tree order) and prose pages
+    (by name)."""
     return documents_of(basis(site), prose_pages)
 
 
@@ -122,16 +148,9 @@ def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]
                 # answer a query for 政府, 信息 or 公开 with every one of its reports
                 f"{_years_text(years)}年度报告 {len(years)} 份 / {len(years)} annual report(s)",
             ) if line),
-            # One section per report, not a document each: at 20,000 reports, documents of their
-            # own made the index ten times the work (see search.py); the section's sub-result
-            # still links to the report's page.
-            sections=tuple(
-                Section(f"{REPORT_ANCHOR}{year}", f"{year}年度报告 {year} annual report",
-                        (f"报告所称 {printed}",) if printed != a.name else ())
-                for year, printed in a.reports
-            ),
             other_names=tuple(names),
             place=(a.province, a.city, a.district),
+            years=tuple(years),
         ))
     for year in facts.years:
         docs.append(SearchDoc(
@@ -147,6 +166,14 @@ def _documents_of(facts: Basis, prose_pages: list[ProsePage]) -> list[SearchDoc]
             kind="metric",
             title=f"{m.label_zh} {m.label_en}",
             lines=tuple(line for line in (m.notes, f"{m.label_zh}：各机构历年数据 / across agencies and years", m.id) if line),
+        ))
+    for r in facts.regions:
+        docs.append(SearchDoc(
+            url=urls.region(r.path),
+            kind="region",
+            title=" ".join(r.names),
+            lines=(f"{r.agencies} 个机构 agencies · {r.reports} 份年度报告 annual reports"
+                   + (" · 级别 levels：" + "、".join(r.levels) if r.levels else ""),),
         ))
     for page in sorted(prose_pages, key=lambda p: p.stem):
         docs.append(SearchDoc(url=urls.page(page.stem), kind="page", title=page.title, html=page.html))

@@ -16,17 +16,27 @@
   var namesBase = element.getAttribute("data-names") || bundle + "names/";
   var SHOWN = 10; // agencies listed before "show all"
 
-  // An agency's search document has a section per report (site_builder/search_docs.py), anchored
-  // "#report-2019": its sub-result goes to the report's own page, /agencies/<slug>/2019/.
-  var reportAnchor = /#report-(\d{4})$/;
-  function linkReports(result) {
-    (result.sub_results || []).forEach(function (sub) {
-      var m = reportAnchor.exec(sub.url);
-      if (m) {
-        sub.url = sub.url.replace(reportAnchor, m[1] + "/");
-      }
+  // A year in the query (建国门 2024, 2024 建国门, 建国门2024年, 建国门 2024年度): taken out, the rest
+  // matched as a name, and each agency found with a report of that year links that report's page.
+  var yearPattern = /(^|[^0-9])((?:19|20)[0-9]{2})(?:年度|年)?(?![0-9])/;
+  function splitYear(query) {
+    var m = yearPattern.exec(query);
+    if (!m) {
+      return { name: query, year: null };
+    }
+    var rest = query.slice(0, m.index + m[1].length) + " " + query.slice(m.index + m[0].length);
+    if (!rest.trim()) {
+      return { name: query, year: null }; // a year alone: not a name with a year
+    }
+    return { name: rest, year: Number(m[2]) };
+  }
+
+  // An entry's report years, written as runs: "2011,2014-2016" (search_names.years_text).
+  function hasYear(entry, year) {
+    return (entry[6] || "").split(",").some(function (run) {
+      var ends = run.split("-");
+      return Number(ends[0]) <= year && year <= Number(ends[ends.length - 1]);
     });
-    return result;
   }
 
   // --- the names index ------------------------------------------------------------------------
@@ -179,7 +189,6 @@
   box.appendChild(list);
   box.appendChild(more);
   box.appendChild(note);
-  var shown = {}; // url -> true: the agency pages listed here, left out of pagefind's results
   var asked = 0; // the latest query's number: an older query's answer is dropped
 
   function place(entry) {
@@ -192,7 +201,7 @@
     return parts.join(" · ");
   }
 
-  function item(entry) {
+  function item(entry, year) {
     var li = document.createElement("li");
     li.className = "search-names__item";
     var a = document.createElement("a");
@@ -213,56 +222,49 @@
       also.textContent = "又称 " + entry[2].join("、");
       li.appendChild(also);
     }
+    if (year !== null && hasYear(entry, year)) {
+      var report = document.createElement("a");
+      report.className = "search-names__report";
+      report.href = entry[0] + year + "/";
+      report.textContent = year + "年度报告 " + year + " annual report";
+      li.appendChild(report);
+    }
     return li;
   }
 
-  function show(entries, all) {
+  function show(entries, all, year) {
     while (list.firstChild) {
       list.removeChild(list.firstChild);
     }
-    shown = {};
     var upto = all ? entries.length : Math.min(entries.length, SHOWN);
     for (var i = 0; i < upto; i++) {
-      list.appendChild(item(entries[i]));
-      shown[entries[i][0]] = true;
+      list.appendChild(item(entries[i], year));
     }
     more.hidden = upto >= entries.length;
     more.textContent = "显示全部 " + entries.length + " 个机构 / show all " + entries.length + " agencies";
     more.onclick = function () {
-      show(entries, true);
+      show(entries, true, year);
     };
     note.hidden = true;
     box.hidden = entries.length === 0;
-    hideDuplicates();
   }
 
   function clear() {
-    show([], false);
+    show([], false, null);
     box.hidden = true;
-  }
-
-  // pagefind's result for an agency listed above is hidden (its page is already there)
-  function hideDuplicates() {
-    var results = element.querySelectorAll(".pagefind-ui__result");
-    for (var i = 0; i < results.length; i++) {
-      var link = results[i].querySelector(".pagefind-ui__result-link");
-      var hide = !!(link && shown[link.getAttribute("href")]);
-      if (results[i].hidden !== hide) {
-        results[i].hidden = hide;
-      }
-    }
   }
 
   function onInput(input) {
     var n = ++asked;
     var query = input.value;
+    var asks = splitYear(query);
     element.setAttribute("data-names-state", "searching");
-    match(query).then(function (entries) {
+    match(asks.name).then(function (entries) {
       if (n !== asked) {
         return;
       }
       if (Array.isArray(entries)) {
-        show(entries, false);
+        show(entries, false, asks.year);
       } else {
         clear();
         if (entries === "common") {
@@ -305,7 +307,6 @@
         }, 0);
       });
     }
-    new MutationObserver(hideDuplicates).observe(element, { childList: true, subtree: true });
   }
 
   // Without pagefind (its script failed to load) the names index still answers, in a box of ours.
@@ -361,7 +362,6 @@
       element: "#search",
       bundlePath: bundle,
       showSubResults: true,
-      processResult: linkReports,
       showImages: false,
       resetStyles: false
     });
