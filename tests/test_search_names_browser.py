@@ -151,6 +151,28 @@ def test_names_come_first_pagefind_follows_with_the_other_pages(seed_site, netli
     assert problems == []
 
 
+def test_pagefind_saying_nothing_was_found_is_hidden_while_agencies_are_listed(seed_site, netlify_rules):
+    # 平潭: an agency (the names index) and no other page (pagefind): pagefind's "未找到" line would
+    # contradict the list above it. 东城区: pagefind finds a page, and says so.
+    def message(page, query):
+        page.fill("#search input", query)
+        page.wait_for_selector(f"#search[data-names-query='{query}'][data-names-state=done]")
+        page.wait_for_function(
+            "q => { const m = document.querySelector('#search .pagefind-ui__message');"
+            " return m && m.textContent.includes(q) && !document.querySelector('#search .pagefind-ui__loading'); }",
+            arg=query)
+        return page.evaluate("""() => {
+            const m = document.querySelector('#search .pagefind-ui__message');
+            return [m.textContent, getComputedStyle(m).display !== 'none',
+                    document.querySelectorAll('#search .search-names__link').length]; }""")
+
+    pingtan, dongcheng, problems = _session(
+        seed_site, netlify_rules, lambda page, v: (message(page, "平潭"), message(page, "东城区"), v.problems()))
+    assert pingtan[0].startswith("未找到") and pingtan[1:] == [False, 1], pingtan
+    assert dongcheng[0].startswith("找到") and dongcheng[1] and dongcheng[2] == 2, dongcheng
+    assert problems == []
+
+
 def _site_with_names(seed_site: Path, tmp_path: Path, docs: list[SearchDoc]) -> Path:
     """A copy of the seed site whose names index lists `docs`."""
     site = tmp_path / "site"
