@@ -203,7 +203,7 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             writer = _Forked(write_downloads, out)
             views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
             if any(s.kind in SUMMED_UP for s in specs):
-                summaries.preload()  # (pandas: ~0.9 s of import, once here rather than in each worker)
+                summaries.preload()  # (numpy: imported once here rather than in each worker)
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
             kinds_of = {s.url: s.kind for s in specs}
 
