@@ -12,7 +12,7 @@ from typing import NamedTuple
 from site_builder.load.regions import Region, level_rank
 from site_builder.load.site import Site
 from site_builder.model import LEVELS, Agency, Report
-from site_builder.render.summaries import written_sum
+from site_builder.render.summaries import median_of, written_sum
 
 # the figure the headlines add up and compare
 REQUESTS = "requests.new"
@@ -129,10 +129,7 @@ class _Level:
         self.exponents[value.as_tuple().exponent] += sign
 
     def median(self) -> Decimal | None:
-        given, n = self.given, len(self.given)
-        if not n:
-            return None
-        return given[n // 2][0] if n % 2 else (given[n // 2 - 1][0] + given[n // 2][0]) / 2
+        return median_of(self.given) if self.given else None
 
     def sum(self) -> Decimal | None:
         return written_sum(self.total, self.exponents) if self.given else None

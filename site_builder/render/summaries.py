@@ -122,8 +122,9 @@ def quantile(ordered, q: float) -> float:
 
 
 def median_of(decimals: list) -> Decimal:
-    """statistics.median of a column's values, from them sorted (YearColumn.tally's (value,
-    slug) pairs): the middle one, or the mean of the two middle ones."""
+    """statistics.median of values given sorted as (value, tie-breaker) pairs (YearColumn.tally's
+    (value, slug), a region level's (value, place)): the middle one, or the mean of the two middle
+    ones."""
     n = len(decimals)
     return decimals[n // 2][0] if n % 2 else (decimals[n // 2 - 1][0] + decimals[n // 2][0]) / 2
 
