@@ -91,16 +91,7 @@ class YearColumn:
         table by place after an edit: one value out of its place and one in)."""
         got = self._places.get(key)
         if got is None:
-            groups: dict[str, tuple] = {}
-            for place, value, f in zip(places, self.values, self.floats.tolist()):
-                group = groups.get(place)
-                if group is None:
-                    group = groups[place] = ([], [Decimal(0)], Counter())
-                group[0].append(f)
-                group[1][0] += value
-                group[2][value.as_tuple().exponent] += 1
-            made = {place: (sorted(fs), total[0], exponents) for place, (fs, total, exponents) in groups.items()}
-            got = self._places[key] = (dict(zip(self.slugs, places)), made)
+            got = self._places[key] = (dict(zip(self.slugs, places)), tally_by_place(places, self.values, self.floats))
         return got[1]
 
     def _places_after(self, slug: str, old, new) -> dict:
@@ -182,6 +173,21 @@ class YearColumn:
         floats = self.floats.copy()
         floats[at] = float(new)
         return YearColumn(slugs, values, floats, self.slug_memo, tally, places)  # (the same agencies: shared)
+
+
+def tally_by_place(places: list[str], values: list[Decimal], floats) -> dict[str, tuple]:
+    """The values grouped by place (`places`: each value's agency's place): place -> (its values
+    as floats, sorted; their exact sum; how many have each exponent). `floats`: the values as
+    floats (a numpy array)."""
+    groups: dict[str, tuple] = {}
+    for place, value, f in zip(places, values, floats.tolist()):
+        group = groups.get(place)
+        if group is None:
+            group = groups[place] = ([], [Decimal(0)], Counter())
+        group[0].append(f)
+        group[1][0] += value
+        group[2][value.as_tuple().exponent] += 1
+    return {place: (sorted(fs), total[0], exponents) for place, (fs, total, exponents) in groups.items()}
 
 
 def _same_value(a: Figure | None, b: Figure | None) -> bool:

@@ -16,13 +16,13 @@ decimals. Sums are exact (Decimal): they are printed figures added up.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
 from typing import NamedTuple
 
+from site_builder.load.site import tally_by_place
 from site_builder.model import Agency
 
 QUANTILE_PLACES = 2
@@ -206,11 +206,7 @@ def by_place(col: Column, places: list[str], key=None) -> list[Stats]:
     if key is not None and hasattr(col, "place_tally"):
         groups = col.place_tally(key, places)
     else:
-        groups = {}
-        for place, value in zip(places, col.values):
-            groups.setdefault(place, []).append(value)
-        groups = {place: (sorted(map(float, vs)), sum(vs, Decimal(0)), Counter(v.as_tuple().exponent for v in vs))
-                  for place, vs in groups.items()}
+        groups = tally_by_place(places, col.values, col.floats)
     rows = [stats_from(place or UNPLACED, ordered, written_sum(total, exponents))
             for place, (ordered, total, exponents) in groups.items() if ordered]
     return sorted(rows, key=lambda s: (s.key == UNPLACED, s.key))
