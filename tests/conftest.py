@@ -28,6 +28,18 @@ def seed_site(tmp_path_factory) -> Path:
     return out
 
 
+def one_report_province(root: Path, agencies: int, seed: int) -> tuple[Path, Path]:
+    """(content folder, built site) of `agencies` synthetic one-report agencies of 2024, made
+    under `root` with the CLI (synth, then build without a cache)."""
+    from site_builder.cli import main
+
+    content, out = root / "content", root / "site"
+    assert main(["synth", "--agencies", str(agencies), "--shape", "agencies", "--years", "2024", "--seed", str(seed),
+                 "--out", str(content)]) == 0
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-cache"]) == 0
+    return content, out
+
+
 @pytest.fixture(scope="session")
 def netlify_rules():
     """The [[headers]] rules of netlify.toml (the CSP the published site is served with)."""

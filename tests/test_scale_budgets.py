@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from site_builder.cli import main
+from conftest import one_report_province
 
 
 AGENCIES = 2000
@@ -29,12 +29,7 @@ DATA_BUDGET = 25 * 1000 * 1000  # bytes: what static hosts accept for one file
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
     """(content folder, built site)."""
-    root = tmp_path_factory.mktemp("province")
-    content, out = root / "content", root / "site"
-    assert main(["synth", "--agencies", str(AGENCIES), "--shape", "agencies", "--years", "2024", "--seed", "14",
-                 "--out", str(content)]) == 0
-    assert main(["build", "--content", str(content), "--out", str(out), "--no-cache"]) == 0
-    return content, out
+    return one_report_province(tmp_path_factory.mktemp("province"), AGENCIES, 14)
 
 
 def _pages(site: Path) -> list[Path]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
+from conftest import one_report_province
 from site_builder.render import search_names
 from site_builder.render.search_names import NAMES_DIR, shards
 from site_builder.render.search_docs import SearchDoc
@@ -54,12 +54,7 @@ def corpus(tmp_path_factory):
     """(content folder, built site) of AGENCIES one-report agencies, homonyms among them."""
     if not CHROMIUM.exists():
         pytest.skip("chromium is not installed")
-    root = tmp_path_factory.mktemp("names")
-    content, out = root / "content", root / "site"
-    assert main(["synth", "--agencies", str(AGENCIES), "--shape", "agencies", "--years", "2024", "--seed", "5",
-                 "--out", str(content)]) == 0
-    assert main(["build", "--content", str(content), "--out", str(out), "--no-cache"]) == 0
-    return content, out
+    return one_report_province(tmp_path_factory.mktemp("names"), AGENCIES, 5)
 
 
 def _session(site: Path, rules, fn, pagefind_ui: bool = True):
