@@ -8,7 +8,7 @@ import signal
 import sys
 import traceback
 
-from site_builder.commands import build, parse, serve, synth
+from site_builder.commands import build, parse, synth
 from site_builder.exceptions import SiteBuilderError
 
 
@@ -23,8 +23,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 def command(args):
     """The function that runs the parsed command. `build --serve` is the dev server's: it is
-    picked here, so that commands/serve.py uses commands/build.py and not the other way round."""
-    return serve.run if args.command == "build" and args.serve else args.func
+    picked here, so that commands/serve.py uses commands/build.py and not the other way round
+    (and imported only then: a build imports nothing of the server)."""
+    if args.command == "build" and args.serve:
+        from site_builder.commands import serve
+
+        return serve.run
+    return args.func
 
 
 def main(argv: list[str] | None = None) -> int:

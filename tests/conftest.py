@@ -66,12 +66,12 @@ def project(tmp_path):
 def no_charts(monkeypatch):
     """Build without charts, for tests about loading and output that build many sites
     (a chart is rendered by vl-convert and dominates build time). Pages still render."""
-    import site_builder.build.session as session_mod
+    import site_builder.render.charts as charts_mod
     from site_builder.render import page_charts
 
     monkeypatch.setattr(page_charts, "agency_charts", lambda site, slug, kinds=None: [])
     monkeypatch.setattr(page_charts, "metric_charts", lambda site, metric_id, kinds=None: [])
-    monkeypatch.setattr(session_mod, "prerender", lambda kinds: None)  # renders every chart up front
+    monkeypatch.setattr(charts_mod, "prerender", lambda kinds: None)  # renders every chart up front
 
 
 def pytest_configure(config):

@@ -93,7 +93,7 @@ def new_requests_row(lines: list[str]) -> int:
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> Path:
-    import site_builder.build.session as session_mod
+    import site_builder.render.charts as charts_mod
     from site_builder.render import page_charts
 
     out = tmp_path_factory.mktemp("baseline") / "site"
@@ -101,7 +101,7 @@ def baseline(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:  # records and pages only: no charts needed
         mp.setattr(page_charts, "agency_charts", lambda site, slug, kinds=None: [])
         mp.setattr(page_charts, "metric_charts", lambda site, metric_id, kinds=None: [])
-        mp.setattr(session_mod, "prerender", lambda kinds: None)
+        mp.setattr(charts_mod, "prerender", lambda kinds: None)
         assert main(["build", "--content", str(content), "--out", str(out)]) == 0
     return out
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from jinja2 import TemplateSyntaxError
 
-import site_builder.build.session as session_mod
+import site_builder.render as render_mod
+import site_builder.render.search as search_mod
 import site_builder.build.output as output_mod
 from browser.seeds import CONTENT, copy_seed_content
 from site_builder.cli import main
@@ -45,7 +46,7 @@ def previous_site(tmp_path, content, no_charts) -> tuple[Path, dict[str, bytes]]
 
 def failing_render(exc: BaseException, after_files: int = 2):
     """A render that writes some files into the staging folder, then fails."""
-    real = session_mod.render_site
+    real = render_mod.render_site
 
     def render(site, output, templates, static, **options):
         original_write = output.write
@@ -82,7 +83,7 @@ def next_build(mode: str, content: Path, out: Path, *extra: str) -> list[str]:
 @pytest.mark.parametrize("mode", MODES)
 def test_a_render_error_leaves_the_previous_site_untouched(mode, content, previous_site, monkeypatch):
     out, before = previous_site
-    monkeypatch.setattr(session_mod, "render_site", failing_render(RuntimeError("template blew up")))
+    monkeypatch.setattr(render_mod, "render_site", failing_render(RuntimeError("template blew up")))
     with pytest.raises(RuntimeError, match="template blew up"):
         main(next_build(mode, content, out))
     assert snapshot(out) == before
@@ -92,7 +93,7 @@ def test_a_render_error_leaves_the_previous_site_untouched(mode, content, previo
 @pytest.mark.parametrize("mode", MODES)
 def test_an_interrupted_build_leaves_the_previous_site_untouched(mode, content, previous_site, monkeypatch, capsys):
     out, before = previous_site
-    monkeypatch.setattr(session_mod, "render_site", failing_render(KeyboardInterrupt()))
+    monkeypatch.setattr(render_mod, "render_site", failing_render(KeyboardInterrupt()))
     assert main(next_build(mode, content, out)) == 130
     assert "interrupted" in capsys.readouterr().err
     assert snapshot(out) == before
@@ -103,7 +104,7 @@ def test_an_interrupted_build_leaves_the_previous_site_untouched(mode, content, 
 def test_a_failing_search_index_leaves_the_previous_site_untouched(mode, content, previous_site, monkeypatch):
     """The search index is built beside the pages, into the staging folder, before the commit."""
     out, before = previous_site
-    real = session_mod.start_index
+    real = search_mod.start_index
 
     def index_then_fail(site_dir, docs):
         job = real(site_dir, docs)
@@ -116,7 +117,7 @@ def test_a_failing_search_index_leaves_the_previous_site_untouched(mode, content
         job.wait = wait
         return job
 
-    monkeypatch.setattr(session_mod, "start_index", index_then_fail)
+    monkeypatch.setattr(search_mod, "start_index", index_then_fail)
     assert main(next_build(mode, content, out)) == 130
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -138,7 +139,7 @@ def test_a_broken_template_leaves_the_previous_site_untouched(mode, content, pre
 
 def test_a_first_failed_build_leaves_no_output_folder(content, tmp_path, monkeypatch, no_charts):
     out = tmp_path / "_site"
-    monkeypatch.setattr(session_mod, "render_site", failing_render(RuntimeError("boom"), after_files=1))
+    monkeypatch.setattr(render_mod, "render_site", failing_render(RuntimeError("boom"), after_files=1))
     with pytest.raises(RuntimeError):
         main(["build", "--content", str(content), "--out", str(out)])
     assert not out.exists()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.render import PROJECT_ROOT
+from site_builder import PROJECT_ROOT
 from site_builder.build.session import BuildOptions, BuildSession
 
 

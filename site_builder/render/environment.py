@@ -7,10 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from site_builder import PROJECT_ROOT
 from site_builder.render.templating import install
-
-# the project's folder: its templates/ and static/ are the defaults of a build
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def environment(templates_dir: Path) -> Environment:
