@@ -28,8 +28,7 @@ _is = operator.is_
 _NONES = (None,) * T3_WIDTH
 _FALSES = (False,) * T3_WIDTH
 _TABLE = ("table",) * T3_WIDTH
-_LINE = operator.itemgetter(2)  # Token.line
-_VALUE = operator.itemgetter(3)  # Token.value
+_VALUE = operator.itemgetter(2)  # a part's value (text.line_parts: kind, text, value, row_line, markdown, unit)
 T4_WIDTH = 15
 
 
@@ -71,24 +70,41 @@ _AFTER_TABLES = re.compile(r"存在的主要问题|主要问题及改进|其他�
 
 
 class Group:
-    """Numbers that stand together after one label."""
+    """Numbers that stand together after one label.
 
-    __slots__ = ("label", "tokens", "runs", "markdown")
+    Kept as the lines' memoised parts (text.line_parts: kind, text, value, row_line, markdown,
+    unit) and the 1-based line of each, not as Tokens: a report's tables are ~200 numbers, and
+    the common reading needs only their values and lines; `tokens` is made when asked for."""
+
+    __slots__ = ("label", "parts", "lines", "runs", "markdown", "_tokens")
 
     def __init__(self, label: str, tokens: list[Token] | None = None, runs: bool | None = None,
-                 markdown: bool | None = None):
+                 markdown: bool | None = None, parts: list[tuple] | None = None, lines: list[int] | None = None):
         self.label = label  # normalised text before the numbers
-        self.tokens: list[Token] = tokens if tokens is not None else []
+        if parts is None:
+            tokens = tokens if tokens is not None else []
+            parts = [(t.kind, t.text, t.value, t.row_line, t.markdown, t.unit) for t in tokens]
+            lines = [t.line for t in tokens]
+        self.parts: list[tuple] = parts
+        self.lines: list[int] = lines if lines is not None else []
+        self._tokens = tokens
         # whether a token is a RUN (cells run together) / sits in a Markdown row; None: not known
         self.runs = runs
         self.markdown = markdown
 
     @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = [Token(kind, text, line, value, row_line, md, unit)
+                            for (kind, text, value, row_line, md, unit), line in zip(self.parts, self.lines)]
+        return self._tokens
+
+    @property
     def line(self) -> int:
-        return self.tokens[0].line
+        return self.lines[0]
 
     def has_runs(self) -> bool:
-        return self.runs if self.runs is not None else any(t.kind == "RUN" for t in self.tokens)
+        return self.runs if self.runs is not None else any(p[0] == "RUN" for p in self.parts)
 
 
 @dataclass
@@ -131,45 +147,48 @@ def group_tokens(tokens: list[Token], width: int) -> list[Group]:
 
 def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Group]:
     """group_tokens(tokenize(lines, start, end), width), made in one pass over the lines' memoised
-    tokens (no TEXT token is built; a group knows whether it holds a RUN or a Markdown cell)."""
+    tokens (no token is built: a group holds the lines' parts, and knows whether it holds a RUN
+    or a Markdown cell)."""
     groups: list[Group] = []
     label: list[str] = []
-    current: list[Token] | None = None  # the open group's tokens
+    current: list[tuple] | None = None  # the open group's parts
+    at_lines: list[int] = []  # and their lines
     head = ""  # its label
     runs = markdown = False
     at = -1  # the line of its last token
     last: int | None = None
-    new = tuple.__new__
     append = groups.append
     for idx in range(start, min(end, len(lines))):
         parts, last = line_parts(lines[idx], last)
         if not parts:
             continue
         line = idx + 1
-        for kind, text, value, row_line, md, unit in parts:
+        for part in parts:
+            kind = part[0]
             if kind == "TEXT":
                 if current is not None:
-                    append(Group(head, current, runs, markdown))
+                    append(Group(head, None, runs, markdown, current, at_lines))
                     current = None
-                label.append(norm(text))
+                label.append(norm(part[1]))
                 continue
-            tok = new(Token, (kind, text, line, value, row_line, md, unit))
-            if current is not None and (len(current) >= width or (row_line and at != line)):
-                append(Group(head, current, runs, markdown))
+            if current is not None and (len(current) >= width or (part[3] and at != line)):
+                append(Group(head, None, runs, markdown, current, at_lines))
                 current = None
             if current is None:
                 head = "".join(label)
                 label = []
-                current = [tok]
+                current = [part]
+                at_lines = [line]
                 runs = kind == "RUN"
-                markdown = md
+                markdown = part[4]
             else:
-                current.append(tok)
+                current.append(part)
+                at_lines.append(line)
                 runs = runs or kind == "RUN"
-                markdown = markdown or md
+                markdown = markdown or part[4]
             at = line
     if current is not None:
-        append(Group(head, current, runs, markdown))
+        append(Group(head, None, runs, markdown, current, at_lines))
     return groups
 
 
@@ -328,24 +347,24 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
         missing = []
         # (per cell, the hottest loop of the parser: lengths taken once, the Figure built as a
         # tuple in field order: metric, value, line, applicant, approximate, origin, recovered, note)
-        tokens, n_values = group.tokens, len(values)
-        if n_values == T3_WIDTH and len(tokens) == T3_WIDTH and not any(map(_is, values, _NONES)):
+        lines_of, n_values = group.lines, len(values)
+        if n_values == T3_WIDTH and len(lines_of) == T3_WIDTH and not any(map(_is, values, _NONES)):
             # The whole row, a token per cell (the common case): its seven Figures made in C
             # (zip builds each field tuple, map the Figure), no Python code per cell. (The None
             # test by identity: `None in values` would ask each Decimal, whose == with a
             # non-number goes through the numbers ABCs.)
             result.figures += map(_new, repeat(Figure), zip(
-                repeat(spec.metric), values, map(_LINE, tokens), APPLICANTS, _FALSES, _TABLE,
+                repeat(spec.metric), values, lines_of, APPLICANTS, _FALSES, _TABLE,
                 repeat(values.recovered), repeat(values.note)))
             continue
-        last_token = len(tokens) - 1
+        last_token = len(lines_of) - 1
         for col, applicant in enumerate(APPLICANTS):
             value = values[col] if col < n_values else None
             if value is None:
                 missing.append(applicant)
                 continue
-            tok = tokens[col if col < last_token else last_token]
-            result.figures.append(_new(Figure, (spec.metric, value, tok.line, applicant, False, "table",
+            line = lines_of[col if col < last_token else last_token]
+            result.figures.append(_new(Figure, (spec.metric, value, line, applicant, False, "table",
                                                 values.recovered, values.note)))
         if missing:
             result.warnings.append(
@@ -392,9 +411,9 @@ def _text_in_number_cells(groups: list[Group]) -> dict[int, tuple[str, Group] | 
     for k in range(len(groups) - 1):
         first, after = groups[k], groups[k + 1]
         text = after.label
-        if not (0 < len(first.tokens) < T3_WIDTH - 1 and text and len(text) <= 12 and not _CJK.search(text)):
+        if not (0 < len(first.lines) < T3_WIDTH - 1 and text and len(text) <= 12 and not _CJK.search(text)):
             continue
-        if len(first.tokens) + len(after.tokens) == T3_WIDTH - 1 and after.tokens[0].line - first.tokens[-1].line <= 3:
+        if len(first.lines) + len(after.lines) == T3_WIDTH - 1 and after.lines[0] - first.lines[-1] <= 3:
             out[id(first)] = (text, after)
     return out
 
@@ -406,17 +425,18 @@ def _misfit_rows(groups: list[Group]) -> dict[int, int]:
     out: dict[int, int] = {}
     for k, group in enumerate(groups):
         # Markdown rows mark their empty cells ("| 1 | 0 |  |"): left to the Markdown reading
-        if group.has_runs() or (group.markdown if group.markdown is not None else any(t.markdown for t in group.tokens)):
+        if group.has_runs() or (group.markdown if group.markdown is not None else any(p[4] for p in group.parts)):
             continue
-        if len(group.tokens) == T3_WIDTH - 1:
+        n = len(group.lines)
+        if n == T3_WIDTH - 1:
             out[id(group)] = T3_WIDTH - 1
         nxt = groups[k + 1] if k + 1 < len(groups) else None
-        if len(group.tokens) == T3_WIDTH and nxt is not None and not nxt.label and len(nxt.tokens) < T3_WIDTH - 1:
-            last, first = group.tokens[-1], nxt.tokens[0]
-            same_line = first.line == last.line
-            next_cells = not last.row_line and not first.row_line and first.line - last.line <= 2
+        if n == T3_WIDTH and nxt is not None and not nxt.label and len(nxt.lines) < T3_WIDTH - 1:
+            last, first = group.lines[-1], nxt.lines[0]  # (the lines of the row's last number and the scrap's first)
+            same_line = first == last
+            next_cells = not group.parts[-1][3] and not nxt.parts[0][3] and first - last <= 2
             if (same_line or next_cells) and not nxt.has_runs():
-                out[id(group)] = T3_WIDTH + len(nxt.tokens)
+                out[id(group)] = T3_WIDTH + len(nxt.lines)
     return out
 
 
@@ -441,10 +461,10 @@ def _cut_from_next_row(group: Group, rows) -> bool:
     ("一、本年新收…数量 713000074二、上年结转…"): cut at that heading (parser/flat.py), the digits
     stand alone and read as one number. No cell of table 三 has seven digits (a million
     requests), so a lone number that long is a row run together."""
-    if len(group.tokens) != 1 or not group.label:
+    if len(group.lines) != 1 or not group.label:
         return False
-    tok = group.tokens[0]
-    return (tok.kind == "NUM" and tok.text.isdigit() and len(tok.text) >= T3_WIDTH
+    kind, text = group.parts[0][:2]
+    return (kind == "NUM" and text.isdigit() and len(text) >= T3_WIDTH
             and any(r.pattern.search(group.label) for r in rows))
 
 
@@ -474,7 +494,7 @@ def _short_of_cells(group: Group, width: int) -> bool:
 def _needs_split(group: Group, width: int) -> bool:
     """Cells run together: a glued number in a group short of the row's cells."""
     # (the count first: a full row, the common case, needs no look at its tokens)
-    return len(group.tokens) < width and group.has_runs()
+    return len(group.lines) < width and group.has_runs()
 
 
 # Column rules (勾稽关系) a row takes part in: its candidates are checked against these.
@@ -614,7 +634,7 @@ def _group_values(group: Group, width: int, table: str, path: str, result: Table
             else:
                 vals.append(t.value)
         return vals
-    vals.extend(map(_VALUE, group.tokens))
+    vals.extend(map(_VALUE, group.parts))
     return vals
 
 
