@@ -713,8 +713,8 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
         )
     for metric, value, tok in zip(T4_METRICS, values, toks):
         if value is not None:
-            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered,
-                                         note=note if recovered else ""))
+            result.figures.append(_new(Figure, (metric, value, tok.line, "total", False, "table", recovered,
+                                                note if recovered else "")))
             result.rows.setdefault(metric, tok.line)
     return result
 
@@ -785,7 +785,7 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                 # the template asks for 万元; this one is printed in 元
                 fig_note = "; ".join(x for x in (f"printed {tok.text}元", note) if x)
                 value = value.scaleb(-4)
-            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered, note=fig_note))
+            result.figures.append(_new(Figure, (metric, value, tok.line, "total", False, "table", recovered, fig_note)))
     return result
 
 
