@@ -78,16 +78,12 @@ class Group:
 
     __slots__ = ("label", "parts", "lines", "runs", "markdown", "_tokens")
 
-    def __init__(self, label: str, tokens: list[Token] | None = None, runs: bool | None = None,
-                 markdown: bool | None = None, parts: list[tuple] | None = None, lines: list[int] | None = None):
+    def __init__(self, label: str, parts: list[tuple], lines: list[int], runs: bool | None = None,
+                 markdown: bool | None = None):
         self.label = label  # normalised text before the numbers
-        if parts is None:
-            tokens = tokens if tokens is not None else []
-            parts = [(t.kind, t.text, t.value, t.row_line, t.markdown, t.unit) for t in tokens]
-            lines = [t.line for t in tokens]
-        self.parts: list[tuple] = parts
-        self.lines: list[int] = lines if lines is not None else []
-        self._tokens = tokens
+        self.parts = parts
+        self.lines = lines
+        self._tokens: list[Token] | None = None
         # whether a token is a RUN (cells run together) / sits in a Markdown row; None: not known
         self.runs = runs
         self.markdown = markdown
@@ -115,40 +111,14 @@ class TableResult:
     truncated_at: int | None = None  # 1-based line where the text ends inside the table
 
 
-def group_tokens(tokens: list[Token], width: int) -> list[Group]:
-    """Split a token stream into label + numbers groups of at most `width` numbers.
+def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Group]:
+    """The numbers of lines[start:end] (0-based) in label + numbers groups of at most `width`.
 
     A new group starts at a label, when a group is full, and at a line that holds a whole row
     of numbers (PDF text and Markdown print one row per line), so a stray number on its own
-    line does not shift the next row.
+    line does not shift the next row. Made in one pass over the lines' memoised parts
+    (text.line_parts), which the groups keep: no token is built.
     """
-    groups: list[Group] = []
-    label: list[str] = []
-    current: Group | None = None
-    for tok in tokens:
-        if tok.kind == "TEXT":
-            if current is not None:
-                groups.append(current)
-                current = None
-            label.append(norm(tok.text))
-            continue
-        starts_row_line = tok.row_line and current is not None and current.tokens[-1].line != tok.line
-        if current is not None and (len(current.tokens) >= width or starts_row_line):
-            groups.append(current)
-            current = None
-        if current is None:
-            current = Group(label="".join(label))
-            label = []
-        current.tokens.append(tok)
-    if current is not None:
-        groups.append(current)
-    return groups
-
-
-def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Group]:
-    """group_tokens(tokenize(lines, start, end), width), made in one pass over the lines' memoised
-    tokens (no token is built: a group holds the lines' parts, and knows whether it holds a RUN
-    or a Markdown cell)."""
     groups: list[Group] = []
     label: list[str] = []
     current: list[tuple] | None = None  # the open group's parts
@@ -167,12 +137,12 @@ def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Gro
             kind = part[0]
             if kind == "TEXT":
                 if current is not None:
-                    append(Group(head, None, runs, markdown, current, at_lines))
+                    append(Group(head, current, at_lines, runs, markdown))
                     current = None
                 label.append(norm(part[1]))
                 continue
             if current is not None and (len(current) >= width or (part[3] and at != line)):
-                append(Group(head, None, runs, markdown, current, at_lines))
+                append(Group(head, current, at_lines, runs, markdown))
                 current = None
             if current is None:
                 head = "".join(label)
@@ -188,12 +158,8 @@ def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Gro
                 markdown = markdown or part[4]
             at = line
     if current is not None:
-        append(Group(head, None, runs, markdown, current, at_lines))
+        append(Group(head, current, at_lines, runs, markdown))
     return groups
-
-
-def _values(group: Group) -> list[Decimal | None]:
-    return [t.value for t in group.tokens]
 
 
 def locate_tables(lines: list[str], normed: list[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -488,7 +454,7 @@ def _short_of_cells(group: Group, width: int) -> bool:
     """A table 二 row printed with fewer numbers than its cells, whose digits could hold them
     all ("规范性文件 307" in a row of three): cells run together as much as cells left empty,
     so it is read only where one cut is possible, never as its first cells."""
-    return 0 < len(group.tokens) < width and sum(ch.isdigit() for t in group.tokens for ch in t.text) >= width
+    return 0 < len(group.lines) < width and sum(ch.isdigit() for p in group.parts for ch in p[1]) >= width
 
 
 def _needs_split(group: Group, width: int) -> bool:
@@ -727,13 +693,13 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
         if row is None:
             continue
         columns = row.columns_2021 if era == "2021" else row.columns_2019
-        values = [t.value if t.kind == "NUM" else Decimal(t.text) for t in group.tokens]
-        toks = list(group.tokens)
+        values = [p[2] if p[0] == "NUM" else Decimal(p[1]) for p in group.parts]
+        cells = list(zip(group.parts, group.lines))  # each number's part (its text and unit) and line
         recovered, note = False, ""
         if _needs_split(group, len(columns)) or _short_of_cells(group, len(columns)):
             if not any(columns):
                 continue  # cells the data contract has no figure for
-            digits = " ".join(t.text for t in group.tokens)
+            digits = " ".join(p[1] for p in group.parts)
             split = split_run(digits, len(columns), "t2")
             if split.values is None:
                 name = "/".join(m for m in columns if m)
@@ -741,7 +707,7 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                 if not group.has_runs():
                     # numbers printed apart, too few of them: cells left empty, or run together
                     shown = " | ".join(",".join(map(format_number, c)) for c in split.candidates[:4])
-                    message = (f'{len(group.tokens)} number(s) "{digits}" for its {len(columns)} cells: cells left '
+                    message = (f'{len(group.lines)} number(s) "{digits}" for its {len(columns)} cells: cells left '
                                f"empty or run together ({shown or 'no split fits'}), which cannot be told; none published")
                 result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {message}",
                                                   code=split.code if group.has_runs() else "ambiguous_split",
@@ -759,7 +725,7 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                     code="ambiguous_split", metrics=tuple(m for m in columns if m)))
                 continue
             values = list(split.values)
-            toks = [group.tokens[-1]] * len(values)
+            cells = [cells[-1]] * len(values)
             recovered, note = True, f'split from "{digits}": the only way to cut it'
         if len(values) != len(columns):
             if len(values) < len(columns):
@@ -774,18 +740,18 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                 result.warnings.append(
                     Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} numbers, the template has {len(columns)}; the extra ones are ignored")
                 )
-        for metric, value, tok in zip(columns, values, toks):
+        for metric, value, (part, line) in zip(columns, values, cells):
             if metric is None or value is None:
                 continue
             if metric in read:
                 continue
             read.add(metric)
             fig_note = note
-            if metric in AMOUNT_WAN and _in_yuan(tok, group.label):
+            if metric in AMOUNT_WAN and _in_yuan(part[5], group.label):
                 # the template asks for 万元; this one is printed in 元
-                fig_note = "; ".join(x for x in (f"printed {tok.text}元", note) if x)
+                fig_note = "; ".join(x for x in (f"printed {part[1]}元", note) if x)
                 value = value.scaleb(-4)
-            result.figures.append(_new(Figure, (metric, value, tok.line, "total", False, "table", recovered, fig_note)))
+            result.figures.append(_new(Figure, (metric, value, line, "total", False, "table", recovered, fig_note)))
     return result
 
 
@@ -794,10 +760,11 @@ AMOUNT_WAN = ("fees.amount_wan", "procurement.amount_wan")
 _YUAN_HEADER = re.compile(r"单位[:：]?元|[（(]元[）)]")
 
 
-def _in_yuan(tok: Token, label: str) -> bool:
-    """An amount printed in 元: its own unit says so, or, printed bare, its column header does."""
-    if tok.unit:
-        return tok.unit == "元"
+def _in_yuan(unit: str, label: str) -> bool:
+    """An amount printed in 元: its own unit (the cell's) says so, or, printed bare, its column
+    header does."""
+    if unit:
+        return unit == "元"
     return bool(_YUAN_HEADER.search(label))
 
 

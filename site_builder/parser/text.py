@@ -178,7 +178,7 @@ def line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | No
     cells, markdown = _line_cells(line)
     # Two passes: the cells' pieces first (the memoised tokens of a label, the numbers standing
     # apart), counting the numbers; then every token built once, whether the line holds a whole
-    # row (two or more numbers: see group_tokens) known by then.
+    # row (two or more numbers: see template.token_groups) known by then.
     pieces: list[tuple[tuple, list[str] | tuple[str, ...]]] = []
     numbers = 0
     for cell in cells:
