@@ -234,10 +234,11 @@ def _number_tail(cell: str) -> tuple[str, list[str]]:
     return head, words[k:]
 
 
-@lru_cache(maxsize=_MEMO)
 def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
     """The cells of one line as tokenize() reads them (page footers dropped), and whether it is
-    a Markdown row. Memoised: table lines ("\t0", a row label) repeat within and across reports."""
+    a Markdown row. Not memoised: only line_parts() calls it, for a line (and row numbering
+    before it) its own memo has not seen, so a memo of this by the line found nothing (no hit
+    in 4,000 reports), and cost a look-up and an entry a line."""
     if "-->" in line or "<!--" in line:
         line = _HTML_COMMENT.sub(" ", line)
     cells, markdown = cells_of_line(nfkc(line))
