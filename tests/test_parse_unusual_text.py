@@ -13,7 +13,7 @@ import random
 import sys
 import unicodedata
 
-from site_builder.parser.text import _FULL_WIDTH_AS, _OTHER_SPACE, nfkc, norm, norm_lines
+from site_builder.parser.text import _FULL_WIDTH_AS, nfkc, norm, norm_lines
 
 
 def _each(lines):
@@ -59,12 +59,6 @@ def test_random_lines_normalise_as_each_line_alone():
     for _ in range(20000):
         lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 5))]
         assert norm_lines(lines) == _each(lines), lines
-
-
-def test_other_space_is_every_whitespace_but_space_and_tab():
-    for code in range(sys.maxunicode + 1):
-        ch = chr(code)
-        assert bool(_OTHER_SPACE.match(ch)) == (ch.isspace() and ch not in " \t"), hex(code)
 
 
 def _nfkc(text: str) -> str:

@@ -112,14 +112,14 @@ def derive(figures: list[Figure], era: str, idx: _Index | None = None) -> list[F
             found = _found(getters[applicant], index)
             if found is None:
                 continue
-            out.append(Figure(metric, sum(map(_VALUE, found), Decimal(0)), found[0].line, applicant, origin="derived",
-                              recovered=any(map(_RECOVERED, found))))
+            out.append(_new(Figure, (metric, sum(map(_VALUE, found), Decimal(0)), found[0].line, applicant, False,
+                                     "derived", any(map(_RECOVERED, found)), "")))
     if not get(("litigation.total", "total")):
         found = _found(_LITIGATION, index)
         if found is not None:
             first = found[0]
-            out.append(Figure("litigation.total", sum(map(_VALUE, found), Decimal(0)), first.line, origin="derived",
-                              recovered=first.recovered or found[1].recovered))
+            out.append(_new(Figure, ("litigation.total", sum(map(_VALUE, found), Decimal(0)), first.line, "total",
+                                     False, "derived", first.recovered or found[1].recovered, "")))
     return out
 
 

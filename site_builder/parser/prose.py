@@ -12,6 +12,8 @@ from site_builder.model import Figure
 from site_builder.numbers import CN_NUMERAL_CHARS, is_approximate, parse_number
 from site_builder.parser.text import norm
 
+_new = tuple.__new__  # a Figure (named tuple) from its fields in order, without its Python-level __new__
+
 # A number as prose prints it: 303 / 1,234 / 184.8083 / 十七 / 两
 N = r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?(?:万|亿)?|[" + CN_NUMERAL_CHARS + r"]+)"
 APPROX = r"(?P<approx>余|多)?"
@@ -125,7 +127,7 @@ def first_statements(stated: Stated) -> list[Figure]:
     for line, statements in zip(*stated):
         for metric, value, approximate in statements:
             if metric not in found:
-                found[metric] = Figure(metric, value, line, approximate=approximate, origin="prose")
+                found[metric] = _new(Figure, (metric, value, line, "total", approximate, "prose", False, ""))
     return list(found.values())
 
 

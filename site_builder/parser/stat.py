@@ -14,6 +14,8 @@ from site_builder.numbers import format_number
 from site_builder.parser.runtogether import enumerate_splits
 from site_builder.parser.text import Token, find_line, norm, tokenize
 
+_new = tuple.__new__  # a Figure (named tuple) from its fields in order, without its Python-level __new__
+
 _START = re.compile(r"统计指标|指标名称|政府信息公开情况统计表")
 _HEADER_START = re.compile(r"统计指标|指标名称")
 _UNITS = {"条", "件", "次", "篇", "个", "人", "人次", "元", "万元", "项", "件次"}
@@ -345,6 +347,7 @@ def parse_stat_table(lines: list[str], path: str, hints: dict[str, Decimal] | No
         for metric in _metrics_matching(row.label, row.section):
             if metric not in seen:
                 seen.add(metric)
-                result.figures.append(Figure(metric, row.value, row.line, origin="stat", recovered=row.recovered, note=row.note))
+                result.figures.append(_new(Figure, (metric, row.value, row.line, "total", False, "stat", row.recovered,
+                                                    row.note)))
                 break
     return result

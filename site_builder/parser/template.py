@@ -28,8 +28,7 @@ _is = operator.is_
 _NONES = (None,) * T3_WIDTH
 _FALSES = (False,) * T3_WIDTH
 _TABLE = ("table",) * T3_WIDTH
-_LINE = operator.itemgetter(2)  # Token.line
-_VALUE = operator.itemgetter(3)  # Token.value
+_VALUE = operator.itemgetter(2)  # a part's value (text.line_parts: kind, text, value, row_line, markdown, unit)
 T4_WIDTH = 15
 
 
@@ -71,24 +70,37 @@ _AFTER_TABLES = re.compile(r"存在的主要问题|主要问题及改进|其他�
 
 
 class Group:
-    """Numbers that stand together after one label."""
+    """Numbers that stand together after one label.
 
-    __slots__ = ("label", "tokens", "runs", "markdown")
+    Kept as the lines' memoised parts (text.line_parts: kind, text, value, row_line, markdown,
+    unit) and the 1-based line of each, not as Tokens: a report's tables are ~200 numbers, and
+    the common reading needs only their values and lines; `tokens` is made when asked for."""
 
-    def __init__(self, label: str, tokens: list[Token] | None = None, runs: bool | None = None,
+    __slots__ = ("label", "parts", "lines", "runs", "markdown", "_tokens")
+
+    def __init__(self, label: str, parts: list[tuple], lines: list[int], runs: bool | None = None,
                  markdown: bool | None = None):
         self.label = label  # normalised text before the numbers
-        self.tokens: list[Token] = tokens if tokens is not None else []
+        self.parts = parts
+        self.lines = lines
+        self._tokens: list[Token] | None = None
         # whether a token is a RUN (cells run together) / sits in a Markdown row; None: not known
         self.runs = runs
         self.markdown = markdown
 
     @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = [Token(kind, text, line, value, row_line, md, unit)
+                            for (kind, text, value, row_line, md, unit), line in zip(self.parts, self.lines)]
+        return self._tokens
+
+    @property
     def line(self) -> int:
-        return self.tokens[0].line
+        return self.lines[0]
 
     def has_runs(self) -> bool:
-        return self.runs if self.runs is not None else any(t.kind == "RUN" for t in self.tokens)
+        return self.runs if self.runs is not None else any(p[0] == "RUN" for p in self.parts)
 
 
 @dataclass
@@ -99,82 +111,55 @@ class TableResult:
     truncated_at: int | None = None  # 1-based line where the text ends inside the table
 
 
-def group_tokens(tokens: list[Token], width: int) -> list[Group]:
-    """Split a token stream into label + numbers groups of at most `width` numbers.
+def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Group]:
+    """The numbers of lines[start:end] (0-based) in label + numbers groups of at most `width`.
 
     A new group starts at a label, when a group is full, and at a line that holds a whole row
     of numbers (PDF text and Markdown print one row per line), so a stray number on its own
-    line does not shift the next row.
+    line does not shift the next row. Made in one pass over the lines' memoised parts
+    (text.line_parts), which the groups keep: no token is built.
     """
     groups: list[Group] = []
     label: list[str] = []
-    current: Group | None = None
-    for tok in tokens:
-        if tok.kind == "TEXT":
-            if current is not None:
-                groups.append(current)
-                current = None
-            label.append(norm(tok.text))
-            continue
-        starts_row_line = tok.row_line and current is not None and current.tokens[-1].line != tok.line
-        if current is not None and (len(current.tokens) >= width or starts_row_line):
-            groups.append(current)
-            current = None
-        if current is None:
-            current = Group(label="".join(label))
-            label = []
-        current.tokens.append(tok)
-    if current is not None:
-        groups.append(current)
-    return groups
-
-
-def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Group]:
-    """group_tokens(tokenize(lines, start, end), width), made in one pass over the lines' memoised
-    tokens (no TEXT token is built; a group knows whether it holds a RUN or a Markdown cell)."""
-    groups: list[Group] = []
-    label: list[str] = []
-    current: list[Token] | None = None  # the open group's tokens
+    current: list[tuple] | None = None  # the open group's parts
+    at_lines: list[int] = []  # and their lines
     head = ""  # its label
     runs = markdown = False
     at = -1  # the line of its last token
     last: int | None = None
-    new = tuple.__new__
     append = groups.append
     for idx in range(start, min(end, len(lines))):
         parts, last = line_parts(lines[idx], last)
         if not parts:
             continue
         line = idx + 1
-        for kind, text, value, row_line, md, unit in parts:
+        for part in parts:
+            kind = part[0]
             if kind == "TEXT":
                 if current is not None:
-                    append(Group(head, current, runs, markdown))
+                    append(Group(head, current, at_lines, runs, markdown))
                     current = None
-                label.append(norm(text))
+                label.append(norm(part[1]))
                 continue
-            tok = new(Token, (kind, text, line, value, row_line, md, unit))
-            if current is not None and (len(current) >= width or (row_line and at != line)):
-                append(Group(head, current, runs, markdown))
+            if current is not None and (len(current) >= width or (part[3] and at != line)):
+                append(Group(head, current, at_lines, runs, markdown))
                 current = None
             if current is None:
                 head = "".join(label)
                 label = []
-                current = [tok]
+                current = [part]
+                at_lines = [line]
                 runs = kind == "RUN"
-                markdown = md
+                markdown = part[4]
             else:
-                current.append(tok)
+                current.append(part)
+                at_lines.append(line)
                 runs = runs or kind == "RUN"
-                markdown = markdown or md
+                markdown = markdown or part[4]
             at = line
     if current is not None:
-        append(Group(head, current, runs, markdown))
+        append(Group(head, current, at_lines, runs, markdown))
     return groups
-
-
-def _values(group: Group) -> list[Decimal | None]:
-    return [t.value for t in group.tokens]
 
 
 def locate_tables(lines: list[str], normed: list[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -328,24 +313,24 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
         missing = []
         # (per cell, the hottest loop of the parser: lengths taken once, the Figure built as a
         # tuple in field order: metric, value, line, applicant, approximate, origin, recovered, note)
-        tokens, n_values = group.tokens, len(values)
-        if n_values == T3_WIDTH and len(tokens) == T3_WIDTH and not any(map(_is, values, _NONES)):
+        lines_of, n_values = group.lines, len(values)
+        if n_values == T3_WIDTH and len(lines_of) == T3_WIDTH and not any(map(_is, values, _NONES)):
             # The whole row, a token per cell (the common case): its seven Figures made in C
             # (zip builds each field tuple, map the Figure), no Python code per cell. (The None
             # test by identity: `None in values` would ask each Decimal, whose == with a
             # non-number goes through the numbers ABCs.)
             result.figures += map(_new, repeat(Figure), zip(
-                repeat(spec.metric), values, map(_LINE, tokens), APPLICANTS, _FALSES, _TABLE,
+                repeat(spec.metric), values, lines_of, APPLICANTS, _FALSES, _TABLE,
                 repeat(values.recovered), repeat(values.note)))
             continue
-        last_token = len(tokens) - 1
+        last_token = len(lines_of) - 1
         for col, applicant in enumerate(APPLICANTS):
             value = values[col] if col < n_values else None
             if value is None:
                 missing.append(applicant)
                 continue
-            tok = tokens[col if col < last_token else last_token]
-            result.figures.append(_new(Figure, (spec.metric, value, tok.line, applicant, False, "table",
+            line = lines_of[col if col < last_token else last_token]
+            result.figures.append(_new(Figure, (spec.metric, value, line, applicant, False, "table",
                                                 values.recovered, values.note)))
         if missing:
             result.warnings.append(
@@ -392,9 +377,9 @@ def _text_in_number_cells(groups: list[Group]) -> dict[int, tuple[str, Group] | 
     for k in range(len(groups) - 1):
         first, after = groups[k], groups[k + 1]
         text = after.label
-        if not (0 < len(first.tokens) < T3_WIDTH - 1 and text and len(text) <= 12 and not _CJK.search(text)):
+        if not (0 < len(first.lines) < T3_WIDTH - 1 and text and len(text) <= 12 and not _CJK.search(text)):
             continue
-        if len(first.tokens) + len(after.tokens) == T3_WIDTH - 1 and after.tokens[0].line - first.tokens[-1].line <= 3:
+        if len(first.lines) + len(after.lines) == T3_WIDTH - 1 and after.lines[0] - first.lines[-1] <= 3:
             out[id(first)] = (text, after)
     return out
 
@@ -406,17 +391,18 @@ def _misfit_rows(groups: list[Group]) -> dict[int, int]:
     out: dict[int, int] = {}
     for k, group in enumerate(groups):
         # Markdown rows mark their empty cells ("| 1 | 0 |  |"): left to the Markdown reading
-        if group.has_runs() or (group.markdown if group.markdown is not None else any(t.markdown for t in group.tokens)):
+        if group.has_runs() or (group.markdown if group.markdown is not None else any(p[4] for p in group.parts)):
             continue
-        if len(group.tokens) == T3_WIDTH - 1:
+        n = len(group.lines)
+        if n == T3_WIDTH - 1:
             out[id(group)] = T3_WIDTH - 1
         nxt = groups[k + 1] if k + 1 < len(groups) else None
-        if len(group.tokens) == T3_WIDTH and nxt is not None and not nxt.label and len(nxt.tokens) < T3_WIDTH - 1:
-            last, first = group.tokens[-1], nxt.tokens[0]
-            same_line = first.line == last.line
-            next_cells = not last.row_line and not first.row_line and first.line - last.line <= 2
+        if n == T3_WIDTH and nxt is not None and not nxt.label and len(nxt.lines) < T3_WIDTH - 1:
+            last, first = group.lines[-1], nxt.lines[0]  # (the lines of the row's last number and the scrap's first)
+            same_line = first == last
+            next_cells = not group.parts[-1][3] and not nxt.parts[0][3] and first - last <= 2
             if (same_line or next_cells) and not nxt.has_runs():
-                out[id(group)] = T3_WIDTH + len(nxt.tokens)
+                out[id(group)] = T3_WIDTH + len(nxt.lines)
     return out
 
 
@@ -441,10 +427,10 @@ def _cut_from_next_row(group: Group, rows) -> bool:
     ("一、本年新收…数量 713000074二、上年结转…"): cut at that heading (parser/flat.py), the digits
     stand alone and read as one number. No cell of table 三 has seven digits (a million
     requests), so a lone number that long is a row run together."""
-    if len(group.tokens) != 1 or not group.label:
+    if len(group.lines) != 1 or not group.label:
         return False
-    tok = group.tokens[0]
-    return (tok.kind == "NUM" and tok.text.isdigit() and len(tok.text) >= T3_WIDTH
+    kind, text = group.parts[0][:2]
+    return (kind == "NUM" and text.isdigit() and len(text) >= T3_WIDTH
             and any(r.pattern.search(group.label) for r in rows))
 
 
@@ -468,13 +454,13 @@ def _short_of_cells(group: Group, width: int) -> bool:
     """A table 二 row printed with fewer numbers than its cells, whose digits could hold them
     all ("规范性文件 307" in a row of three): cells run together as much as cells left empty,
     so it is read only where one cut is possible, never as its first cells."""
-    return 0 < len(group.tokens) < width and sum(ch.isdigit() for t in group.tokens for ch in t.text) >= width
+    return 0 < len(group.lines) < width and sum(ch.isdigit() for p in group.parts for ch in p[1]) >= width
 
 
 def _needs_split(group: Group, width: int) -> bool:
     """Cells run together: a glued number in a group short of the row's cells."""
     # (the count first: a full row, the common case, needs no look at its tokens)
-    return len(group.tokens) < width and group.has_runs()
+    return len(group.lines) < width and group.has_runs()
 
 
 # Column rules (勾稽关系) a row takes part in: its candidates are checked against these.
@@ -614,7 +600,7 @@ def _group_values(group: Group, width: int, table: str, path: str, result: Table
             else:
                 vals.append(t.value)
         return vals
-    vals.extend(map(_VALUE, group.tokens))
+    vals.extend(map(_VALUE, group.parts))
     return vals
 
 
@@ -693,8 +679,8 @@ def parse_t4(lines: list[str], region: tuple[int, int], path: str, split_run) ->
         )
     for metric, value, tok in zip(T4_METRICS, values, toks):
         if value is not None:
-            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered,
-                                         note=note if recovered else ""))
+            result.figures.append(_new(Figure, (metric, value, tok.line, "total", False, "table", recovered,
+                                                note if recovered else "")))
             result.rows.setdefault(metric, tok.line)
     return result
 
@@ -707,13 +693,13 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
         if row is None:
             continue
         columns = row.columns_2021 if era == "2021" else row.columns_2019
-        values = [t.value if t.kind == "NUM" else Decimal(t.text) for t in group.tokens]
-        toks = list(group.tokens)
+        values = [p[2] if p[0] == "NUM" else Decimal(p[1]) for p in group.parts]
+        cells = list(zip(group.parts, group.lines))  # each number's part (its text and unit) and line
         recovered, note = False, ""
         if _needs_split(group, len(columns)) or _short_of_cells(group, len(columns)):
             if not any(columns):
                 continue  # cells the data contract has no figure for
-            digits = " ".join(t.text for t in group.tokens)
+            digits = " ".join(p[1] for p in group.parts)
             split = split_run(digits, len(columns), "t2")
             if split.values is None:
                 name = "/".join(m for m in columns if m)
@@ -721,7 +707,7 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                 if not group.has_runs():
                     # numbers printed apart, too few of them: cells left empty, or run together
                     shown = " | ".join(",".join(map(format_number, c)) for c in split.candidates[:4])
-                    message = (f'{len(group.tokens)} number(s) "{digits}" for its {len(columns)} cells: cells left '
+                    message = (f'{len(group.lines)} number(s) "{digits}" for its {len(columns)} cells: cells left '
                                f"empty or run together ({shown or 'no split fits'}), which cannot be told; none published")
                 result.warnings.append(Diagnostic(path, group.line, f"table 二 row {name}: {message}",
                                                   code=split.code if group.has_runs() else "ambiguous_split",
@@ -739,7 +725,7 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                     code="ambiguous_split", metrics=tuple(m for m in columns if m)))
                 continue
             values = list(split.values)
-            toks = [group.tokens[-1]] * len(values)
+            cells = [cells[-1]] * len(values)
             recovered, note = True, f'split from "{digits}": the only way to cut it'
         if len(values) != len(columns):
             if len(values) < len(columns):
@@ -754,18 +740,18 @@ def parse_t2(lines: list[str], region: tuple[int, int], era: str, path: str) -> 
                 result.warnings.append(
                     Diagnostic(path, group.line, f"table 二: row '{group.label[-12:]}' has {len(values)} numbers, the template has {len(columns)}; the extra ones are ignored")
                 )
-        for metric, value, tok in zip(columns, values, toks):
+        for metric, value, (part, line) in zip(columns, values, cells):
             if metric is None or value is None:
                 continue
             if metric in read:
                 continue
             read.add(metric)
             fig_note = note
-            if metric in AMOUNT_WAN and _in_yuan(tok, group.label):
+            if metric in AMOUNT_WAN and _in_yuan(part[5], group.label):
                 # the template asks for 万元; this one is printed in 元
-                fig_note = "; ".join(x for x in (f"printed {tok.text}元", note) if x)
+                fig_note = "; ".join(x for x in (f"printed {part[1]}元", note) if x)
                 value = value.scaleb(-4)
-            result.figures.append(Figure(metric, value, tok.line, origin="table", recovered=recovered, note=fig_note))
+            result.figures.append(_new(Figure, (metric, value, line, "total", False, "table", recovered, fig_note)))
     return result
 
 
@@ -774,10 +760,11 @@ AMOUNT_WAN = ("fees.amount_wan", "procurement.amount_wan")
 _YUAN_HEADER = re.compile(r"单位[:：]?元|[（(]元[）)]")
 
 
-def _in_yuan(tok: Token, label: str) -> bool:
-    """An amount printed in 元: its own unit says so, or, printed bare, its column header does."""
-    if tok.unit:
-        return tok.unit == "元"
+def _in_yuan(unit: str, label: str) -> bool:
+    """An amount printed in 元: its own unit (the cell's) says so, or, printed bare, its column
+    header does."""
+    if unit:
+        return unit == "元"
     return bool(_YUAN_HEADER.search(label))
 
 

@@ -95,15 +95,11 @@ def norm_lines(lines: list[str]) -> list[str]:
     if "<!--" in text or "-->" in text:
         return list(map(_norm, lines))
     # whitespace dropped: nearly always spaces and tabs only (the ideographic space is a space
-    # by now), which str.replace drops faster than split() and join() cut and glue every word
-    if _OTHER_SPACE.search(text) is None:
-        return text.replace(" ", "").replace("\t", "").split("\0")
-    return "".join(text.split()).split("\0")
-
-
-# Every whitespace character (str.isspace(), what str.split() drops) but the space and the tab
-# (tested against every code point)
-_OTHER_SPACE = re.compile("[\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+    # by now), which str.replace drops faster than split() and join() cut and glue every word;
+    # split() then finds any other (a line break in a cell, a no-break space): one scan of the
+    # text, and in most texts one piece, nothing to join
+    words = text.replace(" ", "").replace("\t", "").split()
+    return (words[0] if len(words) == 1 else "".join(words)).split("\0")
 
 
 class Token(NamedTuple):
@@ -182,7 +178,7 @@ def line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | No
     cells, markdown = _line_cells(line)
     # Two passes: the cells' pieces first (the memoised tokens of a label, the numbers standing
     # apart), counting the numbers; then every token built once, whether the line holds a whole
-    # row (two or more numbers: see group_tokens) known by then.
+    # row (two or more numbers: see template.token_groups) known by then.
     pieces: list[tuple[tuple, list[str] | tuple[str, ...]]] = []
     numbers = 0
     for cell in cells:
@@ -238,10 +234,11 @@ def _number_tail(cell: str) -> tuple[str, list[str]]:
     return head, words[k:]
 
 
-@lru_cache(maxsize=_MEMO)
 def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
     """The cells of one line as tokenize() reads them (page footers dropped), and whether it is
-    a Markdown row. Memoised: table lines ("\t0", a row label) repeat within and across reports."""
+    a Markdown row. Not memoised: only line_parts() calls it, for a line (and row numbering
+    before it) its own memo has not seen, so a memo of this by the line found nothing (no hit
+    in 4,000 reports), and cost a look-up and an entry a line."""
     if "-->" in line or "<!--" in line:
         line = _HTML_COMMENT.sub(" ", line)
     cells, markdown = cells_of_line(nfkc(line))

@@ -47,15 +47,22 @@ def _digits(m: re.Match[str]) -> str:
     return "".join(_CN_DIGIT[c] for c in m.group(0))
 
 
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_NOT_CJK_AT_ENDS = re.compile(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff)）]+$")
+_ABOUT = re.compile(r"^(?:关于)")
+_OFFICE = re.compile(r"(街道|乡|镇)办事处$")
+_ABOUT_OF = re.compile(r"(?:关于|的)$")
+
+
 def clean_agency(name: str) -> str:
     # Word bookmarks and Markdown or quotation marks around a title are not part of the name
-    name = re.sub(r"\[bookmark:[^\]]*\]", "", name)
-    name = re.sub(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff)）]+$", "", name)
+    name = _BOOKMARK.sub("", name)
+    name = _NOT_CJK_AT_ENDS.sub("", name)
     name = name.strip(" ：:，,、\u3000")
-    name = re.sub(r"^(?:关于)", "", name)
+    name = _ABOUT.sub("", name)
     # "建国门街道办事处" and "建国门街道" are one agency: the office is how the 街道 reports.
-    name = re.sub(r"(街道|乡|镇)办事处$", r"\1", name)
-    name = re.sub(r"(?:关于|的)$", "", name)
+    name = _OFFICE.sub(r"\1", name)
+    name = _ABOUT_OF.sub("", name)
     return name
 
 
