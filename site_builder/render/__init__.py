@@ -26,7 +26,7 @@ from site_builder.exceptions import SiteBuilderError
 from site_builder.build.output import Output
 from site_builder.render import changes as changes_mod
 from site_builder.render import datapackage, feeds, pages, records_files, records_parquet, summaries, urls
-from site_builder.render import views
+from site_builder.render import reranked, views
 from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
 from site_builder.render.prose import read_pages
@@ -175,9 +175,14 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             add(("original",) + key, lambda c, k=key: k in c.reports, lambda r=r: copy_original(site, r, out))
     page_env = PageEnv()  # (set below, before the pages render)
     for spec in specs:
+        if ch is not None and not every_page and ranks_alone(spec, ch):
+            # (a peer of an edited report: its live page with its rows of rates redrawn)
+            write = (lambda s=spec: reranked.rerank(s, out, old_site, site, old.units.get(("page", s.url)))
+                     or _render_page(s, out, page_env))
+        else:
+            write = lambda s=spec: _render_page(s, out, page_env)
         add(("page", spec.url),
-            lambda c, s=spec: affected(s, c) or every_page or lists_changed and s.kind in LIST_DOWNLOADS,
-            lambda s=spec: _render_page(s, out, page_env))
+            lambda c, s=spec: affected(s, c) or every_page or lists_changed and s.kind in LIST_DOWNLOADS, write)
     add(("sitemap",), lambda c: c.added_or_removed or c.with_data or lists,
         lambda: _write_sitemaps(out, base, [s.url for s in specs if s.in_sitemap]))
     add(("feed",), lambda c: c.feed, lambda: out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME)))
@@ -306,6 +311,15 @@ def affected(spec, ch) -> bool:
     if kind == "quality":  # the broken checks, and the reports counted per year and province
         return ch.quality or ch.added_or_removed
     return False  # prose pages and 404 show no report
+
+
+def ranks_alone(spec, ch) -> bool:
+    """Whether the page is a report's that affected() selects for its rates' ranks alone (a peer
+    of an edited report: nothing else it shows changed)."""
+    if spec.kind != "report":
+        return False
+    key = spec.key
+    return key in ch.ranked and key not in ch.reports and key[0] not in ch.reordered
 
 
 def _write_downloads(site: Site, out: Output, layout=None, changed: set | None = None, agency_records=None):
