@@ -6,6 +6,7 @@ wrote is rendered in full instead. And the feed is rendered again only for its n
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ import pytest
 from site_builder.build.session import BuildOptions, BuildSession
 from site_builder.load.indicators import peer_reports
 from site_builder.load.loader import load_site
-from site_builder.render import PROJECT_ROOT, feeds, reranked
+import site_builder.render as render
+from site_builder.render import PROJECT_ROOT, changes, feeds, pages, reranked
 from site_builder.tools.synth import generate
 from sitefiles import tree
 
@@ -123,3 +125,32 @@ def test_in_feed_is_whether_the_report_is_among_the_feeds_entries(content, monke
         for r in site.reports:
             key = (site.agency_of[r.path].slug, str(r.year))
             assert feeds.in_feed(site, key[0], r.year) == (key in listed), (entries, key)
+
+
+HEADLINES = ("requests.new", "outcome.withheld", "outcome.total")  # (the home page's columns)
+
+
+def test_the_home_page_is_touched_by_an_edit_of_the_agencies_it_lists_alone(tmp_path):
+    # (one more agency than the home page's table of latest reports lists)
+    content = tmp_path / "content"
+    generate(content, agencies=pages.HOME_ROWS + 1, years=[2023], seed=5)
+    env = render.environment(TEMPLATES)
+    env.globals["asset_url"] = lambda name: name
+
+    def home(site) -> str:
+        page = pages.index_page(site)
+        return env.get_template(page.template).render(page=page, site=site, base_url="", downloads=[],
+                                                      prose_pages=[], **page.context)
+
+    site = load_site(content)
+    for agency, on_home in ((site.agencies[-1], False), (site.agencies[0], True)):
+        # its latest report's headline figures, one more each
+        reports = [replace(r, figures=[f._replace(value=f.value + 1) if f.metric in HEADLINES else f
+                                       for f in r.figures]) if site.agency_of[r.path] is agency else r
+                   for r in site.reports]
+        edited = site.with_reports(reports)
+        ch = changes.diff(site, edited)
+        assert ch.reports == {(agency.slug, 2023)}
+        index = next(s for s in pages.page_specs(edited, [], touched=ch) if s.kind == "index")
+        assert render.affected(index, ch) is on_home
+        assert (home(site) != home(edited)) is on_home  # (the page a full build writes)
