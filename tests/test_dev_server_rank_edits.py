@@ -154,3 +154,39 @@ def test_the_home_page_is_touched_by_an_edit_of_the_agencies_it_lists_alone(tmp_
         index = next(s for s in pages.page_specs(edited, [], touched=ch) if s.kind == "index")
         assert render.affected(index, ch) is on_home
         assert (home(site) != home(edited)) is on_home  # (the page a full build writes)
+
+
+def _counted(site) -> tuple:
+    """The /quality/ page's counts as one pass over every report makes them."""
+    years, provinces, broken = {}, {}, {}
+    for r in site.reports:
+        a = site.agency_of[r.path]
+        found = [c for c in r.checks if not c.passed]
+        for counts, key in ((years, r.year), (provinces, a.province)):
+            n, with_breaks, total = counts.get(key, (0, 0, 0))
+            counts[key] = (n + 1, with_breaks + bool(found), total + len(found))
+        if found:
+            broken[a.slug] = broken.get(a.slug, ()) + tuple((r, c) for c in found)
+    return years, provinces, broken
+
+
+def test_the_quality_counts_a_site_patches_equal_a_pass_over_its_reports(content):
+    site = load_site(content)
+    assert tuple(site.quality_counts) == _counted(site)
+    reports = list(site.reports)
+
+    def broken(r, n: int):  # its first n checks broken (0: every check passed)
+        return replace(r, checks=[c._replace(printed=c.expected + (1 if i < n else 0)) for i, c in enumerate(r.checks)])
+
+    edits = [
+        lambda rs: [broken(r, 2) if i == 3 else r for i, r in enumerate(rs)],  # a check broken
+        lambda rs: [broken(r, 0) if i in (3, 5) else r for i, r in enumerate(rs)],  # mended
+        lambda rs: rs[:7] + rs[8:],  # a report gone (its year's and province's counts less)
+        lambda rs: [broken(r, 1) for r in rs if site.agency_of[r.path].slug != site.agency_of[rs[0].path].slug],
+        lambda rs: reports,  # as it was
+    ]
+    for edit in edits:
+        edited = site.with_reports(edit(list(site.reports)))
+        assert "quality_counts" in edited.__dict__  # (patched, not counted again)
+        assert tuple(edited.quality_counts) == _counted(edited)
+        site = edited

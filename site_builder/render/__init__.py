@@ -218,11 +218,13 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
                     # metric pages' rows (views.row_cache) and a summed-up page's columns and
                     # their stats (Site.column) that its next renders keep, so that the first
                     # edit of a year or a figure redraws one row, not the 1,800 of a province's
-                    # page (~2 s of CPU at 20,000 reports, once); and, with the root region
-                    # page, every region's headline figures added up (region_views.region_sums).
+                    # page (~2 s of CPU at 20,000 reports, once); with the root region page,
+                    # every region's headline figures added up (region_views.region_sums); and
+                    # the broken checks the /quality/ page counts.
                     for s in specs:
                         if s.kind in ("year", "metric") or (s.kind == "region" and s.key == ((), 1)):
                             s.build()
+                    site.quality_counts  # (the /quality/ page's, which the next Sites patch)
                 layout[0] = writer.merge_into(out)
 
             _run_parallel(units, out, jobs, env, meanwhile=downloads_written, heavy=long.__contains__)
