@@ -26,7 +26,7 @@ from site_builder.exceptions import SiteBuilderError
 from site_builder.build.output import Output
 from site_builder.render import changes as changes_mod
 from site_builder.render import datapackage, feeds, pages, records_files, records_parquet, summaries, urls
-from site_builder.render import reranked, views
+from site_builder.render import views
 from site_builder.render.originals import copy_original
 from site_builder.render.environment import PROJECT_ROOT, environment
 from site_builder.render.prose import read_pages
@@ -174,6 +174,8 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             key = (site.agency_of[r.path].slug, r.year)
             add(("original",) + key, lambda c, k=key: k in c.reports, lambda r=r: copy_original(site, r, out))
     page_env = PageEnv()  # (set below, before the pages render)
+    if ch is not None:
+        from site_builder.render import reranked  # (an edit's: a full build does without)
     for spec in specs:
         if ch is not None and not every_page and ranks_alone(spec, ch):
             # (a peer of an edited report: its live page with its rows of rates redrawn)

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from site_builder.model import Report
-from site_builder.render import feeds
-from site_builder.render.pages import HOME_ROWS
 from site_builder.load import regions
 from site_builder.load.indicators import peer_reports, rate_figures
 from site_builder.load.site import Site, metrics_of, not_in_both, report_totals, totals_and_rates
@@ -118,7 +116,7 @@ def diff(old: Site, new: Site) -> Changes | None:
             ch.reordered.add(slug)
             ch.added_or_removed = True
         elif ((len(before.figures), len(before.quality)) != (len(after.figures), len(after.quality))
-              and feeds.in_feed(new, slug, year)):
+              and _in_feed(new, slug, year)):
             ch.feed = True  # each entry's summary counts figures and broken checks (the newest reports')
     ch.feed = ch.feed or ch.added_or_removed
     for slug in ch.reordered:
@@ -140,7 +138,15 @@ def diff(old: Site, new: Site) -> Changes | None:
 def _on_home(site: Site, slug: str) -> bool:
     """Whether the home page's table of latest reports has a row of the agency (the first
     HOME_ROWS agencies by slug; one come or gone is `added_or_removed`, which renders it)."""
+    from site_builder.render.pages import HOME_ROWS  # (imported by an edit, not by every build)
+
     return bisect_left(site.agencies, slug, key=_SLUG) < HOME_ROWS
+
+
+def _in_feed(site: Site, slug: str, year: int) -> bool:
+    from site_builder.render.feeds import in_feed  # (imported by an edit, not by every build)
+
+    return in_feed(site, slug, year)
 
 
 def _places(old: Site, new: Site, ch: Changes) -> None:
