@@ -9,11 +9,11 @@ is edited (its 主动公开 total changed, as benchmarks/bench.py does) and rebu
 the data downloads being the second step (timed apart), the last build's scan patched with the
 edited file as the server's file watcher tells it (incremental.patched; --full-scan: every input
 file scanned, as the server does without file events). For each edit it prints the build's stages
-(scan; parse: loading the reports; render; commit),
-every page rendered with its CPU ms, and the wall and CPU ms of the whole. After each build the
-heap is frozen out of the cyclic collector's reach, as the dev server does (serve.keep_out_of_gc;
---no-freeze: not). With --profile, the
-edits run under cProfile and the top functions are written to FILE.
+(scan; parse: loading the reports; render; commit), every page rendered with its CPU ms (a
+peer's page whose ranks alone moved, redrawn from its live copy by render/reranked.py, marked
+"ranks redrawn"), and the wall and CPU ms of the whole. After each build the heap is frozen out
+of the cyclic collector's reach, as the dev server does (serve.keep_out_of_gc; --no-freeze:
+not). With --profile, the edits run under cProfile and the top functions are written to FILE.
 
 With --watch, the edits go through the dev server's own watcher instead (serve.make_server's, as
 `site-builder build --serve` runs it, on a tornado IOLoop in a thread of this process; the HTTP
@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     from site_builder import render as R
+    from site_builder.render import reranked
     from site_builder.commands.serve import keep_out_of_gc
     from site_builder.build.session import BuildOptions, BuildSession
     from site_builder.build.timings import Timings
@@ -144,12 +145,19 @@ def main(argv: list[str] | None = None) -> int:
         return watched_edits(args, content, out, cache, templates, static, search)
 
     rendered: list[tuple[str, float]] = []
-    original = R._render_page
+    original, original_rerank = R._render_page, reranked.rerank
 
     def timed(spec, output, page_env):
         c0 = time.process_time()
         original(spec, output, page_env)
         rendered.append((spec.url, (time.process_time() - c0) * 1000))
+
+    def timed_rerank(spec, *args):  # a peer's page redrawn from its live copy (render/reranked.py)
+        c0 = time.process_time()
+        done = original_rerank(spec, *args)
+        if done:
+            rendered.append((spec.url + " (ranks redrawn)", (time.process_time() - c0) * 1000))
+        return done
 
     session = BuildSession()  # the dev server's: one for all its builds
     # (defer_downloads, as the dev server builds: its full render keeps the comparing pages' rows)
@@ -168,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         import cProfile
 
         profiler = cProfile.Profile()
-    R._render_page = timed
+    R._render_page, reranked.rerank = timed, timed_rerank
     totals = []
     try:
         for i in range(args.edits):
@@ -199,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {ms:7.1f} ms  {url}")
             totals.append((wall, used))
     finally:
-        R._render_page = original
+        R._render_page, reranked.rerank = original, original_rerank
     if totals:
         print(f"\nmedian of {len(totals)} edits: {sorted(w for w, _ in totals)[len(totals) // 2]:.0f} ms wall, "
               f"{sorted(c for _, c in totals)[len(totals) // 2]:.0f} ms CPU")

@@ -29,7 +29,7 @@ from site_builder.gcpause import FREEZE_OVER, gc_paused
 from site_builder.load import regions as regions_mod
 from site_builder.load.pinyin import Pinyin, by_initial
 from site_builder.load import indicators as indicators_mod
-from site_builder.model import APPLICANTS, Agency, Diagnostic, Figure, Record, Report
+from site_builder.model import APPLICANTS, Agency, CheckResult, Diagnostic, Figure, Record, Report
 
 _METRIC = attrgetter("metric")
 # _cold: The indexes a first build makes over every report (each report's totals and rates,
@@ -61,6 +61,56 @@ class MetricEntries(NamedTuple):
 
     by_year: dict[int, list[Entry]]
     agencies: int
+
+
+class QualityCounts(NamedTuple):
+    """What the /quality/ page counts of every report (views.quality_view): per year and per
+    province (the agency's; "" unplaced) the reports, those with a broken check and the broken
+    checks; and each agency's broken checks. Kept with the Site, and patched by with_reports for
+    the reports not in both: the dev server renders the page again after each edit that breaks
+    or mends a check, and a pass over a province's 20,000 reports' checks is ~0.1 s."""
+
+    years: dict[int, tuple[int, int, int]]
+    provinces: dict[str, tuple[int, int, int]]
+    # agency slug -> (report, broken check) of its reports in order; only agencies with a break
+    broken: dict[str, tuple[tuple[Report, CheckResult], ...]]
+
+    @classmethod
+    def of(cls, reports, agency_of) -> "QualityCounts":
+        made = cls({}, {}, {})
+        made._count(reports, agency_of, 1, made.broken)
+        return made
+
+    def edited(self, gone, came, old_agency_of, new_agency_of, slugs, reports_of) -> "QualityCounts":
+        """The counts with the reports `gone` taken out and those that `came` put in; the broken
+        checks of the agencies `slugs` (all of theirs: `reports_of` the new Site's) made again."""
+        new = QualityCounts(dict(self.years), dict(self.provinces), dict(self.broken))
+        new._count(gone, old_agency_of, -1)
+        new._count(came, new_agency_of, 1)
+        for slug in slugs:
+            found = tuple((r, c) for r in reports_of(slug) for c in r.quality)
+            if found:
+                new.broken[slug] = found
+            else:
+                new.broken.pop(slug, None)
+        return new
+
+    def _count(self, reports, agency_of, sign: int, broken: dict | None = None) -> None:
+        """Count the reports in (sign 1) or out (-1); `broken`: each agency's broken checks added to it."""
+        years, provinces = self.years, self.provinces
+        for r in reports:
+            found = r.quality
+            breaks = len(found)
+            agency = agency_of[r.path]
+            if found and broken is not None:
+                broken[agency.slug] = broken.get(agency.slug, ()) + tuple((r, c) for c in found)
+            for counts, key in ((years, r.year), (provinces, agency.province)):
+                n, with_breaks, total = counts.get(key, (0, 0, 0))
+                n += sign
+                if n:
+                    counts[key] = (n, with_breaks + sign * (breaks > 0), total + sign * breaks)
+                else:  # (none left: the year or province is not counted)
+                    counts.pop(key, None)
 
 
 class YearColumn:
@@ -440,6 +490,11 @@ class Site:
             return indicators_mod.compute(self)
 
     @cached_property
+    def quality_counts(self) -> QualityCounts:
+        """The reports' broken checks counted for the /quality/ page (QualityCounts)."""
+        return QualityCounts.of(self.reports, self.agency_of)
+
+    @cached_property
     def _peers(self) -> dict[int, dict | None]:
         return {}
 
@@ -614,6 +669,9 @@ class Site:
                 else:
                     by_year.pop(slug, None)
             carried["reports_by_year"] = by_year
+        if "quality_counts" in self.__dict__:
+            carried["quality_counts"] = self.quality_counts.edited(gone, came, self.agency_of, agency_of, edit.slugs,
+                                                                   new.reports_of)
         if "regions" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
             carried["regions"] = self.regions  # (the tree depends on the agencies alone)
         if "initials" in self.__dict__ and "groups" in carried and carried["groups"].agencies is self.agencies:
@@ -718,7 +776,7 @@ class Site:
 
 
 # what a Site with the very same reports shares with the one it was made from
-_SHARED = ("groups", "pinyin", "regions", "initials", "name_counts", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
+_SHARED = ("groups", "quality_counts", "pinyin", "regions", "initials", "name_counts", "_totals", "metric_counts", "metrics_with_data", "figure_entries",
            "reports_by_year", "_metric_entries", "_columns", "_peers", "_kept", "_inherited", "indicators", "_ranked", "_rates_inherited")
 
 

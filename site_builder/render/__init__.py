@@ -174,10 +174,17 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
             key = (site.agency_of[r.path].slug, r.year)
             add(("original",) + key, lambda c, k=key: k in c.reports, lambda r=r: copy_original(site, r, out))
     page_env = PageEnv()  # (set below, before the pages render)
+    if ch is not None:
+        from site_builder.render import reranked  # (an edit's: a full build does without)
     for spec in specs:
+        if ch is not None and not every_page and ranks_alone(spec, ch):
+            # (a peer of an edited report: its live page with its rows of rates redrawn)
+            write = (lambda s=spec: reranked.rerank(s, out, old_site, site, old.units.get(("page", s.url)))
+                     or _render_page(s, out, page_env))
+        else:
+            write = lambda s=spec: _render_page(s, out, page_env)
         add(("page", spec.url),
-            lambda c, s=spec: affected(s, c) or every_page or lists_changed and s.kind in LIST_DOWNLOADS,
-            lambda s=spec: _render_page(s, out, page_env))
+            lambda c, s=spec: affected(s, c) or every_page or lists_changed and s.kind in LIST_DOWNLOADS, write)
     add(("sitemap",), lambda c: c.added_or_removed or c.with_data or lists,
         lambda: _write_sitemaps(out, base, [s.url for s in specs if s.in_sitemap]))
     add(("feed",), lambda c: c.feed, lambda: out.write("feed.xml", feeds.atom(base, site, pages.SITE_NAME)))
@@ -213,11 +220,13 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
                     # metric pages' rows (views.row_cache) and a summed-up page's columns and
                     # their stats (Site.column) that its next renders keep, so that the first
                     # edit of a year or a figure redraws one row, not the 1,800 of a province's
-                    # page (~2 s of CPU at 20,000 reports, once); and, with the root region
-                    # page, every region's headline figures added up (region_views.region_sums).
+                    # page (~2 s of CPU at 20,000 reports, once); with the root region page,
+                    # every region's headline figures added up (region_views.region_sums); and
+                    # the broken checks the /quality/ page counts.
                     for s in specs:
                         if s.kind in ("year", "metric") or (s.kind == "region" and s.key == ((), 1)):
                             s.build()
+                    site.quality_counts  # (the /quality/ page's, which the next Sites patch)
                 layout[0] = writer.merge_into(out)
 
             _run_parallel(units, out, jobs, env, meanwhile=downloads_written, heavy=long.__contains__)
@@ -306,6 +315,15 @@ def affected(spec, ch) -> bool:
     if kind == "quality":  # the broken checks, and the reports counted per year and province
         return ch.quality or ch.added_or_removed
     return False  # prose pages and 404 show no report
+
+
+def ranks_alone(spec, ch) -> bool:
+    """Whether the page is a report's that affected() selects for its rates' ranks alone (a peer
+    of an edited report: nothing else it shows changed)."""
+    if spec.kind != "report":
+        return False
+    key = spec.key
+    return key in ch.ranked and key not in ch.reports and key[0] not in ch.reordered
 
 
 def _write_downloads(site: Site, out: Output, layout=None, changed: set | None = None, agency_records=None):

@@ -12,12 +12,17 @@ gives, byte for byte, the site a clean build gives.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from site_builder.model import Report
 from site_builder.load import regions
 from site_builder.load.indicators import peer_reports, rate_figures
 from site_builder.load.site import Site, metrics_of, not_in_both, report_totals, totals_and_rates
+
+
+_SLUG = attrgetter("slug")
 
 
 def _metrics(report: Report | None) -> frozenset[str]:
@@ -49,7 +54,8 @@ class Changes:
     # row (every later row of a figure's list pages moves; a year's columns may come or go)
     moved: set[str] = field(default_factory=set)
     added_or_removed: bool = False  # the set of reports changed: list pages, sitemap
-    latest: bool = False  # some agency's latest report changed: the home page's headlines
+    # the latest report of an agency the home page lists (its first HOME_ROWS) changed: its headlines
+    latest: bool = False
     errors: bool = False  # the reports that could not be read changed: the home page lists them
     feed: bool = False  # something feed.xml says about a report changed
     with_data: bool = False  # the set of metrics with data changed: metric pages come or go
@@ -109,8 +115,9 @@ def diff(old: Site, new: Site) -> Changes | None:
         if before is None or after is None:
             ch.reordered.add(slug)
             ch.added_or_removed = True
-        elif (len(before.figures), len(before.quality)) != (len(after.figures), len(after.quality)):
-            ch.feed = True  # each entry's summary counts figures and broken checks
+        elif ((len(before.figures), len(before.quality)) != (len(after.figures), len(after.quality))
+              and _in_feed(new, slug, year)):
+            ch.feed = True  # each entry's summary counts figures and broken checks (the newest reports')
     ch.feed = ch.feed or ch.added_or_removed
     for slug in ch.reordered:
         # a metric page shows "·" (no report) or "—" (not given) in every year of the agency's row
@@ -118,7 +125,7 @@ def diff(old: Site, new: Site) -> Changes | None:
             ch.metrics |= _metrics(r)
     for slug in ch.agencies:
         before, after = old.reports_of(slug), new.reports_of(slug)
-        if (before[-1] if before else None) is not (after[-1] if after else None):
+        if (before[-1] if before else None) is not (after[-1] if after else None) and _on_home(new, slug):
             ch.latest = True
             break
     _places(old, new, ch)
@@ -126,6 +133,20 @@ def diff(old: Site, new: Site) -> Changes | None:
     ch.errors = [(e.location, e.message) for e in old.errors] != [(e.location, e.message) for e in new.errors]
     ch.with_data = new.metric_counts.keys() != old.metric_counts.keys()
     return ch
+
+
+def _on_home(site: Site, slug: str) -> bool:
+    """Whether the home page's table of latest reports has a row of the agency (the first
+    HOME_ROWS agencies by slug; one come or gone is `added_or_removed`, which renders it)."""
+    from site_builder.render.pages import HOME_ROWS  # (imported by an edit, not by every build)
+
+    return bisect_left(site.agencies, slug, key=_SLUG) < HOME_ROWS
+
+
+def _in_feed(site: Site, slug: str, year: int) -> bool:
+    from site_builder.render.feeds import in_feed  # (imported by an edit, not by every build)
+
+    return in_feed(site, slug, year)
 
 
 def _places(old: Site, new: Site, ch: Changes) -> None:

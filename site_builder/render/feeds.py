@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from bisect import bisect_right
 from xml.sax.saxutils import escape
 
 from site_builder.render import urls
@@ -68,6 +69,20 @@ def sitemaps(base: str, page_urls: list[str], max_urls: int | None = None,
 def _stamp(year: int) -> str:
     # a report is dated by the year it reports on: the feed never depends on when it was built
     return f"{year}-01-01T00:00:00Z"
+
+
+def in_feed(site: Site, slug: str, year: int) -> bool:
+    """Whether the agency's report of `year` may be one of the feed's entries (atom's newest
+    FEED_ENTRIES by year, then agency slug): fewer than that many reports come after it. Counted
+    from the Site's groups (a year's reports are by agency slug), not by sorting them all: the
+    dev server asks on each edit of a report, and a province has 20,000."""
+    by_year = site.groups.by_year
+    later = sum(len(by_year[y]) for y in site.years if y > year)
+    if later >= FEED_ENTRIES:
+        return False
+    same = by_year.get(year, ())
+    agency_of = site.agency_of
+    return later + len(same) - bisect_right(same, slug, key=lambda r: agency_of[r.path].slug) < FEED_ENTRIES
 
 
 def atom(base: str, site: Site, title: str) -> str:
