@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import repeat
-from operator import itemgetter, lshift, or_, rshift
+from operator import itemgetter, lshift, or_
 from typing import NamedTuple
 
 from site_builder import catalogue, model
@@ -316,7 +316,7 @@ def cited_lines(report: Report, cells: list[int] | None = None) -> dict[int, lis
 
     One back-link per metric and line: the total column's cell when it was read from that line,
     else the cell of the first column read from it. `cells`: the figures' cell_ranks, when made."""
-    anchors, total = _cell_anchors(), _TOTAL_COLUMN
+    anchors, total = _cell_anchors(), APPLICANTS.index("total")
     figs = report.figures
     if cells is None:
         cells = cell_ranks(figs)
@@ -330,30 +330,25 @@ def cited_lines(report: Report, cells: list[int] | None = None) -> dict[int, lis
                           map(masks.__getitem__, map(_ORIGIN, figs))))
     except KeyError:  # an origin other than ORIGIN_LABELS' (the model names those four): the same, slowly
         keys = sorted(-1 if f.origin == "derived" else f.line << 16 | cell for f, cell in zip(figs, cells))
-    # each metric of a line once (k >> 3: line << 13 | metric): its last cell read from the line
-    # (the keys ascend: the last one written wins), the total's when it was (the last column),
-    # else its first (the keys walked from the end)
-    last = dict(zip(map(rshift, keys, repeat(3)), keys))
-    first = dict(zip(map(rshift, reversed(keys), repeat(3)), reversed(keys)))
     per_line: dict[int, list[str]] = {}
-    last_line = -1
-    for metric, k in last.items():  # (in the keys' order)
-        if metric < 0:  # the derived figures
-            continue
-        if k & 7 != total:
-            k = first[metric]
-        line = metric >> 13
-        if line != last_line:
-            ids = per_line[line] = [anchors[k & 0xFFFF]]
-            last_line = line
-        else:
-            ids.append(anchors[k & 0xFFFF])
+    last_line = last = -1
+    for k in keys:
+        if k >> 3 != last:  # a metric not seen on this line yet
+            if k < 0:
+                continue
+            last = k >> 3
+            line = k >> 16
+            if line != last_line:
+                ids = per_line[line] = [anchors[k & 0xFFFF]]
+                last_line = line
+            else:
+                ids.append(anchors[k & 0xFFFF])
+        elif k & 7 == total:
+            ids[-1] = anchors[k & 0xFFFF]  # the metric's total, read from the same line: the bare metric id
     return per_line
 
 
 _LINE = itemgetter(2)
-_TOTAL_COLUMN = APPLICANTS.index("total")
-assert _TOTAL_COLUMN == len(APPLICANTS) - 1, "cited_lines reads a metric's total as its last column"
 # a figure's origin -> what its key in cited_lines is or-ed with: -1 (every bit) for a derived
 # figure, which was not read from a line
 _DERIVED_MASK = {origin: -1 if origin == "derived" else 0 for origin in ORIGIN_LABELS}
