@@ -127,7 +127,7 @@ def test_every_cell_of_every_report_page(site, render):
             applicant = applicant or "total"
             f = r.figure(metric, applicant)
             if f is None:
-                w = gaps.get(views.cell_rank(metric, applicant))
+                w = gaps.get((metric, applicant))
                 if w is None:
                     assert td.has_class("nr") and td.text == "—" and td.find("a") is None, (r.path, cid)
                     seen_kinds.add("gap")

@@ -153,16 +153,15 @@ def _gap_link(w) -> str:
     return f'<a class="gap" href="{href}" title="{message}">—<span class="sr-only">未能读出 not read: {message}</span></a>'
 
 
-def _slot(key: tuple[str, str], before: str = "", total: bool = False) -> tuple[str, int, str, str, str]:
+def _slot(key: tuple[str, str], before: str = "", total: bool = False) -> tuple[str, tuple[str, str], str, str, str]:
     """A cell of a laid-out table, as _fill() takes it: (the fixed markup before it and the
-    opening of a plain figure's link, up to its line number; its key's rank (views.cell_rank,
-    as a report's view keys its figures); its whole markup when empty and unexplained: a gap of
-    class "nr"; the fixed markup before it; its opening tag (anchored by the figure's id)).
-    `total`: the cell is its group's total (class "total")."""
+    opening of a plain figure's link, up to its line number; its key; its whole markup when
+    empty and unexplained: a gap of class "nr"; the fixed markup before it; its opening tag
+    (anchored by the figure's id)). `total`: the cell is its group's total (class "total")."""
     cid = esc(views.anchor(*key))
     td = f'<td id="{cid}"{_TOTAL if total else ""}>'
-    return (f'{before}{td}<a href="#L', views.cell_rank(*key),
-            f'{before}<td id="{cid}" class="nr{" total" if total else ""}">—</td>', before, td)
+    return (f'{before}{td}<a href="#L', key, f'{before}<td id="{cid}" class="nr{" total" if total else ""}">—</td>',
+            before, td)
 
 
 _TOTAL = ' class="total"'

@@ -102,16 +102,11 @@ def split_label(text: str, sep: str) -> tuple[str, str]:
 # A report page lays its figures out in the tables of its era's template. The layout (which rows,
 # cells and labels) is the same for every report of an era, so it is made once per era
 # (t2_groups_of, t3_rows_of, T4_GROUPS); a report's view holds its figures by cell, which of those
-# tables it shows, and what is left over. A cell is a (metric, applicant) key, which a report's
-# view numbers by its rank (_rank2: catalogue order, then column): its figure is
-# view.figures.get(rank), or, when empty, view.gaps.get(rank) says why if the parser knew. (An
-# int is hashed and compared for nothing: a key tuple made and hashed for each of a report's
-# ~200 figures, several times, was a third of its view.)
+# tables it shows, and what is left over. A cell is a (metric, applicant) key: its figure is
+# view.figures.get(key), or, when empty, view.gaps.get(key) says why if the parser knew.
 
 _KEY = itemgetter(0, 3)  # a Figure's (metric, applicant): the key of its cell
 _METRIC = itemgetter(0)
-_APPLICANT = itemgetter(3)
-_ORIGIN = itemgetter(5)
 
 
 class T3Row(NamedTuple):
@@ -149,8 +144,8 @@ class FigureItem(NamedTuple):
 class ReportView:
     report: Report
     agency: Agency
-    figures: dict[int, Figure]  # every column: its cell's rank -> its first figure
-    gaps: dict[int, Diagnostic]  # empty cells a warning names (a cell missing, digits run together), by rank
+    figures: dict[tuple[str, str], Figure]  # every column: (metric, applicant) -> its first figure
+    gaps: dict[tuple[str, str], Diagnostic]  # empty cells a warning names (a cell missing, digits run together)
     t2: list[T2Group]  # the era's groups the report gives a figure of
     t3: tuple[T3Row, ...]  # the era's rows, or () when the report has no table 三
     t4: tuple[T4Group, ...]
@@ -161,31 +156,14 @@ class ReportView:
     cited: dict[int, list[str]]
 
 
-def gaps_of(report: Report) -> dict[int, Diagnostic]:
-    """The rank of a (metric, applicant) cell (cell_rank) -> the first warning naming that figure
-    as left out (a metric the catalogue lacks has no cell on the page: left out)."""
-    rank = _rank2()
-    out: dict[int, Diagnostic] = {}
+def gaps_of(report: Report) -> dict[tuple[str, str], Diagnostic]:
+    """(metric, applicant) -> the first warning naming that figure as left out."""
+    out: dict[tuple[str, str], Diagnostic] = {}
     for w in report.warnings:
         for metric in getattr(w, "metrics", ()) or ():
             for applicant in getattr(w, "applicants", ()) or APPLICANTS:
-                cell = rank.get((metric, applicant))
-                if cell is not None:
-                    out.setdefault(cell, w)
+                out.setdefault((metric, applicant), w)
     return out
-
-
-def cell_rank(metric: str, applicant: str = "total") -> int:
-    """The rank of a (metric, applicant) cell: how a report's view keys its figures and gaps."""
-    return _rank2()[metric, applicant]
-
-
-def cell_ranks(figures) -> list[int]:
-    """Each figure's cell rank (cell_rank), made in C (no key tuple per figure). A metric the
-    catalogue lacks: KeyError, as a page of it would fail to name it."""
-    metric, column = _ranks3()
-    return list(map(or_, map(metric.__getitem__, map(_METRIC, figures)),
-                    map(column.__getitem__, map(_APPLICANT, figures))))
 
 
 @cache
@@ -261,36 +239,27 @@ def t4_groups() -> tuple[T4Group, ...]:
 
 
 @cache
-def t3_keys_of(era: str) -> frozenset[int]:
-    """The cell ranks of the era's table 三."""
-    return frozenset(cell_rank(*k) for r in t3_rows_of(era) for k in r.keys)
+def t3_keys_of(era: str) -> frozenset[tuple[str, str]]:
+    return frozenset(k for r in t3_rows_of(era) for k in r.keys)
 
 
 @cache
-def t4_keys() -> frozenset[int]:
-    """The cell ranks of table 四."""
-    return frozenset(cell_rank(*c[-1]) for g in t4_groups() for c in g.cells)
-
-
-@cache
-def _t2_cells(era: str) -> tuple[tuple[T2Group, frozenset[int]], ...]:
-    """The era's groups of table 二, each with its cells' ranks."""
-    return tuple((g, frozenset(cell_rank(*k) for k in g.keys)) for g in t2_groups_of(era))
+def t4_keys() -> frozenset[tuple[str, str]]:
+    return frozenset(c[-1] for g in t4_groups() for c in g.cells)
 
 
 def report_view(report: Report, agency: Agency) -> ReportView:
     figs = report.figures
-    cells = cell_ranks(figs)
     # the first figure of each cell (as Report.figure() returns): built from the end, so the first wins
-    figures = dict(zip(reversed(cells), reversed(figs)))
-    present = set(map(_METRIC, figs))  # metrics with a figure in any column
+    figures = dict(zip(map(_KEY, reversed(figs)), reversed(figs)))
+    present = set(map(_METRIC, figures))  # metrics with a figure in any column
     era = report.era
-    placed: set[int] = set()
+    placed: set[tuple[str, str]] = set()
     t2 = []
-    for g, keys in _t2_cells(era):
-        if not figures.keys().isdisjoint(keys):  # (the report gives a figure of the group)
+    for g in t2_groups_of(era):
+        if not figures.keys().isdisjoint(g.keys):  # (the report gives a figure of the group)
             t2.append(g)
-            placed |= keys
+            placed |= g.keys
     t3 = t3_rows_of(era)
     if t3 and ("requests.new" in present or "outcome.total" in present):
         placed |= t3_keys_of(era)
@@ -302,34 +271,30 @@ def report_view(report: Report, agency: Agency) -> ReportView:
         placed |= t4_keys()
     by_origin: dict[str, list[FigureItem]] = {}
     metric_of = catalogue.by_id()
-    for cell in sorted(figures.keys() - placed):  # (in rank order: the catalogue's, then the columns')
-        f = figures[cell]
-        by_origin.setdefault(f.origin, []).append(FigureItem(metric_of[f.metric], f.applicant, f))
+    for key in sorted(figures.keys() - placed, key=_rank2().__getitem__):
+        f = figures[key]
+        by_origin.setdefault(f.origin, []).append(FigureItem(metric_of[key[0]], key[1], f))
     others = [(o, by_origin[o]) for o in ORIGIN_LABELS if o in by_origin]
     checks = check_views(report, figures)
     return ReportView(report, agency, figures, gaps_of(report) if report.warnings else {}, t2, t3, t4, others,
-                      checks, [c for c in checks if not c.check.passed], cited_lines(report, cells))
+                      checks, [c for c in checks if not c.check.passed], cited_lines(report))
 
 
-def cited_lines(report: Report, cells: list[int] | None = None) -> dict[int, list[str]]:
+def cited_lines(report: Report) -> dict[int, list[str]]:
     """Line number -> anchors of the figures read from it (first of each metric, catalogue order).
 
     One back-link per metric and line: the total column's cell when it was read from that line,
-    else the cell of the first column read from it. `cells`: the figures' cell_ranks, when made."""
-    anchors, total = _cell_anchors(), APPLICANTS.index("total")
+    else the cell of the first column read from it."""
+    read_rank, anchors, total = _cells_ranked()
     figs = report.figures
-    if cells is None:
-        cells = cell_ranks(figs)
     # one int per figure, line << 16 | its cell's rank (metric << 3 | column), sorted (ints sort
     # several times faster than tuples): a line's figures in catalogue order, each metric's
-    # columns in table order, the total last. A derived figure (not read from a line) is -1
-    # (its origin's mask: all bits set), first.
-    masks = _DERIVED_MASK
+    # columns in table order, the total last. A derived figure (not read from a line) is -1, first.
     try:
-        keys = sorted(map(or_, map(or_, map(lshift, map(_LINE, figs), repeat(16)), cells),
-                          map(masks.__getitem__, map(_ORIGIN, figs))))
+        keys = sorted(map(or_, map(lshift, map(_LINE, figs), repeat(16)), map(read_rank.__getitem__, map(_CELL_ORIGIN, figs))))
     except KeyError:  # an origin other than ORIGIN_LABELS' (the model names those four): the same, slowly
-        keys = sorted(-1 if f.origin == "derived" else f.line << 16 | cell for f, cell in zip(figs, cells))
+        rank = _rank2()
+        keys = sorted(-1 if f.origin == "derived" else f.line << 16 | rank[f.metric, f.applicant] for f in figs)
     per_line: dict[int, list[str]] = {}
     last_line = last = -1
     for k in keys:
@@ -349,9 +314,7 @@ def cited_lines(report: Report, cells: list[int] | None = None) -> dict[int, lis
 
 
 _LINE = itemgetter(2)
-# a figure's origin -> what its key in cited_lines is or-ed with: -1 (every bit) for a derived
-# figure, which was not read from a line
-_DERIVED_MASK = {origin: -1 if origin == "derived" else 0 for origin in ORIGIN_LABELS}
+_CELL_ORIGIN = itemgetter(0, 3, 5)  # a Figure's (metric, applicant, origin)
 
 
 @cache
@@ -370,21 +333,17 @@ def _rank2() -> dict[tuple[str, str], int]:
 
 
 @cache
-def _ranks3() -> tuple[dict[str, int], dict[str, int]]:
-    """(metric id -> its catalogue order << 3, applicant -> column): a cell's rank (_rank2) is
-    the two or-ed."""
-    rank, column = _ranks()
-    return {m: r << 3 for m, r in rank.items()}, column
-
-
-@cache
-def _cell_anchors() -> list[str]:
-    """Each cell rank's anchor (anchor())."""
+def _cells_ranked() -> tuple[dict[tuple[str, str, str], int], list[str], int]:
+    """((metric, applicant, origin) -> the cell's rank (_rank2), or -1 for a derived figure, which
+    was not read from a line; each rank's cell anchor; the total's column)."""
     rank = _rank2()
     anchors = [""] * (max(rank.values()) + 1)
+    read_rank = {}
     for key, r in rank.items():
         anchors[r] = anchor(*key)
-    return anchors
+        for origin in ORIGIN_LABELS:
+            read_rank[(*key, origin)] = -1 if origin == "derived" else r
+    return read_rank, anchors, APPLICANTS.index("total")
 
 
 # ---------------------------------------------------------------- one agency over its years
@@ -468,8 +427,8 @@ class CheckView(NamedTuple):
 
 # (a corpus has a few hundred distinct (rule, applicant) pairs, a report page dozens of checks)
 @lru_cache(maxsize=10_000)
-def _check_cell(rule: str, applicant: str) -> tuple[int | None, str, Metric | None]:
-    """(the rank of the cell the rule is about (cell_rank) or None, its anchor, the row's metric)."""
+def _check_cell(rule: str, applicant: str) -> tuple[tuple[str, str] | None, str, Metric | None]:
+    """(the cell the rule is about or None, its anchor, the row's metric)."""
     name, _, subject = rule.partition(":")
     if name == "t3.row_total":
         key = (subject, "total")
@@ -480,16 +439,14 @@ def _check_cell(rule: str, applicant: str) -> tuple[int | None, str, Metric | No
     else:
         key = None
     m = catalogue.by_id().get(subject) if name == "t3.row_total" else None
-    # (a cell the catalogue lacks is on no page: None)
-    return _rank2().get(key) if key else None, anchor(*key) if key else "", m
+    return key, anchor(*key) if key else "", m
 
 
 def check_views(report: Report, figures=None) -> list[CheckView]:
     """Each check, with the anchor of the figure it is about when the report has that figure
-    (`figures`: a container of the ranks of the report's cells (cell_rank), made when not given)."""
+    (`figures`: a container of the report's (metric, applicant) cells, made when not given)."""
     if figures is None:
-        figures = set(map(_rank2().get, map(_KEY, report.figures)))
-        figures.discard(None)  # (a metric the catalogue lacks: no cell of the page)
+        figures = set(map(_KEY, report.figures))
     out = []
     for c in report.checks:
         key, target, m = _check_cell(c.rule, c.applicant)
