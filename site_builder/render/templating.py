@@ -26,6 +26,12 @@ def sort_key(value: Decimal | None) -> str:
     return "" if value is None else format_number(value)
 
 
+def absolute(url: str, base: str) -> str:
+    """`{{ page.url|absolute(base_url) }}`: the page's full URL (urls.absolute), as a filter: every
+    page asks for it (see install)."""
+    return urls.absolute(base, url)
+
+
 def basename(path: str) -> str:
     """The file's name, its folders left out ("data/records.csv" -> "records.csv"): a filter, not
     a method call from the template (Jinja's Context.call costs ~1 µs)."""
@@ -159,6 +165,7 @@ def install(env: Environment) -> None:
     env.filters["signed"] = signed
     env.filters["sort_key"] = sort_key
     env.filters["basename"] = basename
+    env.filters["absolute"] = absolute
     env.filters["footer_downloads"] = footer_downloads
     # The pieces pages repeat hundreds of times, written in Python (see fragments.py), and what a
     # page renders once (render_once, the header, the footer): filters, `{{ view|t3_rows }}`.
