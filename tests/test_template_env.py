@@ -45,10 +45,10 @@ def test_a_partial_rendered_once_cannot_show_a_page_value():
     from jinja2 import DictLoader, UndefinedError
 
     env = environment(PROJECT_ROOT / "templates")
-    assert "项目" in env.globals["render_once"]("_t3_head.html")
+    assert "项目" in env.filters["render_once"]("_t3_head.html")
     env.loader = DictLoader({"_bad.html": "{{ report.year }}"})
     with pytest.raises(UndefinedError):
-        env.globals["render_once"]("_bad.html")
+        env.filters["render_once"]("_bad.html")
 
 
 def test_a_template_edit_reaches_the_pages_in_the_dev_server(tmp_path, no_charts):

@@ -175,6 +175,9 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
         f"{agency.name}历年政府信息公开工作年度报告数据 / {agency.name}: every figure of its annual reports, year over year",
         {
             "agency": agency,
+            # (URLs made here: a call from the template costs more than the call itself)
+            "agency_url": urls.agency(agency.slug),
+            "records_url": urls.agency_records(agency.slug),
             "reports": reports,
             "yoy": views.yoy_table(site, reports),
             "rate_rows": views.rate_rows(site, reports),

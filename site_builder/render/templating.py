@@ -26,6 +26,12 @@ def sort_key(value: Decimal | None) -> str:
     return "" if value is None else format_number(value)
 
 
+def absolute(url: str, base: str) -> str:
+    """`{{ page.url|absolute(base_url) }}`: the page's full URL (urls.absolute), as a filter: every
+    page asks for it (see install)."""
+    return urls.absolute(base, url)
+
+
 def basename(path: str) -> str:
     """The file's name, its folders left out ("data/records.csv" -> "records.csv"): a filter, not
     a method call from the template (Jinja's Context.call costs ~1 µs)."""
@@ -92,7 +98,7 @@ def _no_globals(load):
 
 
 def _render_once(env: Environment):
-    """`{{ render_once("_t3_head.html") }}`: a partial that shows nothing of the page, only what
+    """`{{ "_t3_head.html"|render_once }}`: a partial that shows nothing of the page, only what
     env.globals hold (the catalogue's labels and table layouts: the tables' heads), rendered the
     first time a page asks for it and kept with this environment (a template edit makes a new
     one). Written into each of 20,000 report pages, the two table heads cost ~40 µs a page, an
@@ -107,7 +113,7 @@ def _render_once(env: Environment):
 
 
 def _site_footer(env: Environment):
-    """`{{ site_footer(downloads) }}`: _footer.html rendered once per list of downloads (a build
+    """`{{ downloads|site_footer }}`: _footer.html rendered once per list of downloads (a build
     has one; the dev server's next builds the same or another), kept with this environment."""
 
     @lru_cache(maxsize=8)
@@ -121,7 +127,7 @@ def _site_footer(env: Environment):
 
 
 def _site_header(env: Environment):
-    """`{{ site_header(page, prose_pages) }}`: _site_header.html (the header and the navigation,
+    """`{{ page|site_header(prose_pages) }}`: _site_header.html (the header and the navigation,
     the page's section marked) rendered once per section and list of prose pages, kept with this
     environment: a page asks a cache, where it ran a loop, six tests and a dozen escapes."""
 
@@ -159,10 +165,14 @@ def install(env: Environment) -> None:
     env.filters["signed"] = signed
     env.filters["sort_key"] = sort_key
     env.filters["basename"] = basename
+    env.filters["absolute"] = absolute
     env.filters["footer_downloads"] = footer_downloads
-    env.globals.update(
-        # the pieces pages repeat hundreds of times, written in Python (see fragments.py)
-        figure=fragments.figure,
+    # The pieces pages repeat hundreds of times, written in Python (see fragments.py), and what a
+    # page renders once (render_once, the header, the footer): filters, `{{ view|t3_rows }}`.
+    # Jinja calls a filter directly; a function called from a template goes through
+    # Context.call, ~2.5 µs each (measured: a report page made a dozen such calls, ~7% of its
+    # rendering).
+    env.filters.update(
         t2_rows=fragments.t2_rows,
         t3_rows=fragments.t3_rows,
         t4_cells=fragments.t4_cells,
@@ -178,6 +188,9 @@ def install(env: Environment) -> None:
         render_once=_render_once(env),
         site_footer=_site_footer(env),
         site_header=_site_header(env),
+    )
+    env.globals.update(
+        figure=fragments.figure,
         zip=zip,  # (an agency's years beside their eras, in its year-over-year table's heads)
         urls=urls,
         anchor=views.anchor,
