@@ -198,12 +198,16 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     try:
         footer(downloads)
         if parallel:
-            # forked before the serial work below (the shared indexes, the templates compiled):
-            # the downloads, a tenth of the render's CPU, keep the other core busy meanwhile
-            writer = _Forked(write_downloads, out)
-            views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
+            # The indexes the comparing pages share, built once and inherited by every process
+            # forked after this: the downloads need the rates too (data/indicators.csv) and numpy
+            # (records.parquet), which a downloads process forked first made and imported again
+            # (~0.5 s of its 2.6 s of CPU at 4,000 reports).
+            views.warm(site)
             if any(s.kind in SUMMED_UP for s in specs):
                 summaries.preload()  # (numpy: imported once here rather than in each worker)
+            # forked before the rest of the serial work (the templates compiled): the downloads,
+            # a tenth of the render's CPU, keep the other core busy meanwhile
+            writer = _Forked(write_downloads, out)
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
             kinds_of = {s.url: s.kind for s in specs}
 
