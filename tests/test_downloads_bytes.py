@@ -117,6 +117,18 @@ def test_stream_of_many_pieces_is_a_write_of_their_join(tmp_path):
     assert out.hashes["data/big.csv"] == content_hash(whole) and not (tmp_path / "data/big.csv.part").exists()
 
 
+def test_stream_named_when_it_ends_is_in_place_under_that_name(tmp_path):
+    # a year's first record file is numbered only once a second part follows (records_files._Part)
+    out = Output(tmp_path)
+    name = ["data/records-2024-1.csv"]
+    with out.stream(name[0], named=lambda: name[0]) as put:
+        put(b"agency,agency_slug\n")
+        name[0] = "data/records-2024.csv"
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["records-2024.csv"]
+    assert out.hashes == {"data/records-2024.csv": content_hash(b"agency,agency_slug\n")}
+    assert out.changed == ["data/records-2024.csv"]
+
+
 def test_folders_made_once_each(tmp_path, monkeypatch):
     # one mkdir per folder, parents included, and no makedirs below the root (the downloads'
     # process makes the 1,800 agency folders, whose parent it did not make itself)

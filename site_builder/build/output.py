@@ -247,10 +247,13 @@ class Output:
         return True
 
     @contextmanager
-    def stream(self, relpath: str):
+    def stream(self, relpath: str, named=None):
         """write_chunks() for a writer that fills several files at once (the data downloads in
         one pass): yields a function taking the file's next bytes. The file is written beside
-        (.part) and is in place, hashed and recorded, when the block ends; not if it fails."""
+        (.part) and is in place, hashed and recorded, when the block ends; not if it fails.
+        `named`: a function giving the file's path when the block ends, in place of `relpath`
+        (a writer that learns the name last: a year's record file is numbered when a part
+        follows it), in the same folder."""
         target = self._path(relpath)
         part = target + ".part"
         h = _Hasher()
@@ -286,6 +289,9 @@ class Output:
             raise
         os.close(fd)
         t0 = time.perf_counter()
+        if named is not None:
+            relpath = named()
+            target = self._path(relpath)
         if self._record(relpath, h.hexdigest()):
             os.replace(part, target)
             self.changed.append(relpath)

@@ -37,7 +37,8 @@ from site_builder.load.site import Site
 __all__ = ["PROJECT_ROOT", "RenderState", "affected", "diff_previous", "environment", "render_site",
            "write_pending_downloads"]
 
-# below this many pages a full render stays in one process (forking costs more than it saves)
+# below this many report and agency pages (most of a site's pages, counted before the pages are
+# listed) a full render stays in one process (forking costs more than it saves)
 PARALLEL_MIN_PAGES = 200
 # units (pages mostly) per task handed to a worker: small enough that both cores stay busy to the end
 CHUNK_UNITS = 32
@@ -81,6 +82,19 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     `changes`: changes.diff() of `previous`'s Site and `site`, when the caller made it already
     (see diff_previous()). `charts`: the kinds of chart (charts.Templates) the charts are made
     from; by default the last render's, else kinds kept in this process only."""
+    forked: list[_Forked] = []  # the downloads' process, once forked: waited for however the render ends
+    try:
+        return _render(site, out, templates_dir, static_dir, base_url, previous, jobs, stats, defer_downloads,
+                       changes, charts, forked)
+    finally:
+        for writer in forked:
+            writer.close()
+
+
+def _render(site: Site, out: Output, templates_dir: Path, static_dir: Path, base_url: str | None,
+            previous: tuple[Site, RenderState] | None, jobs: int, stats: dict | None, defer_downloads: bool,
+            changes, charts: ChartKinds | None, forked: list) -> RenderState:
+    """render_site(), the downloads' process (when forked) put in `forked`."""
     base = urls.base_url(base_url)
     prose = read_pages(site.content_dir)
     options = (base, str(Path(templates_dir).resolve()), str(Path(static_dir).resolve()))
@@ -95,8 +109,6 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     # (a figure's or a year's list pages come or go when its rows grew or shrank past a page)
     lists = ch is not None and pages.lists_moved(old_site, site, ch.moved, ch.years if ch.added_or_removed else ())
     same_pages = ch is not None and not ch.added_or_removed and not ch.with_data and not lists
-    specs = pages.page_specs(site, prose, kinds, touched=ch if same_pages else None)
-    parallel = jobs > 1 and ch is None and len(specs) >= PARALLEL_MIN_PAGES and _can_fork()
 
     def run(key: tuple, write) -> None:
         with out.unit(key):
@@ -122,6 +134,19 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
         return layout[0]
 
     stale = (old.pending or set()) if ch is not None else set()  # a deferred write that failed
+    # A full render in several processes forks the downloads' process first, before the pages are
+    # listed (~0.4 s of this process's work at 4,000 reports, growing with the site, while the
+    # other core had nothing to do), once the indexes every process shares are built (the
+    # downloads need the rates, for data/indicators.csv) and numpy is imported (records.parquet):
+    # inherited, not made again.
+    parallel = (jobs > 1 and ch is None and len(site.reports) + len(site.agencies) >= PARALLEL_MIN_PAGES
+                and _can_fork())
+    if parallel:
+        views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
+        if _summed_up(site):
+            summaries.preload()  # (numpy: imported once here rather than in each process)
+        forked.append(_Forked(write_downloads, out))
+    specs = pages.page_specs(site, prose, kinds, touched=ch if same_pages else None)
     pending = None
     lists_changed = False  # only a year's record files came or went: the pages listing every file again
     if ch is not None and (defer_downloads or ch.nothing and not stale):
@@ -205,12 +230,9 @@ def render_site(site: Site, out: Output, templates_dir: Path, static_dir: Path, 
     try:
         footer(downloads)
         if parallel:
-            # forked before the serial work below (the shared indexes, the templates compiled):
-            # the downloads, a tenth of the render's CPU, keep the other core busy meanwhile
-            writer = _Forked(write_downloads, out)
-            views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
+            writer = forked[0]
             if any(s.kind in SUMMED_UP for s in specs):
-                summaries.preload()  # (numpy: imported once here rather than in each worker)
+                summaries.preload()  # (if _summed_up did not foresee it)
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
             kinds_of = {s.url: s.kind for s in specs}
 
@@ -387,6 +409,13 @@ def _render_page(spec, out: Output, page_env: PageEnv) -> None:
     html = page_env.env.get_template(page.template).render(page=page, **page_env.common, **page.context)
     out.write(urls.file_of(page.url), html)
     write_specs(out, page.context.get("charts", []))  # for static/js/charts.js
+
+
+def _summed_up(site: Site) -> bool:
+    """Whether the site has summed-up pages (SUMMED_UP), told before they are listed: a year's
+    page is summed up from the fewest reports (a figure's that no year's is: a rare site, whose
+    workers then import numpy later)."""
+    return any(pages.year_list_bounds(site, year) for year in site.years)
 
 
 def _downloads_of(out: Output) -> list[str]:

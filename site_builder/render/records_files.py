@@ -79,27 +79,67 @@ def _json_size(count: int, total: int) -> int:
 
 
 class _Part:
-    """One file's reports being gathered: their keys, chunks and sizes."""
+    """One part of a year's record files (its CSV and JSON), written as its reports come
+    (out.stream): not held until the year ends, which named its first part (records-<year>.csv,
+    or records-<year>-1.csv when another follows: `number`, set before close()). Notes where each
+    report's chunk lies (a Layout's spans)."""
 
-    def __init__(self) -> None:
+    def __init__(self, out, year: int, number: int | None) -> None:
+        self.out, self.year, self.number = out, year, number
         self.keys: list = []
-        self.csv: list = [_HEAD]
-        self.json: list = []
-        self.csv_size, self.json_total = len(_HEAD), 0
+        self.csv_size, self.json_size, self.json_count = len(_HEAD), 0, 0
+        self.csv_spans: dict = {}
+        self.json_spans: dict = {}
+        self.open: list = []  # the streams' context managers, while open
+        try:
+            self.csv = self._stream(out, "csv")
+            self.json = self._stream(out, "json")
+            self.csv(_HEAD)
+        except BaseException as exc:
+            self.drop(exc)
+            raise
+
+    def _stream(self, out, ext: str):
+        cm = out.stream(year_file(self.year, self.number or 1, ext),
+                        named=lambda: year_file(self.year, self.number, ext))
+        put = cm.__enter__()
+        self.open.append(cm)
+        return put
 
     def fits(self, csv_len: int, json_len: int, limit: int) -> bool:
         if not self.keys:
             return True  # a report larger than a part gets a part of its own
-        count = len(self.json) + (json_len > 0)
-        return self.csv_size + csv_len <= limit and _json_size(count, self.json_total + json_len) <= limit
+        count = self.json_count + (json_len > 0)
+        return self.csv_size + csv_len <= limit and _json_size(count, self.json_size + json_len) <= limit
 
     def add(self, key, csv_chunk, json_chunk, csv_len: int, json_len: int) -> None:
         self.keys.append(key)
-        self.csv.append(csv_chunk)
+        if csv_len:
+            self.csv_spans[key] = (self.csv_size, csv_len)
+            self.csv(csv_chunk)
+            self.csv_size += csv_len
         if json_len:
-            self.json.append(json_chunk)
-        self.csv_size += csv_len
-        self.json_total += json_len
+            self.json(b",\n" if self.json_count else b"[\n")
+            at = 2 + self.json_size + 2 * self.json_count  # (every chunk before has its opening)
+            self.json_spans[key] = (at, json_len)
+            self.json(json_chunk)
+            self.json_size += json_len
+            self.json_count += 1
+
+    def close(self, layout: "Layout") -> None:
+        """The part's files in place under their names (self.number: None for a year's only part)."""
+        self.json(b"\n]\n" if self.json_count else b"[]\n")
+        keys = tuple(self.keys)
+        for ext, spans, size in (("csv", self.csv_spans, self.csv_size),
+                                 ("json", self.json_spans, _json_size(self.json_count, self.json_size))):
+            self.open.pop(0).__exit__(None, None, None)
+            relpath = year_file(self.year, self.number, ext)
+            layout.files[relpath], layout.spans[relpath] = keys, spans
+            layout.sizes[relpath], layout.digests[relpath] = size, self.out.hashes[relpath]
+
+    def drop(self, exc: BaseException) -> None:
+        while self.open:
+            self.open.pop().__exit__(type(exc), exc, exc.__traceback__)  # (removes the .part file)
 
 
 def plan(keys: list, lengths: dict, limits: Limits = LIMITS) -> list[tuple[str, tuple]]:
@@ -348,14 +388,13 @@ class _Capped:
 
 def _write_whole(site: Site, out, ordered, agency_records, limits: Limits, rows_to=None) -> Layout:
     """Every record file (and the agencies' files) in one pass over the reports: each report's
-    figures put in order once, its rows formatted once for every file they are in. A year's
-    part is held (at most Limits.part bytes of each format) until it is full or the reports end,
-    since a year's first part is named after whether more follow. The bytes and spans are those
-    _rewrite gives with nothing to reuse (a test compares them)."""
+    figures put in order once, its rows formatted once for every file they are in, and written
+    at once into each (a year's part too: see _Part). The bytes and spans are those _rewrite
+    gives with nothing to reuse (a test compares them)."""
     agency_of = site.agency_of
     layout = Layout()
     whole_csv, whole_json = _Capped(out, CSV, limits.whole), _Capped(out, JSON, limits.whole)
-    years: dict[int, list] = {}  # year -> [parts written so far, the part being gathered]
+    years: dict[int, _Part] = {}  # year -> its part being written
     try:
         whole_csv.add(_HEAD)
         slug, rows = None, []  # the agency whose rows are being gathered, and its rows so far
@@ -375,12 +414,14 @@ def _write_whole(site: Site, out, ordered, agency_records, limits: Limits, rows_
             if j:
                 whole_json.add(b",\n" if whole_json.size else b"[\n")
                 whole_json.add(json_chunk, key)
-            year = years.setdefault(r.year, [0, _Part()])
-            if not year[1].fits(c, j, limits.part):
-                year[0] += 1
-                _write_part(out, layout, r.year, year[0], year[1])
-                year[1] = _Part()
-            year[1].add(key, chunk, json_chunk, c, j)
+            part = years.get(r.year)
+            if part is None:
+                part = years[r.year] = _Part(out, r.year, None)
+            elif not part.fits(c, j, limits.part):
+                part.number = part.number or 1  # (a year's first part, now that another follows)
+                part.close(layout)
+                part = years[r.year] = _Part(out, r.year, part.number + 1)
+            part.add(key, chunk, json_chunk, c, j)
             if agency_records is not None:
                 if agency.slug != slug:
                     if slug is not None:
@@ -391,44 +432,18 @@ def _write_whole(site: Site, out, ordered, agency_records, limits: Limits, rows_
         if agency_records is not None and slug is not None:
             agency_records(slug, rows)
         for year in sorted(years):
-            done, part = years[year]
-            _write_part(out, layout, year, done + 1 if done else None, part)
+            years[year].close(layout)
         keys = tuple(layout.lengths)
         whole_csv.close(layout, keys)
         whole_json.close(layout, keys)
     except BaseException as exc:
         whole_csv.drop(exc)
         whole_json.drop(exc)
+        for part in years.values():
+            part.drop(exc)
         raise
     layout.files = dict(sorted(layout.files.items()))
     return layout
-
-
-def _write_part(out, layout: Layout, year: int, number: int | None, part: _Part) -> None:
-    keys = tuple(part.keys)
-    csv_spans, at = {}, len(_HEAD)
-    for key, chunk in zip(keys, part.csv[1:]):
-        if chunk:
-            csv_spans[key] = (at, len(chunk))
-            at += len(chunk)
-    json_parts: list = []
-    json_spans, at = {}, 0
-    chunks = iter(part.json)
-    for key in keys:
-        if layout.lengths[key][1]:
-            chunk = next(chunks)
-            opening = b",\n" if json_parts else b"[\n"
-            json_parts.append(opening)
-            at += len(opening)
-            json_spans[key] = (at, len(chunk))
-            json_parts.append(chunk)
-            at += len(chunk)
-    json_parts.append(b"\n]\n" if json_parts else b"[]\n")
-    for relpath, data, spans in ((year_file(year, number, "csv"), part.csv, csv_spans),
-                                 (year_file(year, number, "json"), json_parts, json_spans)):
-        out.write(relpath, data)
-        layout.files[relpath], layout.spans[relpath] = keys, spans
-        layout.sizes[relpath], layout.digests[relpath] = sum(map(len, data)), out.hashes[relpath]
 
 
 def _rewrite(site: Site, out, ordered, previous: Layout, changed: set, limits: Limits) -> Layout:

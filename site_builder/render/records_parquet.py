@@ -118,30 +118,32 @@ def _table(batch: list, scale: int, schema):
     counts: list[int] = []
     heads: list[int] = []
     # per row
-    ranks: list[int] = []
-    values: list[Decimal] = []
-    flags: list[bool] = []
+    kept: list[tuple] = []  # its row (downloads.report_rows: its figure's pieces, rank, value and flag)
     digits: list[bytes] = []  # the line number of the source
     sources: list[bytes] = []  # per report: "<path>:<line>" of each row, joined
     for r, agency, rows, lines in batch:
-        rk, vs, fs = row_columns(rows)
         name_codes.append(names.setdefault(agency.name, len(names)))
         slug_codes.append(slugs.setdefault(agency.slug, len(slugs)))
         years.append(r.year)
-        counts.append(len(rk))
-        ranks += rk
-        values += vs
-        flags += fs
+        counts.append(len(rows))
+        kept += rows
         head = f"{r.path}:".encode("utf-8")
         heads.append(len(head))
         digits += lines
         sources.append(head + head.join(lines))
     counts_ = np.array(counts, dtype=np.int64)
     metric_ids, applicants = rank_names()
-    rank = np.array(ranks, dtype=np.int32)
-    distinct = _Places()  # value -> its place among the distinct values (hashed once a row)
-    value_codes = np.fromiter(map(distinct.__getitem__, values), dtype=np.int32, count=len(values))
-    unscaled = np.array([int(Decimal(format_number(v)).scaleb(scale)) for v in distinct], dtype=np.int64)
+    # A row is one of few (a figure's metric, applicant, value and flag: made once each, and
+    # shared, by downloads.report_rows): the distinct rows numbered in one pass in C, and the
+    # rank, value and flag columns read from theirs (not three lists a report, joined).
+    distinct = _Places()
+    row_codes = np.fromiter(map(distinct.__getitem__, kept), dtype=np.int32, count=len(kept))
+    ranks, values, flags = row_columns(list(distinct))
+    rank = np.array(ranks, dtype=np.int32)[row_codes]
+    places = _Places()  # value -> its place among the distinct values
+    value_codes = np.fromiter(map(places.__getitem__, values), dtype=np.int32, count=len(values))
+    unscaled = np.array([int(Decimal(format_number(v)).scaleb(scale)) for v in places], dtype=np.int64)
+    flag = np.array(flags, dtype=bool)[row_codes]
     source_lengths = (np.fromiter(map(len, digits), dtype=np.int64, count=len(digits))
                       + np.repeat(np.array(heads, dtype=np.int64), counts_))
     # (pyarrow's own conversions of Python lists, numpy arrays and its compute functions import
@@ -152,9 +154,8 @@ def _table(batch: list, scale: int, schema):
         _plain(pa.int16(), np.repeat(np.array(years, dtype=np.int16), counts_)),
         _dictionary(rank // len(applicants), metric_ids),
         _dictionary(rank % len(applicants), list(applicants)),
-        _decimals(unscaled[value_codes], scale),
-        pa.Array.from_buffers(pa.bool_(), len(flags),
-                              [None, pa.py_buffer(np.packbits(np.array(flags, dtype=bool), bitorder="little"))]),
+        _decimals(unscaled[value_codes][row_codes], scale),
+        pa.Array.from_buffers(pa.bool_(), len(flag), [None, pa.py_buffer(np.packbits(flag, bitorder="little"))]),
         _strings(source_lengths, b"".join(sources)),
     ]
     return pa.Table.from_arrays(columns, schema=schema)
