@@ -21,7 +21,7 @@ from site_builder.build.incremental import Scan
 from site_builder.model import CheckResult, Diagnostic, Figure, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
-from site_builder.load.site import Site, iter_records, records_of# noqa: F401  (records_of: the loaded rows)
+from site_builder.load.site import Site, iter_records, records_of, totals_and_rates# noqa: F401  (records_of: the loaded rows)
 
 REPORTS_DIR = "reports"
 
@@ -144,7 +144,7 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | None = None,
                  known: Known | None = None, scanned: dict | None = None, cites: list[str] | None = None,
-                 ) -> list[tuple[tuple[int, int] | None, str, Report | ReportError]]:
+                 meanwhile=None) -> list[tuple[tuple[int, int] | None, str, Report | ReportError]]:
     """(stat signature, content hash, Report or ReportError) per file, in the files' order.
 
     A file an earlier build in this process read (`known`) is taken as it was when its size and
@@ -156,6 +156,8 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     resolved path -> (size, mtime_ns, hash if recent)); the files' signatures are read from it
     rather than stat()ed again (20,000 stats, ~50 ms of a dev-server rebuild at that size).
     `cites`: cite_paths() of the files, when the caller has them.
+    `meanwhile`: called with each report the parse workers send back, as it comes (see
+    _load_site: the parent's own work on it, done while the workers still parse).
     """
     content_dir = Path(content_dir)
     cites = cites if cites is not None else cite_paths(files, content_dir)
@@ -163,7 +165,7 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     # garbage (a failed report's traceback), and the workers end with the load.
     with gc_paused():
         sigs = _signatures(files, cites, content_dir, scanned)
-        return _load(files, cites, sigs, content_dir, cache, jobs, known)
+        return _load(files, cites, sigs, content_dir, cache, jobs, known, meanwhile)
 
 
 def _signatures(files: list[Path], cites: list[str], content_dir: Path, scanned: dict | None) -> list:
@@ -183,7 +185,7 @@ def _signatures(files: list[Path], cites: list[str], content_dir: Path, scanned:
     return sigs
 
 
-def _load(files, cites, sigs, content_dir, cache, jobs, known):
+def _load(files, cites, sigs, content_dir, cache, jobs, known, meanwhile=None):
     results: list = [None] * len(files)
     nothing_cached = None  # whether the cache is empty, found out when first needed
     todo: list[int] = []
@@ -232,7 +234,10 @@ def _load(files, cites, sigs, content_dir, cache, jobs, known):
                     for chunk in chunks]
             for chunk, got in zip(chunks, pool.map(_parse_chunk, args)):
                 for i, (digest, data) in zip(chunk, got):
-                    results[i] = (sigs[i], digest, decode(data))
+                    result = decode(data)
+                    results[i] = (sigs[i], digest, result)
+                    if meanwhile is not None and isinstance(result, Report):
+                        meanwhile(result)
     else:
         entries = []
         for i in todo:
@@ -286,8 +291,19 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
         if site is not None:
             return site
     cites = cites if cites is not None else cite_paths(files, content_dir)
+    # What the parent would do for each report once they are all in, done as each comes in from
+    # the parse workers: the parent is otherwise idle then, and alone on one core after (the
+    # other idle). Each report's totals and rates (read by metric_counts, figure_entries and
+    # indicators) and the pinyin of its printed name (its agency's, as a rule: the regions' and
+    # initials' order) are functions of the report and the name alone: the same values, earlier.
+    early_totals: dict[str, tuple] = {}
+
+    def meanwhile(report: Report) -> None:
+        early_totals[report.path] = (report, *totals_and_rates(report))
+        book.pinyin.syllables(report.agency)
+
     with _parse_stage(timings):
-        loaded = load_reports(files, content_dir, cache, jobs, known, scanned, cites)
+        loaded = load_reports(files, content_dir, cache, jobs, known, scanned, cites, meanwhile)
     if previous is not None:
         site = _patched(previous, content_dir, files, cites, loaded, book=book)
         if site is not None:
@@ -305,9 +321,12 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
     loaded_from = {"known": site_known, "hashes": {cite: entry[1] for cite, entry in site_known.items()},
                    "files": files}
     if previous is not None:  # reports added or removed: the last Site's indexes carried over
-        return previous.with_reports(site.reports, agency_of=site.agency_of, errors=site.errors,
+        site = previous.with_reports(site.reports, agency_of=site.agency_of, errors=site.errors,
                                      warnings=site.warnings, placed_by_text=site.placed_by_text, **loaded_from)
-    return replace(site, **loaded_from)
+    else:
+        site = replace(site, **loaded_from)
+    site.keep_totals(early_totals)
+    return site
 
 
 def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, jobs, timings,
