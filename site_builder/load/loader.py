@@ -282,20 +282,22 @@ def _load(files, cites, sigs, content_dir, cache, jobs, known, meanwhile=None):
 
 def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known: Known | None = None,
               files: list[Path] | None = None, book: AgencyBook | None = None, scanned: dict | None = None,
-              previous: Site | None = None, cites: list[str] | None = None) -> Site:
+              previous: Site | None = None, cites: list[str] | None = None, alongside=None) -> Site:
     """Every report of the content folder, parsed (or taken from `cache` / `known`), assembled.
     `files` (report_files()'s list), `book` (agencies.toml loaded) and `scanned` (the build
     manifest's scan: see load_reports) when the caller has them. `previous`: the Site of the
     last build in this process, when only report files changed since (agencies.toml, the book,
     is the same): a load that only edited reports is that Site with them swapped in. `cites`:
-    cite_paths() of `files`, when the caller has them (the last build's, for its list)."""
+    cite_paths() of `files`, when the caller has them (the last build's, for its list).
+    `alongside`: the caller's own work that the load does not need, called (once) while parse
+    workers parse, if the load starts any (a cold build's): the caller does it itself otherwise."""
     content_dir = Path(content_dir)
     book = book if book is not None else AgencyBook.load(content_dir / "agencies.toml")
     files = files if files is not None else report_files(content_dir)
     # The collector stays paused until the Site is assembled, and a large load is then frozen
     # out of its reach (see gc_paused): the Site lives as long as the build.
     with gc_paused(freeze_over=FREEZE_OVER):
-        site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous, cites)
+        site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous, cites, alongside)
     # (what its signatures were read from: see _edited)
     return site if site.scanned is scanned else site.with_reports(site.reports, scanned=scanned)
 
@@ -306,7 +308,8 @@ def _parse_stage(timings):
     return timings.stage("parse") if timings is not None else nullcontext()
 
 
-def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None, cites=None) -> Site:
+def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None, cites=None,
+               alongside=None) -> Site:
     if previous is not None:
         site = _edited(previous, content_dir, files, scanned, cache, jobs, timings, book)
         if site is not None:
@@ -318,8 +321,13 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
     # indicators) and the pinyin of its printed name (its agency's, as a rule: the regions' and
     # initials' order) are functions of the report and the name alone: the same values, earlier.
     early_totals: dict[str, tuple] = {}
+    pending = [alongside] if alongside is not None else []
 
     def meanwhile(report: Report) -> None:
+        if pending:  # (the first report is in: the workers have the rest to parse)
+            # (with the collector paused, as the whole load: Altair's chart kinds, the session's
+            # work, leave ~0.5 MB of cycles, kept then, frozen with a large load)
+            pending.pop()()
         early_totals[report.path] = (report, *totals_and_rates(report))
         book.pinyin.syllables(report.agency)
 
