@@ -299,12 +299,9 @@ class BuildSession:
         reports_only = last is not None and changed is not None and all(p.startswith(reports_dir) for p in changed)
         # (the cite paths of the last build's list of files: its Site's `known`, in that order)
         cites = list(last.site.known) if last is not None and files is last.site.files else None
-        # A render of every page builds each kind of chart's spec first (Altair: ~0.5 s of this
-        # process's CPU, a cold build's): done while the parse workers parse, when there are any.
-        chart_kinds = ChartKinds(o.charts_dir) if not reports_only else None
         site = load_site(o.content, cache=cache, jobs=o.jobs, timings=t, known=last.site.known if last else None,
                          files=files, book=book, scanned=now.inputs, previous=last.site if reports_only else None,
-                         cites=cites, alongside=None if chart_kinds is None else lambda: prerender(chart_kinds))
+                         cites=cites)
         held = folder.files
         # whether a cite path lies in a hidden folder: inherited while the list of files is the last one
         hidden = held[2] if held is not None and held[1] is site.files else any("/." in c for c in site.known)
@@ -329,14 +326,12 @@ class BuildSession:
                              or not (out / SEARCH_DIR / "pagefind-entry.json").is_file()):
                 index_job = start_index(stage, site_documents(site))
             output = Output(stage, previous.outputs if previous else None, base=live, timings=t)
+            chart_kinds = None  # (an incremental render: the last render's)
             if render_previous is None:
                 # (no records stage: the data downloads stream each report's rows as they write them)
+                chart_kinds = ChartKinds(o.charts_dir)
                 with t.stage("charts"):
-                    # each kind of chart's spec built once (Altair), before the pages and any worker
-                    # need it: nothing left to build when the load did it alongside the parse
-                    prerender(chart_kinds)
-            else:
-                chart_kinds = None  # (an incremental render: the last render's)
+                    prerender(chart_kinds)  # each kind of chart's spec built once (Altair), before the pages and any worker need it
             with t.stage("render"):
                 state = render_site(site, output, o.templates, o.static, base_url=o.base_url, previous=render_previous,
                                     jobs=o.jobs or default_jobs(), stats=render_stats,

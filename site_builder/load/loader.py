@@ -21,7 +21,7 @@ from site_builder.build.incremental import Scan
 from site_builder.model import CheckResult, Diagnostic, Figure, Report
 from site_builder.parser import parse_document
 from site_builder.readers import read_document, supported_suffixes
-from site_builder.load.site import Site, iter_records, records_of, totals_and_rates# noqa: F401  (records_of: the loaded rows)
+from site_builder.load.site import Site, iter_records, records_of# noqa: F401  (records_of: the loaded rows)
 
 REPORTS_DIR = "reports"
 
@@ -30,33 +30,12 @@ def report_files(content_dir: Path) -> list[Path]:
     folder = content_dir / REPORTS_DIR
     if not folder.is_dir():
         raise SiteBuilderError(f"{folder}: no reports folder (expected {REPORTS_DIR}/ inside the content folder)")
-    found: list[tuple[tuple[str, ...], str]] = []  # (the path's parts under the folder, the path)
-    _report_files(str(folder), (), frozenset(supported_suffixes()), found)
-    # In Path order (Path.__lt__ compares the parts, case-folded where the system folds case):
-    # sorting strings this way costs a tenth of sorting a province's 20,000 Path objects.
-    found.sort(key=lambda item: tuple(map(os.path.normcase, item[0])) if os.sep != "/" else item[0])
-    return [Path(path) for _parts, path in found]
-
-
-def _report_files(folder: str, parts: tuple[str, ...], suffixes: frozenset[str], found: list) -> None:
-    """What Path.rglob("*") finds under `folder` that is a file (a link to one too), not hidden,
-    of a suffix read: the folders under it walked but not those a link names (as rglob does; a
-    folder it may not read skipped, as rglob does), with one scandir per folder and no stat of
-    a plain file (its type comes with the listing)."""
-    try:
-        with os.scandir(folder) as listing:
-            entries = list(listing)
-    except PermissionError:
-        return
-    for entry in entries:
-        name = entry.name
-        if entry.is_dir() and not entry.is_symlink():
-            _report_files(entry.path, (*parts, name), suffixes, found)
-            continue
-        dot = name.rfind(".")  # (Path.suffix: the last dot's, not a leading one's, nor a trailing one)
-        if (0 < dot < len(name) - 1 and name[dot:].lower() in suffixes and not name.startswith(".")
-                and entry.is_file()):
-            found.append(((*parts, name), entry.path))
+    suffixes = set(supported_suffixes())
+    files = [
+        p for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
+    ]
+    return sorted(files)
 
 
 def parse_file(path: Path, content_dir: Path) -> Report:
@@ -165,7 +144,7 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | None = None,
                  known: Known | None = None, scanned: dict | None = None, cites: list[str] | None = None,
-                 meanwhile=None) -> list[tuple[tuple[int, int] | None, str, Report | ReportError]]:
+                 ) -> list[tuple[tuple[int, int] | None, str, Report | ReportError]]:
     """(stat signature, content hash, Report or ReportError) per file, in the files' order.
 
     A file an earlier build in this process read (`known`) is taken as it was when its size and
@@ -177,8 +156,6 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     resolved path -> (size, mtime_ns, hash if recent)); the files' signatures are read from it
     rather than stat()ed again (20,000 stats, ~50 ms of a dev-server rebuild at that size).
     `cites`: cite_paths() of the files, when the caller has them.
-    `meanwhile`: called with each report the parse workers send back, as it comes (see
-    _load_site: the parent's own work on it, done while the workers still parse).
     """
     content_dir = Path(content_dir)
     cites = cites if cites is not None else cite_paths(files, content_dir)
@@ -186,7 +163,7 @@ def load_reports(files: list[Path], content_dir: Path, cache=None, jobs: int | N
     # garbage (a failed report's traceback), and the workers end with the load.
     with gc_paused():
         sigs = _signatures(files, cites, content_dir, scanned)
-        return _load(files, cites, sigs, content_dir, cache, jobs, known, meanwhile)
+        return _load(files, cites, sigs, content_dir, cache, jobs, known)
 
 
 def _signatures(files: list[Path], cites: list[str], content_dir: Path, scanned: dict | None) -> list:
@@ -206,7 +183,7 @@ def _signatures(files: list[Path], cites: list[str], content_dir: Path, scanned:
     return sigs
 
 
-def _load(files, cites, sigs, content_dir, cache, jobs, known, meanwhile=None):
+def _load(files, cites, sigs, content_dir, cache, jobs, known):
     results: list = [None] * len(files)
     nothing_cached = None  # whether the cache is empty, found out when first needed
     todo: list[int] = []
@@ -255,10 +232,7 @@ def _load(files, cites, sigs, content_dir, cache, jobs, known, meanwhile=None):
                     for chunk in chunks]
             for chunk, got in zip(chunks, pool.map(_parse_chunk, args)):
                 for i, (digest, data) in zip(chunk, got):
-                    result = decode(data)
-                    results[i] = (sigs[i], digest, result)
-                    if meanwhile is not None and isinstance(result, Report):
-                        meanwhile(result)
+                    results[i] = (sigs[i], digest, decode(data))
     else:
         entries = []
         for i in todo:
@@ -282,22 +256,20 @@ def _load(files, cites, sigs, content_dir, cache, jobs, known, meanwhile=None):
 
 def load_site(content_dir: Path, cache=None, jobs: int | None = None, timings=None, known: Known | None = None,
               files: list[Path] | None = None, book: AgencyBook | None = None, scanned: dict | None = None,
-              previous: Site | None = None, cites: list[str] | None = None, alongside=None) -> Site:
+              previous: Site | None = None, cites: list[str] | None = None) -> Site:
     """Every report of the content folder, parsed (or taken from `cache` / `known`), assembled.
     `files` (report_files()'s list), `book` (agencies.toml loaded) and `scanned` (the build
     manifest's scan: see load_reports) when the caller has them. `previous`: the Site of the
     last build in this process, when only report files changed since (agencies.toml, the book,
     is the same): a load that only edited reports is that Site with them swapped in. `cites`:
-    cite_paths() of `files`, when the caller has them (the last build's, for its list).
-    `alongside`: the caller's own work that the load does not need, called (once) while parse
-    workers parse, if the load starts any (a cold build's): the caller does it itself otherwise."""
+    cite_paths() of `files`, when the caller has them (the last build's, for its list)."""
     content_dir = Path(content_dir)
     book = book if book is not None else AgencyBook.load(content_dir / "agencies.toml")
     files = files if files is not None else report_files(content_dir)
     # The collector stays paused until the Site is assembled, and a large load is then frozen
     # out of its reach (see gc_paused): the Site lives as long as the build.
     with gc_paused(freeze_over=FREEZE_OVER):
-        site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous, cites, alongside)
+        site = _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous, cites)
     # (what its signatures were read from: see _edited)
     return site if site.scanned is scanned else site.with_reports(site.reports, scanned=scanned)
 
@@ -308,31 +280,14 @@ def _parse_stage(timings):
     return timings.stage("parse") if timings is not None else nullcontext()
 
 
-def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None, cites=None,
-               alongside=None) -> Site:
+def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, previous=None, cites=None) -> Site:
     if previous is not None:
         site = _edited(previous, content_dir, files, scanned, cache, jobs, timings, book)
         if site is not None:
             return site
     cites = cites if cites is not None else cite_paths(files, content_dir)
-    # What the parent would do for each report once they are all in, done as each comes in from
-    # the parse workers: the parent is otherwise idle then, and alone on one core after (the
-    # other idle). Each report's totals and rates (read by metric_counts, figure_entries and
-    # indicators) and the pinyin of its printed name (its agency's, as a rule: the regions' and
-    # initials' order) are functions of the report and the name alone: the same values, earlier.
-    early_totals: dict[str, tuple] = {}
-    pending = [alongside] if alongside is not None else []
-
-    def meanwhile(report: Report) -> None:
-        if pending:  # (the first report is in: the workers have the rest to parse)
-            # (with the collector paused, as the whole load: Altair's chart kinds, the session's
-            # work, leave ~0.5 MB of cycles, kept then, frozen with a large load)
-            pending.pop()()
-        early_totals[report.path] = (report, *totals_and_rates(report))
-        book.pinyin.syllables(report.agency)
-
     with _parse_stage(timings):
-        loaded = load_reports(files, content_dir, cache, jobs, known, scanned, cites, meanwhile)
+        loaded = load_reports(files, content_dir, cache, jobs, known, scanned, cites)
     if previous is not None:
         site = _patched(previous, content_dir, files, cites, loaded, book=book)
         if site is not None:
@@ -350,12 +305,9 @@ def _load_site(content_dir, cache, jobs, timings, known, files, book, scanned, p
     loaded_from = {"known": site_known, "hashes": {cite: entry[1] for cite, entry in site_known.items()},
                    "files": files}
     if previous is not None:  # reports added or removed: the last Site's indexes carried over
-        site = previous.with_reports(site.reports, agency_of=site.agency_of, errors=site.errors,
+        return previous.with_reports(site.reports, agency_of=site.agency_of, errors=site.errors,
                                      warnings=site.warnings, placed_by_text=site.placed_by_text, **loaded_from)
-    else:
-        site = replace(site, **loaded_from)
-    site.keep_totals(early_totals)
-    return site
+    return replace(site, **loaded_from)
 
 
 def _edited(old: Site, content_dir: Path, files: list[Path], scanned, cache, jobs, timings,

@@ -402,12 +402,6 @@ class Site:
             entry = self._totals[report.path] = (report, *totals_and_rates(report))
         return entry
 
-    def keep_totals(self, entries: dict[str, tuple]) -> None:
-        """Take (report, *totals_and_rates(report)) by report path, made for some of the reports
-        already (the load makes them as the parse workers send reports back): those of the very
-        reports of this Site are used, as _entry() would have made them (it checks the report)."""
-        self._totals.update(entries)
-
     def totals_of(self, report: Report) -> dict[str, Figure]:
         """metric -> the report's figure of the total column, and its rates (what every page but
         the report's own compares): Report.figure() scans the figure list, and pages ask tens of
