@@ -30,12 +30,33 @@ def report_files(content_dir: Path) -> list[Path]:
     folder = content_dir / REPORTS_DIR
     if not folder.is_dir():
         raise SiteBuilderError(f"{folder}: no reports folder (expected {REPORTS_DIR}/ inside the content folder)")
-    suffixes = set(supported_suffixes())
-    files = [
-        p for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
-    ]
-    return sorted(files)
+    found: list[tuple[tuple[str, ...], str]] = []  # (the path's parts under the folder, the path)
+    _report_files(str(folder), (), frozenset(supported_suffixes()), found)
+    # In Path order (Path.__lt__ compares the parts, case-folded where the system folds case):
+    # sorting strings this way costs a tenth of sorting a province's 20,000 Path objects.
+    found.sort(key=lambda item: tuple(map(os.path.normcase, item[0])) if os.sep != "/" else item[0])
+    return [Path(path) for _parts, path in found]
+
+
+def _report_files(folder: str, parts: tuple[str, ...], suffixes: frozenset[str], found: list) -> None:
+    """What Path.rglob("*") finds under `folder` that is a file (a link to one too), not hidden,
+    of a suffix read: the folders under it walked but not those a link names (as rglob does; a
+    folder it may not read skipped, as rglob does), with one scandir per folder and no stat of
+    a plain file (its type comes with the listing)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    for entry in entries:
+        name = entry.name
+        if entry.is_dir() and not entry.is_symlink():
+            _report_files(entry.path, (*parts, name), suffixes, found)
+            continue
+        dot = name.rfind(".")  # (Path.suffix: the last dot's, not a leading one's, nor a trailing one)
+        if (0 < dot < len(name) - 1 and name[dot:].lower() in suffixes and not name.startswith(".")
+                and entry.is_file()):
+            found.append(((*parts, name), entry.path))
 
 
 def parse_file(path: Path, content_dir: Path) -> Report:
