@@ -126,7 +126,9 @@ def test_names_come_first_pagefind_follows_with_the_other_pages(seed_site, netli
         page.fill("#search input", "东城区")
         page.wait_for_selector("#search[data-names-query='东城区'][data-names-state=done]")
         page.wait_for_selector("#search .pagefind-ui__result", state="attached")
-        page.wait_for_function("!document.querySelector('#search .pagefind-ui__loading')")
+        # (selectors, not wait_for_function: its predicate is compiled in the page, which the
+        # site's Content-Security-Policy forbids, and a failed compile is an error, not a retry)
+        page.wait_for_selector("#search .pagefind-ui__loading", state="detached")
         order = page.evaluate("""() => [...document.querySelectorAll('#search a')]
             .filter(a => a.offsetParent !== null).map(a => a.getAttribute('href'))""")
         names = page.eval_on_selector_all(".search-names__link", "els => els.map(a => a.getAttribute('href'))")
@@ -152,10 +154,11 @@ def test_pagefind_saying_nothing_was_found_is_hidden_while_agencies_are_listed(s
     def message(page, query):
         page.fill("#search input", query)
         page.wait_for_selector(f"#search[data-names-query='{query}'][data-names-state=done]")
-        page.wait_for_function(
-            "q => { const m = document.querySelector('#search .pagefind-ui__message');"
-            " return m && m.textContent.includes(q) && !document.querySelector('#search .pagefind-ui__loading'); }",
-            arg=query)
+        # pagefind's message names the query while it searches too ("正在搜索 平潭..."): wait for
+        # its answer, "未找到" or "找到" (selectors: see the test above)
+        page.wait_for_selector(f"#search .pagefind-ui__message:has-text('{query}'):not(:has-text('正在搜索'))",
+                               state="attached")
+        page.wait_for_selector("#search .pagefind-ui__loading", state="detached")
         return page.evaluate("""() => {
             const m = document.querySelector('#search .pagefind-ui__message');
             return [m.textContent, getComputedStyle(m).display !== 'none',
