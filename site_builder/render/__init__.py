@@ -45,8 +45,6 @@ CHUNK_UNITS = 32
 # pages that list every agency or every report giving a figure (tens of ms to a few tenths of a
 # second each at a province's size): handed out first, one per task
 HEAVY_PAGES = ("index", "agencies", "years", "year", "metrics", "metric", "quality")
-# the list pages of summed-up year and figure pages: a site that has them has summaries (pandas)
-SUMMED_UP = ("year-list", "metric-list")
 # pages that list every data file (the others link footer_downloads' few)
 LIST_DOWNLOADS = ("index",)
 
@@ -143,8 +141,9 @@ def _render(site: Site, out: Output, templates_dir: Path, static_dir: Path, base
                 and _can_fork())
     if parallel:
         views.warm(site)  # the indexes the comparing pages share: built once, inherited by the workers
-        if _summed_up(site):
-            summaries.preload()  # (numpy: imported once here rather than in each process)
+        # (numpy, which the downloads' records.parquet and the summed-up pages compute with:
+        # imported once here rather than in each process)
+        summaries.preload()
         forked.append(_Forked(write_downloads, out))
     specs = pages.page_specs(site, prose, kinds, touched=ch if same_pages else None)
     pending = None
@@ -231,8 +230,6 @@ def _render(site: Site, out: Output, templates_dir: Path, static_dir: Path, base
         footer(downloads)
         if parallel:
             writer = forked[0]
-            if any(s.kind in SUMMED_UP for s in specs):
-                summaries.preload()  # (if _summed_up did not foresee it)
             long = {("page", s.url) for s in specs if s.kind in HEAVY_PAGES}
             kinds_of = {s.url: s.kind for s in specs}
 
@@ -413,13 +410,6 @@ def _render_page(spec, out: Output, page_env: PageEnv) -> None:
     html = page_env.env.get_template(page.template).render(page=page, **page_env.common, **page.context)
     out.write(urls.file_of(page.url), html)
     write_specs(out, page.context.get("charts", []))  # for static/js/charts.js
-
-
-def _summed_up(site: Site) -> bool:
-    """Whether the site has summed-up pages (SUMMED_UP), told before they are listed: a year's
-    page is summed up from the fewest reports (a figure's that no year's is: a rare site, whose
-    workers then import numpy later)."""
-    return any(pages.year_list_bounds(site, year) for year in site.years)
 
 
 def _downloads_of(out: Output) -> list[str]:
