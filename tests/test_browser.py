@@ -220,7 +220,9 @@ def test_search_finds_the_agency_for_a_chinese_query(desktop, site, types, seed_
     assert "建国门" in page.locator("#search").inner_text()
     # the first result is the agency's own page, listed by the names index above pagefind's
     # results (site_builder/render/search_names.py; pagefind indexes no agency)
-    page.wait_for_function("!document.querySelector('#search .pagefind-ui__loading')", timeout=15000)
+    # (selectors, not wait_for_function: its predicate is compiled in the page, which the site's
+    # Content-Security-Policy forbids)
+    page.wait_for_selector("#search .pagefind-ui__loading", state="detached", timeout=15000)
     page.wait_for_selector("#search[data-names-query='建国门'][data-names-state=done]", timeout=15000)
     first = page.locator("#search a:visible").first
     assert first.get_attribute("href") == "/agencies/jianguomen/" and "search-names__link" in first.get_attribute("class")

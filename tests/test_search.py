@@ -371,20 +371,20 @@ def test_search_finds_pages_in_chromium(seed_site, netlify_rules, tmp_path):
                 for query in ("建国门", "建国门 2024", "2024 建国门", "建国门2024年", "建国门 2024年度", "平潭 2016"):
                     page.fill("#search input", "")
                     page.fill("#search input", query)
-                    page.wait_for_function(
-                        "q => { const s = document.querySelector('#search');"
-                        " return s.getAttribute('data-names-query') === q && s.getAttribute('data-names-state') === 'done'; }",
-                        arg=query, timeout=20000)
+                    # (selectors, not wait_for_function: its predicate is compiled in the page,
+                    # which the site's Content-Security-Policy forbids)
+                    page.wait_for_selector(f"#search[data-names-query='{query}'][data-names-state=done]", timeout=20000)
                     names[query] = page.eval_on_selector_all(".search-names a", "els => els.map(e => e.getAttribute('href'))")
                 for query in ("Disclosed", "东城区", "北仑区"):
                     page.fill("#search input", "")
                     page.fill("#search input", query)
                     # the results of this query (the box says how many for which words), each loaded
-                    page.wait_for_function(
-                        "q => { const m = document.querySelector('#search .pagefind-ui__message');"
-                        " return m && m.textContent.includes(q) && !document.querySelector('#search .pagefind-ui__loading')"
-                        " && document.querySelector('#search .pagefind-ui__result-title a'); }",
-                        arg=query, timeout=20000)
+                    # (pagefind's "searching" line names the query too: its answer is a message
+                    # naming the query that is not that line)
+                    page.locator("#search .pagefind-ui__message",
+                                 has_text=re.compile(rf"^(?!.*正在搜索).*{re.escape(query)}")).wait_for(timeout=20000)
+                    page.wait_for_selector("#search .pagefind-ui__loading", state="detached", timeout=20000)
+                    page.wait_for_selector("#search .pagefind-ui__result-title a", state="attached", timeout=20000)
                     found[query] = page.eval_on_selector_all(
                         "#search .pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title a",
                         "els => els.map(e => e.getAttribute('href'))")
