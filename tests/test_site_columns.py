@@ -182,14 +182,15 @@ def test_a_patched_columns_table_by_place_is_a_fresh_ones(tmp_path):
         reports[i] = original
 
 
-@pytest.mark.parametrize("kind", ["counts", "mixed", "closer than a float"])
+@pytest.mark.parametrize("kind", ["counts", "counts past a float's sums", "mixed", "closer than a float"])
 def test_a_columns_sort_tally_and_places_are_the_plain_ones(kind):
     """YearColumn sorts its values once (numpy) and reads its tally, its places' tallies and its
     smallest values off that order: each against the plain definition (a stable sort of the
     (value, slug) pairs, exact sums, exponents counted value by value), on whole counts (one
-    exponent: each place's counted by its size), on mixed exponents with equal values written
+    exponent: each place's counted by its size, the sums added up in numpy), on mixed exponents with equal values written
     alike and not (7, 7.0, 7.00), and on Decimals a float does not tell apart (then the pairs are
-    sorted as Decimals)."""
+    sorted as Decimals); and on whole counts too large for a float to add up exactly (their sums
+    then added as Decimals)."""
     import random
     from collections import Counter
 
@@ -200,6 +201,8 @@ def test_a_columns_sort_tally_and_places_are_the_plain_ones(kind):
     slugs = [f"a{i:04d}" for i in range(n)]
     if kind == "counts":
         values = [D(rng.randint(0, 50)) for _ in range(n)]
+    elif kind == "counts past a float's sums":
+        values = [D(10 ** 15 + rng.randint(0, 99)) for _ in range(n)]
     elif kind == "mixed":
         values = [rng.choice([D(7), D("7.0"), D("7.00"), D(rng.randint(0, 99)), D(rng.randint(0, 999)) / 10])
                   for _ in range(n)]

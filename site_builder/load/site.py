@@ -195,10 +195,14 @@ class YearColumn:
             # prints; two Decimals closer than that would be sorted as Decimals, below). Equal
             # values stay in the slugs' order, as a stable sort of the pairs by value leaves them.
             if all(map(le, values, islice(values, 1, None))):
-                pairs = list(zip(values, map(self.slugs.__getitem__, at)))
+                # (the slugs listed first: zip pulling them through map() was five times slower)
+                pairs = list(zip(values, list(map(self.slugs.__getitem__, at))))
             else:
                 pairs = sorted(zip(self.values, self.slugs), key=_FIRST)
-            self._tally = (self.floats[order], sum(self.values, Decimal(0)), exponent_counts(self.values), pairs)
+            exponents = exponent_counts(self.values)
+            total = (Decimal(int(self.floats.sum())) if _whole(self.floats, exponents)
+                     else sum(self.values, Decimal(0)))
+            self._tally = (self.floats[order], total, exponents, pairs)
         return self._tally
 
     def _tally_after(self, slug: str, old, new) -> tuple | None:
@@ -268,19 +272,29 @@ def tally_by_place(places: list[str], values: list[Decimal], floats, order=None,
     codes = np.fromiter(map(index.__getitem__, places), np.intp, len(places))
     grouped = order[np.argsort(codes[order], kind="stable")]  # by place, each place's by value
     ends = np.cumsum(np.bincount(codes, minlength=len(names))).tolist()
-    ordered = floats[grouped].tolist()
+    starts = [0, *ends[:-1]]
+    in_order = floats[grouped]
+    ordered = in_order.tolist()
+    if exponents is not None and _whole(floats, exponents):
+        # whole counts: each place's sum added up in numpy, exactly (and each place's values have
+        # the one exponent, as many as they are)
+        sums = [Decimal(int(total)) for total in np.add.reduceat(in_order, starts).tolist()]
+        return {name: (ordered[start:end], total, Counter({0: end - start}))
+                for name, start, end, total in zip(names, starts, ends, sums)}
     given = list(map(values.__getitem__, grouped.tolist()))
-    # one exponent in all (whole counts, mostly): each place's values have it, as many as they are
-    only = next(iter(exponents)) if exponents is not None and len(exponents) == 1 else None
-    out = {}
-    start = 0
-    for name, end in zip(names, ends):
-        vs = given[start:end]
-        # (each place's sum exact, in whatever order: a Decimal sum of printed figures never rounds)
-        out[name] = (ordered[start:end], sum(vs, Decimal(0)),
-                     Counter({only: end - start}) if only is not None else exponent_counts(vs))
-        start = end
-    return out
+    # (each place's sum exact, in whatever order: a Decimal sum of printed figures never rounds)
+    return {name: (ordered[start:end], sum(given[start:end], Decimal(0)), exponent_counts(given[start:end]))
+            for name, start, end in zip(names, starts, ends)}
+
+
+def _whole(floats, exponents: Counter) -> bool:
+    """Whether values (as `floats`, a numpy array; their exponent_counts()) are whole numbers
+    written without a decimal point (exponent 0: counts, as reports print them) so small that any
+    sum of them is a float exactly (below 2**53): then numpy adds them up, in C, to their exact
+    Decimal sum (a Decimal sum of a province's 20,000 values, ~1 ms, and their listing by place,
+    ~4 ms, were most of a summary's table by place)."""
+    return (set(exponents) == {0}
+            and (not len(floats) or float(abs(floats).max()) * len(floats) < 2 ** 53))
 
 
 def exponent_counts(values) -> Counter:
