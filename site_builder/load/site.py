@@ -190,18 +190,19 @@ class YearColumn:
             order = self.order()
             at = order.tolist()
             values = list(map(self.values.__getitem__, at))
+            exponents = exponent_counts(self.values)
+            whole = _whole(self.floats, exponents)
             # The pairs in the floats' order (one sort in numpy) when that is the Decimals' order:
-            # every value no larger than the next (a float tells apart any two figures a report
-            # prints; two Decimals closer than that would be sorted as Decimals, below). Equal
-            # values stay in the slugs' order, as a stable sort of the pairs by value leaves them.
-            if all(map(le, values, islice(values, 1, None))):
+            # whole counts (each its float exactly), else when every value is no larger than the
+            # next (a float tells apart any two figures a report prints; two Decimals closer than
+            # that are sorted as Decimals, below). Equal values stay in the slugs' order, as a
+            # stable sort of the pairs by value leaves them.
+            if whole or all(map(le, values, islice(values, 1, None))):
                 # (the slugs listed first: zip pulling them through map() was five times slower)
                 pairs = list(zip(values, list(map(self.slugs.__getitem__, at))))
             else:
                 pairs = sorted(zip(self.values, self.slugs), key=_FIRST)
-            exponents = exponent_counts(self.values)
-            total = (Decimal(int(self.floats.sum())) if _whole(self.floats, exponents)
-                     else sum(self.values, Decimal(0)))
+            total = Decimal(int(self.floats.sum())) if whole else sum(self.values, Decimal(0))
             self._tally = (self.floats[order], total, exponents, pairs)
         return self._tally
 
