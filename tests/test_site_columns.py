@@ -180,3 +180,55 @@ def test_a_patched_columns_table_by_place_is_a_fresh_ones(tmp_path):
         assert got == table(fresh(site, list(reports)))[0]
         assert got != rows
         reports[i] = original
+
+
+@pytest.mark.parametrize("kind", ["counts", "counts past a float's sums", "mixed", "closer than a float"])
+def test_a_columns_sort_tally_and_places_are_the_plain_ones(kind):
+    """YearColumn sorts its values once (numpy) and reads its tally, its places' tallies and its
+    smallest values off that order: each against the plain definition (a stable sort of the
+    (value, slug) pairs, exact sums, exponents counted value by value), on whole counts (one
+    exponent: each place's counted by its size, the sums added up in numpy), on mixed exponents with equal values written
+    alike and not (7, 7.0, 7.00), and on Decimals a float does not tell apart (then the pairs are
+    sorted as Decimals); and on whole counts too large for a float to add up exactly (their sums
+    then added as Decimals)."""
+    import random
+    from collections import Counter
+
+    from site_builder.load.site import YearColumn
+
+    rng = random.Random(5)
+    n = 400
+    slugs = [f"a{i:04d}" for i in range(n)]
+    if kind == "counts":
+        values = [D(rng.randint(0, 50)) for _ in range(n)]
+    elif kind == "counts past a float's sums":
+        values = [D(10 ** 15 + rng.randint(0, 99)) for _ in range(n)]
+    elif kind == "mixed":
+        values = [rng.choice([D(7), D("7.0"), D("7.00"), D(rng.randint(0, 99)), D(rng.randint(0, 999)) / 10])
+                  for _ in range(n)]
+    else:
+        values = [rng.choice([D("0.1"), D("0.1000000000000000000001"), D("0.0999999999999999999999"), D(1)])
+                  for _ in range(n)]
+    places = [rng.choice(["甲", "乙", "丙", ""]) for _ in range(n)]
+    col = YearColumn(slugs, values)
+    ordered, total, exponents, pairs = col.tally()
+
+    def plain_exponents(vs):
+        return Counter(v.as_tuple().exponent for v in vs)
+
+    assert ordered.tolist() == sorted(map(float, values))
+    assert [(str(v), s) for v, s in pairs] == [(str(v), s) for v, s in sorted(zip(values, slugs), key=lambda p: p[0])]
+    assert str(total) == str(sum(values, D(0)))
+    assert exponents == plain_exponents(values)
+    want = {}
+    for place, value in zip(places, values):
+        want.setdefault(place, []).append(value)
+    got = col.place_tally("city", places)
+    assert list(got) == list(want)
+    for place, vs in want.items():
+        fs, place_total, place_exponents = got[place]
+        assert (fs, str(place_total), place_exponents) == (sorted(map(float, vs)), str(sum(vs, D(0))), plain_exponents(vs))
+    agency = {s: s for s in slugs}.__getitem__
+    plain = summaries.Column(list(slugs), list(values), col.floats)  # (the generic column's path)
+    shown = [[(r.agency, str(r.value)) for r in ranked] for ranked in summaries.top_bottom(col, agency, 20)]
+    assert shown == [[(r.agency, str(r.value)) for r in ranked] for ranked in summaries.top_bottom(plain, agency, 20)]

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
-from itertools import compress, groupby
-from operator import attrgetter, is_not, itemgetter
+from itertools import compress, groupby, islice
+from operator import attrgetter, is_not, itemgetter, le
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, NamedTuple
@@ -33,6 +33,9 @@ from site_builder.model import APPLICANTS, Agency, CheckResult, Diagnostic, Figu
 
 _METRIC = attrgetter("metric")
 _FIRST = itemgetter(0)
+_ENTRY_YEAR = itemgetter(1)  # an Entry's
+_ENTRY_FIGURE = itemgetter(2)
+_VALUE = attrgetter("value")
 # _cold: The indexes a first build makes over every report (each report's totals and rates,
 # metric_counts, figure_entries, indicators) are made with the collector paused, and frozen when
 # large, as the load is (gcpause.gc_paused): hundreds of thousands of dicts, lists and tuples,
@@ -122,7 +125,7 @@ class YearColumn:
     changes values only). A Site made by with_reports patches the last one's columns for the
     changed reports (patched()): a province's year is 20,000 values, an edit changes one or two."""
 
-    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo", "_tally", "_places")
+    __slots__ = ("slugs", "values", "floats", "memo", "slug_memo", "_tally", "_places", "_order")
 
     def __init__(self, slugs: list[str], values: list, floats=None, slug_memo: dict | None = None, tally=None,
                  places: dict | None = None):
@@ -134,6 +137,17 @@ class YearColumn:
         self.slug_memo: dict = {} if slug_memo is None else slug_memo
         self._tally = tally
         self._places: dict = {} if places is None else places
+        self._order = None
+
+    def order(self):
+        """The places of the values sorted (numpy), equal values in the slugs' order: one sort
+        of the column that its tally, its places' tallies and its smallest values all read."""
+        if self._order is None:
+            import numpy as np
+
+            # (a stable sort of the floats: the slugs are ascending, so equal values stay in their order)
+            self._order = np.argsort(self.floats, kind="stable")
+        return self._order
 
     def place_tally(self, key, places: list[str]) -> dict[str, tuple]:
         """The values grouped by place (`places`: each value's agency's place; `key`: which kind
@@ -142,7 +156,8 @@ class YearColumn:
         table by place after an edit: one value out of its place and one in)."""
         got = self._places.get(key)
         if got is None:
-            got = self._places[key] = (dict(zip(self.slugs, places)), tally_by_place(places, self.values, self.floats))
+            got = self._places[key] = (dict(zip(self.slugs, places)), tally_by_place(
+                places, self.values, self.floats, self.order(), self.tally()[2]))
         return got[1]
 
     def _places_after(self, slug: str, old, new) -> dict:
@@ -172,13 +187,23 @@ class YearColumn:
         order, as a stable sort of the column gives them)): what a summary's quartiles, sum and
         median are read from, made once and patched by patched() (summaries.column_stats)."""
         if self._tally is None:
-            import numpy as np
-
-            # (the pairs sorted by value alone: the slugs are in the Site's order, ascending, so a
-            # stable sort leaves equal values in the slugs' order, as sorting the pairs would; a
-            # third faster, each step one comparison of Decimals, not one for equality and another)
-            self._tally = (np.sort(self.floats), sum(self.values, Decimal(0)), exponent_counts(self.values),
-                           sorted(zip(self.values, self.slugs), key=_FIRST))
+            order = self.order()
+            at = order.tolist()
+            values = list(map(self.values.__getitem__, at))
+            exponents = exponent_counts(self.values)
+            whole = _whole(self.floats, exponents)
+            # The pairs in the floats' order (one sort in numpy) when that is the Decimals' order:
+            # whole counts (each its float exactly), else when every value is no larger than the
+            # next (a float tells apart any two figures a report prints; two Decimals closer than
+            # that are sorted as Decimals, below). Equal values stay in the slugs' order, as a
+            # stable sort of the pairs by value leaves them.
+            if whole or all(map(le, values, islice(values, 1, None))):
+                # (the slugs listed first: zip pulling them through map() was five times slower)
+                pairs = list(zip(values, list(map(self.slugs.__getitem__, at))))
+            else:
+                pairs = sorted(zip(self.values, self.slugs), key=_FIRST)
+            total = Decimal(int(self.floats.sum())) if whole else sum(self.values, Decimal(0))
+            self._tally = (self.floats[order], total, exponents, pairs)
         return self._tally
 
     def _tally_after(self, slug: str, old, new) -> tuple | None:
@@ -229,26 +254,58 @@ class YearColumn:
         return YearColumn(slugs, values, floats, self.slug_memo, tally, places)  # (the same agencies: shared)
 
 
-def tally_by_place(places: list[str], values: list[Decimal], floats) -> dict[str, tuple]:
+def tally_by_place(places: list[str], values: list[Decimal], floats, order=None, exponents=None) -> dict[str, tuple]:
     """The values grouped by place (`places`: each value's agency's place): place -> (its values
     as floats, sorted; their exact sum; how many have each exponent). `floats`: the values as
-    floats (a numpy array)."""
-    groups: dict[str, tuple[list, list]] = {}
-    for place, value, f in zip(places, values, floats.tolist()):
-        group = groups.get(place)
-        if group is None:
-            group = groups[place] = ([], [])
-        group[0].append(f)
-        group[1].append(value)
-    # (each place's sum added in the values' order, as a running total would)
-    return {place: (sorted(fs), sum(vs, Decimal(0)), exponent_counts(vs)) for place, (fs, vs) in groups.items()}
+    floats (a numpy array); `order`: the places of the values sorted (YearColumn.order), and
+    `exponents`: exponent_counts(values), when the caller has them.
+
+    Grouped in numpy (the values sorted by place, then by value: one stable sort of the values'
+    order), not value by value in Python: a province's 20,000 values took ~18 ms."""
+    import numpy as np
+
+    if not len(places):
+        return {}
+    if order is None:
+        order = np.argsort(floats, kind="stable")
+    names = list(dict.fromkeys(places))  # (in the order they come, as the groups were made)
+    index = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter(map(index.__getitem__, places), np.intp, len(places))
+    grouped = order[np.argsort(codes[order], kind="stable")]  # by place, each place's by value
+    ends = np.cumsum(np.bincount(codes, minlength=len(names))).tolist()
+    starts = [0, *ends[:-1]]
+    in_order = floats[grouped]
+    ordered = in_order.tolist()
+    if exponents is not None and _whole(floats, exponents):
+        # whole counts: each place's sum added up in numpy, exactly (and each place's values have
+        # the one exponent, as many as they are)
+        sums = [Decimal(int(total)) for total in np.add.reduceat(in_order, starts).tolist()]
+        return {name: (ordered[start:end], total, Counter({0: end - start}))
+                for name, start, end, total in zip(names, starts, ends, sums)}
+    given = list(map(values.__getitem__, grouped.tolist()))
+    # (each place's sum exact, in whatever order: a Decimal sum of printed figures never rounds)
+    return {name: (ordered[start:end], sum(given[start:end], Decimal(0)), exponent_counts(given[start:end]))
+            for name, start, end in zip(names, starts, ends)}
+
+
+def _whole(floats, exponents: Counter) -> bool:
+    """Whether values (as `floats`, a numpy array; their exponent_counts()) are whole numbers
+    written without a decimal point (exponent 0: counts, as reports print them) so small that any
+    sum of them is a float exactly (below 2**53): then numpy adds them up, in C, to their exact
+    Decimal sum (a Decimal sum of a province's 20,000 values, ~1 ms, and their listing by place,
+    ~4 ms, were most of a summary's table by place)."""
+    return (set(exponents) == {0}
+            and (not len(floats) or float(abs(floats).max()) * len(floats) < 2 ** 53))
 
 
 def exponent_counts(values) -> Counter:
     """How many of the Decimals have each exponent (what decides how their sum is written:
     summaries.written_sum). Counted by their text, then once per distinct text: a column has few
     of them, and Decimal.as_tuple() makes a named tuple in Python (~2 µs: 20,000 values of a
-    province's column took 40 ms)."""
+    province's column took 40 ms). A column whose values all have the first one's exponent (whole
+    counts, mostly) is told so by comparing exponents in C (same_quantum), not by their texts."""
+    if values and all(map(values[0].same_quantum, values)):
+        return Counter({values[0].as_tuple().exponent: len(values)})
     out: Counter = Counter()
     for text, n in Counter(map(str, values)).items():
         out[Decimal(text).as_tuple().exponent] += n
@@ -470,14 +527,16 @@ class Site:
         got = self._metric_entries.get(metric_id)
         if got is None:
             self._metric_entries.clear()
-            by_year: dict[int, list[Entry]] = {}
             entries = self.figure_entries.get(metric_id, ())
-            for e in entries:
-                run = by_year.get(e[1])
-                if run is None:
-                    run = by_year[e[1]] = []
-                run.append(e)
-            got = self._metric_entries[metric_id] = MetricEntries(by_year, len({e[0] for e in entries}))
+            # (the years in the order they first come; each year's run split off in C, by a stable
+            # sort on the year: an entry at a time in Python was ~4 ms at 20,000 reports)
+            by_year: dict[int, list[Entry]] = dict.fromkeys(map(_ENTRY_YEAR, entries))
+            if len(by_year) == 1:
+                by_year[next(iter(by_year))] = list(entries)
+            else:
+                for year, run in groupby(sorted(entries, key=_ENTRY_YEAR), _ENTRY_YEAR):
+                    by_year[year] = list(run)
+            got = self._metric_entries[metric_id] = MetricEntries(by_year, len(set(map(_FIRST, entries))))
         return got
 
     @cached_property
@@ -492,7 +551,7 @@ class Site:
         if got is None:
             for y, es in self.metric_entries(metric_id).by_year.items():
                 if (metric_id, y) not in self._columns:
-                    self._columns[metric_id, y] = YearColumn([e[0] for e in es], [e[2].value for e in es])
+                    self._columns[metric_id, y] = YearColumn(list(map(_FIRST, es)), list(map(_VALUE, map(_ENTRY_FIGURE, es))))
             got = self._columns.setdefault((metric_id, year), YearColumn([], []))
         return got
 

@@ -172,13 +172,19 @@ def top_bottom(col: Column, agency: Callable[[str], Agency], n: int) -> tuple[li
     import numpy as np
 
     slugs = col.slugs
-    if slugs == sorted(slugs):  # (the callers' order: the Site's)
-        rank = np.arange(len(slugs))
+    if hasattr(col, "order"):
+        # a Site's column (load.site.YearColumn): its slugs ascending, its values sorted already
+        # (a stable sort: equal values in the slugs' order); the largest likewise, in numpy
+        top = np.argsort(-col.floats, kind="stable")[:n].tolist()
+        bottom = col.order()[:n].tolist()
     else:
-        rank = np.empty(len(slugs), int)
-        rank[sorted(range(len(slugs)), key=slugs.__getitem__)] = np.arange(len(slugs))
-    top = np.lexsort((rank, -col.floats))[:n].tolist()
-    bottom = np.lexsort((rank, col.floats))[:n].tolist()
+        if slugs == sorted(slugs):  # (the callers' order: the Site's)
+            rank = np.arange(len(slugs))
+        else:
+            rank = np.empty(len(slugs), int)
+            rank[sorted(range(len(slugs)), key=slugs.__getitem__)] = np.arange(len(slugs))
+        top = np.lexsort((rank, -col.floats))[:n].tolist()
+        bottom = np.lexsort((rank, col.floats))[:n].tolist()
     return ([Ranked(agency(slugs[i]), col.values[i]) for i in top], [Ranked(agency(slugs[i]), col.values[i]) for i in bottom])
 
 
