@@ -583,7 +583,7 @@ def _rate_head(indicator: str) -> str:
 
 def _rate_inputs(inputs) -> str:
     by_id = catalogue.by_id()
-    return " + ".join([f'<a href="#L{f.line}">{esc(by_id[f.metric].label_zh)} {escape(num(f.value))}</a>'
+    return " + ".join([f'<a href="#L{f.line}">{esc(by_id[f.metric].label_zh)} {_NUMBERS[f.value]}</a>'
                        for f in inputs])
 
 
@@ -597,11 +597,12 @@ def report_rate_rows(rates) -> Markup:
         out.append(_rate_head(rate.indicator))
         flags = (f' <a href="#checks" class="flag" title="勾稽关系不符 broken consistency check">⚠ '
                  f'{" ".join([escape(f) for f in rate.flags])}</a>') if rate.flags else ""
-        out.append(f'  <td class="num">{escape(rate.percent)}%{flags}</td>\n'
+        # (numbers written as they are: a Decimal's or an int's text has nothing to escape)
+        out.append(f'  <td class="num">{rate.percent!s}%{flags}</td>\n'
                    f'  <td>({_rate_inputs(rate.numerator_inputs)}) ÷ ({_rate_inputs(rate.denominator_inputs)})'
-                   f' = {escape(rate.numerator)}/{escape(rate.denominator)}</td>\n')
+                   f' = {rate.numerator:d}/{rate.denominator:d}</td>\n')
         if rank:
-            out.append(f'  <td><a href="{esc(urls.metric(rate.indicator))}">第 {escape(rank.rank)} / {escape(rank.of)}'
+            out.append(f'  <td><a href="{esc(urls.metric(rate.indicator))}">第 {rank.rank:d} / {rank.of:d}'
                        f'（{escape(rank.place)} {escape(rank.level)}）</a></td>\n</tr>\n')
         else:
             out.append("  <td>—</td>\n</tr>\n")
@@ -613,7 +614,7 @@ def agency_rate_rows(rows, years, agency_url: str) -> Markup:
     columns): a cell per year, the rate linked to it on the report's page. Was a loop of
     agency.html: the same bytes."""
     base = escape(agency_url)
-    columns = [f"{base}{escape(year)}/#" for year in years]
+    columns = [f"{base}{year:d}/#" for year in years]
     out = []
     for row in rows:
         m = row.metric
@@ -622,7 +623,7 @@ def agency_rate_rows(rows, years, agency_url: str) -> Markup:
         for href, rate in zip(columns, row.cells):
             if rate:
                 out.append(f'  <td class="num"><a href="{href}{esc(rate.indicator)}" '
-                           f'title="{escape(rate.numerator)}/{escape(rate.denominator)}">{escape(rate.percent)}%</a>'
+                           f'title="{rate.numerator:d}/{rate.denominator:d}">{rate.percent!s}%</a>'
                            f'{" ⚠" if rate.flags else ""}</td>\n')
             else:
                 out.append('  <td class="num">—</td>\n')

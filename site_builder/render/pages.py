@@ -181,8 +181,10 @@ def agency_page(site: Site, agency: Agency, charts: ChartKinds | None = None) ->
             "reports": reports,
             "yoy": views.yoy_table(site, reports),
             "rate_rows": views.rate_rows(site, reports),
-            # each year's checks and how many broke: the agency's data-quality record
-            "track": [views.TrackRecord(r.year, len(r.checks), len(q)) for r, q in quality],
+            # each year's checks and how many broke: the agency's data-quality record, each with
+            # whether a year follows (the template's loops then make no loop object: ~3 µs each)
+            "track": [(views.TrackRecord(r.year, len(r.checks), len(q)), i < len(quality) - 1)
+                      for i, (r, q) in enumerate(quality)],
             "broken": broken,
             "warnings": [(r, w) for r in reports for w in r.warnings],
             "charts": page_charts.agency_charts(site, agency.slug, charts),
