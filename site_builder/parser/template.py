@@ -29,6 +29,7 @@ _NONES = (None,) * T3_WIDTH
 _FALSES = (False,) * T3_WIDTH
 _TABLE = ("table",) * T3_WIDTH
 _VALUE = operator.itemgetter(2)  # a part's value (text.line_parts: kind, text, value, row_line, markdown, unit)
+_RECOVERED = operator.itemgetter(6)  # Figure.recovered
 T4_WIDTH = 15
 
 
@@ -408,13 +409,17 @@ def _misfit_rows(groups: list[Group]) -> dict[int, int]:
     or, for one-cell-per-line text, the next lines)."""
     out: dict[int, int] = {}
     for k, group in enumerate(groups):
+        n = len(group.lines)
+        nxt = groups[k + 1] if k + 1 < len(groups) else None
+        # (the counts first: a whole row followed by the next row's label, the common group, is no misfit)
+        if n != T3_WIDTH - 1 and not (n == T3_WIDTH and nxt is not None and not nxt.label
+                                      and len(nxt.lines) < T3_WIDTH - 1):
+            continue
         # Markdown rows mark their empty cells ("| 1 | 0 |  |"): left to the Markdown reading
         if group.has_runs() or (group.markdown if group.markdown is not None else any(p[4] for p in group.parts)):
             continue
-        n = len(group.lines)
         if n == T3_WIDTH - 1:
             out[id(group)] = T3_WIDTH - 1
-        nxt = groups[k + 1] if k + 1 < len(groups) else None
         if n == T3_WIDTH and nxt is not None and not nxt.label and len(nxt.lines) < T3_WIDTH - 1:
             last, first = group.lines[-1], nxt.lines[0]  # (the lines of the row's last number and the scrap's first)
             same_line = first == last
@@ -537,6 +542,8 @@ def _confirm_recovered(result: TableResult, era: str, path: str) -> None:
     ("1000001": a digit a cell) or where the row's other rule holds in every column; else,
     where the row total chose among cuts, it rejects the cut."""
 
+    if not any(map(_RECOVERED, result.figures)):  # (nearly every table: no loop over its figures)
+        return
     recovered: dict[str, str] = {}
     for f in result.figures:
         if f.recovered and f.metric not in recovered:
