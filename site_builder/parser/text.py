@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from itertools import compress, count, islice
+from operator import itemgetter
 from typing import NamedTuple
 
 from site_builder.numbers import parse_number
@@ -220,6 +221,17 @@ def line_segments(line: str, last: int | None) -> tuple[tuple[tuple, ...], int |
     are the first number's (a line's numbers share both), `runs` whether any is a RUN. Then the
     row numbering seen after the line, as line_parts gives it."""
     parts, last = _LINE_PARTS(line, last)
+    # (the common lines told apart in C, by their parts' kinds: numbers alone, or one label and
+    # then its numbers, as a row printed on one line; a line is read here once, when first seen)
+    kinds = list(map(_KIND, parts))
+    texts = kinds.count("TEXT")
+    if texts == 0:
+        return ((None, parts, parts[0][3], parts[0][4], "RUN" in kinds),) if parts else (), last
+    if texts == 1 and kinds[0] == "TEXT":
+        label = norm(parts[0][1])
+        if len(parts) == 1:
+            return ((label, (), False, False, False),), last
+        return ((label, parts[1:], parts[1][3], parts[1][4], "RUN" in kinds),), last
     out = []
     text: str | None = None
     numbers: list[tuple] = []
@@ -244,6 +256,7 @@ def _segment(text: str | None, numbers: list[tuple]) -> tuple:
 
 
 _LINE_PARTS = line_parts.__wrapped__  # (line_segments' source, unmemoised)
+_KIND = itemgetter(0)  # a part's kind
 
 
 def _number_tail(cell: str) -> tuple[str, list[str]]:
@@ -281,7 +294,7 @@ def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
         line = _HTML_COMMENT.sub(" ", line)
     cells, markdown = cells_of_line(nfkc(line))
     # a page's number, not the table's (a footer holds a dash, 第 or "/": never a cell of digits alone)
-    return tuple(c for c in cells if c.isdigit() or not _PAGE_FOOTER.match(c)), markdown
+    return tuple([c for c in cells if c.isdigit() or not _PAGE_FOOTER.match(c)]), markdown
 
 
 @lru_cache(maxsize=_MEMO)
