@@ -20,7 +20,7 @@ from site_builder.numbers import format_number
 from site_builder.parser.checks import OUTCOME_ROWS_2019, RULE_TEXT, check_template
 from site_builder.parser.layouts import OTHER_ROWS_2021, T3_ROWS, T3_ROWS_OF, RowSpec
 from site_builder.parser.runtogether import MAX_CELL_DIGITS, enumerate_splits, split_run
-from site_builder.parser.text import Token, find_line, line_parts, norm, tokenize
+from site_builder.parser.text import Token, find_line, line_segments, norm, tokenize
 
 T3_WIDTH = len(APPLICANTS)  # six applicant columns and 总计
 _new = tuple.__new__  # a Figure (named tuple) from its fields, without its Python-level __new__
@@ -29,6 +29,7 @@ _NONES = (None,) * T3_WIDTH
 _FALSES = (False,) * T3_WIDTH
 _TABLE = ("table",) * T3_WIDTH
 _VALUE = operator.itemgetter(2)  # a part's value (text.line_parts: kind, text, value, row_line, markdown, unit)
+_RECOVERED = operator.itemgetter(6)  # Figure.recovered
 T4_WIDTH = 15
 
 
@@ -116,8 +117,9 @@ def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Gro
 
     A new group starts at a label, when a group is full, and at a line that holds a whole row
     of numbers (PDF text and Markdown print one row per line), so a stray number on its own
-    line does not shift the next row. Made in one pass over the lines' memoised parts
-    (text.line_parts), which the groups keep: no token is built.
+    line does not shift the next row. Made in one pass over the lines' memoised runs of numbers
+    (text.line_segments: a table line is a label and its row, read as a whole), whose parts the
+    groups keep: no token is built.
     """
     groups: list[Group] = []
     label: list[str] = []
@@ -125,38 +127,50 @@ def token_groups(lines: list[str], start: int, end: int, width: int) -> list[Gro
     at_lines: list[int] = []  # and their lines
     head = ""  # its label
     runs = markdown = False
-    at = -1  # the line of its last token
     last: int | None = None
     append = groups.append
     for idx in range(start, min(end, len(lines))):
-        parts, last = line_parts(lines[idx], last)
-        if not parts:
-            continue
+        segments, last = line_segments(lines[idx], last)
         line = idx + 1
-        for part in parts:
-            kind = part[0]
-            if kind == "TEXT":
+        for text, numbers, row_line, md, has_run in segments:
+            if text is not None:
                 if current is not None:
                     append(Group(head, current, at_lines, runs, markdown))
                     current = None
-                label.append(norm(part[1]))
+                label.append(text)
+            k = len(numbers)
+            if not k:
                 continue
-            if current is not None and (len(current) >= width or (part[3] and at != line)):
-                append(Group(head, current, at_lines, runs, markdown))
-                current = None
-            if current is None:
+            if k == 1 and current is not None and not row_line and len(current) < width:
+                # one number joining the open group (a cell per line, as Word tables extract)
+                current.append(numbers[0])
+                at_lines.append(line)
+                runs = runs or has_run
+                markdown = markdown or md
+                continue
+            i = 0
+            if current is not None:
+                # (the group's last number is on an earlier line: a label between would have closed it)
+                if row_line or len(current) >= width:
+                    append(Group(head, current, at_lines, runs, markdown))
+                    current = None
+                else:
+                    i = min(width - len(current), k)
+                    current += numbers[:i]
+                    at_lines += [line] * i
+                    runs = runs or (has_run and any(p[0] == "RUN" for p in numbers[:i]))
+                    markdown = markdown or md
+            while i < k:
+                if current is not None:  # full
+                    append(Group(head, current, at_lines, runs, markdown))
                 head = "".join(label)
                 label = []
-                current = [part]
-                at_lines = [line]
-                runs = kind == "RUN"
-                markdown = part[4]
-            else:
-                current.append(part)
-                at_lines.append(line)
-                runs = runs or kind == "RUN"
-                markdown = markdown or part[4]
-            at = line
+                j = min(i + width, k)
+                current = list(numbers[i:j])
+                at_lines = [line] * (j - i)
+                runs = has_run and any(p[0] == "RUN" for p in current)
+                markdown = md
+                i = j
     if current is not None:
         append(Group(head, current, at_lines, runs, markdown))
     return groups
@@ -242,10 +256,13 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
     text_cells = _text_in_number_cells(groups)
     subtotals = _subtotal_rows(groups, rows)
     for group in groups:
-        if _cut_from_next_row(group, rows):
+        if len(group.lines) == 1 and _cut_from_next_row(group, rows):
             group.runs = True
     for group in groups:
-        if split_run is not None and _needs_split(group, T3_WIDTH):
+        # (the tests of _needs_split and _group_values inline: a report's table is ~25 groups,
+        # nearly all a whole row of numbers apart)
+        whole = len(group.lines) >= T3_WIDTH
+        if split_run is not None and not whole and group.has_runs():
             digits = " ".join(t.text for t in group.tokens)
             if sum(ch.isdigit() for ch in digits) < T3_WIDTH:
                 # too few digits for seven cells: a stray number, not a row run together
@@ -268,6 +285,8 @@ def parse_t3(lines: list[str], region: tuple[int, int], era: str, path: str, spl
             values = _Values(split.values)
             values.recovered = True
             values.note = f'split from "{digits}" by the row total'
+        elif whole and not group.has_runs():
+            values = _Values(map(_VALUE, group.parts))
         else:
             values = _group_values(group, T3_WIDTH, "t3", path, result, split_run)
         if values is None:
@@ -390,13 +409,17 @@ def _misfit_rows(groups: list[Group]) -> dict[int, int]:
     or, for one-cell-per-line text, the next lines)."""
     out: dict[int, int] = {}
     for k, group in enumerate(groups):
+        n = len(group.lines)
+        nxt = groups[k + 1] if k + 1 < len(groups) else None
+        # (the counts first: a whole row followed by the next row's label, the common group, is no misfit)
+        if n != T3_WIDTH - 1 and not (n == T3_WIDTH and nxt is not None and not nxt.label
+                                      and len(nxt.lines) < T3_WIDTH - 1):
+            continue
         # Markdown rows mark their empty cells ("| 1 | 0 |  |"): left to the Markdown reading
         if group.has_runs() or (group.markdown if group.markdown is not None else any(p[4] for p in group.parts)):
             continue
-        n = len(group.lines)
         if n == T3_WIDTH - 1:
             out[id(group)] = T3_WIDTH - 1
-        nxt = groups[k + 1] if k + 1 < len(groups) else None
         if n == T3_WIDTH and nxt is not None and not nxt.label and len(nxt.lines) < T3_WIDTH - 1:
             last, first = group.lines[-1], nxt.lines[0]  # (the lines of the row's last number and the scrap's first)
             same_line = first == last
@@ -519,6 +542,8 @@ def _confirm_recovered(result: TableResult, era: str, path: str) -> None:
     ("1000001": a digit a cell) or where the row's other rule holds in every column; else,
     where the row total chose among cuts, it rejects the cut."""
 
+    if not any(map(_RECOVERED, result.figures)):  # (nearly every table: no loop over its figures)
+        return
     recovered: dict[str, str] = {}
     for f in result.figures:
         if f.recovered and f.metric not in recovered:

@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from itertools import compress, count, islice
+from operator import itemgetter
 from typing import NamedTuple
 
 from site_builder.numbers import parse_number
@@ -208,6 +209,56 @@ def line_parts(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | No
     return tuple(out), last
 
 
+# Memoised as line_parts is, for the table readers' groups (template.token_groups), which need a
+# line's parts only as runs: made from line_parts' own function (not its memo: a line read here is
+# seldom read by tokenize() too, and each memo keeps what it was asked for).
+@lru_cache(maxsize=_MEMO * 2)
+def line_segments(line: str, last: int | None) -> tuple[tuple[tuple, ...], int | None]:
+    """line_parts() of one line as runs, for reading it a run at a time rather than a part at a
+    time: (text, numbers, row_line, markdown, runs) per run of numbers, where `text` is the
+    norm() of the TEXT parts just before them, joined (None when there are none) and `numbers`
+    the parts of the numbers (maybe none, after the line's last text); `row_line` and `markdown`
+    are the first number's (a line's numbers share both), `runs` whether any is a RUN. Then the
+    row numbering seen after the line, as line_parts gives it."""
+    parts, last = _LINE_PARTS(line, last)
+    # (the common lines told apart in C, by their parts' kinds: numbers alone, or one label and
+    # then its numbers, as a row printed on one line; a line is read here once, when first seen)
+    kinds = list(map(_KIND, parts))
+    texts = kinds.count("TEXT")
+    if texts == 0:
+        return ((None, parts, parts[0][3], parts[0][4], "RUN" in kinds),) if parts else (), last
+    if texts == 1 and kinds[0] == "TEXT":
+        label = norm(parts[0][1])
+        if len(parts) == 1:
+            return ((label, (), False, False, False),), last
+        return ((label, parts[1:], parts[1][3], parts[1][4], "RUN" in kinds),), last
+    out = []
+    text: str | None = None
+    numbers: list[tuple] = []
+    for part in parts:
+        if part[0] == "TEXT":
+            if numbers:
+                out.append(_segment(text, numbers))
+                text, numbers = None, []
+            text = norm(part[1]) if text is None else text + norm(part[1])
+        else:
+            numbers.append(part)
+    if numbers or text is not None:
+        out.append(_segment(text, numbers))
+    return tuple(out), last
+
+
+def _segment(text: str | None, numbers: list[tuple]) -> tuple:
+    if not numbers:
+        return (text, (), False, False, False)
+    first = numbers[0]
+    return (text, tuple(numbers), first[3], first[4], any(p[0] == "RUN" for p in numbers))
+
+
+_LINE_PARTS = line_parts.__wrapped__  # (line_segments' source, unmemoised)
+_KIND = itemgetter(0)  # a part's kind
+
+
 def _number_tail(cell: str) -> tuple[str, list[str]]:
     """(head, tail): the cell's closing run of bare ASCII numbers, each set apart by whitespace,
     and the text before it; (cell, []) when the cell has no such run.
@@ -243,7 +294,7 @@ def _line_cells(line: str) -> tuple[tuple[str, ...], bool]:
         line = _HTML_COMMENT.sub(" ", line)
     cells, markdown = cells_of_line(nfkc(line))
     # a page's number, not the table's (a footer holds a dash, 第 or "/": never a cell of digits alone)
-    return tuple(c for c in cells if c.isdigit() or not _PAGE_FOOTER.match(c)), markdown
+    return tuple([c for c in cells if c.isdigit() or not _PAGE_FOOTER.match(c)]), markdown
 
 
 @lru_cache(maxsize=_MEMO)
