@@ -130,6 +130,10 @@ class _Folder:
     warnings: tuple[list, list] | None = None
     # agencies.toml as the last build loaded it: (its scan entry, the book)
     book: tuple[tuple, AgencyBook] | None = None
+    # the build before `last`, while `last` has its data downloads pending: let go by their
+    # step, once the pages are live (freeing what its Site alone held, a full set of ranks among
+    # them, is ~30 ms at a province's size: not to be paid before the browser reloads)
+    retired: LastBuild | None = None
 
 
 class BuildSession:
@@ -202,7 +206,7 @@ class BuildSession:
         with self._downloads_lock:
             if folder is None or not folder.pending:
                 return None
-            folder.pending = False
+            folder.pending, folder.retired = False, None
             t0 = time.perf_counter()
             last = folder.last
             site = last.site
@@ -363,6 +367,7 @@ class BuildSession:
             save_manifest(cache_root, out, now)
         else:  # the manifest is saved once the downloads are current
             folder.pending, folder.pending_cache = True, cache_root
+            folder.retired = last
         stats = BuildStats(files=len(output.hashes), changed=len(output.changed), incremental=live is not None,
                            pages_rendered=render_stats.get("pages"), render_incremental=render_stats.get("incremental"))
         folder.last = LastBuild(now, site, state, stats)
