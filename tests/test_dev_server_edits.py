@@ -96,6 +96,33 @@ def test_a_site_made_from_the_last_one_has_the_indexes_of_a_fresh_one(tmp_path):
         len(smaller.reports_of("taoranting")) == len(after.reports_of("taoranting")) - 1
 
 
+def test_the_search_key_of_an_edit_is_the_last_ones_only_while_the_documents_are_the_same(tmp_path):
+    """site_key(last=...): the dev server's edit of report files keeps the last key while the
+    search basis is the same (an edited figure), and hashes the basis again when it is not (a
+    report removed; a title that now prints the agency's other name): always the key a Site of
+    the same reports computes from scratch."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    before = load_site(content)
+    key = search.site_key(before)
+    report = content / "reports" / "jianguomen-2024.txt"
+    edit(report, "\t139\n", "\t141\n")
+    figure = load_site(content, known=before.known, previous=before)
+    assert search.same_basis(before, figure)
+    assert search.site_key(figure, last=(before, key)) == search.site_key(replace(figure)) == key
+    titled = content / "reports" / "shanghai-kewei-2024.txt"
+    edit(titled, "2024 年上海市科委政府", "2024 年上海市科学技术委员会政府")  # (the entry's name, not its alias)
+    renamed = load_site(content, known=figure.known, previous=figure)
+    assert renamed.agency_of[str(titled.relative_to(content))].slug == "shanghai-kewei"
+    assert not search.same_basis(figure, renamed)
+    assert search.site_key(renamed, last=(figure, key)) == search.site_key(replace(renamed)) != key
+    (content / "reports" / "taoranting-2017.txt").unlink()
+    smaller = load_site(content, known=renamed.known, previous=renamed)
+    assert not search.same_basis(renamed, smaller)
+    renamed_key = search.site_key(renamed)
+    assert search.site_key(smaller, last=(renamed, renamed_key)) == search.site_key(replace(smaller)) != renamed_key
+
+
 def test_warning_texts_reused_equal_fresh_ones(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)

@@ -323,7 +323,10 @@ class BuildSession:
         # Search documents come from the Site, not the pages: the index is built from them on the
         # second core while the pages render, into the staging folder; an incremental build builds
         # it only when their key changed (and swaps the folder in whole), else keeps the live one.
-        search_key = site_key(site) if o.search else None  # cheap; the documents are made only to be indexed
+        # (cheap; the documents are made only to be indexed. An edit of reports: the last key, when
+        # the documents' basis is the same)
+        last_key = previous.summary.get("search_key") if reports_only else None
+        search_key = site_key(site, last=(last.site, last_key) if last_key is not None else None) if o.search else None
         index_job = None
         try:
             if o.search and (live is None or search_key != previous.summary.get("search_key")
