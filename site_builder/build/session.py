@@ -357,7 +357,8 @@ class BuildSession:
                     # (the files' names as the dicts' key views: their difference is taken in C, with no
                     # set made of each build's 27,000 names first)
                     commit_in_place(stage, out, output.changed, output.hashes.keys(), dirs=(SEARCH_DIR,),
-                                    previous=previous.outputs.keys() if last is not None else None, later=later)
+                                    previous=previous.outputs.keys() if last is not None else None, later=later,
+                                    gone=output.gone)
         except BaseException:
             if index_job is not None:
                 index_job.cancel()
