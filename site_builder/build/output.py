@@ -360,23 +360,29 @@ def commit_in_place(stage: Path, out: Path, changed: list[str], keep: AbstractSe
         shutil.rmtree(aside)
     done: list[tuple[str, str, Path | None]] = []  # (kind, relpath, where its live copy was kept aside)
 
+    made: list[Path] = []  # the aside folder, once made
+
     def aside_name() -> Path:
         # the live copies are kept aside numbered, side by side, not in a copy of the site's tree:
         # a folder made per file kept was ~1 ms of mkdirs per page of an edit here (an edit that
         # moves ranks at a province's size changes up to 145 pages)
-        if not aside.is_dir():
+        if not made:
             aside.mkdir()
+            made.append(aside)
         return aside / str(len(done))
 
     try:
+        # (paths as strings, and a stat per file: its cost is per changed file, up to 145 pages
+        # of an edit that moves ranks at a province's size)
+        live_root, stage_root = str(out), str(stage)
         for rel in changed:
-            live, kept = out / rel, None
-            if live.is_file():
+            live, kept = f"{live_root}/{rel}", None
+            if os.path.isfile(live):
                 kept = aside_name()
                 _link_or_copy(live, kept)
             else:
-                live.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, live)
+                os.makedirs(os.path.dirname(live), exist_ok=True)
+            os.replace(f"{stage_root}/{rel}", live)
             done.append(("file", rel, kept))
         for rel in dirs:
             if not (stage / rel).is_dir():
