@@ -15,6 +15,13 @@ peer's page whose ranks alone moved, redrawn from its live copy by render/rerank
 of the cyclic collector's reach, as the dev server does (serve.keep_out_of_gc; --no-freeze:
 not). With --profile, the edits run under cProfile and the top functions are written to FILE.
 
+With --steps, each edit's CPU (this thread's) is also split by step, each step's own time
+(a step called inside another is the inner step's): scan (the watcher's patched scan, the
+manifest), load (the edited files read and parsed, the next Site), search key, changes
+(changes.diff), page list (pages.page_specs), pages (rendered or redrawn, their files written
+apart: write), carry (the units not rendered, carried over), commit (the staging folder and the
+journaled commit), and the rest of the build and the render (their own bookkeeping).
+
 With --watch, the edits go through the dev server's own watcher instead (serve.make_server's, as
 `site-builder build --serve` runs it, on a tornado IOLoop in a thread of this process; the HTTP
 port is not opened): each edit is timed from the moment before the file is written until the
@@ -71,10 +78,11 @@ def edit(content: Path, i: int, step: int = 7, written: list | None = None, file
 _DISCLOSED = re.compile(r"（一）予以公开((?:[ \t]+\d+){7})")
 
 
-def edit_rate(content: Path, i: int, step: int = 7, files: list[Path] | None = None) -> Path:
+def edit_rate(content: Path, i: int, step: int = 7, written: list | None = None,
+              files: list[Path] | None = None) -> Path:
     """Change one report's table 三 予以公开 row (its first column and its total, by `step`): its
     rates change, and so may its peers' ranks. The i-th report, from the middle one on, whose
-    row is printed on one line."""
+    row is printed on one line. `written`, `files`: as edit()'s."""
     files = files if files is not None else sorted((content / "reports").glob("*.txt"))
     start = len(files) // 2 + 97 * i
     for k in range(len(files)):
@@ -91,6 +99,8 @@ def edit_rate(content: Path, i: int, step: int = 7, files: list[Path] | None = N
         nums = cells[2::2]
         nums[0], nums[-1] = str(int(nums[0]) + step), str(int(nums[-1]) + step)
         cells[2::2] = nums
+        if written is not None:
+            written.append(time.perf_counter())
         report.write_bytes((text[: m.start(1)] + "".join(cells) + text[m.end(1):]).encode("utf-8"))
         return report
     raise SystemExit("no report with a one-line 予以公开 row to edit")
@@ -107,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="edit one report again and again (fixing one report), not another each time")
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--profile", type=Path, default=None)
+    ap.add_argument("--steps", action="store_true", help="split each edit's CPU by step (scan, load, changes ...)")
     ap.add_argument("--no-search", action="store_true")
     ap.add_argument("--full-scan", action="store_true",
                     help="scan every input file for each edit (the dev server without file events), not the edited one")
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     from site_builder.commands.serve import keep_out_of_gc
     from site_builder.build.session import BuildOptions, BuildSession
     from site_builder.build.timings import Timings
-    from site_builder.build.incremental import patched
+    from site_builder.build import incremental
 
     work = args.work
     content = work / "content"
@@ -177,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
 
         profiler = cProfile.Profile()
     R._render_page, reranked.rerank = timed, timed_rerank
+    steps = Steps() if args.steps else None
+    if steps is not None:
+        wrap_steps(steps)
     totals = []
+    split: list[dict[str, float]] = []
     try:
         for i in range(args.edits):
             report = (edit_rate if args.rate else edit)(content, 0 if args.same else i, step=7 + i)
@@ -188,12 +203,13 @@ def main(argv: list[str] | None = None) -> int:
             if profiler:
                 profiler.enable()
             # (as the dev server's watcher tells it: the files written, the last scan patched with them)
-            scanned = None if args.full_scan else patched(
+            scanned = None if args.full_scan else incremental.patched(
                 session.last_build(out).manifest.inputs, [str(report.resolve())], [content, templates, static])
             session.build(served, timings=t, scanned=scanned)
             if profiler:
                 profiler.disable()
             wall, used = (time.perf_counter() - w0) * 1000, (cpu() - c0) * 1000
+            took = steps.take() if steps is not None else None
             c1, w1 = cpu(), time.perf_counter()
             session.finish_downloads(out)
             if not args.no_freeze:
@@ -203,14 +219,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nedit {i + 1}: {report.name}: pages live in {wall:.0f} ms wall, {used:.0f} ms CPU "
                   f"({len(rendered)} pages, {pages_ms:.0f} ms CPU); then downloads {dl_wall:.0f} ms wall, {dl_cpu:.0f} ms CPU")
             print("  stages: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in t.seconds.items()))
+            if took is not None:
+                split.append(took)
+                print("  CPU ms by step: " + ", ".join(f"{k} {took.get(k, 0.0):.1f}" for k in STEP_ORDER))
             for url, ms in rendered:
                 print(f"  {ms:7.1f} ms  {url}")
             totals.append((wall, used))
     finally:
+        if steps is not None:
+            steps.undo()
         R._render_page, reranked.rerank = original, original_rerank
     if totals:
         print(f"\nmedian of {len(totals)} edits: {sorted(w for w, _ in totals)[len(totals) // 2]:.0f} ms wall, "
-              f"{sorted(c for _, c in totals)[len(totals) // 2]:.0f} ms CPU")
+              f"{sorted(c for _, c in totals)[len(totals) // 2]:.0f} ms CPU; max {max(w for w, _ in totals):.0f} ms wall, "
+              f"{max(c for _, c in totals):.0f} ms CPU")
+    if split:
+        print("median CPU ms by step: " + ", ".join(
+            f"{k} {sorted(s.get(k, 0.0) for s in split)[len(split) // 2]:.1f}" for k in STEP_ORDER))
     if profiler:
         import io
         import pstats
@@ -222,6 +247,77 @@ def main(argv: list[str] | None = None) -> int:
         profiler.dump_stats(str(args.profile) + ".prof")  # for pstats: callers, callees
         print(f"profile: {args.profile} (and {args.profile}.prof)")
     return 0
+
+
+class Steps:
+    """Each step's own CPU time (this thread's): a function wrapped by wrap() charges its time to
+    its step, less the time of the wrapped functions it calls (charged to theirs)."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+        self._stack: list[str] = []
+        self._last = 0.0
+        self._undo: list = []
+
+    def _switch(self, now: float) -> None:
+        if self._stack:
+            top = self._stack[-1]
+            self.ms[top] = self.ms.get(top, 0.0) + (now - self._last) * 1000
+        self._last = now
+
+    def wrap(self, owner, name: str, step: str) -> None:
+        original = getattr(owner, name)
+        steps = self
+
+        def timed(*args, **kwargs):
+            steps._switch(time.thread_time())
+            steps._stack.append(step)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                steps._switch(time.thread_time())
+                steps._stack.pop()
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def undo(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+        self._undo.clear()
+
+    def take(self) -> dict[str, float]:
+        got, self.ms = self.ms, {}
+        return got
+
+
+STEP_ORDER = ("scan", "load", "search key", "changes", "page list", "pages", "write", "carry", "commit",
+              "render (rest)", "build (rest)")
+
+
+def wrap_steps(steps: Steps) -> None:
+    """The dev server's rebuild split into steps (see --steps)."""
+    from site_builder import render as R
+    from site_builder.build import incremental, output, session as S
+    from site_builder.load import loader
+    from site_builder.render import pages, reranked, search
+
+    steps.wrap(S.BuildSession, "build", "build (rest)")
+    for owner, name in ((incremental, "patched"), (S, "current_manifest")):
+        steps.wrap(owner, name, "scan")
+    for owner, name in ((loader, "load_site"), (S, "_inputs_since"), (S, "_warning_texts")):
+        steps.wrap(owner, name, "load")
+    steps.wrap(search, "site_key", "search key")
+    steps.wrap(R, "diff_previous", "changes")
+    steps.wrap(R, "render_site", "render (rest)")
+    steps.wrap(pages, "page_specs", "page list")
+    steps.wrap(R, "_render_page", "pages")
+    steps.wrap(reranked, "rerank", "pages")
+    steps.wrap(output, "_write_file", "write")
+    steps.wrap(output.Output, "_make", "write")
+    steps.wrap(output.Output, "carry_all", "carry")
+    for name in ("commit_in_place", "forget_manifest", "staging_dir"):
+        steps.wrap(S, name, "commit")
 
 
 def livereload_poll_cost(folders: list[Path], polls: int = 3) -> tuple[float, float]:
@@ -327,7 +423,8 @@ def watched_edits(args, content: Path, out: Path, cache: Path, templates: Path, 
             n_builds = len(stages)
             written: list[float] = []
             written_cpu, written_loop = cpu(), time.clock_gettime(loop_clock)
-            report = edit(content, 0 if args.same else i, step=7 + i, written=written, files=files)
+            report = (edit_rate if args.rate else edit)(content, 0 if args.same else i, step=7 + i, written=written,
+                                                        files=files)
             t0, c0 = written[0], written_cpu
             if not reloaded.wait(60):
                 print(f"edit {i + 1}: {report.name}: no reload within 60 s")

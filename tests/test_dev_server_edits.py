@@ -96,6 +96,33 @@ def test_a_site_made_from_the_last_one_has_the_indexes_of_a_fresh_one(tmp_path):
         len(smaller.reports_of("taoranting")) == len(after.reports_of("taoranting")) - 1
 
 
+def test_the_search_key_of_an_edit_is_the_last_ones_only_while_the_documents_are_the_same(tmp_path):
+    """site_key(last=...): the dev server's edit of report files keeps the last key while the
+    search basis is the same (an edited figure), and hashes the basis again when it is not (a
+    report removed; a title that now prints the agency's other name): always the key a Site of
+    the same reports computes from scratch."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    before = load_site(content)
+    key = search.site_key(before)
+    report = content / "reports" / "jianguomen-2024.txt"
+    edit(report, "\t139\n", "\t141\n")
+    figure = load_site(content, known=before.known, previous=before)
+    assert search.same_basis(before, figure)
+    assert search.site_key(figure, last=(before, key)) == search.site_key(replace(figure)) == key
+    titled = content / "reports" / "shanghai-kewei-2024.txt"
+    edit(titled, "2024 年上海市科委政府", "2024 年上海市科学技术委员会政府")  # (the entry's name, not its alias)
+    renamed = load_site(content, known=figure.known, previous=figure)
+    assert renamed.agency_of[str(titled.relative_to(content))].slug == "shanghai-kewei"
+    assert not search.same_basis(figure, renamed)
+    assert search.site_key(renamed, last=(figure, key)) == search.site_key(replace(renamed)) != key
+    (content / "reports" / "taoranting-2017.txt").unlink()
+    smaller = load_site(content, known=renamed.known, previous=renamed)
+    assert not search.same_basis(renamed, smaller)
+    renamed_key = search.site_key(renamed)
+    assert search.site_key(smaller, last=(renamed, renamed_key)) == search.site_key(replace(smaller)) != renamed_key
+
+
 def test_warning_texts_reused_equal_fresh_ones(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
@@ -130,10 +157,44 @@ def test_carry_all_equals_carrying_one_by_one(tmp_path):
     other = Output(tmp_path / "other")
     rendered(other)
     other.carry_all(units)
-    assert list(other.units.items()) == list(one.units.items())
-    assert list(other.hashes.items()) == list(one.hashes.items())
+    assert other.units == one.units and other.hashes == one.hashes
     assert other.changed == one.changed
 
+
+def test_carry_all_of_an_incremental_render_copies_the_last_files(tmp_path):
+    """With the last build's files (an incremental render's Output), carry_all() starts from
+    them when each unit rendered again wrote every file it wrote then, and then knows that no file
+    is gone; a unit that wrote a file it no longer writes (a chart another page still shows) takes
+    the plain path, and leaves what is gone to be found by comparing the names."""
+    units = {("page", f"/p{i}/"): {f"p{i}/index.html": f"h{i}", "charts/shared.json": "s"} for i in range(6)}
+    units[("static",)] = {"assets/a.css": "a"}
+    files = {rel: h for unit in units.values() for rel, h in unit.items()}
+    (tmp_path / "live").mkdir()
+
+    def rendered(out, *, drop_chart: bool):
+        with out.unit(("page", "/p2/")):
+            out.write("p2/index.html", "new")
+            if not drop_chart:
+                out.write("charts/shared.json", "s2")
+        with out.unit(("page", "/p9/")):  # a unit the last render did not have
+            out.write("p9/index.html", "nine")
+
+    for drop_chart in (False, True):
+        one = Output(tmp_path / f"one-{drop_chart}", files, base=tmp_path / "live")
+        rendered(one, drop_chart=drop_chart)
+        for key in [k for k in units if k not in one.units]:
+            one.carry(key, units[key])
+        other = Output(tmp_path / f"other-{drop_chart}", files, base=tmp_path / "live")
+        rendered(other, drop_chart=drop_chart)
+        written, rendered_units = dict(other.hashes), set(other.units)
+        other.carry_all(units)
+        assert other.units == one.units
+        carried = {rel: h for key, unit in units.items() if key not in rendered_units for rel, h in unit.items()}
+        # (a file two units write, the shared chart: the bytes written now, which the site has)
+        assert other.hashes == {**carried, **written}
+        assert set(other.hashes) == set(one.hashes)
+        assert other.gone == ([] if not drop_chart else None)
+        assert other.changed == one.changed
 
 def test_an_edit_named_by_the_watcher_loads_only_that_file_and_equals_a_fresh_load(tmp_path, monkeypatch):
     """loader._edited: the files of the last build and its scan patched with the edited path

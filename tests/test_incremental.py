@@ -242,8 +242,23 @@ class Session:
         fresh = self.tmp / f"fresh-{self.fresh}"
         clean_build(self.content, fresh, self.templates, search=False)
         assert_same_tree(self.out, fresh)
+        assert_manifest_is_the_tree(self.session, self.out)
         changed = {k for k in after.keys() | before.keys() if before.get(k) != after.get(k)}
         return stats.pages_rendered, changed
+
+
+def assert_manifest_is_the_tree(session: BuildSession, out: Path) -> None:
+    """What the last build into `out` records of its files (its manifest's outputs, and its
+    render's units, which the next build carries) is every file of the site with its bytes' hash."""
+    from site_builder.build.output import content_hash
+
+    last = session.last_build(out)
+    files = {rel: content_hash(data) for rel, data in tree(out).items()}
+    assert last.manifest.outputs == files
+    in_units: dict[str, str] = {}
+    for unit in last.render.units.values():
+        in_units.update(unit)
+    assert in_units == files
 
 
 def _reports(content: Path, slug: str = "", year: int | None = None) -> list[Path]:
@@ -589,6 +604,7 @@ def _defer(s: Session) -> tuple[dict, dict]:
     assert s.session.finish_downloads(s.out) is not None
     assert not s.session.pending_downloads(s.out)
     assert_same_tree(s.out, fresh)
+    assert_manifest_is_the_tree(s.session, s.out)
     manifest = load_manifest(s.tmp / "cache", s.out)
     assert manifest is not None and manifest.outputs == s.session.last_build(s.out).manifest.outputs
     return pages, tree(s.out)

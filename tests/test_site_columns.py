@@ -138,6 +138,33 @@ def test_an_edited_site_patches_the_entries_of_the_last_metric_asked_for(seeds, 
     assert second.metric_entries(metric) == fresh(site, again).metric_entries(metric)
 
 
+def test_an_edited_site_patches_the_entries_of_each_metric_it_keeps(seeds):
+    """The last few metrics asked for are kept (an edit renders a figure's page and its rate's):
+    the next Site carries each, patched, and none is made again; a metric asked for past them
+    lets the first one go."""
+    from site_builder.load.site import METRIC_ENTRIES_KEPT
+
+    metrics = ["requests.new", "proactive.total", "outcome.total"]
+    assert len(metrics) <= METRIC_ENTRIES_KEPT
+    site = fresh(seeds, list(seeds.reports))
+    for metric in metrics:
+        site.metric_entries(metric)
+    reports = list(site.reports)
+    i = next(i for i, r in enumerate(reports) if all(m in site.totals_of(r) for m in metrics))
+    reports[i] = replace(reports[i], figures=[f._replace(value=f.value + 5) if f.metric in metrics else f
+                                              for f in reports[i].figures])
+    edited = site.with_reports(reports)
+    carried = dict(vars(edited)["_metric_entries"])
+    assert set(carried) == set(metrics)
+    for metric in metrics:
+        got = edited.metric_entries(metric)
+        assert got is carried[metric] and got == fresh(site, reports).metric_entries(metric)
+    others = [m.id for m in edited.metrics_with_data if m.id not in metrics][:METRIC_ENTRIES_KEPT]
+    for metric in others:
+        edited.metric_entries(metric)
+    assert list(vars(edited)["_metric_entries"]) == others[-METRIC_ENTRIES_KEPT:]
+
+
 def test_a_patched_columns_table_by_place_is_a_fresh_ones(tmp_path):
     """summaries.by_place of a column kept by place (YearColumn.place_tally) and patched by
     edits, against a fresh Site's: a value with more decimals than any other of its place, a

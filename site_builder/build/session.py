@@ -130,6 +130,10 @@ class _Folder:
     warnings: tuple[list, list] | None = None
     # agencies.toml as the last build loaded it: (its scan entry, the book)
     book: tuple[tuple, AgencyBook] | None = None
+    # the build before `last`, while `last` has its data downloads pending: let go by their
+    # step, once the pages are live (freeing what its Site alone held, a full set of ranks among
+    # them, is ~30 ms at a province's size: not to be paid before the browser reloads)
+    retired: LastBuild | None = None
 
 
 class BuildSession:
@@ -202,7 +206,7 @@ class BuildSession:
         with self._downloads_lock:
             if folder is None or not folder.pending:
                 return None
-            folder.pending = False
+            folder.pending, folder.retired = False, None
             t0 = time.perf_counter()
             last = folder.last
             site = last.site
@@ -319,7 +323,10 @@ class BuildSession:
         # Search documents come from the Site, not the pages: the index is built from them on the
         # second core while the pages render, into the staging folder; an incremental build builds
         # it only when their key changed (and swaps the folder in whole), else keeps the live one.
-        search_key = site_key(site) if o.search else None  # cheap; the documents are made only to be indexed
+        # (cheap; the documents are made only to be indexed. An edit of reports: the last key, when
+        # the documents' basis is the same)
+        last_key = previous.summary.get("search_key") if reports_only else None
+        search_key = site_key(site, last=(last.site, last_key) if last_key is not None else None) if o.search else None
         index_job = None
         try:
             if o.search and (live is None or search_key != previous.summary.get("search_key")
@@ -350,7 +357,8 @@ class BuildSession:
                     # (the files' names as the dicts' key views: their difference is taken in C, with no
                     # set made of each build's 27,000 names first)
                     commit_in_place(stage, out, output.changed, output.hashes.keys(), dirs=(SEARCH_DIR,),
-                                    previous=previous.outputs.keys() if last is not None else None, later=later)
+                                    previous=previous.outputs.keys() if last is not None else None, later=later,
+                                    gone=output.gone)
         except BaseException:
             if index_job is not None:
                 index_job.cancel()
@@ -363,6 +371,7 @@ class BuildSession:
             save_manifest(cache_root, out, now)
         else:  # the manifest is saved once the downloads are current
             folder.pending, folder.pending_cache = True, cache_root
+            folder.retired = last
         stats = BuildStats(files=len(output.hashes), changed=len(output.changed), incremental=live is not None,
                            pages_rendered=render_stats.get("pages"), render_incremental=render_stats.get("incremental"))
         folder.last = LastBuild(now, site, state, stats)

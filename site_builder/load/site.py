@@ -44,6 +44,9 @@ _VALUE = attrgetter("value")
 # them (page_specs), before views.warm pauses it.
 _YEAR = attrgetter("year")
 
+# how many metrics' entries split by year a Site keeps (Site.metric_entries)
+METRIC_ENTRIES_KEPT = 4
+
 # (agency slug, year, figure): one report's figure of a metric, as the metric's index lists it
 Entry = tuple[str, int, Figure]
 
@@ -520,13 +523,19 @@ class Site:
 
     @cached_property
     def _metric_entries(self) -> dict[str, MetricEntries]:
-        return {}  # the last metric's only: a province's metrics hold millions of entries
+        # the last few metrics' only (METRIC_ENTRIES_KEPT): a province's metrics hold millions of
+        # entries; an edit renders the pages of the few it touches, each asking several times
+        return {}
 
     def metric_entries(self, metric_id: str) -> MetricEntries:
-        """figure_entries[metric_id] split by year (a metric's page asks three times)."""
+        """figure_entries[metric_id] split by year (a metric's page asks three times). Kept for
+        the last METRIC_ENTRIES_KEPT metrics asked for, and patched by the next Site: an edit of
+        a report's figure and its rate renders two metrics' pages, which with only the last one
+        kept made both again after each edit (a pass over 20,000 entries each at a province's size)."""
         got = self._metric_entries.get(metric_id)
         if got is None:
-            self._metric_entries.clear()
+            while len(self._metric_entries) >= METRIC_ENTRIES_KEPT:
+                del self._metric_entries[next(iter(self._metric_entries))]  # (the first asked for)
             entries = self.figure_entries.get(metric_id, ())
             # (the years in the order they first come; each year's run split off in C, by a stable
             # sort on the year: an entry at a time in Python was ~4 ms at 20,000 reports)

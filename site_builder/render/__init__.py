@@ -14,7 +14,9 @@ every other unit over from the previous render; it gives the same bytes as a ful
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from jinja2 import Environment
@@ -36,6 +38,8 @@ from site_builder.load.site import Site
 
 __all__ = ["PROJECT_ROOT", "RenderState", "affected", "diff_previous", "environment", "render_site",
            "write_pending_downloads"]
+
+_SLUG = attrgetter("slug")
 
 # below this many report and agency pages (most of a site's pages, counted before the pages are
 # listed) a full render stays in one process (forking costs more than it saves)
@@ -185,7 +189,10 @@ def _render(site: Site, out: Output, templates_dir: Path, static_dir: Path, base
     # The same pages as the last render: only the units the change touches are listed (the rest
     # are carried below), not every agency's and report's of a province to keep most of them.
     if same_pages:
-        agencies = [a for a in site.agencies if a.slug in ch.agencies]
+        # (found by bisection in the agencies, sorted by slug: not a pass over a province's 20,000)
+        everyone = site.agencies
+        found = ((slug, bisect_left(everyone, slug, key=_SLUG)) for slug in sorted(ch.agencies))
+        agencies = [everyone[at] for slug, at in found if at < len(everyone) and everyone[at].slug == slug]
         reports = [r for slug, year in sorted(ch.reports) for r in site.reports_of(slug) if r.year == year]
     else:
         agencies, reports = site.agencies if not whole else (), site.reports  # (a full render: written with the downloads)
@@ -275,7 +282,8 @@ def _render(site: Site, out: Output, templates_dir: Path, static_dir: Path, base
             out.carry(key, old.units[key])
     if stats is not None:
         stats.update(pages=sum(1 for key, _ in units if key[0] == "page"), incremental=ch is not None)
-    return RenderState(dict(out.units), downloads, prose, options, env, layout[0], kinds, pending)
+    # (the Output's own dict: the build is done with it)
+    return RenderState(out.units, downloads, prose, options, env, layout[0], kinds, pending)
 
 
 def diff_previous(site: Site, previous: tuple[Site, RenderState] | None):
