@@ -14,7 +14,7 @@ from pathlib import Path
 from site_builder.render.downloads import RECORD_COLUMNS, agency_records_csv, records_csv_chunks, records_json_chunks
 from site_builder.load.loader import Site, load_site, records_of
 from site_builder.model import Agency, Figure, Report
-from site_builder.build.output import Output
+from site_builder.build.output import Output, staged_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,13 +122,13 @@ def test_write_chunks_stores_what_write_stores(tmp_path):
     c = Output(tmp_path / "c", previous=dict(a.hashes), base=live)
     c.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
     c.write_chunks("data/records.json", records_json_chunks(reports, agency_of))
-    assert c.changed == [] and not (tmp_path / "c" / "data" / "records.csv").exists()
+    assert c.changed == [] and not (tmp_path / "c" / staged_name("data/records.csv")).exists()
     reports[0].figures.append(Figure("requests.new", Decimal("7"), 39, "research"))
     d = Output(tmp_path / "d", previous=dict(a.hashes), base=live)
     d.write_chunks("data/records.csv", records_csv_chunks(reports, agency_of))
     d.write_chunks("data/records.json", records_json_chunks(reports, agency_of))
     assert sorted(d.changed) == ["data/records.csv", "data/records.json"]
-    assert ",research,7," in (tmp_path / "d" / "data" / "records.csv").read_text(encoding="utf-8")
+    assert ",research,7," in (tmp_path / "d" / staged_name("data/records.csv")).read_text(encoding="utf-8")
 
 
 def test_a_failed_stream_leaves_no_file(tmp_path):

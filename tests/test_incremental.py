@@ -488,6 +488,14 @@ def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
     def key(site: Site, r) -> tuple[str, int]:
         return (site.agency_of[r.path].slug, r.year)
 
+    def unstaged(stage: Path) -> None:
+        """An incremental stage's flat files (output.staged_name) put in the site's tree, as the
+        commit puts them."""
+        for f in list(stage.iterdir()):
+            rel = f.name.replace("%2F", "/").replace("%25", "%")
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(f, stage / rel)
+
     site = load_site(content)
     first = tmp_path / "first"
     out = Output(first)
@@ -504,6 +512,7 @@ def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
     second = tmp_path / "second"
     out2 = Output(second, previous=dict(out.hashes), base=first)
     layout = records_files.write(edited, out2, layout, changed)
+    unstaged(second)
     assert written(second, first) == expected(edited)
     for p in set(out2.hashes) - set(out2.changed):  # (the live site as a commit leaves it)
         (second / p).parent.mkdir(parents=True, exist_ok=True)
@@ -515,11 +524,13 @@ def test_record_files_reuse_the_bytes_of_unchanged_reports(content, tmp_path):
     again = Site(content_dir=site.content_dir, reports=reports, agency_of=site.agency_of)
     third = tmp_path / "third"
     records_files.write(again, Output(third, base=second), layout, {key(site, reports[0]), key(site, reports[2])})
+    unstaged(third)
     assert written(third) == expected(again)
     # a live file that is not the one the layout describes: every chunk formatted anew
     (second / "data/records.csv").write_bytes(b"something else")
     fourth = tmp_path / "fourth"
     records_files.write(edited, Output(fourth, base=second), layout, set())
+    unstaged(fourth)
     assert written(fourth) == expected(edited)
 
 
@@ -532,7 +543,9 @@ def test_an_in_place_commit_cut_short_puts_every_file_back(tmp_path, monkeypatch
     for rel, text in {"a.html": "a", "d/b.html": "b", "d/gone.html": "gone", "e/old.html": "old"}.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(text)
-    for rel, text in {"a.html": "A", "d/new.html": "new", "pagefind/x.js": "index"}.items():
+    # (the stage as an incremental Output writes it: its files flat, the search index a folder)
+    for rel, text in {output.staged_name("a.html"): "A", output.staged_name("d/new.html"): "new",
+                      "pagefind/x.js": "index"}.items():
         (stage / rel).parent.mkdir(parents=True, exist_ok=True)
         (stage / rel).write_text(text)
     before = tree(out)
@@ -551,7 +564,9 @@ def test_an_in_place_commit_cut_short_puts_every_file_back(tmp_path, monkeypatch
     assert tree(out) == before
     assert not list(tmp_path.glob(".site.*")), "the files kept aside were left behind"
     # and when nothing fails: the new files, the index folder, and no empty folder left
-    for rel, text in {"a.html": "A", "d/new.html": "new", "pagefind/x.js": "index"}.items():
+    # (the stage as an incremental Output writes it: its files flat, the search index a folder)
+    for rel, text in {output.staged_name("a.html"): "A", output.staged_name("d/new.html"): "new",
+                      "pagefind/x.js": "index"}.items():
         (stage / rel).parent.mkdir(parents=True, exist_ok=True)
         (stage / rel).write_text(text)
     assert output.commit_in_place(stage, out, ["a.html", "d/new.html"], {"a.html", "d/b.html", "d/new.html"},

@@ -29,13 +29,14 @@ def beside(out: Path) -> list[str]:
 def test_commit_in_place_deletes_the_old_copies_later(tmp_path):
     out, stage = tmp_path / "site", tmp_path / ".site.building-1"
     make(out, {"a.html": "a", "d/b.html": "b", "d/gone.html": "gone"})
-    make(stage, {"a.html": "A", "d/new.html": "new"})
+    staged = {output.staged_name("a.html"): "A", output.staged_name("d/new.html"): "new"}  # (an incremental stage is flat)
+    make(stage, staged)
     removals = output.Removals()
     for _ in range(2):  # twice in one process: each commit's old files have their own folder
         removed = output.commit_in_place(stage, out, ["a.html", "d/new.html"], {"a.html", "d/b.html", "d/new.html"},
                                          later=removals)
         assert tree(out) == {"a.html": "A", "d/b.html": "b", "d/new.html": "new"}
-        make(stage, {"a.html": "A", "d/new.html": "new"})
+        make(stage, staged)
     assert removed == []
     removals.wait()
     output.discard(stage)
