@@ -345,10 +345,11 @@ def staged_name(relpath: str) -> str:
     escape "%") escaped, one flat folder of changed files. A folder per page in the stage, made
     only to be emptied by the commit, was two mkdirs a page: ~0.2-0.5 ms each on a slow file
     system, for each of the up to 145 pages an edit that moves ranks changes at a province's
-    size. A name too long for a file system (255 bytes) is its hash."""
+    size. A name too long for a file system (255 bytes) is its hash, after "%%", which no escaped
+    path holds."""
     name = relpath.replace("%", "%25").replace("/", "%2F")
     if len(name.encode("utf-8")) > 200:
-        name = "%" + hashlib.blake2b(relpath.encode("utf-8"), digest_size=16).hexdigest()
+        name = "%%" + hashlib.blake2b(relpath.encode("utf-8"), digest_size=16).hexdigest()
     return name
 
 
